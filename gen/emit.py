@@ -1,0 +1,156 @@
+"""Turn a checked configuration into C source, its hash and its YAML echo.
+
+Everything here is a pure function of the configuration: no time, user, host
+or absolute path reaches the output, so the same input gives the same bytes.
+"""
+
+import hashlib
+import json
+import os
+import re
+
+import jinja2
+
+RESTART_ENUM = {"no": "CFG_RESTART_NO", "always": "CFG_RESTART_ALWAYS",
+                "on-failure": "CFG_RESTART_ON_FAILURE", "on-success": "CFG_RESTART_ON_SUCCESS"}
+
+
+def c_string(s):
+    """A C string literal for s (UTF-8), escaping everything that is not
+    printable ASCII with fixed-width octal so no escape can swallow the next
+    character, and breaking '??' so no trigraph can form."""
+    if s is None:
+        return "0"
+    out = ['"']
+    prev = ""
+    for b in s.encode("utf-8"):
+        ch = chr(b)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "?" and prev == "?":
+            out.append("\\?")
+        elif 0x20 <= b < 0x7F:
+            out.append(ch)
+        else:
+            out.append("\\%03o" % b)
+        prev = ch
+    out.append('"')
+    return "".join(out)
+
+
+def c_ident(name):
+    return re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+
+def canonical(cfg, services):
+    """The whole configuration as one canonical JSON text. Paths of the files
+    it came from are left out: moving a config tree keeps its hash."""
+    doc = {
+        "init": {k: v for k, v in cfg.items() if k != "environment"},
+        "environment": cfg["environment"],
+        "services": [service_doc(s) for s in services],
+    }
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def service_doc(s):
+    return {"name": s.name, "argv": s.argv, "env": s.env, "workdir": s.workdir,
+            "restart": s.restart, "restart_sec": s.restart_sec,
+            "timeout_stop_sec": s.timeout_stop_sec, "enabled": s.enabled,
+            "deps": {k: s.deps[k] for k in sorted(s.deps)}}
+
+
+def hash64(text):
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def exec_hash(s):
+    """What the running process depends on: a change here means restart."""
+    return hash64(json.dumps([s.argv, s.env, s.workdir], separators=(",", ":")))
+
+
+def yaml_scalar(v):
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    return json.dumps(v, ensure_ascii=True)  # a JSON string is a YAML string
+
+
+def yaml_echo(cfg, services, digest):
+    """The compiled-in configuration as YAML, for `init --print-config`."""
+    out = [f"# enclave-init compiled-in configuration, hash {digest}"]
+    for key in ("service_dir", "log_dir"):
+        out.append(f"{key}: {yaml_scalar(cfg[key])}")
+    out.append("control:")
+    for k, v in cfg["control"].items():
+        out.append(f"  {k}: {yaml_scalar(v)}")
+    for key in ("max_log_size", "max_log_files"):
+        out.append(f"{key}: {yaml_scalar(cfg[key])}")
+    out.append("environment:" + ("" if cfg["environment"] else " {}"))
+    for k, v in cfg["environment"]:
+        out.append(f"  {k}: {yaml_scalar(v)}")
+    out.append("vsock:")
+    for k, v in cfg["vsock"].items():
+        out.append(f"  {k}: {yaml_scalar(v)}")
+    for key in ("nsm_driver_path", "pivot_root", "pivot_root_dir"):
+        out.append(f"{key}: {yaml_scalar(cfg[key])}")
+    out.append("services:" + ("" if services else " []"))
+    for s in services:
+        out.append(f"  - name: {yaml_scalar(s.name)}")
+        out.append(f"    source: {yaml_scalar(s.source)}")
+        out.append(f"    enabled: {yaml_scalar(s.enabled)}")
+        out.append(f"    ExecStart: {yaml_scalar(s.exec_text)}")
+        out.append("    argv: [" + ", ".join(yaml_scalar(a) for a in s.argv) + "]")
+        out.append("    environment: [" + ", ".join(yaml_scalar(e) for e in s.env) + "]")
+        out.append(f"    Restart: {yaml_scalar(s.restart)}")
+        out.append(f"    RestartSec: {s.restart_sec}")
+        out.append(f"    TimeoutStopSec: {s.timeout_stop_sec}")
+        out.append(f"    WorkingDirectory: {yaml_scalar(s.workdir)}")
+        for k in ("After", "Before", "Requires", "RequiredBy"):
+            out.append(f"    {k}: [" + ", ".join(yaml_scalar(n) for n in s.deps[k]) + "]")
+    return "\n".join(out) + "\n"
+
+
+def render(cfg, services, order_info, sources, version):
+    """Returns {filename: text} for the build directory."""
+    digest = hash64(canonical(cfg, services))
+    index = {s.name: i for i, s in enumerate(services)}
+    idents, used = {}, set()
+    for s in services:
+        ident = c_ident(s.name)
+        while ident in used:
+            ident += "_"
+        used.add(ident)
+        idents[s.name] = ident
+    rows = []
+    for i, s in enumerate(services):
+        pred, succ, req = order_info[s.name]
+        rows.append({
+            "i": i, "s": s, "id": idents[s.name],
+            "tag": f"{s.source}:{s.line('ExecStart')}",
+            "name": c_string(s.name), "source": c_string(s.source),
+            "exec_text": c_string(s.exec_text),
+            "argv": [c_string(a) for a in s.argv],
+            "env": [c_string(e) for e in s.env],
+            "workdir": c_string(s.workdir),
+            "texts": {k: c_string(", ".join(s.deps[k])) for k in s.deps},
+            "pred": sorted(index[n] for n in pred),
+            "succ": sorted(index[n] for n in succ),
+            "req": sorted(index[n] for n in req),
+            "restart": RESTART_ENUM[s.restart],
+            "exec_hash": exec_hash(s),
+        })
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates")),
+        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined)
+    ctx = {"cfg": cfg, "rows": rows, "digest": digest, "sources": sources,
+           "version": version, "c": c_string,
+           "yaml_lines": [c_string(line + "\n") for line in yaml_echo(cfg, services, digest).splitlines()]}
+    return digest, {
+        "config_gen.h": env.get_template("config_gen.h.j2").render(ctx),
+        "config_gen.c": env.get_template("config_gen.c.j2").render(ctx),
+    }

@@ -1,0 +1,263 @@
+"""Load and check `init.yaml`.
+
+The YAML is composed into nodes (not loaded into plain values) so that every
+key and value keeps its line number for diagnostics. The schema below is the
+whole configuration reference of manual 002, plus the few keys this design
+adds (marked "extension"); anything else is an unknown key.
+"""
+
+import re
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from diag import Fatal
+
+U32_MAX = 0xFFFFFFFF
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+SUN_PATH_MAX = 107  # sizeof(sockaddr_un.sun_path) - 1 for the NUL
+
+
+class Str:
+    def __init__(self, absolute=False, max_len=4095, nullable=False):
+        self.absolute, self.max_len, self.nullable = absolute, max_len, nullable
+
+
+class Bool:
+    pass
+
+
+class Int:
+    def __init__(self, lo, hi, unit=""):
+        self.lo, self.hi, self.unit = lo, hi, unit
+
+
+class Env:
+    pass
+
+
+class Section:
+    def __init__(self, fields):
+        self.fields = fields
+
+
+# (type, default) per key; the defaults are manual 002's.
+SCHEMA = Section({
+    "service_dir": (Str(), "/service"),
+    "log_dir": (Str(absolute=True), "/log"),
+    "socket_path": (Str(absolute=True, max_len=SUN_PATH_MAX), None),  # 0.4 name
+    "control": (Section({
+        "unix_socket_enabled": (Bool(), True),
+        "unix_socket_path": (Str(absolute=True, max_len=SUN_PATH_MAX), "/run/init.sock"),
+        "vsock_enabled": (Bool(), False),
+        "vsock_cid": (Int(0, U32_MAX), 3),
+        "vsock_port": (Int(0, U32_MAX), 9001),
+        "max_clients": (Int(1, 64), 8),  # extension: control client slots
+    }), None),
+    "max_log_size": (Int(1, 1 << 40, " bytes"), 10485760),
+    "max_log_files": (Int(0, 99), 5),
+    "environment": (Env(), None),
+    "vsock": (Section({
+        "enabled": (Bool(), True),
+        "cid": (Int(0, U32_MAX), 3),
+        "port": (Int(0, U32_MAX), 9000),
+    }), None),
+    "nsm_driver_path": (Str(nullable=True), "nsm.ko"),
+    "pivot_root": (Bool(), True),
+    "pivot_root_dir": (Str(absolute=True), "/rootfs"),
+})
+
+_constructor = SafeConstructor()
+
+
+def _line(node):
+    return node.start_mark.line + 1
+
+
+def _scalar(node):
+    """The Python value of a scalar node, as YAML 1.1 (PyYAML) resolves it."""
+    return _constructor.construct_object(node, deep=True)
+
+
+def _type_name(node):
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    v = _scalar(node)
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, int):
+        return "an integer"
+    if isinstance(v, float):
+        return "a number"
+    return "a string"
+
+
+def check_string(value, spec, where, diag, path, line):
+    if "\0" in value:
+        diag.error(path, line, f"{where} contains a NUL byte")
+    elif value == "":
+        diag.error(path, line, f"{where} must not be empty")
+    elif len(value.encode()) > spec.max_len:
+        diag.error(path, line, f"{where} is longer than {spec.max_len} bytes")
+    elif spec.absolute and not value.startswith("/"):
+        diag.error(path, line, f"{where} must be an absolute path, not '{value}'")
+    else:
+        return True
+    return False
+
+
+def _value(node, spec, where, diag, path):
+    """Check one value node against its spec; return the value or None."""
+    line = _line(node)
+    if isinstance(spec, Section):
+        if not isinstance(node, yaml.MappingNode):
+            diag.error(path, line, f"{where} must be a mapping, not {_type_name(node)}")
+            return None
+        return _section(node, spec, where + ".", diag, path)
+    if isinstance(spec, Env):
+        return _environment(node, where, diag, path)
+    if not isinstance(node, yaml.ScalarNode):
+        diag.error(path, line, f"{where} must be {_expected(spec)}, not {_type_name(node)}")
+        return None
+    v = _scalar(node)
+    if isinstance(spec, Bool):
+        if isinstance(v, bool):
+            return v
+    elif isinstance(spec, Int):
+        if isinstance(v, int) and not isinstance(v, bool):
+            if v < spec.lo:
+                what = "must not be negative" if v < 0 <= spec.lo else f"must be at least {spec.lo}"
+                diag.error(path, line, f"{where} {what} (got {v})")
+                return None
+            if v > spec.hi:
+                diag.error(path, line, f"{where} must be at most {spec.hi}{spec.unit} (got {v})")
+                return None
+            return v
+    elif isinstance(spec, Str):
+        if v is None and spec.nullable:
+            return None
+        if isinstance(v, str):
+            return v if check_string(v, spec, where, diag, path, line) else None
+    diag.error(path, line, f"{where} must be {_expected(spec)}, not {_type_name(node)}")
+    return None
+
+
+def _expected(spec):
+    if isinstance(spec, Bool):
+        return "a boolean (true or false)"
+    if isinstance(spec, Int):
+        return "an integer"
+    if isinstance(spec, Str):
+        return "a string or null" if spec.nullable else "a string"
+    return "a mapping"
+
+
+def _section(node, spec, prefix, diag, path):
+    seen = {}
+    out = {}
+    for knode, vnode in node.value:
+        kline = _line(knode)
+        key = _scalar(knode) if isinstance(knode, yaml.ScalarNode) else None
+        if not isinstance(key, str):
+            diag.error(path, kline, f"keys must be strings, not {_type_name(knode)}")
+            continue
+        if key in seen:
+            diag.error(path, kline, f"duplicate key '{prefix}{key}' (first on line {seen[key]})")
+            continue
+        seen[key] = kline
+        if key not in spec.fields:
+            known = ", ".join(sorted(spec.fields))
+            diag.error(path, kline, f"unknown key '{prefix}{key}' (known keys: {known})")
+            continue
+        out[key] = (_value(vnode, spec.fields[key][0], prefix + key, diag, path), kline)
+    return out
+
+
+def _environment(node, where, diag, path):
+    if isinstance(node, yaml.ScalarNode) and _scalar(node) is None:
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        diag.error(path, _line(node), f"{where} must be a mapping of NAME: value, not {_type_name(node)}")
+        return []
+    env, seen = [], {}
+    for knode, vnode in node.value:
+        line = _line(knode)
+        name = knode.value if isinstance(knode, yaml.ScalarNode) else None
+        if name is None or not ENV_NAME.match(name):
+            diag.error(path, line, f"{where}: '{name}' is not a valid environment variable name")
+            continue
+        if name in seen:
+            diag.error(path, line, f"{where}: duplicate variable '{name}' (first on line {seen[name]})")
+            continue
+        seen[name] = line
+        # The value as written, so that `DEBUG: true` stays "true", not "True".
+        if not isinstance(vnode, yaml.ScalarNode) or (vnode.tag.endswith(":null") and vnode.value in ("", "~", "null", "Null", "NULL")):
+            diag.error(path, _line(vnode), f"{where}.{name} must be a string, number or boolean")
+            continue
+        if "\0" in vnode.value:
+            diag.error(path, _line(vnode), f"{where}.{name} contains a NUL byte")
+            continue
+        env.append((name, vnode.value))
+    return env
+
+
+def load(path, diag):
+    """Parse and check init.yaml. Returns a dict of resolved settings
+    (defaults filled in) plus '_lines' for later diagnostics."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        raise Fatal(path, 1, f"cannot read configuration: {e.strerror}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise Fatal(path, raw[:e.start].count(b"\n") + 1, "configuration is not valid UTF-8")
+    try:
+        root = yaml.compose(text)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        raise Fatal(path, mark.line + 1 if mark else 1, f"YAML syntax: {e.problem or e.context}")
+    except yaml.YAMLError as e:
+        raise Fatal(path, 1, f"YAML: {e}")
+    if root is None:
+        tree = {}
+    elif isinstance(root, yaml.MappingNode):
+        tree = _section(root, SCHEMA, "", diag, path)
+    else:
+        raise Fatal(path, _line(root), f"configuration must be a mapping of keys, not {_type_name(root)}")
+    return _resolve(tree, path, diag)
+
+
+def _get(tree, key, default):
+    v = tree.get(key)
+    return default if v is None or v[0] is None else v[0]
+
+
+def _resolve(tree, path, diag):
+    ctl = _get(tree, "control", {})
+    hb = _get(tree, "vsock", {})
+    cfields = SCHEMA.fields["control"][0].fields
+    hfields = SCHEMA.fields["vsock"][0].fields
+    c = {k: _get(ctl, k, d) for k, (_, d) in cfields.items()}
+    old = tree.get("socket_path")
+    if old and old[0] is not None:
+        new = ctl.get("unix_socket_path")
+        if new and new[0] is not None and new[0] != old[0]:
+            diag.error(path, old[1], "socket_path (the 0.4 name) and control.unix_socket_path "
+                       f"disagree ('{old[0]}' vs '{new[0]}'); keep only control.unix_socket_path")
+        else:
+            c["unix_socket_path"] = old[0]
+    cfg = {k: _get(tree, k, d) for k, (_, d) in SCHEMA.fields.items()
+           if k not in ("control", "vsock", "socket_path", "environment")}
+    # nsm_driver_path: null disables loading, so an explicit null is kept.
+    if "nsm_driver_path" in tree:
+        cfg["nsm_driver_path"] = tree["nsm_driver_path"][0]
+    cfg["control"] = c
+    cfg["vsock"] = {k: _get(hb, k, d) for k, (_, d) in hfields.items()}
+    cfg["environment"] = _get(tree, "environment", [])
+    return cfg

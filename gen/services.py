@@ -1,0 +1,244 @@
+"""Load and check the `.service` files of `service_dir`.
+
+Service files are TOML (read with Python's own tomllib). tomllib does not keep
+line numbers, so a key's line is found in the text: good enough to point an
+editor at `RestartSec = -1`, which is all a diagnostic needs.
+"""
+
+import os
+import re
+import tomllib
+
+from diag import Fatal
+from initconf import ENV_NAME
+
+NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]*\Z")
+NAME_MAX = 63          # fits the protocol's 64-byte name field with its NUL
+EXEC_MAX = 4096        # ExecStart as written, bytes
+RESTART_SEC_MAX = 86400
+TIMEOUT_STOP_MAX = 3600
+RESTART_POLICIES = ("no", "always", "on-failure", "on-success")
+DEP_KEYS = ("After", "Before", "Requires", "RequiredBy")
+KEYS = ("ExecStart", "Environment", "Restart", "RestartSec", "WorkingDirectory",
+        "ServiceEnable", "TimeoutStopSec") + DEP_KEYS
+DEFAULT_PATH = "PATH=/sbin:/usr/sbin:/bin:/usr/bin"
+SUFFIXES = (".service", ".service.disabled")
+
+
+class Service:
+    """One service as checked: values plus the line each came from."""
+
+    def __init__(self, name, path, display, enabled_by_file):
+        self.name, self.path, self.display = name, path, display
+        self.enabled_by_file = enabled_by_file
+        self.lines = {}
+        self.exec_text = ""
+        self.argv = []
+        self.environment = []
+        self.restart = "no"
+        self.restart_sec = 5
+        self.timeout_stop_sec = 5
+        self.workdir = None
+        self.enable = True
+        self.deps = {k: [] for k in DEP_KEYS}
+
+    @property
+    def enabled(self):
+        return self.enabled_by_file and self.enable
+
+    def line(self, key):
+        return self.lines.get(key, 1)
+
+
+def split_exec(text):
+    """Split ExecStart into argv: whitespace separates words, double quotes
+    group, a backslash takes the next character literally. No shell.
+    Returns (argv, error)."""
+    argv, word, in_word, quoted, i = [], [], False, False, 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            if i + 1 == len(text):
+                return None, "ExecStart ends with a lone backslash"
+            word.append(text[i + 1])
+            in_word = True
+            i += 2
+            continue
+        if ch == '"':
+            quoted = not quoted
+            in_word = True
+        elif ch in " \t\n\r" and not quoted:
+            if in_word:
+                argv.append("".join(word))
+                word, in_word = [], False
+        else:
+            word.append(ch)
+            in_word = True
+        i += 1
+    if quoted:
+        return None, "unterminated double quote in ExecStart"
+    if in_word:
+        argv.append("".join(word))
+    return argv, None
+
+
+def _find_line(lines, key):
+    pat = re.compile(r"\s*(\[+\s*)?[\"']?" + re.escape(key) + r"[\"']?\s*(=|\.|\])")
+    for n, text in enumerate(lines, 1):
+        if pat.match(text):
+            return n
+    return 1
+
+
+def _find_item_line(lines, start, item):
+    for n in range(start, len(lines) + 1):
+        if item in lines[n - 1]:
+            return n
+    return start
+
+
+def _type_name(v):
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
+            list: "an array", dict: "a table"}.get(type(v), type(v).__name__)
+
+
+def discover(service_dir, display_dir, diag, yaml_path, yaml_line):
+    """The service files in service_dir, sorted by name (bytewise)."""
+    try:
+        entries = sorted(os.listdir(service_dir))
+    except OSError as e:
+        raise Fatal(yaml_path, yaml_line, f"cannot read service_dir '{display_dir}': {e.strerror}")
+    found = {}
+    for fname in entries:
+        for suffix in SUFFIXES:
+            if fname.endswith(suffix) and len(fname) > len(suffix):
+                name = fname[: -len(suffix)]
+                display = os.path.join(display_dir, fname)
+                if name in found:
+                    diag.error(display, 1, f"service '{name}' is defined twice "
+                               f"(also {found[name][1]})")
+                    continue
+                found[name] = (os.path.join(service_dir, fname), display, suffix == ".service")
+    return [(name,) + found[name] for name in sorted(found)]
+
+
+def load(name, path, display, enabled_by_file, diag):
+    svc = Service(name, path, display, enabled_by_file)
+    if not NAME.match(name) or len(name) > NAME_MAX:
+        diag.error(display, 1, f"service name '{name}' is not a safe file name (use letters, digits, "
+                   f"'_', '.', '@', '-', not starting with '.', '@' or '-'; at most {NAME_MAX} characters)")
+    elif name == "init":
+        diag.error(display, 1, "service name 'init' is reserved (init.log is init's own log)")
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+        text = raw.decode("utf-8")
+    except OSError as e:
+        raise Fatal(display, 1, f"cannot read service file: {e.strerror}")
+    except UnicodeDecodeError as e:
+        raise Fatal(display, raw[:e.start].count(b"\n") + 1, "service file is not valid UTF-8")
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"\(at line (\d+), column \d+\)", str(e))
+        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
+        diag.error(display, int(m.group(1)) if m else 1, f"TOML syntax: {msg}")
+        return svc
+    lines = text.split("\n")
+    for key in doc:
+        svc.lines[key] = _find_line(lines, key)
+    for key, value in doc.items():
+        line = svc.lines[key]
+        if key not in KEYS:
+            diag.error(display, line, f"unknown key '{key}' (known keys: {', '.join(sorted(KEYS))})")
+            continue
+        _check_key(svc, key, value, line, lines, diag)
+    if "ExecStart" not in doc:
+        diag.error(display, 1, "missing ExecStart (the command to run)")
+    return svc
+
+
+def _want(svc, key, value, kind, line, diag):
+    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if not ok:
+        names = {str: "a string", int: "an integer", bool: "a boolean (true or false)", list: "an array"}
+        diag.error(svc.display, line, f"{key} must be {names[kind]}, not {_type_name(value)}")
+    return ok
+
+
+def _check_key(svc, key, value, line, lines, diag):
+    d = svc.display
+    if key == "ExecStart":
+        if not _want(svc, key, value, str, line, diag):
+            return
+        if "\0" in value:
+            diag.error(d, line, "ExecStart contains a NUL byte")
+            return
+        if len(value.encode()) > EXEC_MAX:
+            diag.error(d, line, f"ExecStart is longer than {EXEC_MAX} bytes")
+            return
+        argv, err = split_exec(value)
+        if err:
+            diag.error(d, line, err)
+        elif not argv:
+            diag.error(d, line, "ExecStart is empty")
+        else:
+            svc.exec_text, svc.argv = value, argv
+    elif key == "Environment":
+        if not _want(svc, key, value, list, line, diag):
+            return
+        for item in value:
+            iline = _find_item_line(lines, line, str(item))
+            if not isinstance(item, str):
+                diag.error(d, iline, f"Environment entries must be strings \"NAME=value\", not {_type_name(item)}")
+            elif "=" not in item:
+                diag.error(d, iline, f"Environment entry '{item}' has no '=' (expected NAME=value)")
+            elif not ENV_NAME.match(item.split("=", 1)[0]):
+                diag.error(d, iline, f"Environment entry '{item}': '{item.split('=', 1)[0]}' "
+                           "is not a valid variable name")
+            elif "\0" in item:
+                diag.error(d, iline, "Environment entry contains a NUL byte")
+            else:
+                svc.environment.append(tuple(item.split("=", 1)))
+    elif key == "Restart":
+        if _want(svc, key, value, str, line, diag):
+            if value not in RESTART_POLICIES:
+                diag.error(d, line, f"Restart must be one of {', '.join(RESTART_POLICIES)}, not '{value}'")
+            else:
+                svc.restart = value
+    elif key in ("RestartSec", "TimeoutStopSec"):
+        lo, hi = (0, RESTART_SEC_MAX) if key == "RestartSec" else (1, TIMEOUT_STOP_MAX)
+        if _want(svc, key, value, int, line, diag):
+            if value < 0:
+                diag.error(d, line, f"{key} must not be negative (got {value})")
+            elif not lo <= value <= hi:
+                diag.error(d, line, f"{key} must be between {lo} and {hi} seconds (got {value})")
+            elif key == "RestartSec":
+                svc.restart_sec = value
+            else:
+                svc.timeout_stop_sec = value
+    elif key == "WorkingDirectory":
+        if _want(svc, key, value, str, line, diag):
+            if "\0" in value or not value.startswith("/"):
+                diag.error(d, line, f"WorkingDirectory must be an absolute path, not '{value}'")
+            else:
+                svc.workdir = value
+    elif key == "ServiceEnable":
+        if _want(svc, key, value, bool, line, diag):
+            svc.enable = value
+    elif key in DEP_KEYS:
+        if _want(svc, key, value, list, line, diag):
+            for item in value:
+                if not isinstance(item, str):
+                    diag.error(d, line, f"{key} entries must be service names (strings), not {_type_name(item)}")
+                elif item not in svc.deps[key]:
+                    svc.deps[key].append(item)
+
+
+def merged_environment(init_env, svc):
+    """init's `environment:`, then the default PATH, then the service's own;
+    a later definition of a name replaces the earlier value in place."""
+    env = {}
+    for name, value in list(init_env) + [tuple(DEFAULT_PATH.split("=", 1))] + svc.environment:
+        env[name] = value  # dict keeps first position, takes the last value
+    return [f"{k}={v}" for k, v in env.items()]

@@ -1,0 +1,66 @@
+/* cfg.h: the compiled-in configuration.
+ *
+ * The generator (gen/initgen.py) fills these tables from init.yaml and the
+ * service files; this header is their fixed shape. Services sit in cfg_svc[]
+ * in start order, so a service's index is also its place in that order, and
+ * dependency lists are indices into the same array. Nothing here changes at
+ * run time.
+ */
+#ifndef CFG_H
+#define CFG_H
+
+#include "config_gen.h"
+
+/* Zero services is a valid configuration; C has no zero-length arrays. */
+#define CFG_NSVC_SLOTS (CFG_NSVC > 0 ? CFG_NSVC : 1)
+
+enum cfg_restart {
+	CFG_RESTART_NO = 0,
+	CFG_RESTART_ALWAYS = 1,
+	CFG_RESTART_ON_FAILURE = 2,
+	CFG_RESTART_ON_SUCCESS = 3,
+};
+
+struct cfg_svc {
+	const char *name;
+	const char *source;           /* service file, relative to init.yaml */
+	const char *exec_text;        /* ExecStart as written */
+	const char *const *argv;      /* ExecStart split at build time */
+	const char *const *envp;      /* merged environment */
+	const char *workdir;          /* 0: init's own working directory */
+	const char *after_text;       /* dependency lists as written, for status */
+	const char *requires_text;
+	const char *before_text;
+	const char *required_by_text;
+	const unsigned short *pred;   /* services started before this one */
+	const unsigned short *succ;   /* services started after it (stopped before it) */
+	const unsigned short *requires;
+	unsigned short npred, nsucc, nrequires;
+	unsigned char restart;        /* enum cfg_restart */
+	unsigned char enabled;        /* .service, and ServiceEnable not false */
+	unsigned int restart_sec;
+	unsigned int stop_timeout_sec;
+	unsigned long long exec_hash; /* argv + env + workdir: a change means restart */
+};
+
+struct cfg_init {
+	const char *service_dir;
+	const char *log_dir;
+	int unix_socket_enabled;
+	const char *unix_socket_path;
+	int vsock_enabled;
+	unsigned int vsock_cid, vsock_port;
+	unsigned long long max_log_size;
+	int max_log_files;
+	int heartbeat_enabled;
+	unsigned int heartbeat_cid, heartbeat_port;
+	const char *nsm_driver_path;  /* 0: do not load */
+	int pivot_root;
+	const char *pivot_root_dir;
+};
+
+extern const struct cfg_init cfg_init;
+extern const struct cfg_svc cfg_svc[CFG_NSVC_SLOTS];
+extern const char cfg_yaml[];   /* the configuration as YAML */
+
+#endif

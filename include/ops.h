@@ -1,0 +1,32 @@
+/* ops.h: what each control request does, and the frames that answer it.
+ *
+ * Transport-free: ctl.c moves bytes, this file decides. A reply is produced
+ * one frame at a time, on demand, so a long answer never needs more memory
+ * than one frame.
+ */
+#ifndef OPS_H
+#define OPS_H
+
+#include <stddef.h>
+
+#include "proto.h"
+
+struct reply {
+	unsigned op;                 /* the request being answered */
+	enum proto_status status;    /* of the final frame */
+	int svc;                     /* service the request named, or -1 */
+	int step;                    /* next record to produce */
+	size_t off;                  /* bytes of the current text already sent */
+	char msg[192];               /* message of the final frame */
+	char reason[96];             /* snapshot of the service's failure reason */
+};
+
+/* Carry out a validated request and set up its reply. may_change says
+ * whether the peer may change state (root or init's own user). */
+void ops_begin(struct reply *r, const unsigned char *req, int may_change);
+/* Set up a reply that is only an error. */
+void ops_fail(struct reply *r, enum proto_status st, const char *msg);
+/* Produce the reply's next frame into f; returns 1 when it is the last. */
+int ops_next(struct reply *r, unsigned char *f);
+
+#endif

@@ -1,0 +1,166 @@
+/* proto.h: the control protocol between initctl and init, all of it.
+ *
+ * Every message is one frame of exactly PROTO_FRAME_SIZE bytes, in both
+ * directions, whatever the transport. Fields sit at fixed offsets in
+ * network byte order and are packed one by one (never by writing a struct),
+ * so the layout is the same on every compiler and architecture.
+ *
+ *   offset size  field
+ *        0    4  magic    PROTO_MAGIC
+ *        4    2  version  PROTO_VERSION
+ *        6    2  op       request: enum proto_op; reply: enum proto_rec
+ *        8    8  hash     configuration hash of the sender's build
+ *       16    2  status   enum proto_status (requests: 0)
+ *       18    2  flags    PROTO_F_*
+ *       20    4  arg0     meaning depends on op / record
+ *       24    4  arg1
+ *       28    4  arg2
+ *       32   64  name     NUL-terminated service name (requests, SVC records)
+ *       96  928  text     NUL-terminated text (DONE and TEXT records)
+ *
+ * A request is one frame. Its reply is zero or more record frames followed
+ * by exactly one PROTO_REC_DONE frame, which carries PROTO_F_FINAL, the
+ * status and a human-readable message. A frame that fails validation gets
+ * a DONE frame with an error status, and the connection is closed.
+ *
+ * Configuration hash: a request whose hash differs from init's gets
+ * PROTO_E_CONFIG carrying init's hash. initctl then says so plainly and may
+ * repeat the request with init's hash: every operation names services by
+ * name, so it is safe, and nothing is ever misread by index.
+ *
+ * Version history (codes are never reused):
+ *   1  enclave-init 0.1.0: ping, list, status, start, stop, restart,
+ *      system-status, shutdown, reboot.
+ */
+#ifndef PROTO_H
+#define PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROTO_MAGIC 0x454e4954u   /* "ENIT" */
+#define PROTO_VERSION 1
+#define PROTO_FRAME_SIZE 1024
+
+#define PROTO_OFF_MAGIC 0
+#define PROTO_OFF_VERSION 4
+#define PROTO_OFF_OP 6
+#define PROTO_OFF_HASH 8
+#define PROTO_OFF_STATUS 16
+#define PROTO_OFF_FLAGS 18
+#define PROTO_OFF_ARG0 20
+#define PROTO_OFF_ARG1 24
+#define PROTO_OFF_ARG2 28
+#define PROTO_OFF_NAME 32
+#define PROTO_NAME_SIZE 64
+#define PROTO_OFF_TEXT 96
+#define PROTO_TEXT_SIZE (PROTO_FRAME_SIZE - PROTO_OFF_TEXT)
+
+_Static_assert(PROTO_OFF_NAME + PROTO_NAME_SIZE == PROTO_OFF_TEXT, "name then text");
+_Static_assert(PROTO_TEXT_SIZE == 928, "text field size is part of the protocol");
+
+#define PROTO_F_FINAL 0x0001u     /* last frame of a reply */
+#define PROTO_F_KNOWN 0x0001u     /* every flag version 1 defines */
+
+/* Requests. */
+enum proto_op {
+	PROTO_OP_PING = 1,
+	PROTO_OP_LIST = 2,
+	PROTO_OP_STATUS = 3,          /* name */
+	PROTO_OP_START = 4,           /* name */
+	PROTO_OP_STOP = 5,            /* name */
+	PROTO_OP_RESTART = 6,         /* name */
+	PROTO_OP_SYSTEM_STATUS = 7,
+	PROTO_OP_SHUTDOWN = 8,
+	PROTO_OP_REBOOT = 9,
+	PROTO_OP_MAX = 9,
+};
+
+/* Reply records. */
+enum proto_rec {
+	PROTO_REC_DONE = 0x100,       /* final: status + message */
+	PROTO_REC_SVC = 0x101,        /* one service, fields below */
+	PROTO_REC_TEXT = 0x102,       /* arg0 = enum proto_key; text continues across frames */
+	PROTO_REC_SYSTEM = 0x103,     /* system-status numbers, fields below */
+};
+
+enum proto_status {
+	PROTO_OK = 0,
+	PROTO_E_FRAME = 1,            /* bad magic, field or size */
+	PROTO_E_VERSION = 2,          /* protocol version not spoken */
+	PROTO_E_CONFIG = 3,           /* configuration hash differs */
+	PROTO_E_OP = 4,               /* unknown operation */
+	PROTO_E_NOT_FOUND = 5,        /* no such service */
+	PROTO_E_PERM = 6,             /* peer may not change state */
+	PROTO_E_STATE = 7,            /* not possible in the current state */
+	PROTO_E_BUSY = 8,             /* no client slot free, or shutting down */
+	PROTO_E_FAILED = 9,           /* the operation itself failed */
+};
+
+/* Keys of PROTO_REC_TEXT records. */
+enum proto_key {
+	PROTO_KEY_COMMAND = 1,
+	PROTO_KEY_WORKDIR = 2,
+	PROTO_KEY_AFTER = 3,
+	PROTO_KEY_REQUIRES = 4,
+	PROTO_KEY_BEFORE = 5,
+	PROTO_KEY_REQUIRED_BY = 6,
+	PROTO_KEY_REASON = 7,         /* why the last start failed */
+	PROTO_KEY_SERVICE_DIR = 8,
+	PROTO_KEY_LOG_DIR = 9,
+	PROTO_KEY_MAX = 9,
+};
+
+/* PROTO_REC_SVC fields (after the name). */
+#define PROTO_SVC_STATE 96        /* u8 enum svc_state */
+#define PROTO_SVC_ENABLED 97      /* u8 */
+#define PROTO_SVC_RESTART 98      /* u8 enum cfg_restart */
+#define PROTO_SVC_EXIT_KIND 99    /* u8 enum proto_exit */
+#define PROTO_SVC_PID 100         /* u32, 0 when not running */
+#define PROTO_SVC_RESTARTS 104    /* u32 automatic restarts so far */
+#define PROTO_SVC_EXIT_CODE 108   /* u32 exit status, or 128 + signal */
+#define PROTO_SVC_EXIT_SIGNAL 112 /* u32 signal number when killed */
+#define PROTO_SVC_RESTART_SEC 116 /* u32 */
+#define PROTO_SVC_STOP_TIMEOUT 120 /* u32 seconds */
+#define PROTO_SVC_SINCE 124       /* u32 seconds in the current state */
+
+enum proto_exit {
+	PROTO_EXIT_NONE = 0,          /* has not exited yet */
+	PROTO_EXIT_CODE = 1,          /* exited with a status */
+	PROTO_EXIT_SIGNAL = 2,        /* killed by a signal */
+};
+
+/* PROTO_REC_SYSTEM fields. */
+#define PROTO_SYS_UPTIME 96       /* u64 seconds since init started */
+#define PROTO_SYS_SERVICES 104    /* u32 */
+#define PROTO_SYS_ENABLED 108     /* u32 */
+#define PROTO_SYS_ACTIVE 112      /* u32 */
+#define PROTO_SYS_PROCESSES 116   /* u32 */
+
+/* Byte-order-explicit field access. */
+void proto_put16(unsigned char *f, size_t off, uint16_t v);
+void proto_put32(unsigned char *f, size_t off, uint32_t v);
+void proto_put64(unsigned char *f, size_t off, uint64_t v);
+uint16_t proto_get16(const unsigned char *f, size_t off);
+uint32_t proto_get32(const unsigned char *f, size_t off);
+uint64_t proto_get64(const unsigned char *f, size_t off);
+
+/* Zero a frame and fill its header. */
+void proto_init(unsigned char *f, uint16_t op, uint64_t hash);
+/* Copy s into a fixed field, cutting it to fit; always NUL-terminated.
+ * Returns the number of bytes of s stored. */
+size_t proto_put_str(unsigned char *f, size_t off, size_t size, const char *s);
+/* A fixed string field, or 0 when it is not NUL-terminated within size. */
+const char *proto_get_str(const unsigned char *f, size_t off, size_t size);
+/* Whether op names a service in its name field. */
+int proto_op_has_name(unsigned op);
+/* Whether name is a well-formed service name (what the generator allows). */
+int proto_name_ok(const char *name);
+
+/* Check a request frame; on failure returns the status to answer with and
+ * points *why at a message. */
+enum proto_status proto_check_request(const unsigned char *f, uint64_t hash, const char **why);
+/* Check a reply frame the same way (initctl's side). */
+enum proto_status proto_check_reply(const unsigned char *f, const char **why);
+
+#endif

@@ -1,0 +1,19 @@
+/* say.h: init's own log lines.
+ *
+ * Each line is "[YYYY-MM-DD HH:MM:SS] init: message" (UTC), built in a fixed
+ * buffer and written to stderr (the console) with one write(2), so lines
+ * from init never interleave mid-line with each other.
+ */
+#ifndef SAY_H
+#define SAY_H
+
+/* An informational line. */
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "init: warning: ..." */
+void say_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "init: error: ..." */
+void say_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Lines that could not be written because the console would block. */
+unsigned long say_dropped(void);
+
+#endif

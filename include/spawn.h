@@ -1,0 +1,33 @@
+/* spawn.h: fork and exec a service without waiting for it. */
+#ifndef SPAWN_H
+#define SPAWN_H
+
+#include <sys/types.h>
+
+#include "cfg.h"
+
+/* Setup steps a child can fail at, reported through the exec-status pipe. */
+enum spawn_stage { SPAWN_SETSID = 1, SPAWN_STDIN = 2, SPAWN_CHDIR = 3, SPAWN_EXEC = 4 };
+
+/* The record a failing child writes before it exits with SPAWN_EXIT_CODE. */
+struct spawn_report {
+	int stage;             /* enum spawn_stage */
+	int err;               /* errno */
+};
+
+#define SPAWN_EXIT_CODE 127
+
+/* Fork a child that runs c in its own session and process group, with
+ * signals unblocked, stdin on /dev/null, c's environment and working
+ * directory. Returns the pid and sets *exec_fd to a non-blocking pipe that
+ * reaches EOF when exec succeeds, or carries a struct spawn_report when a
+ * step fails. Returns -1 with errno when the fork itself fails. */
+pid_t spawn_service(const struct cfg_svc *c, int *exec_fd);
+/* Send sig to every process of group pgid. 0, or -1 with errno. */
+int spawn_kill_group(pid_t pgid, int sig);
+/* Whether any process (zombies included) is left in group pgid. */
+int spawn_group_alive(pid_t pgid);
+/* "exec", "chdir", ... for a stage. */
+const char *spawn_stage_name(int stage);
+
+#endif

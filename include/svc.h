@@ -1,0 +1,99 @@
+/* svc.h: the service state machine.
+ *
+ * Every service is one slot of a static table, indexed like cfg_svc[] (start
+ * order). A service moves between the states below only through
+ * svc_event(), which looks up the action in a [state][event] table; the
+ * action changes state only through one function that records the time and
+ * logs the change.
+ *
+ *   STOPPED --start--> STARTING --exec ok--> RUNNING
+ *      ^                  |  \                 |  \
+ *      |               exit   stop            exit  stop
+ *      |                  v     \              v     v
+ *   (stopped) <-- FAILED / RESTART_WAIT      STOPPING --exit, group gone--> STOPPED
+ *                        |  deadline: start          --deadline--> SIGKILL, then give up
+ */
+#ifndef SVC_H
+#define SVC_H
+
+#include <poll.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum svc_state {
+	SVC_STOPPED = 0,       /* not running; starts only when asked */
+	SVC_STARTING = 1,      /* forked; exec not yet confirmed */
+	SVC_RUNNING = 2,       /* exec succeeded */
+	SVC_STOPPING = 3,      /* SIGTERM sent to the group; SIGKILL at the deadline */
+	SVC_RESTART_WAIT = 4,  /* exited; starts again at the deadline (RestartSec) */
+	SVC_FAILED = 5,        /* exited unsuccessfully and will not restart */
+	SVC_NSTATES = 6,
+};
+
+enum svc_event {
+	SVC_EV_START = 0,      /* boot or operator: run it */
+	SVC_EV_STOP = 1,       /* operator or shutdown: stop it, do not restart */
+	SVC_EV_RESTART = 2,    /* operator: stop if running, then start */
+	SVC_EV_EXEC_OK = 3,    /* the exec-status pipe closed without a report */
+	SVC_EV_EXIT = 4,       /* the main process was reaped */
+	SVC_EV_DEADLINE = 5,   /* restart delay over, or stop timeout reached */
+	SVC_EV_GROUP_GONE = 6, /* stopping, and nothing is left of the process group */
+	SVC_NEVENTS = 7,
+};
+
+/* What an operator request came to. */
+enum svc_result {
+	SVC_OK = 0,
+	SVC_ALREADY_RUNNING = 1,
+	SVC_NOT_RUNNING = 2,
+	SVC_SHUTTING_DOWN = 3,
+};
+
+enum svc_exit_kind { SVC_EXIT_NONE = 0, SVC_EXIT_CODE = 1, SVC_EXIT_SIGNAL = 2 };
+
+struct svc {
+	enum svc_state state;
+	pid_t pid;             /* main process, 0 when none */
+	pid_t pgid;            /* its process group (= pid: each service has its own session) */
+	int exec_fd;           /* exec-status pipe while starting, else -1 */
+	int64_t deadline;      /* monotonic ms; 0 when none */
+	int64_t since;         /* monotonic ms when the state was entered */
+	unsigned restarts;     /* automatic restarts (policy), not operator ones */
+	enum svc_exit_kind exit_kind;
+	int exit_code;         /* exit status, or 128 + signal */
+	int exit_signal;
+	unsigned char enabled;
+	unsigned char want_start; /* start again once the stop completes (restart) */
+	unsigned char killed;  /* SIGKILL already sent during this stop */
+	char reason[96];       /* why the last start failed, e.g. "exec: No such file or directory" */
+};
+
+/* Set every slot to its compiled-in initial state. */
+void svc_init(void);
+/* Start every enabled service, in the generated order. */
+void svc_boot(void);
+/* Index of the service called name, or -1. */
+int svc_find(const char *name);
+/* Read-only view of service i. */
+const struct svc *svc_get(int i);
+/* Feed an event to service i's state machine. */
+void svc_event(int i, enum svc_event ev);
+/* An operator's start/stop/restart, checked against the current state. */
+enum svc_result svc_request(int i, enum svc_event ev);
+/* A reaped child: returns 1 when it was a service's main process. */
+int svc_reaped(pid_t pid, int status);
+/* Fire deadlines that are due and settle stopping process groups. */
+void svc_tick(int64_t now);
+/* Earliest pending deadline (monotonic ms), or 0 for none. */
+int64_t svc_next_deadline(void);
+/* Poll entries for the exec-status pipes; returns how many were added. */
+int svc_poll_add(struct pollfd *p, int max);
+/* Handle those entries after poll. */
+void svc_poll_done(const struct pollfd *p, int n);
+/* Shutdown: stop, in reverse start order, every service whose dependants
+ * are already down. Returns 1 once no service is left running. */
+int svc_shutdown_step(void);
+/* Whether the state counts as active for list and system-status. */
+int svc_is_active(enum svc_state s);
+
+#endif

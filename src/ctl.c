@@ -1,0 +1,284 @@
+/* ctl.c: the control socket and its client slots.
+ *
+ * Owns the listening Unix socket and a fixed table of clients. Moves whole
+ * frames in and out without ever blocking: every socket is non-blocking,
+ * a reply is produced one frame at a time as the peer drains it, and a peer
+ * that sends nothing or reads nothing is dropped at its deadline. A bad
+ * frame gets an error reply and the connection is closed after it.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "clock.h"
+#include "ctl.h"
+#include "fmt.h"
+#include "ops.h"
+#include "say.h"
+
+struct client {
+	int fd;                       /* -1: free slot */
+	int may_change;               /* peer is root or init's own user */
+	int replying;                 /* a reply is being produced */
+	int closing;                  /* close once the reply is out */
+	int64_t deadline;             /* drop the peer if nothing moves by then */
+	size_t rxlen, txoff, txlen;
+	struct reply r;
+	unsigned char rx[PROTO_FRAME_SIZE];
+	unsigned char tx[PROTO_FRAME_SIZE];
+};
+
+static struct client clients[CFG_MAX_CLIENTS];
+static int listen_fd = -1;
+static int64_t accept_paused_until;  /* out of file descriptors: retry later */
+
+static void drop(struct client *c)
+{
+	close(c->fd);
+	c->fd = -1;
+}
+
+/* mkdir -p for the socket's directory; existing directories are fine. */
+static void make_parent(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	size_t i;
+
+	fmt_fmt(dir, sizeof dir, "%s", path);
+	for (i = 1; dir[i]; i++) {
+		if (dir[i] != '/')
+			continue;
+		dir[i] = 0;
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			say_warn("cannot create %s: %s", dir, strerror(errno));
+		dir[i] = '/';
+	}
+}
+
+int ctl_open(void)
+{
+	const char *path = cfg_init.unix_socket_path;
+	struct sockaddr_un sa;
+	struct stat st;
+	mode_t old;
+	int i, fd;
+
+	for (i = 0; i < CFG_MAX_CLIENTS; i++)
+		clients[i].fd = -1;
+	if (!cfg_init.unix_socket_enabled)
+		return 0;
+	make_parent(path);
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			say_error("%s exists and is not a socket; no control socket", path);
+			return -1;
+		}
+		(void)unlink(path);  /* stale socket from an earlier run */
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		say_error("control socket: %s", strerror(errno));
+		return -1;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	fmt_fmt(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	old = umask(0177);  /* the socket is born 0600: no window where others can connect */
+	i = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+	umask(old);
+	if (i < 0 || chmod(path, 0600) < 0 || listen(fd, 64) < 0) {
+		say_error("control socket %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	listen_fd = fd;
+	say("listening on %s", path);
+	return 0;
+}
+
+static void reject_busy(int fd)
+{
+	unsigned char f[PROTO_FRAME_SIZE];
+	struct reply r;
+
+	ops_fail(&r, PROTO_E_BUSY, "too many control clients; try again");
+	ops_next(&r, f);
+	(void)send(fd, f, sizeof f, MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(fd);
+}
+
+static void accept_all(int64_t now)
+{
+	for (;;) {
+		struct ucred cred;
+		socklen_t len = sizeof cred;
+		int fd = accept4(listen_fd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC), i;
+
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+				say_warn("cannot accept control client: %s", strerror(errno));
+				accept_paused_until = now + 100;
+			}
+			return;
+		}
+		for (i = 0; i < CFG_MAX_CLIENTS && clients[i].fd >= 0; i++)
+			;
+		if (i == CFG_MAX_CLIENTS) {
+			reject_busy(fd);
+			continue;
+		}
+		memset(&clients[i], 0, offsetof(struct client, r));
+		clients[i].fd = fd;
+		clients[i].deadline = now + CTL_TIMEOUT_MS;
+		/* Without credentials the peer is treated as unprivileged. */
+		clients[i].may_change = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+					(cred.uid == 0 || cred.uid == geteuid());
+	}
+}
+
+static void fail(struct client *c, enum proto_status st, const char *why)
+{
+	ops_fail(&c->r, st, why);
+	c->replying = 1;
+	c->closing = 1;
+}
+
+static void take_request(struct client *c)
+{
+	const char *why = "";
+	enum proto_status st = proto_check_request(c->rx, CFG_HASH, &why);
+	char msg[160];
+
+	c->rxlen = 0;
+	if (st == PROTO_E_VERSION) {
+		fmt_fmt(msg, sizeof msg, "unsupported protocol version %u (init speaks %u)",
+			proto_get16(c->rx, PROTO_OFF_VERSION), PROTO_VERSION);
+		why = msg;
+	} else if (st == PROTO_E_CONFIG) {
+		fmt_fmt(msg, sizeof msg, "configuration mismatch: request built for %016llx, init has %016llx",
+			(unsigned long long)proto_get64(c->rx, PROTO_OFF_HASH), (unsigned long long)CFG_HASH);
+		why = msg;
+	}
+	if (st != PROTO_OK) {
+		fail(c, st, why);
+		return;
+	}
+	ops_begin(&c->r, c->rx, c->may_change);
+	c->replying = 1;
+}
+
+/* Send what is pending and produce more, until done or the socket is full. */
+static void flush(struct client *c, int64_t now)
+{
+	while (c->fd >= 0) {
+		if (c->txoff == c->txlen) {
+			if (!c->replying) {
+				if (c->closing)
+					drop(c);
+				return;
+			}
+			c->replying = !ops_next(&c->r, c->tx);
+			c->txoff = 0;
+			c->txlen = PROTO_FRAME_SIZE;
+		}
+		ssize_t n = send(c->fd, c->tx + c->txoff, c->txlen - c->txoff, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				drop(c);
+			return;
+		}
+		c->txoff += (size_t)n;
+		c->deadline = now + CTL_TIMEOUT_MS;
+	}
+}
+
+static void client_read(struct client *c, int64_t now)
+{
+	ssize_t n = recv(c->fd, c->rx + c->rxlen, sizeof c->rx - c->rxlen, MSG_DONTWAIT);
+
+	if (n > 0) {
+		c->rxlen += (size_t)n;
+		c->deadline = now + CTL_TIMEOUT_MS;
+		if (c->rxlen == sizeof c->rx)
+			take_request(c);
+	} else if (n == 0 && c->rxlen) {
+		char msg[64];
+		fmt_fmt(msg, sizeof msg, "truncated frame: %zu of %d bytes", c->rxlen, PROTO_FRAME_SIZE);
+		fail(c, PROTO_E_FRAME, msg);
+	} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+		drop(c);
+	}
+}
+
+int ctl_poll_add(struct pollfd *p, int max)
+{
+	int i, n = 0;
+
+	if (listen_fd >= 0 && n < max && clock_ms() >= accept_paused_until) {
+		p[n].fd = listen_fd;
+		p[n].events = POLLIN;
+		p[n++].revents = 0;
+	}
+	for (i = 0; i < CFG_MAX_CLIENTS && n < max; i++) {
+		struct client *c = &clients[i];
+		if (c->fd < 0)
+			continue;
+		p[n].fd = c->fd;
+		/* One request at a time: read the next only when the reply is out. */
+		p[n].events = (c->replying || c->closing ? 0 : POLLIN) | (c->txoff < c->txlen ? POLLOUT : 0);
+		p[n++].revents = 0;
+	}
+	return n;
+}
+
+void ctl_poll_done(const struct pollfd *p, int n, int64_t now)
+{
+	int k, i;
+
+	for (k = 0; k < n; k++) {
+		if (!p[k].revents)
+			continue;
+		if (p[k].fd == listen_fd) {
+			accept_all(now);
+			continue;
+		}
+		for (i = 0; i < CFG_MAX_CLIENTS; i++) {
+			struct client *c = &clients[i];
+			if (c->fd != p[k].fd)
+				continue;
+			if (p[k].revents & (POLLIN | POLLHUP | POLLERR))
+				if (!c->replying && !c->closing)
+					client_read(c, now);
+			if (c->fd >= 0)
+				flush(c, now);
+			break;
+		}
+	}
+}
+
+void ctl_tick(int64_t now)
+{
+	int i;
+
+	for (i = 0; i < CFG_MAX_CLIENTS; i++)
+		if (clients[i].fd >= 0 && now >= clients[i].deadline)
+			drop(&clients[i]);
+}
+
+int64_t ctl_next_deadline(void)
+{
+	int64_t next = accept_paused_until > clock_ms() ? accept_paused_until : 0;
+	int i;
+
+	for (i = 0; i < CFG_MAX_CLIENTS; i++)
+		if (clients[i].fd >= 0 && (!next || clients[i].deadline < next))
+			next = clients[i].deadline;
+	return next;
+}

@@ -1,0 +1,324 @@
+/* initctl.c: the command-line tool that drives init.
+ *
+ * Parses the command line, sends one request, prints the reply the way
+ * manual 002 prints it (so its scripts work as written): tables and
+ * "Service: X" blocks on stdout, "✓ message" on success, "✗ Error: message"
+ * on stderr with exit status 1. Colour only on a terminal.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "client.h"
+#include "signames.h"
+#include "svc.h"
+
+#define INITCTL_VERSION "0.1.0"
+
+static int colour_out, colour_err;
+
+static void usage(FILE *f)
+{
+	fputs("usage: initctl [OPTIONS] COMMAND [ARGS]\n"
+	      "\n"
+	      "Options:\n"
+	      "  -s, --socket PATH   control socket (default $INIT_SOCKET, else " CFG_UNIX_SOCKET_PATH ")\n"
+	      "  -h, --help          print this help\n"
+	      "  -V, --version       print the version\n"
+	      "\n"
+	      "Commands:\n"
+	      "  list                list all services\n"
+	      "  status SERVICE      show a service in detail\n"
+	      "  start SERVICE       start a stopped service\n"
+	      "  stop SERVICE        stop a service (SIGTERM, then SIGKILL after its timeout)\n"
+	      "  restart SERVICE     stop if running, then start\n"
+	      "  system-status       uptime, service and process counts\n"
+	      "  ping                check that init answers\n"
+	      "  shutdown            stop everything and power off\n"
+	      "  reboot              stop everything and reboot\n", f);
+}
+
+static void ok(const char *msg)
+{
+	printf(colour_out ? "\033[32m✓\033[0m %s\n" : "✓ %s\n", msg);
+}
+
+static int error(const char *msg)
+{
+	fprintf(stderr, colour_err ? "\033[31m✗ Error:\033[0m %s\n" : "✗ Error: %s\n", msg);
+	return 1;
+}
+
+/* The fields of a PROTO_REC_SVC record and the texts that follow it. */
+struct svc_view {
+	char name[PROTO_NAME_SIZE];
+	unsigned state, enabled, restart, exit_kind;
+	unsigned pid, restarts, exit_code, exit_signal, restart_sec;
+	char text[PROTO_KEY_MAX + 1][8192];
+};
+
+static const char *restart_name(unsigned r)
+{
+	static const char *const n[] = { "no", "always", "on-failure", "on-success" };
+	return r < 4 ? n[r] : "?";
+}
+
+static void read_svc(const unsigned char *f, struct svc_view *v)
+{
+	memcpy(v->name, f + PROTO_OFF_NAME, PROTO_NAME_SIZE);
+	v->state = f[PROTO_SVC_STATE];
+	v->enabled = f[PROTO_SVC_ENABLED];
+	v->restart = f[PROTO_SVC_RESTART];
+	v->exit_kind = f[PROTO_SVC_EXIT_KIND];
+	v->pid = proto_get32(f, PROTO_SVC_PID);
+	v->restarts = proto_get32(f, PROTO_SVC_RESTARTS);
+	v->exit_code = proto_get32(f, PROTO_SVC_EXIT_CODE);
+	v->exit_signal = proto_get32(f, PROTO_SVC_EXIT_SIGNAL);
+	v->restart_sec = proto_get32(f, PROTO_SVC_RESTART_SEC);
+}
+
+/* Text records of one key arrive in order and are joined. */
+static void read_text(const unsigned char *f, struct svc_view *v)
+{
+	unsigned key = proto_get32(f, PROTO_OFF_ARG0);
+	size_t have;
+
+	if (key > PROTO_KEY_MAX)
+		return;  /* a newer init's key: nothing to show for it */
+	have = strlen(v->text[key]);
+	snprintf(v->text[key] + have, sizeof v->text[key] - have, "%s", (const char *)f + PROTO_OFF_TEXT);
+}
+
+static const char *active_word(unsigned state)
+{
+	switch (state) {
+	case SVC_RUNNING: return "active";
+	case SVC_STARTING:
+	case SVC_RESTART_WAIT: return "activating";
+	case SVC_STOPPING: return "deactivating";
+	case SVC_FAILED: return "failed";
+	}
+	return "inactive";
+}
+
+static void list_row(const unsigned char *f, void *ctx)
+{
+	struct svc_view v;
+
+	(void)ctx;
+	if (proto_get16(f, PROTO_OFF_OP) != PROTO_REC_SVC)
+		return;
+	read_svc(f, &v);
+	printf("%-25s %-10s %-10s %-15s %u\n", v.name, v.enabled ? "enabled" : "disabled",
+	       active_word(v.state), restart_name(v.restart), v.restarts);
+}
+
+static void status_record(const unsigned char *f, void *ctx)
+{
+	unsigned op = proto_get16(f, PROTO_OFF_OP);
+
+	if (op == PROTO_REC_SVC)
+		read_svc(f, ctx);
+	else if (op == PROTO_REC_TEXT || op == PROTO_REC_SYSTEM)
+		read_text(f, ctx);
+}
+
+static void exit_text(const struct svc_view *v, char *buf, size_t n)
+{
+	const char *sn = signame((int)v->exit_signal);
+
+	if (v->exit_kind == PROTO_EXIT_SIGNAL)
+		snprintf(buf, n, "killed by signal %u%s%s%s", v->exit_signal, sn ? " (SIG" : "", sn ? sn : "",
+			 sn ? ")" : "");
+	else
+		snprintf(buf, n, "exit code %u", v->exit_code);
+}
+
+static void print_status(const struct svc_view *v)
+{
+	static const struct { int key; const char *label; } deps[] = {
+		{ PROTO_KEY_AFTER, "After" }, { PROTO_KEY_REQUIRES, "Requires" },
+		{ PROTO_KEY_BEFORE, "Before" }, { PROTO_KEY_REQUIRED_BY, "Required By" },
+	};
+	char how[64];
+	size_t i;
+
+	exit_text(v, how, sizeof how);
+	printf("Service: %s\n", v->name);
+	printf("  Enabled: %s\n", v->enabled ? "yes" : "no");
+	switch (v->state) {
+	case SVC_RUNNING: printf("  Status: active (running)\n"); break;
+	case SVC_STARTING: printf("  Status: activating (start)\n"); break;
+	case SVC_STOPPING: printf("  Status: deactivating (stop-sigterm)\n"); break;
+	case SVC_RESTART_WAIT: printf("  Status: activating (auto-restart)\n"); break;
+	case SVC_FAILED:
+		printf("  Status: failed (%s)\n", v->text[PROTO_KEY_REASON][0] ? "start failed" : how);
+		break;
+	default: printf("  Status: inactive (dead)\n"); break;
+	}
+	if (v->pid)
+		printf("  PID: %u\n", v->pid);
+	printf("  Command: %s\n", v->text[PROTO_KEY_COMMAND]);
+	if (v->text[PROTO_KEY_WORKDIR][0])
+		printf("  Working Directory: %s\n", v->text[PROTO_KEY_WORKDIR]);
+	printf("  Restart Policy: %s\n", restart_name(v->restart));
+	printf("  Restart Delay: %us\n", v->restart_sec);
+	printf("  Restart Count: %u\n", v->restarts);
+	if (v->exit_kind == PROTO_EXIT_SIGNAL)
+		printf("  Last Exit Code: %u (%s)\n", v->exit_code, how);
+	else if (v->exit_kind == PROTO_EXIT_CODE)
+		printf("  Last Exit Code: %u\n", v->exit_code);
+	if (v->text[PROTO_KEY_REASON][0])
+		printf("  Last Error: %s\n", v->text[PROTO_KEY_REASON]);
+	for (i = 0; i < sizeof deps / sizeof deps[0]; i++)
+		if (v->text[deps[i].key][0])
+			printf("  %s: %s\n", deps[i].label, v->text[deps[i].key]);
+}
+
+struct sys_view {
+	unsigned long long uptime;
+	unsigned services, enabled, active, processes;
+	struct svc_view texts;
+};
+
+static void system_record(const unsigned char *f, void *ctx)
+{
+	struct sys_view *s = ctx;
+
+	if (proto_get16(f, PROTO_OFF_OP) == PROTO_REC_SYSTEM) {
+		s->uptime = proto_get64(f, PROTO_SYS_UPTIME);
+		s->services = proto_get32(f, PROTO_SYS_SERVICES);
+		s->enabled = proto_get32(f, PROTO_SYS_ENABLED);
+		s->active = proto_get32(f, PROTO_SYS_ACTIVE);
+		s->processes = proto_get32(f, PROTO_SYS_PROCESSES);
+	} else if (proto_get16(f, PROTO_OFF_OP) == PROTO_REC_TEXT) {
+		read_text(f, &s->texts);
+	}
+}
+
+static void print_uptime(unsigned long long t)
+{
+	unsigned long long d = t / 86400, h = t / 3600 % 24, m = t / 60 % 60, s = t % 60;
+
+	if (d)
+		printf("%llud %lluh %llum %llus\n", d, h, m, s);
+	else if (h)
+		printf("%lluh %llum %llus\n", h, m, s);
+	else if (m)
+		printf("%llum %llus\n", m, s);
+	else
+		printf("%llus\n", s);
+}
+
+struct command {
+	const char *name;
+	unsigned op;
+	int takes_name;
+};
+
+static const struct command commands[] = {
+	{ "list", PROTO_OP_LIST, 0 }, { "status", PROTO_OP_STATUS, 1 },
+	{ "start", PROTO_OP_START, 1 }, { "stop", PROTO_OP_STOP, 1 },
+	{ "restart", PROTO_OP_RESTART, 1 }, { "system-status", PROTO_OP_SYSTEM_STATUS, 0 },
+	{ "ping", PROTO_OP_PING, 0 }, { "shutdown", PROTO_OP_SHUTDOWN, 0 },
+	{ "reboot", PROTO_OP_REBOOT, 0 },
+};
+
+static int run(const char *sock, const struct command *c, const char *name)
+{
+	static struct svc_view view;
+	static struct sys_view sys;
+	struct client_result res;
+	client_record_fn *fn = 0;
+	void *ctx = 0;
+
+	if (c->op == PROTO_OP_LIST) {
+		printf("%-25s %-10s %-10s %-15s %s\n", "NAME", "ENABLED", "ACTIVE", "RESTART", "RESTARTS");
+		printf("%.75s\n", "----------------------------------------------------------------------------------");
+		fn = list_row;
+	} else if (c->op == PROTO_OP_STATUS) {
+		fn = status_record;
+		ctx = &view;
+	} else if (c->op == PROTO_OP_SYSTEM_STATUS) {
+		fn = system_record;
+		ctx = &sys;
+	}
+	fflush(stdout);
+	if (client_call(sock, c->op, name, fn, ctx, &res) < 0 || res.status != PROTO_OK)
+		return error(res.msg);
+	if (c->op == PROTO_OP_STATUS) {
+		print_status(&view);
+	} else if (c->op == PROTO_OP_SYSTEM_STATUS) {
+		printf("System Status\n  Uptime: ");
+		print_uptime(sys.uptime);
+		printf("  Services: %u total, %u enabled, %u active\n", sys.services, sys.enabled, sys.active);
+		printf("  Processes: %u total\n", sys.processes);
+		printf("  Service Directory: %s\n", sys.texts.text[PROTO_KEY_SERVICE_DIR]);
+		printf("  Log Directory: %s\n", sys.texts.text[PROTO_KEY_LOG_DIR]);
+	} else if (c->op != PROTO_OP_LIST) {
+		ok(res.msg);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *sock = getenv("INIT_SOCKET");
+	const char *no_colour = getenv("NO_COLOR");
+	size_t k;
+	int i;
+
+	colour_out = isatty(1) && !(no_colour && *no_colour);
+	colour_err = isatty(2) && !(no_colour && *no_colour);
+	if (!sock || !*sock)
+		sock = CFG_UNIX_SOCKET_PATH;
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		}
+		if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			printf("initctl " INITCTL_VERSION " (configuration " CFG_HASH_HEX ")\n");
+			return 0;
+		}
+		if (!strcmp(a, "-s") || !strcmp(a, "--socket")) {
+			if (++i == argc) {
+				fprintf(stderr, "initctl: %s needs a path\n", a);
+				return 2;
+			}
+			sock = argv[i];
+		} else if (!strncmp(a, "--socket=", 9)) {
+			sock = a + 9;
+		} else {
+			fprintf(stderr, "initctl: unknown option: %s\n", a);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (i == argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (k = 0; k < sizeof commands / sizeof commands[0]; k++) {
+		const struct command *c = &commands[k];
+		if (strcmp(argv[i], c->name))
+			continue;
+		if (argc - i - 1 != c->takes_name) {
+			fprintf(stderr, "initctl: %s %s\n", c->name,
+				c->takes_name ? "takes one SERVICE name" : "takes no arguments");
+			return 2;
+		}
+		if (c->takes_name && !proto_name_ok(argv[i + 1])) {
+			char msg[PROTO_TEXT_SIZE];
+			snprintf(msg, sizeof msg, "'%s' is not a valid service name", argv[i + 1]);
+			return error(msg);
+		}
+		return run(sock, c, c->takes_name ? argv[i + 1] : 0);
+	}
+	fprintf(stderr, "initctl: unknown command: %s\n", argv[i]);
+	usage(stderr);
+	return 2;
+}

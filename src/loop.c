@@ -1,0 +1,79 @@
+/* loop.c: the event loop, all of it.
+ *
+ * One poll(2) over every descriptor init owns; its timeout is the nearest
+ * deadline in the tables (restart delays, stop timeouts, client deadlines,
+ * shutdown grace). Nothing else in init waits. Each wake-up runs the same
+ * fixed passes, so the order of effects is always the same.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "clock.h"
+#include "ctl.h"
+#include "loop.h"
+#include "reap.h"
+#include "say.h"
+#include "shutdown.h"
+#include "sigs.h"
+#include "svc.h"
+
+/* signalfd + listener + clients + one exec pipe per service. */
+#define LOOP_MAX_FDS (2 + CFG_MAX_CLIENTS + CFG_NSVC_SLOTS)
+
+static int64_t earliest(int64_t a, int64_t b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}
+
+static int timeout_ms(int64_t deadline)
+{
+	int64_t now = clock_ms();
+
+	if (!deadline)
+		return -1;
+	if (deadline <= now)
+		return 0;
+	return deadline - now > 60000 ? 60000 : (int)(deadline - now);
+}
+
+void loop_run(int signal_fd)
+{
+	struct pollfd p[LOOP_MAX_FDS];
+
+	for (;;) {
+		int64_t next = earliest(earliest(svc_next_deadline(), ctl_next_deadline()), shutdown_deadline());
+		int nsvc, nctl, n = 0;
+		unsigned sig;
+		int64_t now;
+
+		p[n].fd = signal_fd;
+		p[n].events = POLLIN;
+		p[n++].revents = 0;
+		nsvc = svc_poll_add(p + n, LOOP_MAX_FDS - n);
+		n += nsvc;
+		nctl = ctl_poll_add(p + n, LOOP_MAX_FDS - n);
+		n += nctl;
+		if (poll(p, (nfds_t)n, timeout_ms(next)) < 0 && errno != EINTR)
+			say_error("poll: %s", strerror(errno));
+
+		/* 1. signals: reap first, so every pass below sees who is gone. */
+		sig = sigs_read(signal_fd);
+		if (sig & SIGS_CHLD)
+			(void)reap_all();
+		if (sig & SIGS_TERM)
+			shutdown_request(SYS_POWEROFF, "SIGTERM/SIGINT");
+		if (sig & SIGS_HUP)
+			say_warn("SIGHUP: reload is not available in this version; ignored");
+		/* 2. exec outcomes; 3. requests, acted on at once; 4. deadlines and
+		 * stopping groups; 5. shutdown progress, which may follow from any of
+		 * the above; 6. clients past their deadline. */
+		svc_poll_done(p + 1, nsvc);
+		now = clock_ms();
+		ctl_poll_done(p + 1 + nsvc, nctl, now);
+		svc_tick(now);
+		shutdown_tick(now);
+		ctl_tick(now);
+	}
+}

@@ -1,0 +1,244 @@
+/* ops.c: control requests, carried out and answered.
+ *
+ * The request is acted on at once (a start is a fork, a stop is a signal:
+ * neither waits), then the answer is produced frame by frame from live
+ * state. Messages are worded here, in init, so every initctl, whatever its
+ * version or transport, prints the same thing.
+ */
+#include <string.h>
+
+#include "cfg.h"
+#include "clock.h"
+#include "fmt.h"
+#include "ops.h"
+#include "procfs.h"
+#include "shutdown.h"
+#include "svc.h"
+
+extern int64_t init_started_ms;  /* init.c */
+
+static const char *const op_names[PROTO_OP_MAX + 1] = {
+	[PROTO_OP_PING] = "ping", [PROTO_OP_LIST] = "list", [PROTO_OP_STATUS] = "status",
+	[PROTO_OP_START] = "start", [PROTO_OP_STOP] = "stop", [PROTO_OP_RESTART] = "restart",
+	[PROTO_OP_SYSTEM_STATUS] = "system-status", [PROTO_OP_SHUTDOWN] = "shutdown",
+	[PROTO_OP_REBOOT] = "reboot",
+};
+
+static int changes_state(unsigned op)
+{
+	return op == PROTO_OP_START || op == PROTO_OP_STOP || op == PROTO_OP_RESTART ||
+	       op == PROTO_OP_SHUTDOWN || op == PROTO_OP_REBOOT;
+}
+
+void ops_fail(struct reply *r, enum proto_status st, const char *msg)
+{
+	memset(r, 0, sizeof *r);
+	r->svc = -1;
+	r->status = st;
+	fmt_fmt(r->msg, sizeof r->msg, "%s", msg);
+}
+
+static void service_request(struct reply *r, enum svc_event ev)
+{
+	const char *name = cfg_svc[r->svc].name;
+	enum svc_state before = svc_get(r->svc)->state;
+
+	switch (svc_request(r->svc, ev)) {
+	case SVC_OK:
+		if (ev == SVC_EV_START && before == SVC_STOPPING)
+			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' will start once it has stopped", name);
+		else if (ev == SVC_EV_START)
+			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' started", name);
+		else if (ev == SVC_EV_RESTART)
+			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' restarted", name);
+		else if (before == SVC_RESTART_WAIT)
+			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' stopped (pending restart cancelled)", name);
+		else
+			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' stop signal sent", name);
+		return;
+	case SVC_ALREADY_RUNNING:
+		r->status = PROTO_E_STATE;
+		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' is already running", name);
+		return;
+	case SVC_NOT_RUNNING:
+		r->status = PROTO_E_STATE;
+		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' is not running", name);
+		return;
+	case SVC_SHUTTING_DOWN:
+		r->status = PROTO_E_BUSY;
+		fmt_fmt(r->msg, sizeof r->msg, "init is shutting down");
+		return;
+	}
+}
+
+void ops_begin(struct reply *r, const unsigned char *req, int may_change)
+{
+	unsigned op = proto_get16(req, PROTO_OFF_OP);
+	const char *name = proto_get_str(req, PROTO_OFF_NAME, PROTO_NAME_SIZE);
+
+	memset(r, 0, sizeof *r);
+	r->op = op;
+	r->svc = -1;
+	if (changes_state(op) && !may_change) {
+		r->status = PROTO_E_PERM;
+		fmt_fmt(r->msg, sizeof r->msg, "permission denied: '%s' changes state and needs root "
+			"or init's own user", op_names[op]);
+		return;
+	}
+	if (proto_op_has_name(op)) {
+		r->svc = svc_find(name);
+		if (r->svc < 0) {
+			r->status = PROTO_E_NOT_FOUND;
+			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' not found", name);
+			return;
+		}
+	}
+	switch (op) {
+	case PROTO_OP_PING:
+		fmt_fmt(r->msg, sizeof r->msg, "Pong - init system is responsive");
+		break;
+	case PROTO_OP_STATUS:
+		fmt_fmt(r->reason, sizeof r->reason, "%s", svc_get(r->svc)->reason);
+		break;
+	case PROTO_OP_START:
+		service_request(r, SVC_EV_START);
+		break;
+	case PROTO_OP_STOP:
+		service_request(r, SVC_EV_STOP);
+		break;
+	case PROTO_OP_RESTART:
+		service_request(r, SVC_EV_RESTART);
+		break;
+	case PROTO_OP_SHUTDOWN:
+	case PROTO_OP_REBOOT:
+		if (shutdown_active()) {
+			r->status = PROTO_E_BUSY;
+			fmt_fmt(r->msg, sizeof r->msg, "init is already shutting down");
+			break;
+		}
+		shutdown_request(op == PROTO_OP_REBOOT ? SYS_REBOOT : SYS_POWEROFF, "initctl");
+		fmt_fmt(r->msg, sizeof r->msg, "System %s initiated", op == PROTO_OP_REBOOT ? "reboot" : "shutdown");
+		break;
+	}
+}
+
+static void fill_svc(unsigned char *f, int i)
+{
+	const struct svc *s = svc_get(i);
+	const struct cfg_svc *c = &cfg_svc[i];
+
+	proto_put_str(f, PROTO_OFF_NAME, PROTO_NAME_SIZE, c->name);
+	f[PROTO_SVC_STATE] = (unsigned char)s->state;
+	f[PROTO_SVC_ENABLED] = s->enabled;
+	f[PROTO_SVC_RESTART] = c->restart;
+	f[PROTO_SVC_EXIT_KIND] = (unsigned char)s->exit_kind;
+	proto_put32(f, PROTO_SVC_PID, (uint32_t)s->pid);
+	proto_put32(f, PROTO_SVC_RESTARTS, s->restarts);
+	proto_put32(f, PROTO_SVC_EXIT_CODE, (uint32_t)s->exit_code);
+	proto_put32(f, PROTO_SVC_EXIT_SIGNAL, (uint32_t)s->exit_signal);
+	proto_put32(f, PROTO_SVC_RESTART_SEC, c->restart_sec);
+	proto_put32(f, PROTO_SVC_STOP_TIMEOUT, c->stop_timeout_sec);
+	proto_put32(f, PROTO_SVC_SINCE, (uint32_t)((clock_ms() - s->since) / 1000));
+}
+
+/* The text records of a status reply, in order; 0 or "" are skipped. */
+static const char *status_text(const struct reply *r, int key)
+{
+	const struct cfg_svc *c = &cfg_svc[r->svc];
+
+	switch (key) {
+	case PROTO_KEY_COMMAND: return c->exec_text;
+	case PROTO_KEY_WORKDIR: return c->workdir;
+	case PROTO_KEY_AFTER: return c->after_text;
+	case PROTO_KEY_REQUIRES: return c->requires_text;
+	case PROTO_KEY_BEFORE: return c->before_text;
+	case PROTO_KEY_REQUIRED_BY: return c->required_by_text;
+	case PROTO_KEY_REASON: return r->reason;
+	}
+	return 0;
+}
+
+static const char *system_text(int key)
+{
+	switch (key) {
+	case PROTO_KEY_SERVICE_DIR: return cfg_init.service_dir;
+	case PROTO_KEY_LOG_DIR: return cfg_init.log_dir;
+	}
+	return 0;
+}
+
+/* Emit the next chunk of text for key; returns 0 when it has nothing
+ * (more) to send, so the caller moves on to the next key. */
+static int text_chunk(struct reply *r, unsigned char *f, int key, const char *text)
+{
+	size_t len = text ? strlen(text) : 0, n;
+
+	if (r->off >= len) {
+		r->off = 0;
+		return 0;
+	}
+	proto_init(f, PROTO_REC_TEXT, CFG_HASH);
+	proto_put32(f, PROTO_OFF_ARG0, (uint32_t)key);
+	n = len - r->off < PROTO_TEXT_SIZE - 1 ? len - r->off : PROTO_TEXT_SIZE - 1;
+	memcpy(f + PROTO_OFF_TEXT, text + r->off, n);
+	r->off += n;
+	return 1;
+}
+
+static void fill_system(unsigned char *f)
+{
+	unsigned enabled = 0, active = 0;
+	int i;
+
+	for (i = 0; i < CFG_NSVC; i++) {
+		enabled += svc_get(i)->enabled;
+		active += svc_get(i)->state == SVC_RUNNING;
+	}
+	proto_put64(f, PROTO_SYS_UPTIME, (uint64_t)((clock_ms() - init_started_ms) / 1000));
+	proto_put32(f, PROTO_SYS_SERVICES, CFG_NSVC);
+	proto_put32(f, PROTO_SYS_ENABLED, enabled);
+	proto_put32(f, PROTO_SYS_ACTIVE, active);
+	proto_put32(f, PROTO_SYS_PROCESSES, procfs_count());
+}
+
+int ops_next(struct reply *r, unsigned char *f)
+{
+	if (r->status == PROTO_OK) {
+		switch (r->op) {
+		case PROTO_OP_LIST:
+			if (r->step < CFG_NSVC) {
+				proto_init(f, PROTO_REC_SVC, CFG_HASH);
+				fill_svc(f, r->step++);
+				return 0;
+			}
+			break;
+		case PROTO_OP_STATUS:
+			if (r->step == 0) {
+				proto_init(f, PROTO_REC_SVC, CFG_HASH);
+				fill_svc(f, r->svc);
+				r->step = PROTO_KEY_COMMAND;
+				return 0;
+			}
+			for (; r->step <= PROTO_KEY_REASON; r->step++)
+				if (text_chunk(r, f, r->step, status_text(r, r->step)))
+					return 0;
+			break;
+		case PROTO_OP_SYSTEM_STATUS:
+			if (r->step == 0) {
+				proto_init(f, PROTO_REC_SYSTEM, CFG_HASH);
+				fill_system(f);
+				r->step = PROTO_KEY_SERVICE_DIR;
+				return 0;
+			}
+			for (; r->step <= PROTO_KEY_LOG_DIR; r->step++)
+				if (text_chunk(r, f, r->step, system_text(r->step)))
+					return 0;
+			break;
+		}
+	}
+	proto_init(f, PROTO_REC_DONE, CFG_HASH);
+	proto_put16(f, PROTO_OFF_STATUS, (uint16_t)r->status);
+	proto_put16(f, PROTO_OFF_FLAGS, PROTO_F_FINAL);
+	proto_put_str(f, PROTO_OFF_TEXT, PROTO_TEXT_SIZE, r->msg);
+	return 1;
+}

@@ -1,0 +1,68 @@
+/* say.c: init's log lines to the console.
+ *
+ * Never allocates. A line that cannot be written whole (console full, or
+ * non-blocking and busy) is counted and dropped: PID 1 never waits on its
+ * own logging.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "fmt.h"
+#include "say.h"
+
+#define SAY_LINE_MAX 512
+
+static unsigned long dropped;
+
+static void vsay(const char *level, const char *f, va_list ap)
+{
+	char line[SAY_LINE_MAX];
+	size_t n;
+	ssize_t w;
+
+	line[0] = '[';
+	fmt_utc(line + 1, clock_wall());
+	n = 1 + FMT_UTC_SIZE - 1;
+	n += fmt_fmt(line + n, sizeof line - n, "] init: %s", level);
+	n += fmt_vfmt(line + n, sizeof line - n - 1, f, ap);
+	line[n++] = '\n';
+	do
+		w = write(2, line, n);
+	while (w < 0 && errno == EINTR);
+	if (w != (ssize_t)n)
+		dropped++;
+}
+
+void say(const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	vsay("", f, ap);
+	va_end(ap);
+}
+
+void say_warn(const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	vsay("warning: ", f, ap);
+	va_end(ap);
+}
+
+void say_error(const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	vsay("error: ", f, ap);
+	va_end(ap);
+}
+
+unsigned long say_dropped(void)
+{
+	return dropped;
+}

@@ -1,0 +1,48 @@
+/* sigs.c: blocked signals read from a signalfd. Never blocks: the fd is
+ * non-blocking and read until empty. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "sigs.h"
+
+int sigs_setup(void)
+{
+	sigset_t set;
+	struct sigaction ign;
+
+	/* Writing to a vanished client must be an EPIPE, not a death. */
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, 0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, 0) < 0)
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+unsigned sigs_read(int fd)
+{
+	struct signalfd_siginfo si[8];
+	unsigned seen = 0;
+	ssize_t n;
+
+	while ((n = read(fd, si, sizeof si)) > 0) {
+		size_t k;
+		for (k = 0; k < (size_t)n / sizeof si[0]; k++) {
+			switch (si[k].ssi_signo) {
+			case SIGCHLD: seen |= SIGS_CHLD; break;
+			case SIGTERM:
+			case SIGINT: seen |= SIGS_TERM; break;
+			case SIGHUP: seen |= SIGS_HUP; break;
+			}
+		}
+	}
+	return seen;
+}

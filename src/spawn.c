@@ -1,0 +1,141 @@
+/* spawn.c: fork/exec of services.
+ *
+ * The parent never waits for the child: success or failure of exec comes
+ * back through a close-on-exec pipe that the event loop polls (the pattern
+ * of musl's posix_spawn, without its blocking read). Between fork and exec
+ * the child calls only async-signal-safe system calls.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "spawn.h"
+
+#define DEFAULT_PATH "/sbin:/usr/sbin:/bin:/usr/bin"
+
+static void report(int fd, int stage)
+{
+	struct spawn_report r = { stage, errno };
+
+	(void)!write(fd, &r, sizeof r);
+	_exit(SPAWN_EXIT_CODE);
+}
+
+static const char *env_path(const char *const *envp)
+{
+	for (; *envp; envp++)
+		if (!strncmp(*envp, "PATH=", 5))
+			return *envp + 5;
+	return DEFAULT_PATH;
+}
+
+/* execve, searching PATH from the service's own environment when the
+ * command has no slash (like execvpe, but with the child's PATH, not
+ * init's). Returns only on failure, with the most telling errno. */
+static void exec_search(const char *const *argv, const char *const *envp)
+{
+	char buf[4096];
+	const char *file = argv[0], *p = env_path(envp);
+	size_t flen = strlen(file);
+	int seen_eacces = 0;
+
+	if (strchr(file, '/')) {
+		execve(file, (char *const *)argv, (char *const *)envp);
+		return;
+	}
+	for (;;) {
+		const char *end = strchr(p, ':');
+		size_t dlen = end ? (size_t)(end - p) : strlen(p);
+
+		if (dlen + 1 + flen < sizeof buf) {
+			memcpy(buf, p, dlen);
+			buf[dlen] = '/';
+			memcpy(buf + dlen + 1, file, flen + 1);
+			/* An empty PATH entry means the current directory. */
+			execve(dlen ? buf : file, (char *const *)argv, (char *const *)envp);
+			if (errno == EACCES)
+				seen_eacces = 1;
+			else if (errno != ENOENT && errno != ENOTDIR)
+				return;
+		}
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	errno = seen_eacces ? EACCES : ENOENT;
+}
+
+static void child(const struct cfg_svc *c, int fd)
+{
+	sigset_t none;
+	struct sigaction dfl;
+	int null;
+
+	/* init blocks the signals it takes through signalfd and ignores
+	 * SIGPIPE; a service starts with neither. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, 0);
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGPIPE, &dfl, 0);
+	if (setsid() < 0)
+		report(fd, SPAWN_SETSID);
+	null = open("/dev/null", O_RDONLY);
+	if (null < 0)
+		report(fd, SPAWN_STDIN);
+	if (null != 0) {
+		if (dup2(null, 0) < 0)
+			report(fd, SPAWN_STDIN);
+		close(null);
+	}
+	if (c->workdir && chdir(c->workdir) < 0)
+		report(fd, SPAWN_CHDIR);
+	exec_search(c->argv, c->envp);
+	report(fd, SPAWN_EXEC);
+}
+
+pid_t spawn_service(const struct cfg_svc *c, int *exec_fd)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0)
+		child(c, p[1]);
+	close(p[1]);
+	if (pid < 0) {
+		int e = errno;
+		close(p[0]);
+		errno = e;
+		return -1;
+	}
+	/* Only the read end is non-blocking: the child's one write must not fail. */
+	(void)fcntl(p[0], F_SETFL, O_NONBLOCK);
+	*exec_fd = p[0];
+	return pid;
+}
+
+int spawn_kill_group(pid_t pgid, int sig)
+{
+	return kill(-pgid, sig);
+}
+
+int spawn_group_alive(pid_t pgid)
+{
+	return kill(-pgid, 0) == 0 || errno == EPERM;
+}
+
+const char *spawn_stage_name(int stage)
+{
+	switch (stage) {
+	case SPAWN_SETSID: return "setsid";
+	case SPAWN_STDIN: return "stdin";
+	case SPAWN_CHDIR: return "chdir";
+	case SPAWN_EXEC: return "exec";
+	}
+	return "start";
+}

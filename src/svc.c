@@ -1,0 +1,412 @@
+/* svc.c: the service state machine (see svc.h for the picture).
+ *
+ * Owns the service table. Never blocks: starting is a fork whose outcome
+ * arrives later through the exec-status pipe, stopping is a signal whose
+ * outcome arrives later as a reaped child or a deadline. Never allocates.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "check.h"
+#include "clock.h"
+#include "fmt.h"
+#include "say.h"
+#include "spawn.h"
+#include "svc.h"
+
+static struct svc tab[CFG_NSVC_SLOTS];
+static int shutting_down;
+
+static const char *const state_name[SVC_NSTATES] = {
+	[SVC_STOPPED] = "stopped", [SVC_STARTING] = "starting", [SVC_RUNNING] = "running",
+	[SVC_STOPPING] = "stopping", [SVC_RESTART_WAIT] = "waiting to restart",
+	[SVC_FAILED] = "failed",
+};
+
+/* The one place a service changes state. */
+static void set_state(int i, enum svc_state to)
+{
+	struct svc *s = &tab[i];
+
+	if (s->state != to && to != SVC_STARTING && to != SVC_STOPPING)
+		say("service %s: %s -> %s", cfg_svc[i].name, state_name[s->state], state_name[to]);
+	s->state = to;
+	s->since = clock_ms();
+	if (to != SVC_STOPPING && to != SVC_RESTART_WAIT)
+		s->deadline = 0;
+}
+
+static void close_exec_fd(struct svc *s)
+{
+	if (s->exec_fd >= 0)
+		close(s->exec_fd);
+	s->exec_fd = -1;
+}
+
+/* Read the child's setup report, if any. Returns 1 when the pipe is done
+ * (EOF or a report), 0 when nothing has arrived yet. */
+static int read_exec_report(int i)
+{
+	struct svc *s = &tab[i];
+	struct spawn_report r;
+	ssize_t n = read(s->exec_fd, &r, sizeof r);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n == (ssize_t)sizeof r) {
+		fmt_fmt(s->reason, sizeof s->reason, "%s: %s", spawn_stage_name(r.stage), strerror(r.err));
+		say_warn("service %s failed to start: %s", cfg_svc[i].name, s->reason);
+	}
+	close_exec_fd(s);
+	return 1;
+}
+
+static void spawn(int i)
+{
+	struct svc *s = &tab[i];
+	const struct cfg_svc *c = &cfg_svc[i];
+	pid_t pid;
+
+	say("Starting service %s", c->name);
+	s->want_start = 0;
+	s->killed = 0;
+	s->reason[0] = 0;
+	pid = spawn_service(c, &s->exec_fd);
+	if (pid < 0) {
+		fmt_fmt(s->reason, sizeof s->reason, "fork: %s", strerror(errno));
+		say_error("service %s: %s", c->name, s->reason);
+		s->exec_fd = -1;
+		s->exit_kind = SVC_EXIT_NONE;
+		/* Treated like a failed run, so Restart= decides what comes next. */
+		set_state(i, c->restart == CFG_RESTART_ALWAYS || c->restart == CFG_RESTART_ON_FAILURE
+				     ? SVC_RESTART_WAIT : SVC_FAILED);
+		if (s->state == SVC_RESTART_WAIT)
+			s->deadline = clock_ms() + (int64_t)c->restart_sec * 1000;
+		return;
+	}
+	s->pid = s->pgid = pid;
+	set_state(i, SVC_STARTING);
+	say("Service %s started with PID %d", c->name, (int)pid);
+}
+
+static void signal_group(int i, int sig)
+{
+	struct svc *s = &tab[i];
+
+	/* The group is the service's own session: its helpers go down with it. */
+	if (s->pgid > 0 && spawn_kill_group(s->pgid, sig) < 0 && errno != ESRCH)
+		say_warn("service %s: cannot signal process group %d: %s", cfg_svc[i].name,
+			 (int)s->pgid, strerror(errno));
+}
+
+static void act_spawn(int i)
+{
+	spawn(i);
+}
+
+static void act_term(int i)
+{
+	struct svc *s = &tab[i];
+
+	say("Stopping service %s (SIGTERM to process group %d)", cfg_svc[i].name, (int)s->pgid);
+	signal_group(i, SIGTERM);
+	signal_group(i, SIGCONT);  /* a stopped process cannot act on SIGTERM */
+	set_state(i, SVC_STOPPING);
+	s->deadline = clock_ms() + (int64_t)cfg_svc[i].stop_timeout_sec * 1000;
+}
+
+static void act_restart_running(int i)
+{
+	act_term(i);
+	tab[i].want_start = 1;
+}
+
+static void act_want_start(int i)
+{
+	tab[i].want_start = 1;
+}
+
+static void act_cancel_restart(int i)
+{
+	set_state(i, SVC_STOPPED);
+}
+
+static void act_exec_ok(int i)
+{
+	close_exec_fd(&tab[i]);
+	if (tab[i].state == SVC_STARTING)
+		set_state(i, SVC_RUNNING);
+}
+
+static void record_exit(int i, int status)
+{
+	struct svc *s = &tab[i];
+
+	if (WIFSIGNALED(status)) {
+		s->exit_kind = SVC_EXIT_SIGNAL;
+		s->exit_signal = WTERMSIG(status);
+		s->exit_code = 128 + s->exit_signal;
+		say("Service %s killed by signal %d", cfg_svc[i].name, s->exit_signal);
+	} else {
+		s->exit_kind = SVC_EXIT_CODE;
+		s->exit_signal = 0;
+		s->exit_code = WEXITSTATUS(status);
+		say("Service %s exited with code %d", cfg_svc[i].name, s->exit_code);
+	}
+	s->pid = 0;
+}
+
+static int wants_restart(int i)
+{
+	const struct svc *s = &tab[i];
+	int ok = s->exit_kind == SVC_EXIT_CODE && s->exit_code == 0 && !s->reason[0];
+
+	switch (cfg_svc[i].restart) {
+	case CFG_RESTART_ALWAYS: return 1;
+	case CFG_RESTART_ON_FAILURE: return !ok;
+	case CFG_RESTART_ON_SUCCESS: return ok;
+	}
+	return 0;
+}
+
+static int last_status;  /* the wait status being handled by act_exit */
+
+static void act_exit(int i)
+{
+	struct svc *s = &tab[i];
+
+	if (s->exec_fd >= 0)
+		(void)read_exec_report(i);  /* the child is gone: report or EOF is there */
+	record_exit(i, last_status);
+	if (!shutting_down && wants_restart(i)) {
+		say("Service %s will restart in %us", cfg_svc[i].name, cfg_svc[i].restart_sec);
+		set_state(i, SVC_RESTART_WAIT);
+		s->deadline = clock_ms() + (int64_t)cfg_svc[i].restart_sec * 1000;
+	} else if (s->exit_kind == SVC_EXIT_CODE && s->exit_code == 0 && !s->reason[0]) {
+		set_state(i, SVC_STOPPED);
+	} else {
+		set_state(i, SVC_FAILED);
+	}
+}
+
+static void stop_done(int i)
+{
+	close_exec_fd(&tab[i]);
+	set_state(i, SVC_STOPPED);
+	if (tab[i].want_start && !shutting_down)
+		spawn(i);
+}
+
+static void act_exit_stopping(int i)
+{
+	record_exit(i, last_status);
+	/* Wait for the rest of the group, if any, before calling it stopped. */
+	if (!spawn_group_alive(tab[i].pgid))
+		stop_done(i);
+}
+
+static void act_stop_timeout(int i)
+{
+	struct svc *s = &tab[i];
+
+	if (!s->killed) {
+		say_warn("service %s did not stop within %us: sending SIGKILL", cfg_svc[i].name,
+			 cfg_svc[i].stop_timeout_sec);
+		signal_group(i, SIGKILL);
+		s->killed = 1;
+		s->deadline = clock_ms() + (int64_t)cfg_svc[i].stop_timeout_sec * 1000;
+	} else {
+		say_error("service %s: process group %d survives SIGKILL; giving up on it",
+			  cfg_svc[i].name, (int)s->pgid);
+		s->pid = 0;
+		stop_done(i);
+	}
+}
+
+static void act_restart_due(int i)
+{
+	tab[i].restarts++;
+	spawn(i);
+}
+
+/* What each event does in each state; a missing entry means "ignore". */
+typedef void action(int i);
+static action *const machine[SVC_NSTATES][SVC_NEVENTS] = {
+	[SVC_STOPPED] = { [SVC_EV_START] = act_spawn, [SVC_EV_RESTART] = act_spawn },
+	[SVC_FAILED] = { [SVC_EV_START] = act_spawn, [SVC_EV_RESTART] = act_spawn },
+	[SVC_STARTING] = { [SVC_EV_STOP] = act_term, [SVC_EV_RESTART] = act_restart_running,
+			   [SVC_EV_EXEC_OK] = act_exec_ok, [SVC_EV_EXIT] = act_exit },
+	[SVC_RUNNING] = { [SVC_EV_STOP] = act_term, [SVC_EV_RESTART] = act_restart_running,
+			  [SVC_EV_EXIT] = act_exit },
+	[SVC_STOPPING] = { [SVC_EV_START] = act_want_start, [SVC_EV_RESTART] = act_want_start,
+			   [SVC_EV_EXEC_OK] = act_exec_ok, [SVC_EV_EXIT] = act_exit_stopping,
+			   [SVC_EV_DEADLINE] = act_stop_timeout, [SVC_EV_GROUP_GONE] = stop_done },
+	[SVC_RESTART_WAIT] = { [SVC_EV_START] = act_spawn, [SVC_EV_RESTART] = act_spawn,
+			       [SVC_EV_STOP] = act_cancel_restart, [SVC_EV_DEADLINE] = act_restart_due },
+};
+
+void svc_event(int i, enum svc_event ev)
+{
+	action *act;
+
+	if (NEVER(i < 0 || i >= CFG_NSVC || ev >= SVC_NEVENTS))
+		return;
+	act = machine[tab[i].state][ev];
+	if (act)
+		act(i);
+}
+
+enum svc_result svc_request(int i, enum svc_event ev)
+{
+	enum svc_state st = tab[i].state;
+
+	if (shutting_down)
+		return SVC_SHUTTING_DOWN;
+	if (ev == SVC_EV_START && (st == SVC_STARTING || st == SVC_RUNNING))
+		return SVC_ALREADY_RUNNING;
+	if (ev == SVC_EV_STOP && (st == SVC_STOPPED || st == SVC_FAILED))
+		return SVC_NOT_RUNNING;
+	if (ev == SVC_EV_STOP)
+		tab[i].want_start = 0;  /* an operator's stop overrides a pending restart */
+	svc_event(i, ev);
+	return SVC_OK;
+}
+
+void svc_init(void)
+{
+	int i;
+
+	for (i = 0; i < CFG_NSVC; i++) {
+		memset(&tab[i], 0, sizeof tab[i]);
+		tab[i].exec_fd = -1;
+		tab[i].enabled = cfg_svc[i].enabled;
+		tab[i].since = clock_ms();
+	}
+}
+
+void svc_boot(void)
+{
+	int i;
+
+	for (i = 0; i < CFG_NSVC; i++)
+		if (tab[i].enabled)
+			svc_event(i, SVC_EV_START);
+}
+
+int svc_find(const char *name)
+{
+	int i;
+
+	for (i = 0; i < CFG_NSVC; i++)
+		if (!strcmp(cfg_svc[i].name, name))
+			return i;
+	return -1;
+}
+
+const struct svc *svc_get(int i)
+{
+	return &tab[i];
+}
+
+int svc_is_active(enum svc_state s)
+{
+	return s == SVC_RUNNING || s == SVC_STARTING || s == SVC_STOPPING;
+}
+
+int svc_reaped(pid_t pid, int status)
+{
+	int i;
+
+	for (i = 0; i < CFG_NSVC; i++)
+		if (tab[i].pid == pid) {
+			last_status = status;
+			svc_event(i, SVC_EV_EXIT);
+			return 1;
+		}
+	return 0;
+}
+
+void svc_tick(int64_t now)
+{
+	int i;
+
+	for (i = 0; i < CFG_NSVC; i++) {
+		struct svc *s = &tab[i];
+
+		if (s->state == SVC_STOPPING && s->pid == 0 && !spawn_group_alive(s->pgid))
+			svc_event(i, SVC_EV_GROUP_GONE);
+		else if (s->deadline && now >= s->deadline)
+			svc_event(i, SVC_EV_DEADLINE);
+	}
+}
+
+int64_t svc_next_deadline(void)
+{
+	int64_t next = 0;
+	int i;
+
+	for (i = 0; i < CFG_NSVC; i++)
+		if (tab[i].deadline && (!next || tab[i].deadline < next))
+			next = tab[i].deadline;
+	return next;
+}
+
+int svc_poll_add(struct pollfd *p, int max)
+{
+	int i, n = 0;
+
+	for (i = 0; i < CFG_NSVC && n < max; i++)
+		if (tab[i].exec_fd >= 0) {
+			p[n].fd = tab[i].exec_fd;
+			p[n].events = POLLIN;
+			p[n].revents = 0;
+			n++;
+		}
+	return n;
+}
+
+void svc_poll_done(const struct pollfd *p, int n)
+{
+	int i, k;
+
+	for (k = 0; k < n; k++) {
+		if (!p[k].revents)
+			continue;
+		for (i = 0; i < CFG_NSVC; i++)
+			if (tab[i].exec_fd == p[k].fd) {
+				if (read_exec_report(i) && !tab[i].reason[0])
+					svc_event(i, SVC_EV_EXEC_OK);
+				break;
+			}
+	}
+}
+
+int svc_shutdown_step(void)
+{
+	int i, k, left = 0;
+
+	shutting_down = 1;
+	for (i = CFG_NSVC - 1; i >= 0; i--) {
+		struct svc *s = &tab[i];
+		int dependants_up = 0;
+
+		s->want_start = 0;
+		if (s->state == SVC_RESTART_WAIT)
+			svc_event(i, SVC_EV_STOP);
+		if (s->state == SVC_STOPPED || s->state == SVC_FAILED)
+			continue;
+		left++;
+		if (s->state == SVC_STOPPING)
+			continue;
+		/* Reverse order: wait until everything started after it is down. */
+		for (k = 0; k < cfg_svc[i].nsucc; k++)
+			dependants_up |= svc_is_active(tab[cfg_svc[i].succ[k]].state);
+		if (!dependants_up)
+			svc_event(i, SVC_EV_STOP);
+	}
+	return left == 0;
+}

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Install the Debian packages the build and the tests need, when missing.
+# Run as root on Debian (or with sudo); does nothing when all are present.
+# Usage: tools/deps.sh [build|test|bench]
+set -e
+need="make musl-tools python3 python3-yaml python3-jinja2 binutils util-linux"
+case "${1:-build}" in
+test) need="$need procps" ;;
+bench) need="$need procps s6 runit tini dumb-init hyperfine" ;;
+esac
+missing=""
+for p in $need; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing Debian packages:$missing (run as root, or install them)" >&2
+	exit 1
+fi
+echo "deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq $missing >/dev/null
