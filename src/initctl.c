@@ -129,9 +129,10 @@ static void exit_text(const struct svc_view *v, char *buf, size_t n)
 {
 	const char *sn = signame((int)v->exit_signal);
 
-	if (v->exit_kind == PROTO_EXIT_SIGNAL)
-		snprintf(buf, n, "killed by signal %u%s%s%s", v->exit_signal, sn ? " (SIG" : "", sn ? sn : "",
-			 sn ? ")" : "");
+	if (v->exit_kind == PROTO_EXIT_SIGNAL && sn)
+		snprintf(buf, n, "killed by SIG%s", sn);
+	else if (v->exit_kind == PROTO_EXIT_SIGNAL)
+		snprintf(buf, n, "killed by signal %u", v->exit_signal);
 	else
 		snprintf(buf, n, "exit code %u", v->exit_code);
 }

@@ -1,0 +1,78 @@
+# Helpers for integration scenarios (sourced by run.sh).
+# Environment: WORK, INITCTL, INIT_BIN, INIT_SOCKET, LOG, EXITFILE, TESTS_DIR.
+
+ctl() { "$INITCTL" "$@"; }
+
+fail() { echo "$*" >&2; exit 1; }
+
+# start_init [ARGS...]: init as PID 1 of a new PID + mount namespace. Its exit
+# status lands in $EXITFILE when it ends.
+start_init() {
+	rm -f "$EXITFILE"
+	( unshare --pid --fork --mount-proc --kill-child "$INIT_BIN" "$@" >"$LOG" 2>&1
+	  echo $? > "$EXITFILE" ) &
+	NS_WRAPPER=$!
+}
+
+# stop_init: shut init down through initctl if it still runs; kill it if it
+# does not go within the deadline.
+stop_init() {
+	[ -f "$EXITFILE" ] && return 0
+	"$INITCTL" shutdown >/dev/null 2>&1
+	if ! wait_for_quiet 30 test -f "$EXITFILE"; then
+		echo "    (init did not exit after shutdown; killing it)"
+		pkill -9 -f "$INIT_BIN"
+		wait_for_quiet 5 test -f "$EXITFILE"
+	fi
+}
+
+# wait_for_quiet SECONDS CMD...: poll CMD until it succeeds; 1 on timeout.
+wait_for_quiet() {
+	local t=$1; shift
+	local end=$((SECONDS + t))
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.05
+	done
+}
+
+# wait_for DESCRIPTION SECONDS CMD...: like wait_for_quiet, but fails the step.
+wait_for() {
+	local desc=$1; shift
+	wait_for_quiet "$@" || fail "timed out after $1s waiting for: $desc"
+}
+
+# The host PID of init (the namespace's PID 1).
+init_hostpid() {
+	local u
+	u=$(pgrep -P "$NS_WRAPPER" -x unshare | head -1)
+	[ -n "$u" ] && pgrep -P "$u" | head -1
+}
+
+# field SERVICE LABEL: one "  Label: value" line of `initctl status`.
+field() { ctl status "$1" | sed -n "s/^  $2: //p"; }
+
+# state SERVICE: the ACTIVE column of `initctl list`.
+state() { ctl list | awk -v s="$1" '$1 == s { print $3 }'; }
+has_state() { [ "$(state "$1")" = "$2" ]; }
+
+expect_eq() {  # expect_eq GOT WANT WHAT
+	[ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"
+}
+
+expect_match() {  # expect_match TEXT REGEX WHAT
+	printf '%s\n' "$1" | grep -Eq -- "$2" || fail "$3: '$1' does not match /$2/"
+}
+
+# runs NAME: how many times a service has run (its script appends a line to $WORK/runs.NAME).
+runs() { [ -f "$WORK/runs.$1" ] && wc -l < "$WORK/runs.$1" || echo 0; }
+runs_at_least() { [ "$(runs "$1")" -ge "$2" ]; }
+
+# log_lines REGEX: matching lines of init's console, in order.
+log_lines() { grep -E -- "$1" "$LOG"; }
+
+# frame ARGS...: send a hand-made frame (tests/integration/frame.py).
+frame() { "${PYTHON:-python3}" "$TESTS_DIR/frame.py" --socket "$INIT_SOCKET" "$@"; }
+
+# The configuration hash init was built with.
+cfg_hash() { "$INIT_BIN" --version | sed -n 's/.*configuration \([0-9a-f]\{16\}\).*/\1/p'; }

@@ -1,0 +1,104 @@
+# Start, stop, restart; RestartSec; stop timeout; process groups; failures
+# to start; environment, working directory and argv.
+
+t_01_sleeper_runs() {
+	wait_for "sleeper running" 10 has_state sleeper active
+	expect_match "$(field sleeper Status)" '^active \(running\)$' "status"
+	expect_match "$(field sleeper PID)" '^[0-9]+$' "PID"
+}
+
+t_02_stop_and_not_restarted() {
+	out=$(ctl stop sleeper) || fail "stop failed: $out"
+	expect_eq "$out" "✓ Service 'sleeper' stop signal sent" "stop message"
+	wait_for "sleeper stopped" 10 has_state sleeper inactive
+	# Restart = always, RestartSec = 0: had it been restarted, it would be by
+	# now; let the pacer restart 5 more times to be sure the loop moved on.
+	n=$(runs pacer)
+	wait_for "pacer to run 5 more times" 10 runs_at_least pacer $((n + 5))
+	expect_eq "$(runs sleeper)" 1 "runs of the stopped sleeper"
+	expect_eq "$(state sleeper)" inactive "state after a while"
+}
+
+t_03_stop_when_stopped_is_an_error() {
+	out=$(ctl stop sleeper 2>&1) && fail "stop of a stopped service succeeded"
+	expect_eq "$out" "✗ Error: Service 'sleeper' is not running" "message"
+}
+
+t_04_start_again() {
+	out=$(ctl start sleeper) || fail "start failed: $out"
+	expect_eq "$out" "✓ Service 'sleeper' started" "start message"
+	wait_for "sleeper running again" 10 has_state sleeper active
+	expect_eq "$(runs sleeper)" 2 "runs"
+	out=$(ctl start sleeper 2>&1) && fail "second start succeeded"
+	expect_eq "$out" "✗ Error: Service 'sleeper' is already running" "message"
+}
+
+t_05_restart_gives_a_new_pid() {
+	old=$(field sleeper PID)
+	out=$(ctl restart sleeper) || fail "restart failed: $out"
+	expect_eq "$out" "✓ Service 'sleeper' restarted" "message"
+	wait_for "a new sleeper" 10 runs_at_least sleeper 3
+	wait_for "sleeper active" 10 has_state sleeper active
+	new=$(field sleeper PID)
+	[ -n "$new" ] && [ "$new" != "$old" ] || fail "PID $old -> '$new'"
+	# An operator restart is not an automatic one.
+	expect_eq "$(field sleeper "Restart Count")" 0 "restart count"
+}
+
+t_06_restart_sec_honoured() {
+	wait_for "three runs of delayed" 15 runs_at_least delayed 3
+	awk 'NR > 1 { d = $1 - prev; if (d < 1.95) { print "gap " d "s"; bad = 1 } } { prev = $1 }
+	     END { exit bad }' "$WORK/runs.delayed" || fail "runs closer than RestartSec = 2"
+}
+
+t_07_stop_timeout_escalates_to_sigkill() {
+	wait_for "stubborn running" 10 has_state stubborn active
+	ctl stop stubborn >/dev/null || fail "stop failed"
+	wait_for "stubborn stopped" 10 has_state stubborn inactive
+	expect_eq "$(field stubborn "Last Exit Code")" "137 (killed by SIGKILL)" "exit"
+	log_lines "service stubborn did not stop within 1s: sending SIGKILL" >/dev/null || fail "no escalation logged"
+}
+
+t_08_stop_kills_the_whole_group() {
+	wait_for "family running" 10 has_state family active
+	wait_for "family helpers" 10 pgrep -f "$WORK-ignorer"
+	pgrep -f "sleep 100001" >/dev/null || fail "helper sleep missing"
+	ctl stop family >/dev/null || fail "stop failed"
+	wait_for "family stopped" 10 has_state family inactive
+	! pgrep -f "$WORK-ignorer" >/dev/null || fail "TERM-ignoring helper survived the stop"
+	! pgrep -f "sleep 100001" >/dev/null || fail "helper sleep survived the stop"
+}
+
+t_09_exec_failure_shows_why() {
+	wait_for "noexec failed" 10 has_state noexec failed
+	expect_eq "$(field noexec "Last Error")" "exec: No such file or directory" "reason"
+	expect_eq "$(field noexec Status)" "failed (start failed)" "status"
+	expect_eq "$(field noexec "Last Exit Code")" 127 "exit code"
+}
+
+t_10_bad_working_directory_shows_why() {
+	wait_for "badcwd failed" 10 has_state badcwd failed
+	expect_eq "$(field badcwd "Last Error")" "chdir: No such file or directory" "reason"
+}
+
+t_11_environment_and_cwd() {
+	wait_for "envdump output" 10 test -s "$WORK/cwd.out"
+	expect_eq "$(cat "$WORK/cwd.out")" /tmp "working directory"
+	want='EMPTY=
+GREETING=hello
+PATH=/sbin:/usr/sbin:/bin:/usr/bin
+PWD=/tmp
+QUOTED=a b
+SHARED=from-service'
+	expect_eq "$(grep -v '^SHLVL=\|^_=' "$WORK/env.out")" "$want" "environment"
+}
+
+t_12_argv_split_without_shell() {
+	wait_for "argv output" 10 test -s "$WORK/argv.out"
+	want='[one]
+[two words]
+[three four]
+[quote"d]
+[$HOME;x]'
+	expect_eq "$(cat "$WORK/argv.out")" "$want" "argv"
+}
