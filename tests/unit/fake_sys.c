@@ -1,0 +1,64 @@
+/* Fakes for the svc unit tests: a clock the test moves, a spawn that forks
+ * nothing (but hands back a real pipe, so the exec-report path is real),
+ * process groups whose liveness the test decides, and a silent say(). */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "fake_sys.h"
+#include "say.h"
+#include "spawn.h"
+
+int64_t fake_now = 1000000;
+int fake_fork_fails, fake_report_stage, fake_group_alive;
+const char *fake_spawned[64];
+int fake_nspawned;
+int fake_kills[64][2];
+int fake_nkills;
+static pid_t next_pid = 100;
+
+int64_t clock_ms(void) { return fake_now; }
+int64_t clock_wall(void) { return 0; }
+void say(const char *f, ...) { (void)f; }
+void say_warn(const char *f, ...) { (void)f; }
+void say_error(const char *f, ...) { (void)f; }
+
+pid_t spawn_service(const struct cfg_svc *c, int *exec_fd)
+{
+	int p[2];
+
+	if (fake_fork_fails) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	if (fake_report_stage) {
+		struct spawn_report r = { fake_report_stage, ENOENT };
+		(void)!write(p[1], &r, sizeof r);
+	}
+	close(p[1]);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	*exec_fd = p[0];
+	fake_spawned[fake_nspawned++ % 64] = c->name;
+	return next_pid++;
+}
+
+int spawn_kill_group(pid_t pgid, int sig)
+{
+	fake_kills[fake_nkills % 64][0] = pgid;
+	fake_kills[fake_nkills++ % 64][1] = sig;
+	return 0;
+}
+
+int spawn_group_alive(pid_t pgid)
+{
+	(void)pgid;
+	return fake_group_alive;
+}
+
+const char *spawn_stage_name(int stage)
+{
+	return stage == SPAWN_CHDIR ? "chdir" : "exec";
+}

@@ -1,0 +1,11 @@
+/* Knobs of fake_sys.c. */
+#ifndef FAKE_SYS_H
+#define FAKE_SYS_H
+#include <stdint.h>
+extern int64_t fake_now;
+extern int fake_fork_fails, fake_report_stage, fake_group_alive;
+extern const char *fake_spawned[64];
+extern int fake_nspawned;
+extern int fake_kills[64][2];
+extern int fake_nkills;
+#endif

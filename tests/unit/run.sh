@@ -1,0 +1,23 @@
+#!/bin/bash
+# C unit tests: each test_*.c is built (musl, -DEI_TESTING so NEVER()/ALWAYS()
+# abort) against the sources it tests, plus fakes where it needs them, and run.
+cd "$(dirname "$0")/../.." || exit 1
+out=$(mktemp -d /tmp/ei-unit.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+PYTHON=${PYTHON:-$(tools/find-python)}
+if ! msg=$("$PYTHON" gen/initgen.py tests/unit/config/init.yaml "$out/gen" 2>&1); then
+	echo "FAIL unit: generate test configuration"; echo "$msg" | sed 's/^/    /'; exit 0
+fi
+CFLAGS="-std=c11 -D_GNU_SOURCE -DEI_TESTING -O1 -g -Wall -Wextra -Werror -Wno-missing-field-initializers -Iinclude -I$out/gen -Itests/unit"
+build_run() {  # build_run NAME SOURCES...
+	local name=$1; shift
+	if ! msg=$(musl-gcc $CFLAGS -static -o "$out/$name" "$@" 2>&1); then
+		echo "FAIL unit: $name: build"; echo "$msg" | sed 's/^/    /' | head -20; return
+	fi
+	"$out/$name" || echo "FAIL unit: $name: exited with status $?"
+}
+build_run proto tests/unit/test_proto.c src/proto.c
+build_run fmt tests/unit/test_fmt.c src/fmt.c
+build_run signames tests/unit/test_signames.c src/signames.c
+build_run svc tests/unit/test_svc.c tests/unit/fake_sys.c src/svc.c src/fmt.c "$out/gen/config_gen.c"
+exit 0
