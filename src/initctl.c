@@ -103,13 +103,24 @@ static const char *active_word(unsigned state)
 	return "inactive";
 }
 
+/* Printed with the first row (or at the end of an empty list), so that a
+ * failed connection prints only the error. */
+static void list_header(int *printed)
+{
+	if (*printed)
+		return;
+	*printed = 1;
+	printf("%-25s %-10s %-10s %-15s %s\n", "NAME", "ENABLED", "ACTIVE", "RESTART", "RESTARTS");
+	printf("%.75s\n", "----------------------------------------------------------------------------------");
+}
+
 static void list_row(const unsigned char *f, void *ctx)
 {
 	struct svc_view v;
 
-	(void)ctx;
 	if (proto_get16(f, PROTO_OFF_OP) != PROTO_REC_SVC)
 		return;
+	list_header(ctx);
 	read_svc(f, &v);
 	printf("%-25s %-10s %-10s %-15s %u\n", v.name, v.enabled ? "enabled" : "disabled",
 	       active_word(v.state), restart_name(v.restart), v.restarts);
@@ -231,14 +242,14 @@ static int run(const char *sock, const struct command *c, const char *name)
 {
 	static struct svc_view view;
 	static struct sys_view sys;
+	static int header;
 	struct client_result res;
 	client_record_fn *fn = 0;
 	void *ctx = 0;
 
 	if (c->op == PROTO_OP_LIST) {
-		printf("%-25s %-10s %-10s %-15s %s\n", "NAME", "ENABLED", "ACTIVE", "RESTART", "RESTARTS");
-		printf("%.75s\n", "----------------------------------------------------------------------------------");
 		fn = list_row;
+		ctx = &header;
 	} else if (c->op == PROTO_OP_STATUS) {
 		fn = status_record;
 		ctx = &view;
@@ -246,10 +257,11 @@ static int run(const char *sock, const struct command *c, const char *name)
 		fn = system_record;
 		ctx = &sys;
 	}
-	fflush(stdout);
 	if (client_call(sock, c->op, name, fn, ctx, &res) < 0 || res.status != PROTO_OK)
 		return error(res.msg);
-	if (c->op == PROTO_OP_STATUS) {
+	if (c->op == PROTO_OP_LIST) {
+		list_header(&header);
+	} else if (c->op == PROTO_OP_STATUS) {
 		print_status(&view);
 	} else if (c->op == PROTO_OP_SYSTEM_STATUS) {
 		printf("System Status\n  Uptime: ");

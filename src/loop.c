@@ -27,14 +27,20 @@ static int64_t earliest(int64_t a, int64_t b)
 	return !a ? b : !b ? a : a < b ? a : b;
 }
 
-static int timeout_ms(int64_t deadline)
+/* Without a signalfd (it could not be created) nothing announces a dead
+ * child: then the loop wakes every second and reaps anyway. */
+#define NO_SIGNALFD_POLL_MS 1000
+
+static int timeout_ms(int64_t deadline, int signal_fd)
 {
 	int64_t now = clock_ms();
 
 	if (!deadline)
-		return -1;
+		return signal_fd < 0 ? NO_SIGNALFD_POLL_MS : -1;
 	if (deadline <= now)
 		return 0;
+	if (signal_fd < 0 && deadline - now > NO_SIGNALFD_POLL_MS)
+		return NO_SIGNALFD_POLL_MS;
 	return deadline - now > 60000 ? 60000 : (int)(deadline - now);
 }
 
@@ -55,11 +61,11 @@ void loop_run(int signal_fd)
 		n += nsvc;
 		nctl = ctl_poll_add(p + n, LOOP_MAX_FDS - n);
 		n += nctl;
-		if (poll(p, (nfds_t)n, timeout_ms(next)) < 0 && errno != EINTR)
+		if (poll(p, (nfds_t)n, timeout_ms(next, signal_fd)) < 0 && errno != EINTR)
 			say_error("poll: %s", strerror(errno));
 
 		/* 1. signals: reap first, so every pass below sees who is gone. */
-		sig = sigs_read(signal_fd);
+		sig = signal_fd >= 0 ? sigs_read(signal_fd) : SIGS_CHLD;
 		if (sig & SIGS_CHLD)
 			(void)reap_all();
 		if (sig & SIGS_TERM)
