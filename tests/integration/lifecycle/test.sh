@@ -102,3 +102,13 @@ t_12_argv_split_without_shell() {
 [$HOME;x]'
 	expect_eq "$(cat "$WORK/argv.out")" "$want" "argv"
 }
+
+t_13_own_session_signals_unblocked_stdin_null() {
+	wait_for "procinfo output" 10 test -s "$WORK/procinfo.out"
+	out=$(cat "$WORK/procinfo.out")
+	expect_match "$out" '^SigBlk:	0000000000000000$' "blocked signals"
+	expect_match "$out" '^SigIgn:	0000000000000000$' "ignored signals (init ignores SIGPIPE; a service must not)"
+	pid=$(echo "$out" | sed -n 's/^pid=\([0-9]*\) .*/\1/p')
+	expect_match "$out" "^pid=$pid pgrp=$pid sid=$pid$" "own session and process group"
+	expect_match "$out" '^/dev/null$' "stdin"
+}
