@@ -38,6 +38,13 @@ def c_string(s):
     return "".join(out)
 
 
+def c_comment(text):
+    """Text for inside a /* */ comment. Fix (tests/gen): a path such as
+    `units*/web.service` (service_dir "units*") ended the comment early and
+    the generated C did not compile."""
+    return text.replace("*/", "*\\/")
+
+
 def c_ident(name):
     return re.sub(r"[^A-Za-z0-9_]", "_", name)
 
@@ -76,7 +83,26 @@ def yaml_scalar(v):
         return "true" if v else "false"
     if isinstance(v, int):
         return str(v)
-    return json.dumps(v, ensure_ascii=True)  # a JSON string is a YAML string
+    # Fix (tests/gen): a JSON string is a YAML string, except that JSON
+    # writes a character beyond U+FFFF as a surrogate pair (\ud83d\ude00),
+    # which YAML reads as two lone surrogates. So escape every non-ASCII
+    # character (and DEL) here: \uXXXX, or \UXXXXXXXX beyond U+FFFF. Any
+    # other string comes out as json.dumps(v, ensure_ascii=True) wrote it.
+    text = json.dumps(v, ensure_ascii=False)
+    return "".join(ch if ord(ch) < 0x7F else
+                   ("\\u%04x" % ord(ch) if ord(ch) <= 0xFFFF else "\\U%08x" % ord(ch))
+                   for ch in text)
+
+
+# Words a YAML (1.1) reader takes for a boolean or null when written bare.
+YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+
+
+def yaml_key(name):
+    """An environment variable name as a YAML key. Fix (tests/gen): names
+    are taken as written from init.yaml, so `on:` there is the variable
+    "on"; written bare in the echo it read back as the boolean true."""
+    return yaml_scalar(name) if name.lower() in YAML_WORDS else name
 
 
 def yaml_echo(cfg, services, digest):
@@ -91,7 +117,7 @@ def yaml_echo(cfg, services, digest):
         out.append(f"{key}: {yaml_scalar(cfg[key])}")
     out.append("environment:" + ("" if cfg["environment"] else " {}"))
     for k, v in cfg["environment"]:
-        out.append(f"  {k}: {yaml_scalar(v)}")
+        out.append(f"  {yaml_key(k)}: {yaml_scalar(v)}")
     out.append("vsock:")
     for k, v in cfg["vsock"].items():
         out.append(f"  {k}: {yaml_scalar(v)}")
@@ -130,7 +156,7 @@ def render(cfg, services, order_info, sources, version):
         pred, succ, req = order_info[s.name]
         rows.append({
             "i": i, "s": s, "id": idents[s.name],
-            "tag": f"{s.source}:{s.line('ExecStart')}",
+            "tag": c_comment(f"{s.source}:{s.line('ExecStart')}"),
             "name": c_string(s.name), "source": c_string(s.source),
             "exec_text": c_string(s.exec_text),
             "argv": [c_string(a) for a in s.argv],
@@ -147,7 +173,7 @@ def render(cfg, services, order_info, sources, version):
         loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates")),
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined)
-    ctx = {"cfg": cfg, "rows": rows, "digest": digest, "sources": sources,
+    ctx = {"cfg": cfg, "rows": rows, "digest": digest, "sources": [c_comment(x) for x in sources],
            "version": version, "c": c_string,
            "yaml_lines": [c_string(line + "\n") for line in yaml_echo(cfg, services, digest).splitlines()]}
     return digest, {

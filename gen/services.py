@@ -5,6 +5,7 @@ line numbers, so a key's line is found in the text: good enough to point an
 editor at `RestartSec = -1`, which is all a diagnostic needs.
 """
 
+import datetime
 import os
 import re
 import tomllib
@@ -83,7 +84,10 @@ def split_exec(text):
 
 
 def _find_line(lines, key):
-    pat = re.compile(r"\s*(\[+\s*)?[\"']?" + re.escape(key) + r"[\"']?\s*(=|\.|\])")
+    # Fix (tests/gen): a quoted key needs both its quotes, so that an array
+    # entry such as `"ExecStart=1",` is not taken for the ExecStart key.
+    k = re.escape(key)
+    pat = re.compile(r"\s*(\[+\s*)?(" + k + r"|\"" + k + r"\"|'" + k + r"')\s*(=|\.|\])")
     for n, text in enumerate(lines, 1):
         if pat.match(text):
             return n
@@ -91,15 +95,20 @@ def _find_line(lines, key):
 
 
 def _find_item_line(lines, start, item):
-    for n in range(start, len(lines) + 1):
-        if item in lines[n - 1]:
-            return n
+    # Fix (tests/gen): look for the entry as a quoted string first, so that
+    # "" or "A=1" is not found in the first line that merely contains it.
+    for needle in (f'"{item}"', f"'{item}'", item):
+        for n in range(start, len(lines) + 1):
+            if needle in lines[n - 1]:
+                return n
     return start
 
 
 def _type_name(v):
+    # Fix (tests/gen): TOML's dates and times, which read "not date" before.
     return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
-            list: "an array", dict: "a table"}.get(type(v), type(v).__name__)
+            list: "an array", dict: "a table", datetime.datetime: "a date-time",
+            datetime.date: "a date", datetime.time: "a time"}.get(type(v), type(v).__name__)
 
 
 def discover(service_dir, display_dir, diag, yaml_path, yaml_line):
@@ -142,7 +151,11 @@ def load(name, path, display, enabled_by_file, diag):
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"\(at line (\d+), column \d+\)", str(e))
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
-        diag.error(display, int(m.group(1)) if m else 1, f"TOML syntax: {msg}")
+        line = int(m.group(1)) if m else 1
+        if not m and "(at end of document)" in msg:
+            # Fix (tests/gen): point at the last line, not the first.
+            line = len(text.splitlines()) or 1
+        diag.error(display, line, f"TOML syntax: {msg}")
         return svc
     lines = text.split("\n")
     for key in doc:
@@ -187,8 +200,11 @@ def _check_key(svc, key, value, line, lines, diag):
     elif key == "Environment":
         if not _want(svc, key, value, list, line, diag):
             return
+        pos = line
         for item in value:
-            iline = _find_item_line(lines, line, str(item))
+            # Fix (tests/gen): entries are written in order; search on from
+            # the previous one, so two equal bad entries get their own lines.
+            iline = pos = _find_item_line(lines, pos, str(item))
             if not isinstance(item, str):
                 diag.error(d, iline, f"Environment entries must be strings \"NAME=value\", not {_type_name(item)}")
             elif "=" not in item:
