@@ -104,11 +104,9 @@ t_12_argv_split_without_shell() {
 }
 
 t_13_own_session_signals_unblocked_stdin_null() {
-	wait_for "procinfo output" 10 test -s "$WORK/procinfo.out"
-	out=$(cat "$WORK/procinfo.out")
-	expect_match "$out" '^SigBlk:	0000000000000000$' "blocked signals"
-	expect_match "$out" '^SigIgn:	0000000000000000$' "ignored signals (init ignores SIGPIPE; a service must not)"
-	pid=$(echo "$out" | sed -n 's/^pid=\([0-9]*\) .*/\1/p')
-	expect_match "$out" "^pid=$pid pgrp=$pid sid=$pid$" "own session and process group"
-	expect_match "$out" '^/dev/null$' "stdin"
+	wait_for "the probes' output" 10 sh -c "grep -q '^SigIgn:' '$LOG' && grep -q ' (cat) ' '$LOG' && grep -q '^stdin: ' '$LOG'"
+	expect_eq "$(grep '^SigBlk:' "$LOG")" "$(printf 'SigBlk:\t0000000000000000')" "blocked signals"
+	expect_eq "$(grep '^SigIgn:' "$LOG")" "$(printf 'SigIgn:\t0000000000000000')" "ignored signals (init ignores SIGPIPE; a service must not)"
+	grep ' (cat) ' "$LOG" | awk '{ if ($1 != $5 || $1 != $6) exit 1 }' || fail "not its own session and group: $(grep ' (cat) ' "$LOG")"
+	expect_match "$(grep '^stdin: ' "$LOG")" "-> '/dev/null'$" "stdin"
 }
