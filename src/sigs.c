@@ -10,13 +10,21 @@
 
 int sigs_setup(void)
 {
+	static const int taken[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
 	sigset_t set;
-	struct sigaction ign;
+	struct sigaction sa;
+	size_t i;
 
 	/* Writing to a vanished client must be an EPIPE, not a death. */
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &ign, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, 0);
+	/* Dispositions are inherited: SIGCHLD ignored by whoever started init
+	 * would make the kernel reap children itself, and init would never
+	 * see a service exit. The signals init takes start at the default. */
+	sa.sa_handler = SIG_DFL;
+	for (i = 0; i < sizeof taken / sizeof taken[0]; i++)
+		sigaction(taken[i], &sa, 0);
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGTERM);

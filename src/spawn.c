@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "spawn.h"
@@ -67,19 +68,36 @@ static void exec_search(const char *const *argv, const char *const *envp)
 	errno = seen_eacces ? EACCES : ENOENT;
 }
 
+/* An ignored signal stays ignored across exec: whatever init was started
+ * with (a parent may ignore anything, even the real-time signals libc
+ * reserves) and init's own SIG_IGN for SIGPIPE must not reach a service.
+ * musl's sigaction() refuses its reserved signals, so this asks the kernel
+ * directly; the layout is the kernel's struct sigaction (x86_64, arm64). */
+static void reset_signal_dispositions(void)
+{
+	struct {
+		void (*handler)(int);
+		unsigned long flags;
+		void (*restorer)(void);
+		unsigned long mask;
+	} dfl = { SIG_DFL, 0, 0, 0 };
+	int sig;
+
+	for (sig = 1; sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)syscall(SYS_rt_sigaction, sig, &dfl, 0, sizeof dfl.mask);
+}
+
 static void child(const struct cfg_svc *c, int fd)
 {
 	sigset_t none;
-	struct sigaction dfl;
 	int null;
 
-	/* init blocks the signals it takes through signalfd and ignores
-	 * SIGPIPE; a service starts with neither. */
+	/* init blocks the signals it takes through signalfd; a service starts
+	 * with nothing blocked and every disposition at its default. */
+	reset_signal_dispositions();
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, 0);
-	memset(&dfl, 0, sizeof dfl);
-	dfl.sa_handler = SIG_DFL;
-	sigaction(SIGPIPE, &dfl, 0);
 	if (setsid() < 0)
 		report(fd, SPAWN_SETSID);
 	null = open("/dev/null", O_RDONLY);
