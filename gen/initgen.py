@@ -89,7 +89,8 @@ def main(argv):
     cfg, order, info, sources = result
     digest, files = emit.render(cfg, order, info, sources, VERSION)
     if args.check:
-        print(f"{args.config}: ok, {len(order)} services, configuration hash {digest}")
+        print(f"{args.config}: ok, {len(order)} service{'' if len(order) == 1 else 's'}, "
+              f"configuration hash {digest}")
         return 0
     os.makedirs(args.outdir, exist_ok=True)
     for fname, text in files.items():

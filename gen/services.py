@@ -195,6 +195,8 @@ def _check_key(svc, key, value, line, lines, diag):
             diag.error(d, line, err)
         elif not argv:
             diag.error(d, line, "ExecStart is empty")
+        elif argv[0] == "":
+            diag.error(d, line, "ExecStart's program name is empty (\"\")")
         else:
             svc.exec_text, svc.argv = value, argv
     elif key == "Environment":

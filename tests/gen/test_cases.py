@@ -250,7 +250,7 @@ class CaseTest(unittest.TestCase):
 
         chk = lib.run_gen(self.dir, "--check", "init.yaml")
         n = len(echo["services"] or [])
-        want_ok = f"init.yaml: ok, {n} services, configuration hash {digest}\n"
+        want_ok = f"init.yaml: ok, {n} service{'' if n == 1 else 's'}, configuration hash {digest}\n"
         if chk.returncode != 0 or chk.stdout != want_ok or chk.stderr != want_err:
             problems.append(f"--check: exit {chk.returncode}, stdout {chk.stdout!r} "
                             f"(expected {want_ok!r}), stderr {chk.stderr!r}")

@@ -27,7 +27,7 @@ class Cli(unittest.TestCase):
         out = os.path.join(lib.tempdir(self), "out")
         p = lib.run_gen(root, "--check", "init.yaml", out)
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertRegex(p.stdout, r"\Ainit.yaml: ok, 1 services, configuration hash [0-9a-f]{16}\n\Z")
+        self.assertRegex(p.stdout, r"\Ainit.yaml: ok, 1 service, configuration hash [0-9a-f]{16}\n\Z")
         self.assertEqual(p.stderr, "")
         self.assertFalse(os.path.exists(out))
         self.assertEqual(sorted(os.listdir(root)), ["init.yaml", "services"])
