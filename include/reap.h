@@ -5,7 +5,5 @@
 /* Reap every child that has exited; services are told. Returns 1 when
  * init has no children left at all. */
 int reap_all(void);
-/* Orphans (not a service's main process) reaped so far. */
-unsigned long reap_orphans(void);
 
 #endif

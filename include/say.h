@@ -13,7 +13,5 @@ void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void say_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "init: error: ..." */
 void say_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Lines that could not be written because the console would block. */
-unsigned long say_dropped(void);
 
 #endif

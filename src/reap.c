@@ -6,8 +6,6 @@
 #include "reap.h"
 #include "svc.h"
 
-static unsigned long orphans;
-
 int reap_all(void)
 {
 	for (;;) {
@@ -15,17 +13,11 @@ int reap_all(void)
 		pid_t pid = waitpid(-1, &status, WNOHANG);
 
 		if (pid > 0) {
-			if (!svc_reaped(pid, status))
-				orphans++;
+			(void)svc_reaped(pid, status);  /* orphans: collected, nothing more */
 			continue;
 		}
 		if (pid < 0 && errno == EINTR)
 			continue;
 		return pid < 0 && errno == ECHILD;
 	}
-}
-
-unsigned long reap_orphans(void)
-{
-	return orphans;
 }

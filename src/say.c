@@ -1,8 +1,7 @@
 /* say.c: init's log lines to the console.
  *
- * Never allocates. A line that cannot be written whole (console full, or
- * non-blocking and busy) is counted and dropped: PID 1 never waits on its
- * own logging.
+ * Never allocates. A line that cannot be written whole is dropped, not
+ * retried.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,8 +12,6 @@
 #include "say.h"
 
 #define SAY_LINE_MAX 512
-
-static unsigned long dropped;
 
 static void vsay(const char *level, const char *f, va_list ap)
 {
@@ -31,8 +28,6 @@ static void vsay(const char *level, const char *f, va_list ap)
 	do
 		w = write(2, line, n);
 	while (w < 0 && errno == EINTR);
-	if (w != (ssize_t)n)
-		dropped++;
 }
 
 void say(const char *f, ...)
@@ -60,9 +55,4 @@ void say_error(const char *f, ...)
 	va_start(ap, f);
 	vsay("error: ", f, ap);
 	va_end(ap);
-}
-
-unsigned long say_dropped(void)
-{
-	return dropped;
 }
