@@ -113,7 +113,7 @@ def yaml_echo(cfg, services, digest):
     out.append("control:")
     for k, v in cfg["control"].items():
         out.append(f"  {k}: {yaml_scalar(v)}")
-    for key in ("max_log_size", "max_log_files"):
+    for key in ("max_log_size", "max_log_files", "log_ring_size", "max_log_line", "max_log_followers"):
         out.append(f"{key}: {yaml_scalar(cfg[key])}")
     out.append("environment:" + ("" if cfg["environment"] else " {}"))
     for k, v in cfg["environment"]:

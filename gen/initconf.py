@@ -17,6 +17,7 @@ from diag import Fatal
 U32_MAX = 0xFFFFFFFF
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 SUN_PATH_MAX = 107  # sizeof(sockaddr_un.sun_path) - 1 for the NUL
+LOG_DIR_MAX = 192  # leaves room for "/<name>.log.NN" in init's fixed path buffers (src/log.c)
 
 
 class Str:
@@ -45,7 +46,7 @@ class Section:
 # (type, default) per key; the defaults are manual 002's.
 SCHEMA = Section({
     "service_dir": (Str(), "/service"),
-    "log_dir": (Str(absolute=True), "/log"),
+    "log_dir": (Str(absolute=True, max_len=LOG_DIR_MAX), "/log"),
     "socket_path": (Str(absolute=True, max_len=SUN_PATH_MAX), None),  # 0.4 name
     "control": (Section({
         "unix_socket_enabled": (Bool(), True),
@@ -57,6 +58,10 @@ SCHEMA = Section({
     }), None),
     "max_log_size": (Int(1, 1 << 40, " bytes"), 10485760),
     "max_log_files": (Int(0, 99), 5),
+    # extensions: the fixed log memory of init (see README, "Logging")
+    "log_ring_size": (Int(4096, 64 << 20, " bytes"), 131072),
+    "max_log_line": (Int(80, 65536, " bytes"), 4096),
+    "max_log_followers": (Int(0, 63), None),
     "environment": (Env(), None),
     "vsock": (Section({
         "enabled": (Bool(), True),
@@ -266,6 +271,27 @@ def _get(tree, key, default):
     return default if v is None or v[0] is None else v[0]
 
 
+# Room for the timestamp prefix and newline around a line (see src/log*.c).
+LOG_LINE_OVERHEAD = 32
+
+
+def _check_log_limits(cfg, tree, path, diag):
+    """Cross-key rules of the log memory; fills the follower default."""
+    line = cfg["max_log_line"]
+    need = 4 * (line + LOG_LINE_OVERHEAD)
+    if cfg["log_ring_size"] < need:
+        where = tree.get("log_ring_size", tree.get("max_log_line", (None, 1)))[1]
+        diag.error(path, where, f"log_ring_size ({cfg['log_ring_size']}) must hold at least four "
+                   f"lines of max_log_line ({line}): at least {need} bytes")
+    slots = cfg["control"]["max_clients"]
+    if cfg["max_log_followers"] is None:
+        cfg["max_log_followers"] = min(4, slots - 1)
+    elif cfg["max_log_followers"] >= slots:
+        diag.error(path, tree["max_log_followers"][1],
+                   f"max_log_followers ({cfg['max_log_followers']}) must be less than "
+                   f"control.max_clients ({slots}), so that commands still find a slot")
+
+
 def _resolve(tree, path, diag):
     ctl = _get(tree, "control", {})
     hb = _get(tree, "vsock", {})
@@ -286,6 +312,7 @@ def _resolve(tree, path, diag):
     if "nsm_driver_path" in tree:
         cfg["nsm_driver_path"] = tree["nsm_driver_path"][0]
     cfg["control"] = c
+    _check_log_limits(cfg, tree, path, diag)
     cfg["vsock"] = {k: _get(hb, k, d) for k, (_, d) in hfields.items()}
     cfg["environment"] = _get(tree, "environment", [])
     # Fix (tests/gen): a service_dir that is written but invalid was already

@@ -7,7 +7,10 @@
 #include "cfg.h"
 
 /* Setup steps a child can fail at, reported through the exec-status pipe. */
-enum spawn_stage { SPAWN_SETSID = 1, SPAWN_STDIN = 2, SPAWN_CHDIR = 3, SPAWN_EXEC = 4 };
+enum spawn_stage {
+	SPAWN_SETSID = 1, SPAWN_STDIN = 2, SPAWN_CHDIR = 3, SPAWN_EXEC = 4,
+	SPAWN_OUTPUT = 5, SPAWN_LIMITS = 6,
+};
 
 /* The record a failing child writes before it exits with SPAWN_EXIT_CODE. */
 struct spawn_report {
@@ -17,12 +20,15 @@ struct spawn_report {
 
 #define SPAWN_EXIT_CODE 127
 
+/* Raise init's own open-files limit to the hard limit; services are
+ * started with the limit init had before. */
+void spawn_raise_nofile(void);
 /* Fork a child that runs c in its own session and process group, with
- * signals unblocked, stdin on /dev/null, c's environment and working
- * directory. Returns the pid and sets *exec_fd to a non-blocking pipe that
+ * signals unblocked, stdin on /dev/null, stdout and stderr on log_fd (when
+ * not -1), c's environment and working directory. Returns the pid and sets *exec_fd to a non-blocking pipe that
  * reaches EOF when exec succeeds, or carries a struct spawn_report when a
  * step fails. Returns -1 with errno when the fork itself fails. */
-pid_t spawn_service(const struct cfg_svc *c, int *exec_fd);
+pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd);
 /* Send sig to every process of group pgid. 0, or -1 with errno. */
 int spawn_kill_group(pid_t pgid, int sig);
 /* Whether any process (zombies included) is left in group pgid. */

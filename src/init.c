@@ -13,10 +13,12 @@
 #include "cfg.h"
 #include "clock.h"
 #include "ctl.h"
+#include "log.h"
 #include "loop.h"
 #include "say.h"
 #include "shutdown.h"
 #include "sigs.h"
+#include "spawn.h"
 #include "svc.h"
 
 #define INIT_VERSION "0.1.0"
@@ -98,6 +100,8 @@ int main(int argc, char **argv)
 		return rc;
 	ensure_std_fds();
 	init_started_ms = clock_ms();
+	spawn_raise_nofile();
+	log_open();
 	shutdown_detect_mode();
 	if (!pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		say_warn("cannot become a child subreaper; orphans will not be reaped here");

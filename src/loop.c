@@ -12,6 +12,7 @@
 #include "cfg.h"
 #include "clock.h"
 #include "ctl.h"
+#include "log.h"
 #include "loop.h"
 #include "reap.h"
 #include "say.h"
@@ -19,8 +20,8 @@
 #include "sigs.h"
 #include "svc.h"
 
-/* signalfd + listener + clients + one exec pipe per service. */
-#define LOOP_MAX_FDS (2 + CFG_MAX_CLIENTS + CFG_NSVC_SLOTS)
+/* signalfd + listener + clients + an exec pipe and a log pipe per service. */
+#define LOOP_MAX_FDS (2 + CFG_MAX_CLIENTS + 2 * CFG_NSVC_SLOTS)
 
 static int64_t earliest(int64_t a, int64_t b)
 {
@@ -50,7 +51,7 @@ void loop_run(int signal_fd)
 
 	for (;;) {
 		int64_t next = earliest(earliest(svc_next_deadline(), ctl_next_deadline()), shutdown_deadline());
-		int nsvc, nctl, n = 0;
+		int nsvc, nlog, nctl, n = 0;
 		unsigned sig;
 		int64_t now;
 
@@ -59,6 +60,8 @@ void loop_run(int signal_fd)
 		p[n++].revents = 0;
 		nsvc = svc_poll_add(p + n, LOOP_MAX_FDS - n);
 		n += nsvc;
+		nlog = log_poll_add(p + n, LOOP_MAX_FDS - n);
+		n += nlog;
 		nctl = ctl_poll_add(p + n, LOOP_MAX_FDS - n);
 		n += nctl;
 		if (poll(p, (nfds_t)n, timeout_ms(next, signal_fd)) < 0 && errno != EINTR)
@@ -72,12 +75,14 @@ void loop_run(int signal_fd)
 			shutdown_request(SYS_POWEROFF, "SIGTERM/SIGINT");
 		if (sig & SIGS_HUP)
 			say_warn("SIGHUP: reload is not available in this version; ignored");
-		/* 2. exec outcomes; 3. requests, acted on at once; 4. deadlines and
-		 * stopping groups; 5. shutdown progress, which may follow from any of
-		 * the above; 6. clients past their deadline. */
+		/* 2. exec outcomes; 3. service output; 4. requests, acted on at
+		 * once; 5. deadlines and stopping groups; 6. shutdown progress,
+		 * which may follow from any of the above; 7. clients past their
+		 * deadline. */
 		svc_poll_done(p + 1, nsvc);
+		log_poll_done(p + 1 + nsvc, nlog);
 		now = clock_ms();
-		ctl_poll_done(p + 1 + nsvc, nctl, now);
+		ctl_poll_done(p + 1 + nsvc + nlog, nctl, now);
 		svc_tick(now);
 		shutdown_tick(now);
 		ctl_tick(now);

@@ -1,4 +1,4 @@
-/* say.c: init's log lines to the console.
+/* say.c: init's log lines, to the console and to init.log.
  *
  * Never allocates. A line that cannot be written whole is dropped, not
  * retried.
@@ -9,6 +9,7 @@
 
 #include "clock.h"
 #include "fmt.h"
+#include "log.h"
 #include "say.h"
 
 #define SAY_LINE_MAX 512
@@ -16,18 +17,23 @@
 static void vsay(const char *level, const char *f, va_list ap)
 {
 	char line[SAY_LINE_MAX];
-	size_t n;
+	size_t n, text;
 	ssize_t w;
 
 	line[0] = '[';
 	fmt_utc(line + 1, clock_wall());
 	n = 1 + FMT_UTC_SIZE - 1;
-	n += fmt_fmt(line + n, sizeof line - n, "] init: %s", level);
+	n += fmt_fmt(line + n, sizeof line - n, "] init: ");
+	text = n;
+	n += fmt_fmt(line + n, sizeof line - n, "%s", level);
 	n += fmt_vfmt(line + n, sizeof line - n - 1, f, ap);
 	line[n++] = '\n';
 	do
 		w = write(2, line, n);
 	while (w < 0 && errno == EINTR);
+	/* init.log has its own timestamp and needs no "init: ". */
+	line[n - 1] = 0;
+	log_note(LOG_INIT, line + text);
 }
 
 void say(const char *f, ...)

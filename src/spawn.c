@@ -9,12 +9,35 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "spawn.h"
 
 #define DEFAULT_PATH "/sbin:/usr/sbin:/bin:/usr/bin"
+
+/* The open-files limit init was started with (init raises its own: it
+ * holds two pipes and a file per service); services get the original.
+ * prlimit64 directly: musl's setrlimit() brings its thread-synchronising
+ * machinery along, which a single-threaded init does not need. */
+static struct rlimit spawn_nofile;
+
+static int nofile_limit(const struct rlimit *set, struct rlimit *get)
+{
+	return (int)syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, set, get);
+}
+
+void spawn_raise_nofile(void)
+{
+	struct rlimit r;
+
+	if (nofile_limit(0, &r) < 0 || r.rlim_cur >= r.rlim_max)
+		return;
+	spawn_nofile = r;
+	r.rlim_cur = r.rlim_max;
+	(void)nofile_limit(&r, 0);
+}
 
 static void report(int fd, int stage)
 {
@@ -88,7 +111,7 @@ static void reset_signal_dispositions(void)
 			(void)syscall(SYS_rt_sigaction, sig, &dfl, 0, sizeof dfl.mask);
 }
 
-static void child(const struct cfg_svc *c, int fd)
+static void child(const struct cfg_svc *c, int fd, int log_fd)
 {
 	sigset_t none;
 	int null;
@@ -108,13 +131,18 @@ static void child(const struct cfg_svc *c, int fd)
 			report(fd, SPAWN_STDIN);
 		close(null);
 	}
+	/* stdout and stderr into init's log pipe (dup2 drops close-on-exec). */
+	if (log_fd >= 0 && (dup2(log_fd, 1) < 0 || dup2(log_fd, 2) < 0))
+		report(fd, SPAWN_OUTPUT);
+	if (spawn_nofile.rlim_cur && nofile_limit(&spawn_nofile, 0) < 0)
+		report(fd, SPAWN_LIMITS);
 	if (c->workdir && chdir(c->workdir) < 0)
 		report(fd, SPAWN_CHDIR);
 	exec_search(c->argv, c->envp);
 	report(fd, SPAWN_EXEC);
 }
 
-pid_t spawn_service(const struct cfg_svc *c, int *exec_fd)
+pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd)
 {
 	int p[2];
 	pid_t pid;
@@ -123,7 +151,7 @@ pid_t spawn_service(const struct cfg_svc *c, int *exec_fd)
 		return -1;
 	pid = fork();
 	if (pid == 0)
-		child(c, p[1]);
+		child(c, p[1], log_fd);
 	close(p[1]);
 	if (pid < 0) {
 		int e = errno;
@@ -153,6 +181,8 @@ const char *spawn_stage_name(int stage)
 	case SPAWN_SETSID: return "setsid";
 	case SPAWN_STDIN: return "stdin";
 	case SPAWN_CHDIR: return "chdir";
+	case SPAWN_OUTPUT: return "output";
+	case SPAWN_LIMITS: return "setrlimit";
 	case SPAWN_EXEC: return "exec";
 	}
 	return "start";

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sys/wait.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include "check.h"
 #include "clock.h"
 #include "fmt.h"
+#include "log.h"
 #include "say.h"
 #include "spawn.h"
 #include "svc.h"
@@ -40,6 +42,23 @@ static void set_state(int i, enum svc_state to)
 		s->deadline = 0;
 }
 
+/* A lifecycle event of service i: on the console, in init.log, and in the
+ * service's own log, where it reads like the manual's examples. */
+static void __attribute__((format(printf, 3, 4))) note(int i, int warn, const char *f, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, f);
+	fmt_vfmt(msg, sizeof msg, f, ap);
+	va_end(ap);
+	if (warn)
+		say_warn("%s", msg);
+	else
+		say("%s", msg);
+	log_note(i, msg);
+}
+
 static void close_exec_fd(struct svc *s)
 {
 	if (s->exec_fd >= 0)
@@ -59,7 +78,7 @@ static int read_exec_report(int i)
 		return 0;
 	if (n == (ssize_t)sizeof r) {
 		fmt_fmt(s->reason, sizeof s->reason, "%s: %s", spawn_stage_name(r.stage), strerror(r.err));
-		say_warn("service %s failed to start: %s", cfg_svc[i].name, s->reason);
+		note(i, 1, "Service %s failed to start: %s", cfg_svc[i].name, s->reason);
 	}
 	close_exec_fd(s);
 	return 1;
@@ -71,14 +90,14 @@ static void spawn(int i)
 	const struct cfg_svc *c = &cfg_svc[i];
 	pid_t pid;
 
-	say("Starting service %s", c->name);
+	note(i, 0, "Starting service %s", c->name);
 	s->want_start = 0;
 	s->killed = 0;
 	s->reason[0] = 0;
-	pid = spawn_service(c, &s->exec_fd);
+	pid = spawn_service(c, &s->exec_fd, log_service_fd(i));
 	if (pid < 0) {
 		fmt_fmt(s->reason, sizeof s->reason, "fork: %s", strerror(errno));
-		say_error("service %s: %s", c->name, s->reason);
+		note(i, 1, "Service %s failed to start: %s", c->name, s->reason);
 		s->exec_fd = -1;
 		s->exit_kind = SVC_EXIT_NONE;
 		/* Treated like a failed run, so Restart= decides what comes next. */
@@ -90,7 +109,7 @@ static void spawn(int i)
 	}
 	s->pid = s->pgid = pid;
 	set_state(i, SVC_STARTING);
-	say("Service %s started with PID %d", c->name, (int)pid);
+	note(i, 0, "Service %s started with PID %d", c->name, (int)pid);
 }
 
 static void signal_group(int i, int sig)
@@ -112,7 +131,7 @@ static void act_term(int i)
 {
 	struct svc *s = &tab[i];
 
-	say("Stopping service %s (SIGTERM to process group %d)", cfg_svc[i].name, (int)s->pgid);
+	note(i, 0, "Stopping service %s (SIGTERM to process group %d)", cfg_svc[i].name, (int)s->pgid);
 	signal_group(i, SIGTERM);
 	signal_group(i, SIGCONT);  /* a stopped process cannot act on SIGTERM */
 	set_state(i, SVC_STOPPING);
@@ -146,16 +165,17 @@ static void record_exit(int i, int status)
 {
 	struct svc *s = &tab[i];
 
+	log_drain(i);  /* its last words come before the news of its exit */
 	if (WIFSIGNALED(status)) {
 		s->exit_kind = SVC_EXIT_SIGNAL;
 		s->exit_signal = WTERMSIG(status);
 		s->exit_code = 128 + s->exit_signal;
-		say("Service %s killed by signal %d", cfg_svc[i].name, s->exit_signal);
+		note(i, 0, "Service %s killed by signal %d", cfg_svc[i].name, s->exit_signal);
 	} else {
 		s->exit_kind = SVC_EXIT_CODE;
 		s->exit_signal = 0;
 		s->exit_code = WEXITSTATUS(status);
-		say("Service %s exited with code %d", cfg_svc[i].name, s->exit_code);
+		note(i, 0, "Service %s exited with code %d", cfg_svc[i].name, s->exit_code);
 	}
 	s->pid = 0;
 }
@@ -183,7 +203,7 @@ static void act_exit(int i)
 		(void)read_exec_report(i);  /* the child is gone: report or EOF is there */
 	record_exit(i, last_status);
 	if (!shutting_down && wants_restart(i)) {
-		say("Service %s will restart in %us", cfg_svc[i].name, cfg_svc[i].restart_sec);
+		note(i, 0, "Service %s will restart in %us", cfg_svc[i].name, cfg_svc[i].restart_sec);
 		set_state(i, SVC_RESTART_WAIT);
 		s->deadline = clock_ms() + (int64_t)cfg_svc[i].restart_sec * 1000;
 	} else if (s->exit_kind == SVC_EXIT_CODE && s->exit_code == 0 && !s->reason[0]) {
@@ -195,6 +215,7 @@ static void act_exit(int i)
 
 static void stop_done(int i)
 {
+	note(i, 0, "Service %s stopped", cfg_svc[i].name);
 	close_exec_fd(&tab[i]);
 	set_state(i, SVC_STOPPED);
 	if (tab[i].want_start && !shutting_down)
@@ -214,8 +235,8 @@ static void act_stop_timeout(int i)
 	struct svc *s = &tab[i];
 
 	if (!s->killed) {
-		say_warn("service %s did not stop within %us: sending SIGKILL", cfg_svc[i].name,
-			 cfg_svc[i].stop_timeout_sec);
+		note(i, 1, "Service %s did not stop within %us: sending SIGKILL", cfg_svc[i].name,
+		     cfg_svc[i].stop_timeout_sec);
 		signal_group(i, SIGKILL);
 		s->killed = 1;
 		s->deadline = clock_ms() + (int64_t)cfg_svc[i].stop_timeout_sec * 1000;
@@ -230,6 +251,7 @@ static void act_stop_timeout(int i)
 static void act_restart_due(int i)
 {
 	tab[i].restarts++;
+	note(i, 0, "Restarting service %s (restart %u)", cfg_svc[i].name, tab[i].restarts);
 	spawn(i);
 }
 

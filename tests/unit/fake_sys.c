@@ -24,8 +24,13 @@ void say(const char *f, ...) { (void)f; }
 void say_warn(const char *f, ...) { (void)f; }
 void say_error(const char *f, ...) { (void)f; }
 
-pid_t spawn_service(const struct cfg_svc *c, int *exec_fd)
+void log_note(int chan, const char *msg) { (void)chan; (void)msg; }
+void log_drain(int svc) { (void)svc; }
+int log_service_fd(int svc) { (void)svc; return -1; }
+
+pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd)
 {
+	(void)log_fd;
 	int p[2];
 
 	if (fake_fork_fails) {

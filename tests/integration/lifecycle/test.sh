@@ -67,7 +67,7 @@ t_07_stop_timeout_escalates_to_sigkill() {
 	ctl stop stubborn >/dev/null || fail "stop failed"
 	wait_for "stubborn stopped" 10 has_state stubborn inactive
 	expect_eq "$(field stubborn "Last Exit Code")" "137 (killed by SIGKILL)" "exit"
-	log_lines "service stubborn did not stop within 1s: sending SIGKILL" >/dev/null || fail "no escalation logged"
+	log_lines "Service stubborn did not stop within 1s: sending SIGKILL" >/dev/null || fail "no escalation logged"
 }
 
 t_08_stop_kills_the_whole_group() {
@@ -115,9 +115,13 @@ t_12_argv_split_without_shell() {
 }
 
 t_13_own_session_signals_unblocked_stdin_null() {
-	wait_for "the probes' output" 10 sh -c "grep -q '^SigIgn:' '$LOG' && grep -q ' (cat) ' '$LOG' && grep -q '^stdin: ' '$LOG'"
-	expect_eq "$(grep '^SigBlk:' "$LOG")" "$(printf 'SigBlk:\t0000000000000000')" "blocked signals"
-	expect_eq "$(grep '^SigIgn:' "$LOG")" "$(printf 'SigIgn:\t0000000000000000')" "ignored signals (none, whatever init inherited or ignores itself)"
-	grep ' (cat) ' "$LOG" | awk '{ if ($1 != $5 || $1 != $6) exit 1 }' || fail "not its own session and group: $(grep ' (cat) ' "$LOG")"
-	expect_match "$(grep '^stdin: ' "$LOG")" "-> '/dev/null'$" "stdin"
+	# The probes write to stdout, which is the service's log: lines there
+	# carry a 22-byte "[YYYY-MM-DD HH:MM:SS] " prefix, cut off here.
+	local d="$WORK/log" probe="$WORK/probe.txt"
+	wait_for "the probes' output" 10 sh -c "grep -q '] SigIgn:' '$d/sigmask.log' && grep -q ' (cat) ' '$d/session.log' && grep -q '] stdin: ' '$d/stdin.log'"
+	cat "$d/sigmask.log" "$d/session.log" "$d/stdin.log" | cut -c23- > "$probe"
+	expect_eq "$(grep '^SigBlk:' "$probe")" "$(printf 'SigBlk:\t0000000000000000')" "blocked signals"
+	expect_eq "$(grep '^SigIgn:' "$probe")" "$(printf 'SigIgn:\t0000000000000000')" "ignored signals (none, whatever init inherited or ignores itself)"
+	grep ' (cat) ' "$probe" | awk '{ if ($1 != $5 || $1 != $6) exit 1 }' || fail "not its own session and group: $(grep ' (cat) ' "$probe")"
+	expect_match "$(grep '^stdin: ' "$probe")" "-> '/dev/null'$" "stdin"
 }

@@ -1,0 +1,55 @@
+/* log.h: where service output and init's own messages go.
+ *
+ * One log channel per service, plus one for init itself (LOG_INIT). A
+ * service's stdout and stderr are one pipe that init creates at boot and
+ * keeps for good, across restarts of the service, and drains without
+ * blocking from the event loop. Every line, with a "[YYYY-MM-DD HH:MM:SS] "
+ * UTC prefix, goes to the channel's ring in memory and to
+ * <log_dir>/<name>.log, which is rotated by size to <name>.log.1 .. .N.
+ *
+ * Nothing here waits on a reader or retries a failed write: a line that
+ * cannot be written to its file is counted as dropped (it is still in the
+ * ring), and the file is tried again a second later.
+ */
+#ifndef LOG_H
+#define LOG_H
+
+#include <poll.h>
+#include <stdint.h>
+
+#include "cfg.h"
+#include "logring.h"
+
+#define LOG_INIT CFG_NSVC              /* the channel of init's own messages */
+#define LOG_NCHAN (CFG_NSVC + 1)
+#define LOG_PREFIX 22                  /* "[YYYY-MM-DD HH:MM:SS] " */
+#define LOG_PATH_MAX 288               /* log_dir (<= 192) + "/" + name (<= 63) + ".log.NN" */
+
+/* Create the service pipes. Files are opened when the first line comes. */
+void log_open(void);
+/* The write end a service's stdout and stderr go to, or -1 (then they go
+ * where init's own go). */
+int log_service_fd(int svc);
+/* One whole line from init about channel chan (a service, or LOG_INIT). */
+void log_note(int chan, const char *msg);
+/* Poll entries for the service pipes; returns how many. */
+int log_poll_add(struct pollfd *p, int max);
+/* Read whatever the services wrote. */
+void log_poll_done(const struct pollfd *p, int n);
+/* The service's process has exited: take what it wrote, and end its
+ * unfinished line, before init logs the exit. */
+void log_drain(int svc);
+
+/* Channel of a name: a service, "init", or -1. */
+int log_find(const char *name);
+/* Lines that did not reach the channel's file. */
+uint64_t log_dropped(int chan);
+/* The channel's ring, for readers. */
+const struct ring *log_ring(int chan);
+/* Path of the channel's file: generation 0 is <name>.log, k is <name>.log.k. */
+void log_path(int chan, int gen, char *dst);
+/* Remove the files, start an empty one, empty the ring. Returns 0, or -1
+ * with why set (the ring is emptied anyway). */
+int log_clear(int chan, char *why, unsigned cap);
+
+#endif
