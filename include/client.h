@@ -14,11 +14,18 @@ struct client_result {
 	char msg[PROTO_TEXT_SIZE];     /* its message, or why the exchange failed */
 };
 
+struct client_req {
+	unsigned op;                   /* enum proto_op */
+	const char *name;              /* service, or 0 */
+	uint32_t arg0, arg1;
+	int forever;                   /* no reply timeout (logs --follow) */
+};
+
 /* Send one request to the Unix socket at path and read the reply, calling
  * fn for each record. A configuration mismatch is reported once on stderr
  * and the request repeated by name. Returns 0 when a final frame arrived
  * (whatever its status), -1 when the exchange itself failed. */
-int client_call(const char *path, unsigned op, const char *name, client_record_fn *fn, void *ctx,
+int client_call(const char *path, const struct client_req *rq, client_record_fn *fn, void *ctx,
 		struct client_result *res);
 
 #endif

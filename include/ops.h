@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "logread.h"
 #include "proto.h"
 
 struct reply {
@@ -19,6 +20,7 @@ struct reply {
 	size_t off;                  /* bytes of the current text already sent */
 	char msg[192];               /* message of the final frame */
 	char reason[96];             /* snapshot of the service's failure reason */
+	struct logread lr;           /* logs: what is being sent */
 };
 
 /* Carry out a validated request and set up its reply. may_change says
@@ -26,7 +28,14 @@ struct reply {
 void ops_begin(struct reply *r, const unsigned char *req, int may_change);
 /* Set up a reply that is only an error. */
 void ops_fail(struct reply *r, enum proto_status st, const char *msg);
+/* Whether ops_next has a frame to give now (a log follower may have to
+ * wait for the next line). */
+int ops_ready(const struct reply *r);
+/* Whether the reply is a log follower: it never ends by itself. */
+int ops_following(const struct reply *r);
 /* Produce the reply's next frame into f; returns 1 when it is the last. */
 int ops_next(struct reply *r, unsigned char *f);
+/* Let go of what an unfinished reply holds (its peer has gone). */
+void ops_release(struct reply *r);
 
 #endif

@@ -31,6 +31,14 @@
  * Version history (codes are never reused):
  *   1  enclave-init 0.1.0: ping, list, status, start, stop, restart,
  *      system-status, shutdown, reboot.
+ *      Later additions, within version 1 because they only add: logs and
+ *      logs-clear (ops 10, 11; LOG records; the dropped-lines field of SVC
+ *      records). An init that predates an operation answers PROTO_E_OP.
+ *
+ * `logs` is the one reply of unbounded length: LOG records carry the log's
+ * bytes in order (lines may span records), then DONE; when following, the
+ * LOG records go on as lines are written and DONE never comes. The peer
+ * ends it by closing the connection.
  */
 #ifndef PROTO_H
 #define PROTO_H
@@ -73,8 +81,12 @@ enum proto_op {
 	PROTO_OP_SYSTEM_STATUS = 7,
 	PROTO_OP_SHUTDOWN = 8,
 	PROTO_OP_REBOOT = 9,
-	PROTO_OP_MAX = 9,
+	PROTO_OP_LOGS = 10,           /* name ("init" too); arg0 lines; arg1 PROTO_LOGS_* */
+	PROTO_OP_LOGS_CLEAR = 11,     /* name */
+	PROTO_OP_MAX = 11,
 };
+
+#define PROTO_LOGS_FOLLOW 0x1u    /* logs: keep sending new lines */
 
 /* Reply records. */
 enum proto_rec {
@@ -82,6 +94,7 @@ enum proto_rec {
 	PROTO_REC_SVC = 0x101,        /* one service, fields below */
 	PROTO_REC_TEXT = 0x102,       /* arg0 = enum proto_key; text continues across frames */
 	PROTO_REC_SYSTEM = 0x103,     /* system-status numbers, fields below */
+	PROTO_REC_LOG = 0x104,        /* arg0 bytes of log in text (at most PROTO_TEXT_SIZE - 1) */
 };
 
 enum proto_status {
@@ -123,6 +136,7 @@ enum proto_key {
 #define PROTO_SVC_RESTART_SEC 116 /* u32 */
 #define PROTO_SVC_STOP_TIMEOUT 120 /* u32 seconds */
 #define PROTO_SVC_SINCE 124       /* u32 seconds in the current state */
+#define PROTO_SVC_LOG_DROPPED 128 /* u64 log lines that did not reach the file */
 
 enum proto_exit {
 	PROTO_EXIT_NONE = 0,          /* has not exited yet */

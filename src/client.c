@@ -14,7 +14,7 @@
 
 #define CLIENT_TIMEOUT_S 30
 
-static int connect_unix(const char *path, struct client_result *res)
+static int connect_unix(const char *path, int forever, struct client_result *res)
 {
 	struct sockaddr_un sa;
 	struct timeval tv = { CLIENT_TIMEOUT_S, 0 };
@@ -37,7 +37,8 @@ static int connect_unix(const char *path, struct client_result *res)
 		close(fd);
 		return -1;
 	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	if (!forever)
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 	return fd;
 }
@@ -97,7 +98,7 @@ static int exchange(int fd, const unsigned char *req, client_record_fn *fn, void
 	}
 }
 
-int client_call(const char *path, unsigned op, const char *name, client_record_fn *fn, void *ctx,
+int client_call(const char *path, const struct client_req *rq, client_record_fn *fn, void *ctx,
 		struct client_result *res)
 {
 	unsigned char req[PROTO_FRAME_SIZE];
@@ -108,12 +109,14 @@ int client_call(const char *path, unsigned op, const char *name, client_record_f
 		int fd, rc;
 
 		res->status = -1;
-		fd = connect_unix(path, res);
+		fd = connect_unix(path, rq->forever, res);
 		if (fd < 0)
 			return -1;
-		proto_init(req, (uint16_t)op, hash);
-		if (name)
-			proto_put_str(req, PROTO_OFF_NAME, PROTO_NAME_SIZE, name);
+		proto_init(req, (uint16_t)rq->op, hash);
+		if (rq->name)
+			proto_put_str(req, PROTO_OFF_NAME, PROTO_NAME_SIZE, rq->name);
+		proto_put32(req, PROTO_OFF_ARG0, rq->arg0);
+		proto_put32(req, PROTO_OFF_ARG1, rq->arg1);
 		rc = exchange(fd, req, fn, ctx, res, &peer);
 		close(fd);
 		if (rc < 0)

@@ -39,6 +39,7 @@ static int64_t accept_paused_until;  /* out of file descriptors: retry later */
 
 static void drop(struct client *c)
 {
+	ops_release(&c->r);
 	close(c->fd);
 	c->fd = -1;
 }
@@ -184,6 +185,10 @@ static void flush(struct client *c, int64_t now)
 					drop(c);
 				return;
 			}
+			if (!ops_ready(&c->r)) {
+				c->deadline = 0;  /* a follower, waiting for lines: no deadline */
+				return;
+			}
 			c->replying = !ops_next(&c->r, c->tx);
 			c->txoff = 0;
 			c->txlen = PROTO_FRAME_SIZE;
@@ -217,6 +222,16 @@ static void client_read(struct client *c, int64_t now)
 	}
 }
 
+/* A follower only listens; anything it sends, or its hang-up, ends it. */
+static void follower_input(struct client *c)
+{
+	char b;
+	ssize_t n = recv(c->fd, &b, 1, MSG_DONTWAIT);
+
+	if (n >= 0 || (errno != EAGAIN && errno != EINTR))
+		drop(c);
+}
+
 int ctl_poll_add(struct pollfd *p, int max)
 {
 	int i, n = 0;
@@ -230,10 +245,16 @@ int ctl_poll_add(struct pollfd *p, int max)
 		struct client *c = &clients[i];
 		if (c->fd < 0)
 			continue;
+		int following = c->replying && ops_following(&c->r);
+		int more = c->txoff < c->txlen || (c->replying && ops_ready(&c->r));
+
 		p[n].fd = c->fd;
-		/* One request at a time: read the next only when the reply is out. */
-		p[n].events = (c->replying || c->closing ? 0 : POLLIN) | (c->txoff < c->txlen ? POLLOUT : 0);
+		/* One request at a time: read the next only when the reply is out;
+		 * a follower is read only to notice that it has gone. */
+		p[n].events = (following || !(c->replying || c->closing) ? POLLIN : 0) | (more ? POLLOUT : 0);
 		p[n++].revents = 0;
+		if (more && !c->deadline)
+			c->deadline = clock_ms() + CTL_TIMEOUT_MS;  /* lines for a follower: it must take them */
 	}
 	return n;
 }
@@ -253,9 +274,12 @@ void ctl_poll_done(const struct pollfd *p, int n, int64_t now)
 			struct client *c = &clients[i];
 			if (c->fd != p[k].fd)
 				continue;
-			if (p[k].revents & (POLLIN | POLLHUP | POLLERR))
+			if (p[k].revents & (POLLIN | POLLHUP | POLLERR)) {
 				if (!c->replying && !c->closing)
 					client_read(c, now);
+				else if (ops_following(&c->r))
+					follower_input(c);
+			}
 			if (c->fd >= 0)
 				flush(c, now);
 			break;
@@ -268,7 +292,7 @@ void ctl_tick(int64_t now)
 	int i;
 
 	for (i = 0; i < CFG_MAX_CLIENTS; i++)
-		if (clients[i].fd >= 0 && now >= clients[i].deadline)
+		if (clients[i].fd >= 0 && clients[i].deadline && now >= clients[i].deadline)
 			drop(&clients[i]);
 }
 
@@ -278,7 +302,7 @@ int64_t ctl_next_deadline(void)
 	int i;
 
 	for (i = 0; i < CFG_MAX_CLIENTS; i++)
-		if (clients[i].fd >= 0 && (!next || clients[i].deadline < next))
+		if (clients[i].fd >= 0 && clients[i].deadline && (!next || clients[i].deadline < next))
 			next = clients[i].deadline;
 	return next;
 }

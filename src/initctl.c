@@ -5,6 +5,9 @@
  * "Service: X" blocks on stdout, "✓ message" on success, "✗ Error: message"
  * on stderr with exit status 1. Colour only on a terminal.
  */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +37,10 @@ static void usage(FILE *f)
 	      "  start SERVICE       start a stopped service\n"
 	      "  stop SERVICE        stop a service (SIGTERM, then SIGKILL after its timeout)\n"
 	      "  restart SERVICE     stop if running, then start\n"
+	      "  logs SERVICE [-n|--lines N] [-f|--follow]\n"
+	      "                      the last N lines (default 50) of a service's log; -f goes on\n"
+	      "                      printing new lines until interrupted (\"init\": init's own log)\n"
+	      "  logs-clear SERVICE  remove a service's log files and start an empty one\n"
 	      "  system-status       uptime, service and process counts\n"
 	      "  ping                check that init answers\n"
 	      "  shutdown            stop everything and power off\n"
@@ -56,6 +63,7 @@ struct svc_view {
 	char name[PROTO_NAME_SIZE];
 	unsigned state, enabled, restart, exit_kind;
 	unsigned pid, restarts, exit_code, exit_signal, restart_sec;
+	unsigned long long log_dropped;
 	char text[PROTO_KEY_MAX + 1][8192];
 };
 
@@ -77,6 +85,7 @@ static void read_svc(const unsigned char *f, struct svc_view *v)
 	v->exit_code = proto_get32(f, PROTO_SVC_EXIT_CODE);
 	v->exit_signal = proto_get32(f, PROTO_SVC_EXIT_SIGNAL);
 	v->restart_sec = proto_get32(f, PROTO_SVC_RESTART_SEC);
+	v->log_dropped = proto_get64(f, PROTO_SVC_LOG_DROPPED);
 }
 
 /* Text records of one key arrive in order and are joined. */
@@ -184,6 +193,8 @@ static void print_status(const struct svc_view *v)
 		printf("  Last Exit Code: %u\n", v->exit_code);
 	if (v->text[PROTO_KEY_REASON][0])
 		printf("  Last Error: %s\n", v->text[PROTO_KEY_REASON]);
+	if (v->log_dropped)
+		printf("  Log lines dropped: %llu\n", v->log_dropped);
 	for (i = 0; i < sizeof deps / sizeof deps[0]; i++)
 		if (v->text[deps[i].key][0])
 			printf("  %s: %s\n", deps[i].label, v->text[deps[i].key]);
@@ -235,11 +246,100 @@ static const struct command commands[] = {
 	{ "start", PROTO_OP_START, 1 }, { "stop", PROTO_OP_STOP, 1 },
 	{ "restart", PROTO_OP_RESTART, 1 }, { "system-status", PROTO_OP_SYSTEM_STATUS, 0 },
 	{ "ping", PROTO_OP_PING, 0 }, { "shutdown", PROTO_OP_SHUTDOWN, 0 },
-	{ "reboot", PROTO_OP_REBOOT, 0 },
+	{ "reboot", PROTO_OP_REBOOT, 0 }, { "logs-clear", PROTO_OP_LOGS_CLEAR, 1 },
 };
+
+/* LOG records: the log's bytes, as they are. */
+static void log_record(const unsigned char *f, void *ctx)
+{
+	int follow = *(int *)ctx;
+
+	if (proto_get16(f, PROTO_OFF_OP) != PROTO_REC_LOG)
+		return;
+	fwrite(f + PROTO_OFF_TEXT, 1, proto_get32(f, PROTO_OFF_ARG0), stdout);
+	if (follow)
+		fflush(stdout);
+}
+
+/* Ctrl+C ends a follow: what was received has been printed already. */
+static void end_follow(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
+#define DEFAULT_LOG_LINES 50
+
+/* logs SERVICE [-n|--lines N] [-f|--follow], options before or after the name. */
+static int logs(const char *sock, int argc, char **argv)
+{
+	struct client_req rq = { PROTO_OP_LOGS, 0, DEFAULT_LOG_LINES, 0, 0 };
+	struct client_result res;
+	int i, follow = 0;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i], *num = 0;
+		char *end;
+		unsigned long long n;
+
+		if (!strcmp(a, "-f") || !strcmp(a, "--follow")) {
+			follow = 1;
+			continue;
+		}
+		if (!strcmp(a, "-n") || !strcmp(a, "--lines")) {
+			if (++i == argc) {
+				fprintf(stderr, "initctl: %s needs a number of lines\n", a);
+				return 2;
+			}
+			num = argv[i];
+		} else if (!strncmp(a, "--lines=", 8)) {
+			num = a + 8;
+		} else if (!strncmp(a, "-n", 2)) {
+			num = a + 2;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "initctl: logs: unknown option: %s\n", a);
+			return 2;
+		} else if (!rq.name) {
+			rq.name = a;
+			continue;
+		} else {
+			fprintf(stderr, "initctl: logs takes one SERVICE name\n");
+			return 2;
+		}
+		errno = 0;
+		n = strtoull(num, &end, 10);
+		if (!*num || *end || num[0] == '-' || errno || n > UINT32_MAX) {
+			fprintf(stderr, "initctl: logs: the number of lines must be 0 to %u, not '%s'\n",
+				UINT32_MAX, num);
+			return 2;
+		}
+		rq.arg0 = (uint32_t)n;
+	}
+	if (!rq.name) {
+		fprintf(stderr, "initctl: logs takes one SERVICE name\n");
+		return 2;
+	}
+	if (!proto_name_ok(rq.name)) {
+		char msg[PROTO_TEXT_SIZE];
+		snprintf(msg, sizeof msg, "'%s' is not a valid service name", rq.name);
+		return error(msg);
+	}
+	if (follow) {
+		rq.arg1 = PROTO_LOGS_FOLLOW;
+		rq.forever = 1;
+		signal(SIGINT, end_follow);
+		signal(SIGTERM, end_follow);
+	}
+	if (client_call(sock, &rq, log_record, &follow, &res) < 0 || res.status != PROTO_OK) {
+		fflush(stdout);
+		return error(res.msg);
+	}
+	return 0;
+}
 
 static int run(const char *sock, const struct command *c, const char *name)
 {
+	struct client_req rq = { c->op, name, 0, 0, 0 };
 	static struct svc_view view;
 	static struct sys_view sys;
 	static int header;
@@ -257,7 +357,7 @@ static int run(const char *sock, const struct command *c, const char *name)
 		fn = system_record;
 		ctx = &sys;
 	}
-	if (client_call(sock, c->op, name, fn, ctx, &res) < 0 || res.status != PROTO_OK)
+	if (client_call(sock, &rq, fn, ctx, &res) < 0 || res.status != PROTO_OK)
 		return error(res.msg);
 	if (c->op == PROTO_OP_LIST) {
 		list_header(&header);
@@ -315,6 +415,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (!strcmp(argv[i], "logs"))
+		return logs(sock, argc - i - 1, argv + i + 1);
 	for (k = 0; k < sizeof commands / sizeof commands[0]; k++) {
 		const struct command *c = &commands[k];
 		if (strcmp(argv[i], c->name))

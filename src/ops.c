@@ -10,6 +10,7 @@
 #include "cfg.h"
 #include "clock.h"
 #include "fmt.h"
+#include "log.h"
 #include "ops.h"
 #include "procfs.h"
 #include "shutdown.h"
@@ -21,13 +22,13 @@ static const char *const op_names[PROTO_OP_MAX + 1] = {
 	[PROTO_OP_PING] = "ping", [PROTO_OP_LIST] = "list", [PROTO_OP_STATUS] = "status",
 	[PROTO_OP_START] = "start", [PROTO_OP_STOP] = "stop", [PROTO_OP_RESTART] = "restart",
 	[PROTO_OP_SYSTEM_STATUS] = "system-status", [PROTO_OP_SHUTDOWN] = "shutdown",
-	[PROTO_OP_REBOOT] = "reboot",
+	[PROTO_OP_REBOOT] = "reboot", [PROTO_OP_LOGS] = "logs", [PROTO_OP_LOGS_CLEAR] = "logs-clear",
 };
 
 static int changes_state(unsigned op)
 {
 	return op == PROTO_OP_START || op == PROTO_OP_STOP || op == PROTO_OP_RESTART ||
-	       op == PROTO_OP_SHUTDOWN || op == PROTO_OP_REBOOT;
+	       op == PROTO_OP_SHUTDOWN || op == PROTO_OP_REBOOT || op == PROTO_OP_LOGS_CLEAR;
 }
 
 void ops_fail(struct reply *r, enum proto_status st, const char *msg)
@@ -71,6 +72,21 @@ static void service_request(struct reply *r, enum svc_event ev)
 	}
 }
 
+static void begin_logs(struct reply *r, const char *name, uint32_t lines, int follow)
+{
+	if (logread_begin(&r->lr, r->svc, lines, follow) == LOGREAD_NO_FOLLOWERS) {
+		r->status = PROTO_E_BUSY;
+		if (CFG_MAX_LOG_FOLLOWERS)
+			fmt_fmt(r->msg, sizeof r->msg, "too many log followers (at most %d at once); "
+				"try again later", CFG_MAX_LOG_FOLLOWERS);
+		else
+			fmt_fmt(r->msg, sizeof r->msg, "following logs is switched off in this build "
+				"(max_log_followers: 0)");
+		return;
+	}
+	fmt_fmt(r->msg, sizeof r->msg, "End of log of '%s'", name);
+}
+
 void ops_begin(struct reply *r, const unsigned char *req, int may_change)
 {
 	unsigned op = proto_get16(req, PROTO_OFF_OP);
@@ -85,7 +101,14 @@ void ops_begin(struct reply *r, const unsigned char *req, int may_change)
 			"or init's own user", op_names[op]);
 		return;
 	}
-	if (proto_op_has_name(op)) {
+	if (op == PROTO_OP_LOGS || op == PROTO_OP_LOGS_CLEAR) {
+		r->svc = log_find(name);  /* a service, or "init" for init's own log */
+		if (r->svc < 0) {
+			r->status = PROTO_E_NOT_FOUND;
+			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' not found", name);
+			return;
+		}
+	} else if (proto_op_has_name(op)) {
 		r->svc = svc_find(name);
 		if (r->svc < 0) {
 			r->status = PROTO_E_NOT_FOUND;
@@ -108,6 +131,16 @@ void ops_begin(struct reply *r, const unsigned char *req, int may_change)
 		break;
 	case PROTO_OP_RESTART:
 		service_request(r, SVC_EV_RESTART);
+		break;
+	case PROTO_OP_LOGS:
+		begin_logs(r, name, proto_get32(req, PROTO_OFF_ARG0),
+			   proto_get32(req, PROTO_OFF_ARG1) & PROTO_LOGS_FOLLOW);
+		break;
+	case PROTO_OP_LOGS_CLEAR:
+		if (log_clear(r->svc, r->msg, sizeof r->msg) < 0)
+			r->status = PROTO_E_FAILED;
+		else
+			fmt_fmt(r->msg, sizeof r->msg, "Logs cleared for service '%s'", name);
 		break;
 	case PROTO_OP_SHUTDOWN:
 	case PROTO_OP_REBOOT:
@@ -139,6 +172,7 @@ static void fill_svc(unsigned char *f, int i)
 	proto_put32(f, PROTO_SVC_RESTART_SEC, c->restart_sec);
 	proto_put32(f, PROTO_SVC_STOP_TIMEOUT, c->stop_timeout_sec);
 	proto_put32(f, PROTO_SVC_SINCE, (uint32_t)((clock_ms() - s->since) / 1000));
+	proto_put64(f, PROTO_SVC_LOG_DROPPED, log_dropped(i));
 }
 
 /* The text records of a status reply, in order; 0 or "" are skipped. */
@@ -201,10 +235,37 @@ static void fill_system(unsigned char *f)
 	proto_put32(f, PROTO_SYS_PROCESSES, procfs_count());
 }
 
+int ops_ready(const struct reply *r)
+{
+	if (r->status != PROTO_OK || r->op != PROTO_OP_LOGS)
+		return 1;
+	return logread_ready(&r->lr) || logread_done(&r->lr);
+}
+
+int ops_following(const struct reply *r)
+{
+	return r->status == PROTO_OK && r->op == PROTO_OP_LOGS && r->lr.active && r->lr.follow;
+}
+
+void ops_release(struct reply *r)
+{
+	if (r->op == PROTO_OP_LOGS)
+		logread_end(&r->lr);
+}
+
 int ops_next(struct reply *r, unsigned char *f)
 {
 	if (r->status == PROTO_OK) {
+		size_t n;  /* bytes of a LOG record */
+
 		switch (r->op) {
+		case PROTO_OP_LOGS:
+			if (logread_done(&r->lr))
+				break;
+			proto_init(f, PROTO_REC_LOG, CFG_HASH);
+			n = logread_next(&r->lr, (char *)f + PROTO_OFF_TEXT, PROTO_TEXT_SIZE - 1);
+			proto_put32(f, PROTO_OFF_ARG0, (uint32_t)n);
+			return 0;
 		case PROTO_OP_LIST:
 			if (r->step < CFG_NSVC) {
 				proto_init(f, PROTO_REC_SVC, CFG_HASH);
@@ -236,6 +297,7 @@ int ops_next(struct reply *r, unsigned char *f)
 			break;
 		}
 	}
+	ops_release(r);
 	proto_init(f, PROTO_REC_DONE, CFG_HASH);
 	proto_put16(f, PROTO_OFF_STATUS, (uint16_t)r->status);
 	proto_put16(f, PROTO_OFF_FLAGS, PROTO_F_FINAL);

@@ -69,7 +69,7 @@ const char *proto_get_str(const unsigned char *f, size_t off, size_t size)
 int proto_op_has_name(unsigned op)
 {
 	return op == PROTO_OP_STATUS || op == PROTO_OP_START || op == PROTO_OP_STOP ||
-	       op == PROTO_OP_RESTART;
+	       op == PROTO_OP_RESTART || op == PROTO_OP_LOGS || op == PROTO_OP_LOGS_CLEAR;
 }
 
 int proto_name_ok(const char *name)
@@ -132,9 +132,14 @@ enum proto_status proto_check_request(const unsigned char *f, uint64_t hash, con
 		*why = proto_op_has_name(op) ? "malformed service name" : "unexpected service name";
 		return PROTO_E_FRAME;
 	}
-	/* Version 1 requests carry nothing else: the rest must be zero, so that a
-	 * later version can give those bytes a meaning without ambiguity. */
-	for (i = PROTO_OFF_ARG0; i < PROTO_OFF_NAME; i++)
+	/* Requests carry nothing else (logs: its two arguments): the rest must
+	 * be zero, so that a later version can give those bytes a meaning
+	 * without ambiguity. */
+	if (op == PROTO_OP_LOGS && proto_get32(f, PROTO_OFF_ARG1) & ~PROTO_LOGS_FOLLOW) {
+		*why = "unknown logs option bits";
+		return PROTO_E_FRAME;
+	}
+	for (i = op == PROTO_OP_LOGS ? PROTO_OFF_ARG2 : PROTO_OFF_ARG0; i < PROTO_OFF_NAME; i++)
 		if (f[i]) {
 			*why = "unused request fields must be zero";
 			return PROTO_E_FRAME;
@@ -158,13 +163,17 @@ enum proto_status proto_check_reply(const unsigned char *f, const char **why)
 
 	if (st != PROTO_OK)
 		return st;
-	if (op < PROTO_REC_DONE || op > PROTO_REC_SYSTEM) {
+	if (op < PROTO_REC_DONE || op > PROTO_REC_LOG) {
 		*why = "unknown record type";
 		return PROTO_E_FRAME;
 	}
 	if (!proto_get_str(f, PROTO_OFF_NAME, PROTO_NAME_SIZE) ||
 	    !proto_get_str(f, PROTO_OFF_TEXT, PROTO_TEXT_SIZE)) {
 		*why = "string field is not terminated";
+		return PROTO_E_FRAME;
+	}
+	if (op == PROTO_REC_LOG && proto_get32(f, PROTO_OFF_ARG0) > PROTO_TEXT_SIZE - 1) {
+		*why = "log record longer than its frame";
 		return PROTO_E_FRAME;
 	}
 	if ((op == PROTO_REC_DONE) != !!(proto_get16(f, PROTO_OFF_FLAGS) & PROTO_F_FINAL)) {

@@ -1,0 +1,44 @@
+/* logread.h: the reading side of the logs, for `initctl logs [-n N] [-f]`.
+ *
+ * A reader is set up once with the last N lines of a channel and then
+ * produces the bytes in order, a frame's worth at a time, as its client
+ * drains them. The lines come from the ring when it holds all N of them,
+ * otherwise from the files (<name>.log.K ... .1, <name>.log), which are
+ * opened at the start and read through those descriptors, so a rotation
+ * while a reply is being sent neither repeats nor skips a line. A follower
+ * then goes on with the ring, from where the tail ended.
+ */
+#ifndef LOGREAD_H
+#define LOGREAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cfg.h"
+
+struct logread {
+	int chan;
+	int active;                    /* set up and not yet released */
+	int follow;                    /* holds a follower slot */
+	int nfile, cur;                /* files to send, oldest first; the one being sent */
+	int fd[CFG_MAX_LOG_FILES + 1];
+	uint64_t off[CFG_MAX_LOG_FILES + 1], end[CFG_MAX_LOG_FILES + 1];
+	uint64_t pos, stop;            /* ring: next byte; end of the tail (follow: none) */
+};
+
+enum logread_result { LOGREAD_OK = 0, LOGREAD_NO_FOLLOWERS = 1 };
+
+/* Set up the last n lines of chan; follow keeps reading new lines. */
+enum logread_result logread_begin(struct logread *lr, int chan, uint64_t n, int follow);
+/* Whether logread_next has bytes to give now. */
+int logread_ready(const struct logread *lr);
+/* Whether it will never have more (a tail that has been sent). */
+int logread_done(const struct logread *lr);
+/* Up to cap bytes of log; returns how many (0 when none right now). */
+size_t logread_next(struct logread *lr, char *dst, size_t cap);
+/* Close what it holds; safe to call twice. */
+void logread_end(struct logread *lr);
+/* Followers right now (system-wide), against CFG_MAX_LOG_FOLLOWERS. */
+int logread_followers(void);
+
+#endif
