@@ -276,17 +276,24 @@ LOG_LINE_OVERHEAD = 32
 
 
 def _check_log_limits(cfg, tree, path, diag):
-    """Cross-key rules of the log memory; fills the follower default."""
+    """Cross-key rules of the log memory; fills the follower default. A rule
+    is checked only when its keys are valid (a key written with a bad value
+    has already been reported; its default must not cause a second error)."""
+    ctl = tree.get("control", (None, 0))[0]
+    invalid = {k for k, v in tree.items() if v[0] is None}
+    if "control" in tree and (ctl is None or ("max_clients" in ctl and ctl["max_clients"][0] is None)):
+        invalid.add("max_clients")
     line = cfg["max_log_line"]
     need = 4 * (line + LOG_LINE_OVERHEAD)
-    if cfg["log_ring_size"] < need:
+    if cfg["log_ring_size"] < need and not invalid & {"log_ring_size", "max_log_line"}:
         where = tree.get("log_ring_size", tree.get("max_log_line", (None, 1)))[1]
         diag.error(path, where, f"log_ring_size ({cfg['log_ring_size']}) must hold at least four "
-                   f"lines of max_log_line ({line}): at least {need} bytes")
+                   f"lines of max_log_line ({line}) plus {LOG_LINE_OVERHEAD} bytes each: "
+                   f"at least {need} bytes")
     slots = cfg["control"]["max_clients"]
     if cfg["max_log_followers"] is None:
         cfg["max_log_followers"] = min(4, slots - 1)
-    elif cfg["max_log_followers"] >= slots:
+    elif cfg["max_log_followers"] >= slots and "max_clients" not in invalid:
         diag.error(path, tree["max_log_followers"][1],
                    f"max_log_followers ({cfg['max_log_followers']}) must be less than "
                    f"control.max_clients ({slots}), so that commands still find a slot")

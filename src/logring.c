@@ -11,22 +11,27 @@ static unsigned char at(const struct ring *r, uint64_t pos)
 
 void ring_put(struct ring *r, const char *line, size_t n)
 {
+	uint64_t keep = r->head + n > r->size ? r->head + n - r->size : 0;  /* first byte that survives */
 	size_t off, first;
+	int at_line_start = 0;
 
 	if (NEVER(n == 0 || n > r->size / 2 || line[n - 1] != '\n'))
 		return;
+	/* Whether the survivors start with a whole line: decided before the
+	 * byte in front of them is overwritten. */
+	if (keep > r->tail)
+		at_line_start = at(r, keep - 1) == '\n';
 	off = (size_t)(r->head % r->size);
 	first = r->size - off < n ? r->size - off : n;
 	memcpy(r->mem + off, line, first);
 	memcpy(r->mem, line + first, n - first);
 	r->head += n;
-	/* Overwritten lines go; the oldest survivor starts after the newline
-	 * that ends the last (partly) overwritten one. */
-	if (r->head - r->tail > r->size) {
-		uint64_t p = r->head - r->size;
-		while (at(r, p) != '\n')
-			p++;
-		r->tail = p + 1;
+	/* Partly overwritten lines go: the oldest survivor starts after the
+	 * first newline among the surviving bytes. */
+	if (keep > r->tail) {
+		while (!at_line_start && at(r, keep) != '\n')
+			keep++;
+		r->tail = at_line_start ? keep : keep + 1;
 	}
 }
 
