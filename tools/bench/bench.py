@@ -20,6 +20,9 @@ Method, in short (docs/bench.md says it at length):
   interval); a restarted service leaves a new marker (a new PID).
 - Each figure is the median of several runs; supervisors are interleaved
   (the order rotates each round) so that machine noise hits all of them.
+- Log throughput (logbench.py): enclave-init's log capture against s6-log
+  and svlogd, 200,000 lines of 100 bytes, with the lines lost; alone with
+  `--only logs`.
 - No threshold anywhere: figures and ratios only.
 """
 import argparse
@@ -37,6 +40,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import logbench
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LIBC = ctypes.CDLL("libc.so.6", use_errno=True)
@@ -562,11 +567,25 @@ def machine_facts():
     }
 
 
+SHM = "/dev/shm"  # the log throughput test also runs with its logs on a tmpfs
+
+
+def shm_workdir():
+    """A directory on /dev/shm when that is a tmpfs (and /tmp is not), else None."""
+    if not os.path.isdir(SHM) or logbench._fstype(SHM) != "tmpfs" \
+            or logbench._fstype(tempfile.gettempdir()) == "tmpfs":
+        return None
+    d = tempfile.mkdtemp(prefix="ei-bench.", dir=SHM)
+    os.chmod(d, 0o755)
+    with open(os.path.join(d, "owner.pid"), "w") as f:
+        f.write(f"{os.getpid()}\n")
+    return d
+
+
 def remove_stale_workdirs():
     """A benchmark killed by SIGKILL cannot remove its directory (its
     processes do go: see pdeathsig); the next run removes it."""
-    tmp = tempfile.gettempdir()
-    for d in os.listdir(tmp):
+    for tmp, d in [(t, d) for t in (tempfile.gettempdir(), SHM) if os.path.isdir(t) for d in os.listdir(t)]:
         path = os.path.join(tmp, d)
         if not d.startswith("ei-bench."):
             continue
@@ -592,6 +611,10 @@ def main():
     ap.add_argument("-o", "--output", help="also write the report to this file")
     ap.add_argument("--keep", action="store_true",
                     help="keep the work directory (configurations, logs) for inspection")
+    ap.add_argument("--only", choices=("all", "logs"), default="all",
+                    help="logs: only the log throughput test (about a minute)")
+    ap.add_argument("--log-reps", type=int, default=5,
+                    help="runs of each logger per log throughput figure (median); default 5")
     args = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench: must run as root")
@@ -603,9 +626,11 @@ def main():
     with open(os.path.join(work, "owner.pid"), "w") as f:
         f.write(f"{os.getpid()}\n")
     os.makedirs(os.path.join(work, "logs"))
+    shm = None
     t_start = time.monotonic()
     try:
-        report = run(work, args)
+        shm = shm_workdir()
+        report = run(work, shm, args)
     except Interrupted as e:
         log(f"bench: interrupted ({e}); cleaning up")
         return 130
@@ -622,11 +647,14 @@ def main():
         for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(s, signal.SIG_IGN)
         Instance.stop_all()
-        if args.keep:
-            os.unlink(os.path.join(work, "owner.pid"))
-            log(f"bench: kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        for d in (work, shm):
+            if not d:
+                continue
+            if args.keep:
+                os.unlink(os.path.join(d, "owner.pid"))
+                log(f"bench: kept {d}")
+            else:
+                shutil.rmtree(d, ignore_errors=True)
     report += f"\n_Whole run: {time.monotonic() - t_start:.0f} s._\n"
     sys.stdout.write(report)
     if args.output:
@@ -635,10 +663,13 @@ def main():
     return 0
 
 
-def run(work, args):
+def run(work, shm, args):
     R = max(args.reps, 1)
     RR = 2 * R + 1  # restarts are cheap to repeat and noisy: more rounds
     facts = machine_facts()
+    if args.only == "logs":
+        logs = logbench.measure(work, shm, build, max(args.log_reps, 1))
+        return render_logs_only(facts, logs, args)
     counts = (10, 100)
     svc = build_svc(work)
     setups = [(n, k) for k in KINDS for n in counts]
@@ -780,16 +811,15 @@ def run(work, args):
                 inst.stop()
     os.sched_setaffinity(0, all_cpus)
 
+    # 6. log throughput (every CPU: the writer and the logger run side by side)
+    logs = logbench.measure(work, shm, build, max(args.log_reps, 1))
+    problems += logs["problems"]
+
     return render(facts, sups, rsups, ones, sizes, yaml_bytes, cold, mem100, mem1, restart, status,
-                  status_cmdline, ei_status_sample, problems, R, RR, args, ei, pin_cpu)
+                  status_cmdline, ei_status_sample, problems, R, RR, args, ei, pin_cpu, logs)
 
 
-def render(facts, sups, rsups, ones, sizes, yaml_bytes, cold, mem100, mem1, restart, status,
-           status_cmdline, ei_status_sample, problems, R, RR, args, ei, pin_cpu):
-    out = []
-    w = out.append
-    e = "enclave-init"
-    w("# enclave-init benchmark report\n")
+def header(facts, w):
     w(f"- date: {facts['date']}")
     w(f"- machine: `nproc` = {facts['nproc']}, {facts['cpu']}, {facts['mem']} RAM, "
       f"load average at start {' '.join(facts['loadavg'])}, at the end "
@@ -798,6 +828,34 @@ def render(facts, sups, rsups, ones, sizes, yaml_bytes, cold, mem100, mem1, rest
     w(f"- enclave-init: commit {facts['commit']}; built with `make CONFIG=... BUILD=...` "
       "(musl-gcc, -Os, static, stripped)")
     w("- peers (Debian packages): " + ", ".join(facts["versions"]))
+
+
+def render_logs_only(facts, logs, args):
+    out = []
+    w = out.append
+    w("# enclave-init benchmark report: log throughput only\n")
+    header(facts, w)
+    w(f"- each figure is the median of {logs['reps']} runs of each logger (after one warm-up run)\n")
+    w("## Target\n")
+    w(logbench.target_line(logs) + "\n")
+    out += logbench.render(logs, section="1")
+    w("## Command\n")
+    w("```\n" + ("tools/bench/run " + " ".join(sys.argv[1:])).strip() + "\n```\n")
+    if logs["problems"]:
+        w("## Problems during the run\n")
+        for p in logs["problems"]:
+            w(f"- {p}")
+        w("")
+    return "\n".join(out)
+
+
+def render(facts, sups, rsups, ones, sizes, yaml_bytes, cold, mem100, mem1, restart, status,
+           status_cmdline, ei_status_sample, problems, R, RR, args, ei, pin_cpu, logs):
+    out = []
+    w = out.append
+    e = "enclave-init"
+    w("# enclave-init benchmark report\n")
+    header(facts, w)
     w(f"- each cold-start figure is the median of {R} runs (after one warm-up run), each restart figure "
       f"the median of {RR} kills; status calls: hyperfine, {args.status_runs} runs each")
     w("- services: *shell service* = `#!/bin/sh` script that creates its marker file and "
@@ -861,7 +919,8 @@ def render(facts, sups, rsups, ones, sizes, yaml_bytes, cold, mem100, mem1, rest
     a, b = rs[(e, "sh")], rs[("s6", "sh")]
     parts.append(f"against s6 as configured by default (one-second pause before each restart): "
                  f"ratio {ratio(a, b)}: {verdict(at_most(a, b, 0.5))}")
-    w("- restart latency ≤ 1/2 of s6: " + "; ".join(parts) + ".\n")
+    w("- restart latency ≤ 1/2 of s6: " + "; ".join(parts) + ".")
+    w(logbench.target_line(logs) + "\n")
 
     # Details
     w("## 1. Binary size\n")
@@ -967,6 +1026,8 @@ def render(facts, sups, rsups, ones, sizes, yaml_bytes, cold, mem100, mem1, rest
       "both are dynamically linked (`s6-svstat` loads libs6 and libskarnet), `initctl` is static. Output of "
       "the timed `initctl status`:\n")
     w("```\n" + ei_status_sample + "\n```\n")
+
+    out += logbench.render(logs, section="6")
 
     w("## Commands\n")
     w("```")
