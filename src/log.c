@@ -229,7 +229,14 @@ static void rotate(int chan)
 
 	if (c->rotate_at && clock_ms() < c->rotate_at)
 		return;
-	for (k = cfg_init.max_log_files; k >= 1; k--) {
+	/* Shift only up to the first missing generation (usually: the ones
+	 * that exist); the file there, if any, is the oldest kept. */
+	for (k = 1; k < cfg_init.max_log_files; k++) {
+		log_path(chan, k, to);
+		if (access(to, F_OK) < 0)
+			break;
+	}
+	for (k = k > cfg_init.max_log_files ? cfg_init.max_log_files : k; k >= 1; k--) {
 		log_path(chan, k - 1, from);
 		log_path(chan, k, to);
 		if (rename(from, to) < 0 && errno != ENOENT && k == 1)

@@ -68,7 +68,7 @@ void loop_run(int signal_fd)
 			say_error("poll: %s", strerror(errno));
 
 		/* 1. signals: reap first, so every pass below sees who is gone. */
-		sig = signal_fd >= 0 ? sigs_read(signal_fd) : SIGS_CHLD;
+		sig = signal_fd < 0 ? SIGS_CHLD : p[0].revents ? sigs_read(signal_fd) : 0;
 		if (sig & SIGS_CHLD)
 			(void)reap_all();
 		if (sig & SIGS_TERM)

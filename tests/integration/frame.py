@@ -21,7 +21,7 @@ DONE = 0x100
 def build(a):
     f = bytearray(FRAME)
     struct.pack_into(">IHHQHH", f, 0, a.magic, a.version, a.op, a.hash, a.status, a.flags)
-    struct.pack_into(">III", f, 20, a.arg0, 0, 0)
+    struct.pack_into(">III", f, 20, a.arg0, a.arg1, a.arg2)
     name = a.name.encode()
     f[32:32 + len(name)] = name
     if a.fill_text:
@@ -39,6 +39,8 @@ def main():
     ap.add_argument("--status", type=int, default=0)
     ap.add_argument("--flags", type=int, default=0)
     ap.add_argument("--arg0", type=int, default=0)
+    ap.add_argument("--arg1", type=int, default=0)
+    ap.add_argument("--arg2", type=int, default=0)
     ap.add_argument("--name", default="")
     ap.add_argument("--fill-text", action="store_true", help="non-zero bytes in the unused text field")
     ap.add_argument("--garbage", action="store_true", help="send 1024 random bytes instead")

@@ -20,6 +20,23 @@ if [ ${#scenarios[@]} = 0 ]; then
 	for d in "$here"/*/; do [ -f "$d/test.sh" ] && scenarios+=("$(basename "$d")"); done
 fi
 
+# step FUNCTION: run one t_* function in a subshell, killed if it has not
+# finished after STEP_LIMIT seconds (every wait in a step has its own,
+# shorter deadline; this catches a step that hangs anyway).
+STEP_LIMIT=300
+step() {
+	( "$1" ) & local pid=$!
+	# The watchdog's output goes nowhere: an orphaned sleep holding the
+	# caller's $(...) pipe open would make every step last STEP_LIMIT.
+	( sleep "$STEP_LIMIT"; kill -9 "$pid" ) >/dev/null 2>&1 &
+	local dog=$! rc
+	wait "$pid"; rc=$?
+	pkill -P "$dog" -x sleep 2>/dev/null
+	kill "$dog" 2>/dev/null; wait "$dog" 2>/dev/null
+	[ "$rc" = 137 ] && echo "step killed after ${STEP_LIMIT}s (or by SIGKILL)" >&2
+	return "$rc"
+}
+
 run_scenario() {
 	local name=$1 dir="$here/$1"
 	local WORK; WORK=$(mktemp -d /tmp/ei-it.XXXXXX)
@@ -52,8 +69,12 @@ run_scenario() {
 			stop_init; exit 0
 		fi
 		for t in $(declare -F | awk '{print $3}' | grep '^t_' | sort); do
-			local msg
-			if msg=$( ($t) 2>&1 ); then
+			local msg ok=0
+			# To a file, not $(...): a process a failed step leaves behind
+			# must not hold the harness up by keeping a pipe open.
+			step "$t" > "$WORK/step.out" 2>&1 && ok=1
+			msg=$(cat "$WORK/step.out")
+			if [ $ok = 1 ]; then
 				echo "PASS integration: $name: ${t#t_}"
 			else
 				echo "FAIL integration: $name: ${t#t_}"
