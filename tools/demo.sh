@@ -23,10 +23,12 @@ step "$ctl" list
 step "$ctl" status webapp
 step "$ctl" status flaky
 step "$ctl" system-status
+step "$ctl" logs webapp
+step "$ctl" logs ticker -n 3
 step "$ctl" stop ticker
 step "$ctl" start ticker
 step "$ctl" shutdown
 wait $ns && rc=0 || rc=$?
-printf '\ninit exited with status %s. Its console:\n' "$rc"
+printf '\ninit exited with status %s. Its console (also in its log directory as init.log):\n' "$rc"
 cat "$log"
 rm -f "$log"
