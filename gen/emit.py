@@ -64,6 +64,7 @@ def service_doc(s):
     return {"name": s.name, "argv": s.argv, "env": s.env, "workdir": s.workdir,
             "restart": s.restart, "restart_sec": s.restart_sec,
             "timeout_stop_sec": s.timeout_stop_sec, "enabled": s.enabled,
+            "start_limit": [s.start_limit_burst, s.start_limit_interval_sec],
             "deps": {k: s.deps[k] for k in sorted(s.deps)}}
 
 
@@ -134,6 +135,8 @@ def yaml_echo(cfg, services, digest):
         out.append(f"    Restart: {yaml_scalar(s.restart)}")
         out.append(f"    RestartSec: {s.restart_sec}")
         out.append(f"    TimeoutStopSec: {s.timeout_stop_sec}")
+        out.append(f"    StartLimitBurst: {s.start_limit_burst}")
+        out.append(f"    StartLimitIntervalSec: {s.start_limit_interval_sec}")
         out.append(f"    WorkingDirectory: {yaml_scalar(s.workdir)}")
         for k in ("After", "Before", "Requires", "RequiredBy"):
             out.append(f"    {k}: [" + ", ".join(yaml_scalar(n) for n in s.deps[k]) + "]")

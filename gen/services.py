@@ -21,7 +21,9 @@ TIMEOUT_STOP_MAX = 3600
 RESTART_POLICIES = ("no", "always", "on-failure", "on-success")
 DEP_KEYS = ("After", "Before", "Requires", "RequiredBy")
 KEYS = ("ExecStart", "Environment", "Restart", "RestartSec", "WorkingDirectory",
-        "ServiceEnable", "TimeoutStopSec") + DEP_KEYS
+        "ServiceEnable", "TimeoutStopSec", "StartLimitBurst", "StartLimitIntervalSec") + DEP_KEYS
+START_LIMIT_BURST_MAX = 10000
+START_LIMIT_INTERVAL_MAX = 86400
 DEFAULT_PATH = "PATH=/sbin:/usr/sbin:/bin:/usr/bin"
 SUFFIXES = (".service", ".service.disabled")
 
@@ -39,6 +41,8 @@ class Service:
         self.restart = "no"
         self.restart_sec = 5
         self.timeout_stop_sec = 5
+        self.start_limit_burst = 5          # systemd's defaults: 5 starts in 10 s
+        self.start_limit_interval_sec = 10  # 0: no limit
         self.workdir = None
         self.enable = True
         self.deps = {k: [] for k in DEP_KEYS}
@@ -235,6 +239,17 @@ def _check_key(svc, key, value, line, lines, diag):
                 svc.restart_sec = value
             else:
                 svc.timeout_stop_sec = value
+    elif key in ("StartLimitBurst", "StartLimitIntervalSec"):
+        hi = START_LIMIT_BURST_MAX if key == "StartLimitBurst" else START_LIMIT_INTERVAL_MAX
+        lo = 1 if key == "StartLimitBurst" else 0
+        if _want(svc, key, value, int, line, diag):
+            if not lo <= value <= hi:
+                unit = "" if key == "StartLimitBurst" else " seconds"
+                diag.error(d, line, f"{key} must be between {lo} and {hi}{unit} (got {value})")
+            elif key == "StartLimitBurst":
+                svc.start_limit_burst = value
+            else:
+                svc.start_limit_interval_sec = value
     elif key == "WorkingDirectory":
         if _want(svc, key, value, str, line, diag):
             if "\0" in value or not value.startswith("/"):

@@ -40,6 +40,8 @@ struct cfg_svc {
 	unsigned char enabled;        /* .service, and ServiceEnable not false */
 	unsigned int restart_sec;
 	unsigned int stop_timeout_sec;
+	unsigned int start_limit_burst;        /* automatic restarts allowed per interval */
+	unsigned int start_limit_interval_sec; /* 0: no limit */
 	unsigned long long exec_hash; /* argv + env + workdir: a change means restart */
 };
 
