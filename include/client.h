@@ -17,7 +17,7 @@ struct client_result {
 struct client_req {
 	unsigned op;                   /* enum proto_op */
 	const char *name;              /* service, or 0 */
-	uint32_t arg0, arg1;
+	uint32_t arg0, arg1, arg2;
 	int forever;                   /* no reply timeout (logs --follow) */
 };
 

@@ -30,6 +30,10 @@ void log_open(void);
 /* The write end a service's stdout and stderr go to, or -1 (then they go
  * where init's own go). */
 int log_service_fd(int svc);
+/* Reload: the service's pipe, to hand over; take over the old init's. */
+void log_pipe(int svc, int *rfd, int *wfd);
+void log_adopt_pipe(int svc, int rfd, int wfd);
+void log_set_dropped(int chan, uint64_t n);
 /* One whole line from init about channel chan (a service, or LOG_INIT). */
 void log_note(int chan, const char *msg);
 /* Poll entries for the service pipes; returns how many. */

@@ -8,6 +8,7 @@
 #define OPS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "logread.h"
 #include "proto.h"
@@ -21,6 +22,10 @@ struct reply {
 	char msg[192];               /* message of the final frame */
 	char reason[96];             /* snapshot of the service's failure reason */
 	struct logread lr;           /* logs: what is being sent */
+	int wait;                    /* --wait: the final frame waits for the state */
+	unsigned wait_ev;            /* the request waited on (enum svc_event) */
+	unsigned wait_ups;           /* the service's `ups` when asked */
+	int64_t wait_deadline;       /* monotonic ms: give up then */
 };
 
 /* Carry out a validated request and set up its reply. may_change says
@@ -30,7 +35,9 @@ void ops_begin(struct reply *r, const unsigned char *req, int may_change);
 void ops_fail(struct reply *r, enum proto_status st, const char *msg);
 /* Whether ops_next has a frame to give now (a log follower may have to
  * wait for the next line). */
-int ops_ready(const struct reply *r);
+int ops_ready(struct reply *r);
+/* When a waiting reply must be looked at again (its timeout), or 0. */
+int64_t ops_wake(const struct reply *r);
 /* Whether the reply is a log follower: it never ends by itself. */
 int ops_following(const struct reply *r);
 /* Produce the reply's next frame into f; returns 1 when it is the last. */

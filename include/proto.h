@@ -33,7 +33,10 @@
  *      system-status, shutdown, reboot.
  *      Later additions, within version 1 because they only add: logs and
  *      logs-clear (ops 10, 11; LOG records; the dropped-lines field of SVC
- *      records). An init that predates an operation answers PROTO_E_OP.
+ *      records); enable, disable, reload (ops 12-14), --wait on start,
+ *      stop and restart (arg1, arg2), state 6 (waiting for dependencies),
+ *      the exec-hash field of SVC records. An init that predates an
+ *      operation answers PROTO_E_OP.
  *
  * `logs` is the one reply of unbounded length: LOG records carry the log's
  * bytes in order (lines may span records), then DONE; when following, the
@@ -83,10 +86,16 @@ enum proto_op {
 	PROTO_OP_REBOOT = 9,
 	PROTO_OP_LOGS = 10,           /* name ("init" too); arg0 lines; arg1 PROTO_LOGS_* */
 	PROTO_OP_LOGS_CLEAR = 11,     /* name */
-	PROTO_OP_MAX = 11,
+	PROTO_OP_ENABLE = 12,         /* name; arg0 PROTO_ENABLE_NOW */
+	PROTO_OP_DISABLE = 13,        /* name */
+	PROTO_OP_RELOAD = 14,         /* re-exec init, handing the running state over */
+	PROTO_OP_MAX = 14,
 };
 
 #define PROTO_LOGS_FOLLOW 0x1u    /* logs: keep sending new lines */
+#define PROTO_ENABLE_NOW 0x1u     /* enable: start it too */
+#define PROTO_WAIT 0x1u           /* start/stop/restart arg1: answer when the state is reached */
+#define PROTO_WAIT_MAX_SEC 86400  /* start/stop/restart arg2: seconds to wait, 1..this */
 
 /* Reply records. */
 enum proto_rec {
@@ -137,6 +146,7 @@ enum proto_key {
 #define PROTO_SVC_STOP_TIMEOUT 120 /* u32 seconds */
 #define PROTO_SVC_SINCE 124       /* u32 seconds in the current state */
 #define PROTO_SVC_LOG_DROPPED 128 /* u64 log lines that did not reach the file */
+#define PROTO_SVC_EXEC_HASH 136   /* u64 what a change of restarts it (reload --dry-run) */
 
 enum proto_exit {
 	PROTO_EXIT_NONE = 0,          /* has not exited yet */

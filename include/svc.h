@@ -6,7 +6,7 @@
  * action changes state only through one function that records the time and
  * logs the change.
  *
- *   STOPPED --start--> STARTING --exec ok--> RUNNING
+ *   STOPPED --start--> [WAITING --deps ready-->] STARTING --exec ok--> RUNNING
  *      ^                  |  \                 |  \
  *      |               exit   stop            exit  stop
  *      |                  v     \              v     v
@@ -27,7 +27,8 @@ enum svc_state {
 	SVC_STOPPING = 3,      /* SIGTERM sent to the group; SIGKILL at the deadline */
 	SVC_RESTART_WAIT = 4,  /* exited; starts again at the deadline (RestartSec) */
 	SVC_FAILED = 5,        /* exited unsuccessfully and will not restart */
-	SVC_NSTATES = 6,
+	SVC_WAITING = 6,       /* asked to start; waits for the services it comes after */
+	SVC_NSTATES = 7,
 };
 
 enum svc_event {
@@ -38,7 +39,9 @@ enum svc_event {
 	SVC_EV_EXIT = 4,       /* the main process was reaped */
 	SVC_EV_DEADLINE = 5,   /* restart delay over, or stop timeout reached */
 	SVC_EV_GROUP_GONE = 6, /* stopping, and nothing is left of the process group */
-	SVC_NEVENTS = 7,
+	SVC_EV_DEPS_READY = 7, /* waiting, and every dependency allows the start */
+	SVC_EV_DEPS_FAILED = 8, /* waiting, and a required service failed or stopped */
+	SVC_NEVENTS = 9,
 };
 
 /* What an operator request came to. */
@@ -65,6 +68,11 @@ struct svc {
 	unsigned char enabled;
 	unsigned char want_start; /* start again once the stop completes (restart) */
 	unsigned char killed;  /* SIGKILL already sent during this stop */
+	unsigned char dep_stopped; /* stopped because a service it requires was: starts with it */
+	unsigned char pending; /* an operator stop/restart waiting for dependants: SVC_EV_* + 1 */
+	unsigned ups;          /* times it reached running (a waiter compares) */
+	int64_t limit_start;   /* restart rate limit: start of the current window */
+	unsigned limit_count;  /* automatic restarts in it */
 	char reason[96];       /* why the last start failed, e.g. "exec: No such file or directory" */
 };
 
@@ -72,6 +80,12 @@ struct svc {
 void svc_init(void);
 /* Start every enabled service, in the generated order. */
 void svc_boot(void);
+/* The same, but not those marked in adopted (reload). */
+void svc_boot_except(const unsigned char *adopted);
+/* Reload: take over service i as the old init left it. */
+void svc_adopt(int i, const struct svc *old);
+/* Reload without a readable state: service i's process found by its command line. */
+void svc_adopt_pid(int i, pid_t pid);
 /* Index of the service called name, or -1. */
 int svc_find(const char *name);
 /* Read-only view of service i. */
@@ -95,5 +109,9 @@ void svc_poll_done(const struct pollfd *p, int n);
 int svc_shutdown_step(void);
 /* Whether the state counts as active for list and system-status. */
 int svc_is_active(enum svc_state s);
+/* Mark service i enabled or disabled (boot, reload); disabling stops it. */
+enum svc_result svc_enable(int i, int enable, int start_now);
+/* Words for a state ("waiting for dependencies"). */
+const char *svc_state_name(enum svc_state s);
 
 #endif

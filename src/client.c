@@ -117,6 +117,7 @@ int client_call(const char *path, const struct client_req *rq, client_record_fn 
 			proto_put_str(req, PROTO_OFF_NAME, PROTO_NAME_SIZE, rq->name);
 		proto_put32(req, PROTO_OFF_ARG0, rq->arg0);
 		proto_put32(req, PROTO_OFF_ARG1, rq->arg1);
+		proto_put32(req, PROTO_OFF_ARG2, rq->arg2);
 		rc = exchange(fd, req, fn, ctx, res, &peer);
 		close(fd);
 		if (rc < 0)

@@ -186,7 +186,7 @@ static void flush(struct client *c, int64_t now)
 				return;
 			}
 			if (!ops_ready(&c->r)) {
-				c->deadline = 0;  /* a follower, waiting for lines: no deadline */
+				c->deadline = 0;  /* a follower or a --wait: no deadline of ours */
 				return;
 			}
 			c->replying = !ops_next(&c->r, c->tx);
@@ -222,8 +222,9 @@ static void client_read(struct client *c, int64_t now)
 	}
 }
 
-/* A follower only listens; anything it sends, or its hang-up, ends it. */
-static void follower_input(struct client *c)
+/* A client waiting for its reply only listens; anything it sends, or its
+ * hang-up, ends it. */
+static void parked_input(struct client *c)
 {
 	char b;
 	ssize_t n = recv(c->fd, &b, 1, MSG_DONTWAIT);
@@ -245,13 +246,13 @@ int ctl_poll_add(struct pollfd *p, int max)
 		struct client *c = &clients[i];
 		if (c->fd < 0)
 			continue;
-		int following = c->replying && ops_following(&c->r);
 		int more = c->txoff < c->txlen || (c->replying && ops_ready(&c->r));
+		int parked = c->replying && !more;  /* a follower or a --wait */
 
 		p[n].fd = c->fd;
 		/* One request at a time: read the next only when the reply is out;
-		 * a follower is read only to notice that it has gone. */
-		p[n].events = (following || !(c->replying || c->closing) ? POLLIN : 0) | (more ? POLLOUT : 0);
+		 * a parked client is read only to notice that it has gone. */
+		p[n].events = (parked || !(c->replying || c->closing) ? POLLIN : 0) | (more ? POLLOUT : 0);
 		p[n++].revents = 0;
 		if (more && !c->deadline)
 			c->deadline = clock_ms() + CTL_TIMEOUT_MS;  /* lines for a follower: it must take them */
@@ -277,8 +278,8 @@ void ctl_poll_done(const struct pollfd *p, int n, int64_t now)
 			if (p[k].revents & (POLLIN | POLLHUP | POLLERR)) {
 				if (!c->replying && !c->closing)
 					client_read(c, now);
-				else if (ops_following(&c->r))
-					follower_input(c);
+				else if (c->replying)
+					parked_input(c);
 			}
 			if (c->fd >= 0)
 				flush(c, now);
@@ -301,8 +302,15 @@ int64_t ctl_next_deadline(void)
 	int64_t next = accept_paused_until > clock_ms() ? accept_paused_until : 0;
 	int i;
 
-	for (i = 0; i < CFG_MAX_CLIENTS; i++)
-		if (clients[i].fd >= 0 && clients[i].deadline && (!next || clients[i].deadline < next))
-			next = clients[i].deadline;
+	for (i = 0; i < CFG_MAX_CLIENTS; i++) {
+		int64_t d = clients[i].deadline;
+
+		if (clients[i].fd < 0)
+			continue;
+		if (!d && clients[i].replying)
+			d = ops_wake(&clients[i].r);  /* a --wait's timeout */
+		if (d && (!next || d < next))
+			next = d;
+	}
 	return next;
 }

@@ -15,6 +15,7 @@
 #include "ctl.h"
 #include "log.h"
 #include "loop.h"
+#include "reload.h"
 #include "say.h"
 #include "shutdown.h"
 #include "sigs.h"
@@ -48,6 +49,8 @@ static void usage(int fd)
 		"As PID 1, arguments it does not know (kernel boot parameters) are ignored.\n");
 }
 
+static int handover_fd = -1;  /* --handover FD: this init is a reload */
+
 /* Returns -1 to carry on as init, or an exit status. */
 static int parse_args(int argc, char **argv, int pid1)
 {
@@ -55,6 +58,16 @@ static int parse_args(int argc, char **argv, int pid1)
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		if (!strcmp(a, "--handover") && i + 1 < argc) {
+			/* Given by the init that re-executed itself (reload.c). */
+			const char *d = argv[++i];
+			handover_fd = 0;
+			while (*d >= '0' && *d <= '9' && handover_fd < 100000)
+				handover_fd = handover_fd * 10 + (*d++ - '0');
+			if (*d || handover_fd < 3)
+				handover_fd = -1;
+			continue;
+		}
 		if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
 			out(1, "enclave-init " INIT_VERSION " (configuration " CFG_HASH_HEX ")\n");
 			return 0;
@@ -93,13 +106,15 @@ static void ensure_std_fds(void)
 
 int main(int argc, char **argv)
 {
-	int pid1 = getpid() == 1, rc, sfd;
+	int pid1 = getpid() == 1, rc, sfd, readable = 0;
 
 	rc = parse_args(argc, argv, pid1);
 	if (rc >= 0)
 		return rc;
 	ensure_std_fds();
 	init_started_ms = clock_ms();
+	if (handover_fd >= 0)
+		readable = reload_read(handover_fd) == 0;
 	spawn_raise_nofile();
 	log_open();
 	shutdown_detect_mode();
@@ -115,7 +130,10 @@ int main(int argc, char **argv)
 		say_error("signalfd: cannot take signals; services will not be reaped promptly");
 	svc_init();
 	(void)ctl_open();
-	svc_boot();
+	if (handover_fd >= 0)
+		reload_adopt(readable);
+	else
+		svc_boot();
 	loop_run(sfd);
 	return 0;
 }

@@ -37,10 +37,15 @@ static void usage(FILE *f)
 	      "  start SERVICE       start a stopped service\n"
 	      "  stop SERVICE        stop a service (SIGTERM, then SIGKILL after its timeout)\n"
 	      "  restart SERVICE     stop if running, then start\n"
+	      "      --wait [--timeout SECONDS]  return when it is running (stopped); default 90 s\n"
 	      "  logs SERVICE [-n|--lines N] [-f|--follow]\n"
 	      "                      the last N lines (default 50) of a service's log; -f goes on\n"
 	      "                      printing new lines until interrupted (\"init\": init's own log)\n"
 	      "  logs-clear SERVICE  remove a service's log files and start an empty one\n"
+	      "  enable [--now] SERVICE  start it at boot (and now); in memory, kept across reload\n"
+	      "  disable SERVICE     do not start it at boot; stops it if it runs\n"
+	      "  reload [--dry-run]  re-execute init (perhaps a new build); unchanged services keep\n"
+	      "                      running; --dry-run prints what a reload would do\n"
 	      "  system-status       uptime, service and process counts\n"
 	      "  ping                check that init answers\n"
 	      "  shutdown            stop everything and power off\n"
@@ -100,9 +105,24 @@ static void read_text(const unsigned char *f, struct svc_view *v)
 	snprintf(v->text[key] + have, sizeof v->text[key] - have, "%s", (const char *)f + PROTO_OFF_TEXT);
 }
 
+/* The state in words, as the issue of dependencies asks for. */
+static const char *state_words(const struct svc_view *v)
+{
+	switch (v->state) {
+	case SVC_STARTING: return "starting";
+	case SVC_RUNNING: return "running";
+	case SVC_STOPPING: return "stopping";
+	case SVC_RESTART_WAIT: return "waiting to restart";
+	case SVC_FAILED: return "failed";
+	case SVC_WAITING: return "waiting for dependencies";
+	}
+	return v->enabled ? "stopped" : "disabled";
+}
+
 static const char *active_word(unsigned state)
 {
 	switch (state) {
+	case SVC_WAITING: return "activating";
 	case SVC_RUNNING: return "active";
 	case SVC_STARTING:
 	case SVC_RESTART_WAIT: return "activating";
@@ -177,8 +197,10 @@ static void print_status(const struct svc_view *v)
 	case SVC_FAILED:
 		printf("  Status: failed (%s)\n", v->text[PROTO_KEY_REASON][0] ? "start failed" : how);
 		break;
+	case SVC_WAITING: printf("  Status: activating (waiting for dependencies)\n"); break;
 	default: printf("  Status: inactive (dead)\n"); break;
 	}
+	printf("  State: %s\n", state_words(v));
 	if (v->pid)
 		printf("  PID: %u\n", v->pid);
 	printf("  Command: %s\n", v->text[PROTO_KEY_COMMAND]);
@@ -235,19 +257,142 @@ static void print_uptime(unsigned long long t)
 		printf("%llus\n", s);
 }
 
+/* Options a command takes. */
+#define OPT_WAIT 1      /* --wait [--timeout SECONDS] */
+#define OPT_NOW 2       /* --now */
+#define OPT_DRY_RUN 4   /* --dry-run */
+
 struct command {
 	const char *name;
 	unsigned op;
 	int takes_name;
+	int opts;
 };
 
 static const struct command commands[] = {
-	{ "list", PROTO_OP_LIST, 0 }, { "status", PROTO_OP_STATUS, 1 },
-	{ "start", PROTO_OP_START, 1 }, { "stop", PROTO_OP_STOP, 1 },
-	{ "restart", PROTO_OP_RESTART, 1 }, { "system-status", PROTO_OP_SYSTEM_STATUS, 0 },
-	{ "ping", PROTO_OP_PING, 0 }, { "shutdown", PROTO_OP_SHUTDOWN, 0 },
-	{ "reboot", PROTO_OP_REBOOT, 0 }, { "logs-clear", PROTO_OP_LOGS_CLEAR, 1 },
+	{ "list", PROTO_OP_LIST, 0, 0 }, { "status", PROTO_OP_STATUS, 1, 0 },
+	{ "start", PROTO_OP_START, 1, OPT_WAIT }, { "stop", PROTO_OP_STOP, 1, OPT_WAIT },
+	{ "restart", PROTO_OP_RESTART, 1, OPT_WAIT }, { "system-status", PROTO_OP_SYSTEM_STATUS, 0, 0 },
+	{ "ping", PROTO_OP_PING, 0, 0 }, { "shutdown", PROTO_OP_SHUTDOWN, 0, 0 },
+	{ "reboot", PROTO_OP_REBOOT, 0, 0 }, { "logs-clear", PROTO_OP_LOGS_CLEAR, 1, 0 },
+	{ "enable", PROTO_OP_ENABLE, 1, OPT_NOW }, { "disable", PROTO_OP_DISABLE, 1, 0 },
+	{ "reload", PROTO_OP_RELOAD, 0, OPT_DRY_RUN },
 };
+
+#define DEFAULT_WAIT_SEC 90   /* systemd's default start timeout */
+
+/* reload --dry-run: what init runs now, against the tables this initctl
+ * was built with (built with init, from the same configuration). */
+struct running {
+	char name[PROTO_NAME_SIZE];
+	unsigned state, enabled;
+	unsigned long long exec_hash;
+};
+static struct running running[4096];
+static int nrunning;
+
+static void collect_running(const unsigned char *f, void *ctx)
+{
+	struct running *r = &running[nrunning];
+
+	(void)ctx;
+	if (proto_get16(f, PROTO_OFF_OP) != PROTO_REC_SVC || nrunning == (int)(sizeof running / sizeof running[0]))
+		return;
+	memcpy(r->name, f + PROTO_OFF_NAME, PROTO_NAME_SIZE);
+	r->name[PROTO_NAME_SIZE - 1] = 0;
+	r->state = f[PROTO_SVC_STATE];
+	r->enabled = f[PROTO_SVC_ENABLED];
+	r->exec_hash = proto_get64(f, PROTO_SVC_EXEC_HASH);
+	nrunning++;
+}
+
+static int is_up(unsigned state)
+{
+	return state != SVC_STOPPED && state != SVC_FAILED;
+}
+
+static int reload_plan(const char *sock)
+{
+	struct client_req rq = { PROTO_OP_LIST, 0, 0, 0, 0 };
+	struct client_result res;
+	int i, k;
+
+	if (client_call(sock, &rq, collect_running, 0, &res) < 0 || res.status != PROTO_OK)
+		return error(res.msg);
+	printf("%-8s %-25s %s\n", "ACTION", "SERVICE", "WHY");
+	for (i = 0; i < nrunning; i++) {
+		const struct running *r = &running[i];
+		for (k = 0; k < CFG_NSVC && strcmp(cfg_svc[k].name, r->name); k++)
+			;
+		if (k == CFG_NSVC)
+			printf("%-8s %-25s %s\n", is_up(r->state) ? "stop" : "remove", r->name,
+			       is_up(r->state) ? "no longer configured" : "no longer configured (not running)");
+		else if (cfg_svc[k].exec_hash != r->exec_hash && is_up(r->state))
+			printf("%-8s %-25s %s\n", "restart", r->name, "configuration changed");
+		else
+			printf("%-8s %-25s %s\n", "keep", r->name, cfg_svc[k].exec_hash != r->exec_hash
+			       ? "configuration changed; not running, the new one applies at its next start"
+			       : is_up(r->state) ? "unchanged, keeps running" : "unchanged");
+	}
+	for (k = 0; k < CFG_NSVC; k++) {
+		for (i = 0; i < nrunning && strcmp(cfg_svc[k].name, running[i].name); i++)
+			;
+		if (i == nrunning)
+			printf("%-8s %-25s %s\n", cfg_svc[k].enabled ? "start" : "add", cfg_svc[k].name,
+			       cfg_svc[k].enabled ? "new, enabled" : "new, disabled: not started");
+	}
+	return 0;
+}
+
+/* The options after the command word; returns 0, or 2 after a usage error. */
+static int parse_opts(const struct command *c, int argc, char **argv, struct client_req *rq, int *dry)
+{
+	int i, timeout = 0;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i], *num = 0;
+
+		if ((c->opts & OPT_WAIT) && !strcmp(a, "--wait")) {
+			rq->arg1 = PROTO_WAIT;
+		} else if ((c->opts & OPT_WAIT) && (!strcmp(a, "--timeout") || !strncmp(a, "--timeout=", 10))) {
+			num = a[9] == '=' ? a + 10 : ++i < argc ? argv[i] : "";
+			char *end;
+			long v = strtol(num, &end, 10);
+			if (!*num || *end || v < 1 || v > PROTO_WAIT_MAX_SEC) {
+				fprintf(stderr, "initctl: --timeout takes 1 to %d seconds, not '%s'\n",
+					PROTO_WAIT_MAX_SEC, num);
+				return 2;
+			}
+			timeout = (int)v;
+		} else if ((c->opts & OPT_NOW) && !strcmp(a, "--now")) {
+			rq->arg0 = PROTO_ENABLE_NOW;
+		} else if ((c->opts & OPT_DRY_RUN) && !strcmp(a, "--dry-run")) {
+			*dry = 1;
+		} else if (a[0] == '-') {
+			fprintf(stderr, "initctl: %s: unknown option: %s\n", c->name, a);
+			return 2;
+		} else if (c->takes_name && !rq->name) {
+			rq->name = a;
+		} else {
+			fprintf(stderr, "initctl: %s %s\n", c->name,
+				c->takes_name ? "takes one SERVICE name" : "takes no arguments");
+			return 2;
+		}
+	}
+	if (c->takes_name && !rq->name) {
+		fprintf(stderr, "initctl: %s takes one SERVICE name\n", c->name);
+		return 2;
+	}
+	if (timeout && !rq->arg1) {
+		fprintf(stderr, "initctl: --timeout goes with --wait\n");
+		return 2;
+	}
+	if (rq->arg1) {
+		rq->arg2 = timeout ? (uint32_t)timeout : DEFAULT_WAIT_SEC;
+		rq->forever = 1;  /* init answers when the time is up */
+	}
+	return 0;
+}
 
 /* LOG records: the log's bytes, as they are. */
 static void log_record(const unsigned char *f, void *ctx)
@@ -337,9 +482,8 @@ static int logs(const char *sock, int argc, char **argv)
 	return 0;
 }
 
-static int run(const char *sock, const struct command *c, const char *name)
+static int run(const char *sock, const struct command *c, struct client_req rq)
 {
-	struct client_req rq = { c->op, name, 0, 0, 0 };
 	static struct svc_view view;
 	static struct sys_view sys;
 	static int header;
@@ -421,17 +565,17 @@ int main(int argc, char **argv)
 		const struct command *c = &commands[k];
 		if (strcmp(argv[i], c->name))
 			continue;
-		if (argc - i - 1 != c->takes_name) {
-			fprintf(stderr, "initctl: %s %s\n", c->name,
-				c->takes_name ? "takes one SERVICE name" : "takes no arguments");
+		struct client_req rq = { c->op, 0, 0, 0, 0 };
+		int dry = 0;
+
+		if (parse_opts(c, argc - i - 1, argv + i + 1, &rq, &dry))
 			return 2;
-		}
-		if (c->takes_name && !proto_name_ok(argv[i + 1])) {
+		if (rq.name && !proto_name_ok(rq.name)) {
 			char msg[PROTO_TEXT_SIZE];
-			snprintf(msg, sizeof msg, "'%s' is not a valid service name", argv[i + 1]);
+			snprintf(msg, sizeof msg, "'%s' is not a valid service name", rq.name);
 			return error(msg);
 		}
-		return run(sock, c, c->takes_name ? argv[i + 1] : 0);
+		return dry ? reload_plan(sock) : run(sock, c, rq);
 	}
 	fprintf(stderr, "initctl: unknown command: %s\n", argv[i]);
 	usage(stderr);

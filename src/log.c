@@ -320,6 +320,32 @@ int log_service_fd(int svc)
 	return chans[svc].wfd;
 }
 
+void log_pipe(int svc, int *rfd, int *wfd)
+{
+	*rfd = chans[svc].rfd;
+	*wfd = chans[svc].wfd;
+}
+
+void log_adopt_pipe(int svc, int rfd, int wfd)
+{
+	struct chan *c = &chans[svc];
+
+	if (c->rfd >= 0)
+		close(c->rfd);
+	if (c->wfd >= 0)
+		close(c->wfd);
+	c->rfd = rfd;
+	c->wfd = wfd;
+	(void)fcntl(rfd, F_SETFD, FD_CLOEXEC);
+	(void)fcntl(wfd, F_SETFD, FD_CLOEXEC);
+	(void)fcntl(rfd, F_SETFL, O_NONBLOCK);
+}
+
+void log_set_dropped(int chan, uint64_t n)
+{
+	chans[chan].dropped = n;
+}
+
 void log_note(int chan, const char *msg)
 {
 	static char note_mem[CFG_MAX_LOG_LINE];

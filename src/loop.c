@@ -14,6 +14,7 @@
 #include "ctl.h"
 #include "log.h"
 #include "loop.h"
+#include "reload.h"
 #include "reap.h"
 #include "say.h"
 #include "shutdown.h"
@@ -50,7 +51,8 @@ void loop_run(int signal_fd)
 	struct pollfd p[LOOP_MAX_FDS];
 
 	for (;;) {
-		int64_t next = earliest(earliest(svc_next_deadline(), ctl_next_deadline()), shutdown_deadline());
+		int64_t next = earliest(earliest(svc_next_deadline(), ctl_next_deadline()),
+					earliest(shutdown_deadline(), reload_deadline()));
 		int nsvc, nlog, nctl, n = 0;
 		unsigned sig;
 		int64_t now;
@@ -73,8 +75,10 @@ void loop_run(int signal_fd)
 			(void)reap_all();
 		if (sig & SIGS_TERM)
 			shutdown_request(SYS_POWEROFF, "SIGTERM/SIGINT");
-		if (sig & SIGS_HUP)
-			say_warn("SIGHUP: reload is not available in this version; ignored");
+		if (sig & SIGS_HUP) {
+			char msg[128];
+			(void)reload_request("SIGHUP", msg, sizeof msg);
+		}
 		/* 2. exec outcomes; 3. service output; 4. requests, acted on at
 		 * once; 5. deadlines and stopping groups; 6. shutdown progress,
 		 * which may follow from any of the above; 7. clients past their
@@ -85,6 +89,9 @@ void loop_run(int signal_fd)
 		ctl_poll_done(p + 1 + nsvc + nlog, nctl, now);
 		svc_tick(now);
 		shutdown_tick(now);
+		reload_tick(now);
 		ctl_tick(now);
+		/* 8. a reload asked for above, now that its answer has been sent */
+		reload_run_pending();
 	}
 }

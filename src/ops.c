@@ -13,6 +13,7 @@
 #include "log.h"
 #include "ops.h"
 #include "procfs.h"
+#include "reload.h"
 #include "shutdown.h"
 #include "svc.h"
 
@@ -23,12 +24,14 @@ static const char *const op_names[PROTO_OP_MAX + 1] = {
 	[PROTO_OP_START] = "start", [PROTO_OP_STOP] = "stop", [PROTO_OP_RESTART] = "restart",
 	[PROTO_OP_SYSTEM_STATUS] = "system-status", [PROTO_OP_SHUTDOWN] = "shutdown",
 	[PROTO_OP_REBOOT] = "reboot", [PROTO_OP_LOGS] = "logs", [PROTO_OP_LOGS_CLEAR] = "logs-clear",
+	[PROTO_OP_ENABLE] = "enable", [PROTO_OP_DISABLE] = "disable", [PROTO_OP_RELOAD] = "reload",
 };
 
 static int changes_state(unsigned op)
 {
 	return op == PROTO_OP_START || op == PROTO_OP_STOP || op == PROTO_OP_RESTART ||
-	       op == PROTO_OP_SHUTDOWN || op == PROTO_OP_REBOOT || op == PROTO_OP_LOGS_CLEAR;
+	       op == PROTO_OP_SHUTDOWN || op == PROTO_OP_REBOOT || op == PROTO_OP_LOGS_CLEAR ||
+	       op == PROTO_OP_ENABLE || op == PROTO_OP_DISABLE || op == PROTO_OP_RELOAD;
 }
 
 void ops_fail(struct reply *r, enum proto_status st, const char *msg)
@@ -39,12 +42,12 @@ void ops_fail(struct reply *r, enum proto_status st, const char *msg)
 	fmt_fmt(r->msg, sizeof r->msg, "%s", msg);
 }
 
-static void service_request(struct reply *r, enum svc_event ev)
+/* Word a service request's outcome; returns 1 when it was carried out. */
+static int service_result(struct reply *r, enum svc_event ev, enum svc_state before, enum svc_result res)
 {
 	const char *name = cfg_svc[r->svc].name;
-	enum svc_state before = svc_get(r->svc)->state;
 
-	switch (svc_request(r->svc, ev)) {
+	switch (res) {
 	case SVC_OK:
 		if (ev == SVC_EV_START && before == SVC_STOPPING)
 			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' will start once it has stopped", name);
@@ -56,20 +59,91 @@ static void service_request(struct reply *r, enum svc_event ev)
 			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' stopped (pending restart cancelled)", name);
 		else
 			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' stop signal sent", name);
-		return;
+		return 1;
 	case SVC_ALREADY_RUNNING:
 		r->status = PROTO_E_STATE;
 		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' is already running", name);
-		return;
+		return 0;
 	case SVC_NOT_RUNNING:
 		r->status = PROTO_E_STATE;
 		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' is not running", name);
-		return;
+		return 0;
 	case SVC_SHUTTING_DOWN:
 		r->status = PROTO_E_BUSY;
 		fmt_fmt(r->msg, sizeof r->msg, "init is shutting down");
+		return 0;
+	}
+	return 0;
+}
+
+static void service_request(struct reply *r, enum svc_event ev, const unsigned char *req)
+{
+	const struct svc *s = svc_get(r->svc);
+	enum svc_state before = s->state;
+	unsigned ups = s->ups;
+
+	if (!service_result(r, ev, before, svc_request(r->svc, ev)))
+		return;
+	if (proto_get32(req, PROTO_OFF_ARG1) & PROTO_WAIT) {
+		r->wait = 1;
+		r->wait_ev = ev;
+		r->wait_ups = ups;
+		r->wait_deadline = clock_ms() + (int64_t)proto_get32(req, PROTO_OFF_ARG2) * 1000;
+	}
+}
+
+static void enable_request(struct reply *r, int enable, int now)
+{
+	const char *name = cfg_svc[r->svc].name;
+	enum svc_state before = svc_get(r->svc)->state;
+	enum svc_result res = svc_enable(r->svc, enable, now);
+
+	if (res == SVC_SHUTTING_DOWN) {
+		service_result(r, SVC_EV_START, before, res);
 		return;
 	}
+	if (enable && now && res == SVC_OK && before != svc_get(r->svc)->state)
+		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' enabled and started", name);
+	else if (enable)
+		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' enabled", name);
+	else if (before != svc_get(r->svc)->state)
+		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' disabled and stopping", name);
+	else
+		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' disabled", name);
+}
+
+/* A waiting request is settled once the service has reached the state
+ * asked for, or cannot, or the time is up; then the message is set. */
+static int wait_settled(struct reply *r)
+{
+	const struct svc *s = svc_get(r->svc);
+	const char *name = cfg_svc[r->svc].name;
+	int starting = r->wait_ev != SVC_EV_STOP;
+
+	if (!starting && (s->state == SVC_STOPPED || s->state == SVC_FAILED)) {
+		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' stopped", name);
+	} else if (starting && s->ups > r->wait_ups && s->state == SVC_RUNNING) {
+		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' is running (PID %d)", name, (int)s->pid);
+	} else if (starting && s->ups > r->wait_ups && s->state != SVC_FAILED) {
+		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' started, and has exited already", name);
+	} else if (starting && s->state == SVC_FAILED) {
+		r->status = PROTO_E_FAILED;
+		if (s->reason[0])
+			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' failed: %s", name, s->reason);
+		else
+			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' failed (exit status %d)", name, s->exit_code);
+	} else if (starting && s->state == SVC_STOPPED && !s->pending && !s->want_start) {
+		r->status = PROTO_E_FAILED;
+		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' was stopped before it was running", name);
+	} else if (clock_ms() >= r->wait_deadline) {
+		r->status = PROTO_E_FAILED;
+		fmt_fmt(r->msg, sizeof r->msg, "timed out waiting for service '%s' to be %s (it is %s)", name,
+			starting ? "running" : "stopped", svc_state_name(s->state));
+	} else {
+		return 0;
+	}
+	r->wait = 0;
+	return 1;
 }
 
 static void begin_logs(struct reply *r, const char *name, uint32_t lines, int follow)
@@ -124,13 +198,21 @@ void ops_begin(struct reply *r, const unsigned char *req, int may_change)
 		fmt_fmt(r->reason, sizeof r->reason, "%s", svc_get(r->svc)->reason);
 		break;
 	case PROTO_OP_START:
-		service_request(r, SVC_EV_START);
+		service_request(r, SVC_EV_START, req);
 		break;
 	case PROTO_OP_STOP:
-		service_request(r, SVC_EV_STOP);
+		service_request(r, SVC_EV_STOP, req);
 		break;
 	case PROTO_OP_RESTART:
-		service_request(r, SVC_EV_RESTART);
+		service_request(r, SVC_EV_RESTART, req);
+		break;
+	case PROTO_OP_ENABLE:
+	case PROTO_OP_DISABLE:
+		enable_request(r, op == PROTO_OP_ENABLE, proto_get32(req, PROTO_OFF_ARG0) & PROTO_ENABLE_NOW);
+		break;
+	case PROTO_OP_RELOAD:
+		if (reload_request("initctl", r->msg, sizeof r->msg) < 0)
+			r->status = PROTO_E_BUSY;
 		break;
 	case PROTO_OP_LOGS:
 		begin_logs(r, name, proto_get32(req, PROTO_OFF_ARG0),
@@ -173,6 +255,7 @@ static void fill_svc(unsigned char *f, int i)
 	proto_put32(f, PROTO_SVC_STOP_TIMEOUT, c->stop_timeout_sec);
 	proto_put32(f, PROTO_SVC_SINCE, (uint32_t)((clock_ms() - s->since) / 1000));
 	proto_put64(f, PROTO_SVC_LOG_DROPPED, log_dropped(i));
+	proto_put64(f, PROTO_SVC_EXEC_HASH, c->exec_hash);
 }
 
 /* The text records of a status reply, in order; 0 or "" are skipped. */
@@ -235,11 +318,18 @@ static void fill_system(unsigned char *f)
 	proto_put32(f, PROTO_SYS_PROCESSES, procfs_count());
 }
 
-int ops_ready(const struct reply *r)
+int ops_ready(struct reply *r)
 {
+	if (r->wait)
+		return wait_settled(r);
 	if (r->status != PROTO_OK || r->op != PROTO_OP_LOGS)
 		return 1;
 	return logread_ready(&r->lr) || logread_done(&r->lr);
+}
+
+int64_t ops_wake(const struct reply *r)
+{
+	return r->wait ? r->wait_deadline : 0;
 }
 
 int ops_following(const struct reply *r)

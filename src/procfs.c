@@ -25,23 +25,42 @@ static int all_digits(const char *s)
 	return 1;
 }
 
-unsigned procfs_count(void)
+void procfs_each_pid(void (*fn)(int pid, void *ctx), void *ctx)
 {
 	static char buf[4096] __attribute__((aligned(8)));
-	unsigned count = 0;
 	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	long n;
 
 	if (fd < 0)
-		return 0;
+		return;
 	while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
 		long off = 0;
 		while (off < n) {
 			struct dirent64_hdr *d = (struct dirent64_hdr *)(buf + off);
-			count += all_digits(d->name);
+			int pid = 0;
+			const char *c;
+
+			if (all_digits(d->name)) {
+				for (c = d->name; *c; c++)
+					pid = pid * 10 + (*c - '0');
+				fn(pid, ctx);
+			}
 			off += d->reclen;
 		}
 	}
 	close(fd);
+}
+
+static void count_one(int pid, void *ctx)
+{
+	(void)pid;
+	++*(unsigned *)ctx;
+}
+
+unsigned procfs_count(void)
+{
+	unsigned count = 0;
+
+	procfs_each_pid(count_one, &count);
 	return count;
 }

@@ -69,7 +69,8 @@ const char *proto_get_str(const unsigned char *f, size_t off, size_t size)
 int proto_op_has_name(unsigned op)
 {
 	return op == PROTO_OP_STATUS || op == PROTO_OP_START || op == PROTO_OP_STOP ||
-	       op == PROTO_OP_RESTART || op == PROTO_OP_LOGS || op == PROTO_OP_LOGS_CLEAR;
+	       op == PROTO_OP_RESTART || op == PROTO_OP_LOGS || op == PROTO_OP_LOGS_CLEAR ||
+	       op == PROTO_OP_ENABLE || op == PROTO_OP_DISABLE;
 }
 
 int proto_name_ok(const char *name)
@@ -106,6 +107,31 @@ static enum proto_status check_header(const unsigned char *f, const char **why)
 	return PROTO_OK;
 }
 
+/* The arguments each operation takes; everything else must be zero, so
+ * that a later version can give those bytes a meaning without ambiguity. */
+static int args_ok(unsigned op, uint32_t a0, uint32_t a1, uint32_t a2, const char **why)
+{
+	int waits = op == PROTO_OP_START || op == PROTO_OP_STOP || op == PROTO_OP_RESTART;
+
+	*why = "unused request fields must be zero";
+	if (op == PROTO_OP_LOGS) {
+		if (a1 & ~PROTO_LOGS_FOLLOW)
+			*why = "unknown logs option bits";
+		return !(a1 & ~PROTO_LOGS_FOLLOW) && !a2;
+	}
+	if (op == PROTO_OP_ENABLE) {
+		if (a0 & ~PROTO_ENABLE_NOW)
+			*why = "unknown enable option bits";
+		return !(a0 & ~PROTO_ENABLE_NOW) && !a1 && !a2;
+	}
+	if (waits && a1) {
+		if (a1 != PROTO_WAIT || !a2 || a2 > PROTO_WAIT_MAX_SEC)
+			*why = "bad wait: arg1 must be 1 and the timeout 1 to 86400 seconds";
+		return !a0 && a1 == PROTO_WAIT && a2 && a2 <= PROTO_WAIT_MAX_SEC;
+	}
+	return !a0 && !a1 && !a2;
+}
+
 enum proto_status proto_check_request(const unsigned char *f, uint64_t hash, const char **why)
 {
 	enum proto_status st = check_header(f, why);
@@ -132,18 +158,9 @@ enum proto_status proto_check_request(const unsigned char *f, uint64_t hash, con
 		*why = proto_op_has_name(op) ? "malformed service name" : "unexpected service name";
 		return PROTO_E_FRAME;
 	}
-	/* Requests carry nothing else (logs: its two arguments): the rest must
-	 * be zero, so that a later version can give those bytes a meaning
-	 * without ambiguity. */
-	if (op == PROTO_OP_LOGS && proto_get32(f, PROTO_OFF_ARG1) & ~PROTO_LOGS_FOLLOW) {
-		*why = "unknown logs option bits";
+	if (!args_ok(op, proto_get32(f, PROTO_OFF_ARG0), proto_get32(f, PROTO_OFF_ARG1),
+		     proto_get32(f, PROTO_OFF_ARG2), why))
 		return PROTO_E_FRAME;
-	}
-	for (i = op == PROTO_OP_LOGS ? PROTO_OFF_ARG2 : PROTO_OFF_ARG0; i < PROTO_OFF_NAME; i++)
-		if (f[i]) {
-			*why = "unused request fields must be zero";
-			return PROTO_E_FRAME;
-		}
 	for (i = PROTO_OFF_TEXT; i < PROTO_FRAME_SIZE; i++)
 		if (f[i]) {
 			*why = "unused request fields must be zero";

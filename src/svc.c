@@ -14,6 +14,7 @@
 #include "cfg.h"
 #include "check.h"
 #include "clock.h"
+#include "deps.h"
 #include "fmt.h"
 #include "log.h"
 #include "say.h"
@@ -26,8 +27,13 @@ static int shutting_down;
 static const char *const state_name[SVC_NSTATES] = {
 	[SVC_STOPPED] = "stopped", [SVC_STARTING] = "starting", [SVC_RUNNING] = "running",
 	[SVC_STOPPING] = "stopping", [SVC_RESTART_WAIT] = "waiting to restart",
-	[SVC_FAILED] = "failed",
+	[SVC_FAILED] = "failed", [SVC_WAITING] = "waiting for dependencies",
 };
+
+const char *svc_state_name(enum svc_state st)
+{
+	return st < SVC_NSTATES ? state_name[st] : "?";
+}
 
 /* The one place a service changes state. */
 static void set_state(int i, enum svc_state to)
@@ -122,9 +128,54 @@ static void signal_group(int i, int sig)
 			 (int)s->pgid, strerror(errno));
 }
 
+/* Start i once its dependencies allow: services it requires are pulled
+ * in (started too, as systemd's Requires= does), and dependants that were
+ * stopped because i was stopped come back with it. */
+static void begin_start(int i)
+{
+	int k, culprit;
+
+	for (k = 0; k < cfg_svc[i].nrequires; k++) {
+		int r = cfg_svc[i].requires[k];
+		if (tab[r].state == SVC_STOPPED || tab[r].state == SVC_FAILED)
+			svc_event(r, SVC_EV_START);
+	}
+	for (k = 0; k < cfg_svc[i].nsucc; k++) {
+		int d = cfg_svc[i].succ[k];
+		if (tab[d].dep_stopped && deps_requires(d, i)) {
+			tab[d].dep_stopped = 0;
+			svc_event(d, SVC_EV_START);
+		}
+	}
+	tab[i].reason[0] = 0;
+	if (deps_check(i, &culprit) == DEPS_READY) {
+		spawn(i);
+	} else {
+		set_state(i, SVC_WAITING);
+		note(i, 0, "Service %s waits for %s", cfg_svc[i].name, cfg_svc[culprit].name);
+	}
+}
+
+static void act_start(int i)
+{
+	begin_start(i);
+}
+
 static void act_spawn(int i)
 {
 	spawn(i);
+}
+
+static void act_deps_failed(int i)
+{
+	struct svc *s = &tab[i];
+	int culprit = i;
+
+	(void)deps_check(i, &culprit);
+	fmt_fmt(s->reason, sizeof s->reason, "dependency %s %s", cfg_svc[culprit].name,
+		tab[culprit].state == SVC_FAILED ? "failed" : "is not running");
+	note(i, 1, "Service %s not started: %s", cfg_svc[i].name, s->reason);
+	set_state(i, SVC_FAILED);
 }
 
 static void act_term(int i)
@@ -149,7 +200,7 @@ static void act_want_start(int i)
 	tab[i].want_start = 1;
 }
 
-static void act_cancel_restart(int i)
+static void act_cancel(int i)
 {
 	set_state(i, SVC_STOPPED);
 }
@@ -157,8 +208,10 @@ static void act_cancel_restart(int i)
 static void act_exec_ok(int i)
 {
 	close_exec_fd(&tab[i]);
-	if (tab[i].state == SVC_STARTING)
+	if (tab[i].state == SVC_STARTING) {
+		tab[i].ups++;
 		set_state(i, SVC_RUNNING);
+	}
 }
 
 static void record_exit(int i, int status)
@@ -195,6 +248,22 @@ static int wants_restart(int i)
 
 static int last_status;  /* the wait status being handled by act_exit */
 
+/* Automatic restarts within StartLimitIntervalSec, a window that opens at
+ * the first of them (systemd's rate limit); past StartLimitBurst: no more. */
+static int over_limit(int i)
+{
+	struct svc *s = &tab[i];
+	int64_t now = clock_ms();
+
+	if (!cfg_svc[i].start_limit_interval_sec)
+		return 0;
+	if (!s->limit_start || now - s->limit_start >= (int64_t)cfg_svc[i].start_limit_interval_sec * 1000) {
+		s->limit_start = now;
+		s->limit_count = 0;
+	}
+	return ++s->limit_count > cfg_svc[i].start_limit_burst;
+}
+
 static void act_exit(int i)
 {
 	struct svc *s = &tab[i];
@@ -202,7 +271,12 @@ static void act_exit(int i)
 	if (s->exec_fd >= 0)
 		(void)read_exec_report(i);  /* the child is gone: report or EOF is there */
 	record_exit(i, last_status);
-	if (!shutting_down && wants_restart(i)) {
+	if (!shutting_down && wants_restart(i) && over_limit(i)) {
+		fmt_fmt(s->reason, sizeof s->reason, "restart limit reached: %u restarts within %us",
+			cfg_svc[i].start_limit_burst, cfg_svc[i].start_limit_interval_sec);
+		note(i, 1, "Service %s not restarted: %s", cfg_svc[i].name, s->reason);
+		set_state(i, SVC_FAILED);
+	} else if (!shutting_down && wants_restart(i)) {
 		note(i, 0, "Service %s will restart in %us", cfg_svc[i].name, cfg_svc[i].restart_sec);
 		set_state(i, SVC_RESTART_WAIT);
 		s->deadline = clock_ms() + (int64_t)cfg_svc[i].restart_sec * 1000;
@@ -219,7 +293,7 @@ static void stop_done(int i)
 	close_exec_fd(&tab[i]);
 	set_state(i, SVC_STOPPED);
 	if (tab[i].want_start && !shutting_down)
-		spawn(i);
+		begin_start(i);
 }
 
 static void act_exit_stopping(int i)
@@ -252,14 +326,16 @@ static void act_restart_due(int i)
 {
 	tab[i].restarts++;
 	note(i, 0, "Restarting service %s (restart %u)", cfg_svc[i].name, tab[i].restarts);
-	spawn(i);
+	begin_start(i);
 }
 
 /* What each event does in each state; a missing entry means "ignore". */
 typedef void action(int i);
 static action *const machine[SVC_NSTATES][SVC_NEVENTS] = {
-	[SVC_STOPPED] = { [SVC_EV_START] = act_spawn, [SVC_EV_RESTART] = act_spawn },
-	[SVC_FAILED] = { [SVC_EV_START] = act_spawn, [SVC_EV_RESTART] = act_spawn },
+	[SVC_STOPPED] = { [SVC_EV_START] = act_start, [SVC_EV_RESTART] = act_start },
+	[SVC_FAILED] = { [SVC_EV_START] = act_start, [SVC_EV_RESTART] = act_start },
+	[SVC_WAITING] = { [SVC_EV_STOP] = act_cancel, [SVC_EV_DEPS_READY] = act_spawn,
+			  [SVC_EV_DEPS_FAILED] = act_deps_failed },
 	[SVC_STARTING] = { [SVC_EV_STOP] = act_term, [SVC_EV_RESTART] = act_restart_running,
 			   [SVC_EV_EXEC_OK] = act_exec_ok, [SVC_EV_EXIT] = act_exit },
 	[SVC_RUNNING] = { [SVC_EV_STOP] = act_term, [SVC_EV_RESTART] = act_restart_running,
@@ -267,8 +343,8 @@ static action *const machine[SVC_NSTATES][SVC_NEVENTS] = {
 	[SVC_STOPPING] = { [SVC_EV_START] = act_want_start, [SVC_EV_RESTART] = act_want_start,
 			   [SVC_EV_EXEC_OK] = act_exec_ok, [SVC_EV_EXIT] = act_exit_stopping,
 			   [SVC_EV_DEADLINE] = act_stop_timeout, [SVC_EV_GROUP_GONE] = stop_done },
-	[SVC_RESTART_WAIT] = { [SVC_EV_START] = act_spawn, [SVC_EV_RESTART] = act_spawn,
-			       [SVC_EV_STOP] = act_cancel_restart, [SVC_EV_DEADLINE] = act_restart_due },
+	[SVC_RESTART_WAIT] = { [SVC_EV_START] = act_start, [SVC_EV_RESTART] = act_start,
+			       [SVC_EV_STOP] = act_cancel, [SVC_EV_DEADLINE] = act_restart_due },
 };
 
 void svc_event(int i, enum svc_event ev)
@@ -282,6 +358,46 @@ void svc_event(int i, enum svc_event ev)
 		act(i);
 }
 
+static int is_down(int i)
+{
+	return tab[i].state == SVC_STOPPED || tab[i].state == SVC_FAILED;
+}
+
+/* Whether a service that requires i is still up (or about to stop). */
+static int dependants_up(int i)
+{
+	int k;
+
+	for (k = 0; k < cfg_svc[i].nsucc; k++) {
+		int d = cfg_svc[i].succ[k];
+		if (deps_requires(d, i) && (svc_is_active(tab[d].state) || tab[d].pending))
+			return 1;
+	}
+	return 0;
+}
+
+/* Stop what requires i, theirs first (systemd: a service is stopped when
+ * a service it requires is stopped or restarted by an operator); they are
+ * marked to start again with i. Returns 1 while any of them is still up. */
+static int stop_dependants(int i)
+{
+	int k;
+
+	for (k = 0; k < cfg_svc[i].nsucc; k++) {
+		int d = cfg_svc[i].succ[k];
+
+		if (!deps_requires(d, i) || is_down(d) || tab[d].pending)
+			continue;
+		tab[d].dep_stopped = 1;
+		tab[d].want_start = 0;
+		if (stop_dependants(d))
+			tab[d].pending = SVC_EV_STOP + 1;
+		else
+			svc_event(d, SVC_EV_STOP);
+	}
+	return dependants_up(i);
+}
+
 enum svc_result svc_request(int i, enum svc_event ev)
 {
 	enum svc_state st = tab[i].state;
@@ -290,11 +406,33 @@ enum svc_result svc_request(int i, enum svc_event ev)
 		return SVC_SHUTTING_DOWN;
 	if (ev == SVC_EV_START && (st == SVC_STARTING || st == SVC_RUNNING))
 		return SVC_ALREADY_RUNNING;
-	if (ev == SVC_EV_STOP && (st == SVC_STOPPED || st == SVC_FAILED))
+	if (ev == SVC_EV_STOP && is_down(i))
 		return SVC_NOT_RUNNING;
-	if (ev == SVC_EV_STOP)
+	tab[i].dep_stopped = 0;  /* the operator's word replaces the dependency's */
+	tab[i].pending = 0;
+	if (ev == SVC_EV_STOP) {
 		tab[i].want_start = 0;  /* an operator's stop overrides a pending restart */
+	} else {
+		tab[i].limit_start = 0;  /* an operator's start clears the restart limit */
+		tab[i].limit_count = 0;
+	}
+	if (ev != SVC_EV_START && !is_down(i) && stop_dependants(i)) {
+		tab[i].pending = (unsigned char)(ev + 1);  /* once they are down */
+		return SVC_OK;
+	}
 	svc_event(i, ev);
+	return SVC_OK;
+}
+
+enum svc_result svc_enable(int i, int enable, int start_now)
+{
+	if (shutting_down)
+		return SVC_SHUTTING_DOWN;
+	tab[i].enabled = (unsigned char)enable;
+	if (enable && start_now && (is_down(i) || tab[i].state == SVC_RESTART_WAIT))
+		return svc_request(i, SVC_EV_START);
+	if (!enable && !is_down(i))
+		return svc_request(i, SVC_EV_STOP);
 	return SVC_OK;
 }
 
@@ -310,13 +448,38 @@ void svc_init(void)
 	}
 }
 
-void svc_boot(void)
+void svc_boot_except(const unsigned char *adopted)
 {
 	int i;
 
 	for (i = 0; i < CFG_NSVC; i++)
-		if (tab[i].enabled)
+		if (tab[i].enabled && !(adopted && adopted[i]))
 			svc_event(i, SVC_EV_START);
+}
+
+void svc_boot(void)
+{
+	svc_boot_except(0);
+}
+
+void svc_adopt(int i, const struct svc *old)
+{
+	struct svc *s = &tab[i];
+
+	*s = *old;
+	s->exec_fd = -1;         /* closed by the exec: a start under way counts as done */
+	s->pending = 0;
+	if (s->state == SVC_STARTING) {
+		s->state = SVC_RUNNING;
+		s->ups++;
+	}
+}
+
+void svc_adopt_pid(int i, pid_t pid)
+{
+	tab[i].pid = tab[i].pgid = pid;
+	tab[i].ups = 1;
+	set_state(i, SVC_RUNNING);
 }
 
 int svc_find(const char *name)
@@ -359,6 +522,18 @@ void svc_tick(int64_t now)
 	for (i = 0; i < CFG_NSVC; i++) {
 		struct svc *s = &tab[i];
 
+		int culprit;
+
+		if (s->pending && !dependants_up(i)) {
+			enum svc_event ev = (enum svc_event)(s->pending - 1);
+			s->pending = 0;
+			svc_event(i, ev);
+		}
+		if (s->state == SVC_WAITING) {
+			enum deps_verdict v = deps_check(i, &culprit);
+			if (v != DEPS_WAIT)
+				svc_event(i, v == DEPS_READY ? SVC_EV_DEPS_READY : SVC_EV_DEPS_FAILED);
+		}
 		if (s->state == SVC_STOPPING && s->pid == 0 && !spawn_group_alive(s->pgid))
 			svc_event(i, SVC_EV_GROUP_GONE);
 		else if (s->deadline && now >= s->deadline)
@@ -417,7 +592,8 @@ int svc_shutdown_step(void)
 		int dependants_up = 0;
 
 		s->want_start = 0;
-		if (s->state == SVC_RESTART_WAIT)
+		s->pending = 0;
+		if (s->state == SVC_RESTART_WAIT || s->state == SVC_WAITING)
 			svc_event(i, SVC_EV_STOP);
 		if (s->state == SVC_STOPPED || s->state == SVC_FAILED)
 			continue;

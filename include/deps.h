@@ -1,0 +1,23 @@
+/* deps.h: what a service's dependencies say about starting it now.
+ *
+ * After (and Before, seen from the other side): ordering only. A service
+ * waits until each service it is ordered after is running, or is not going
+ * to start (stopped, failed). Requires adds: that service must be running;
+ * if it has failed or is stopped, the dependant cannot start.
+ */
+#ifndef DEPS_H
+#define DEPS_H
+
+enum deps_verdict {
+	DEPS_READY = 0,        /* start it */
+	DEPS_WAIT = 1,         /* something it is ordered after is on its way */
+	DEPS_FAILED = 2,       /* a required service failed or is not running */
+};
+
+/* Judge service i's dependencies; *culprit gets the service that makes it
+ * wait or fail. */
+enum deps_verdict deps_check(int i, int *culprit);
+/* Whether service i requires service r. */
+int deps_requires(int i, int r);
+
+#endif

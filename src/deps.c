@@ -1,0 +1,40 @@
+/* deps.c: dependency verdicts, from the generated lists and live states. */
+#include "cfg.h"
+#include "deps.h"
+#include "svc.h"
+
+int deps_requires(int i, int r)
+{
+	int k;
+
+	for (k = 0; k < cfg_svc[i].nrequires; k++)
+		if (cfg_svc[i].requires[k] == r)
+			return 1;
+	return 0;
+}
+
+enum deps_verdict deps_check(int i, int *culprit)
+{
+	enum deps_verdict v = DEPS_READY;
+	int k;
+
+	/* pred holds every service i starts after: After, Requires, and the
+	 * Before/RequiredBy of others. */
+	for (k = 0; k < cfg_svc[i].npred; k++) {
+		int p = cfg_svc[i].pred[k];
+		enum svc_state st = svc_get(p)->state;
+		int down = st == SVC_STOPPED || st == SVC_FAILED;
+
+		if (st == SVC_RUNNING)
+			continue;
+		if (down && deps_requires(i, p)) {
+			*culprit = p;
+			return DEPS_FAILED;
+		}
+		if (!down && v == DEPS_READY) {
+			*culprit = p;
+			v = DEPS_WAIT;
+		}
+	}
+	return v;
+}
