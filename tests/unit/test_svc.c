@@ -1,15 +1,26 @@
 /* The service state machine, driven event by event with a fake clock and a
- * fake spawn (tests/unit/config: a always/3s/stop 2s, b on-failure/0s after
- * a, c on-success requires b, d disabled). */
+ * fake spawn (tests/unit/config, in start order:
+ *   a  always, RestartSec 3, TimeoutStopSec 2
+ *   b  on-failure, RestartSec 0, After a
+ *   c  on-success, Requires b
+ *   d  disabled, Restart no
+ *   e  always, RestartSec 1, StartLimitBurst 2, StartLimitIntervalSec 5 (independent)
+ *   f  disabled, always, RestartSec 0, StartLimitIntervalSec 0 (no limit)
+ *   g  disabled, Restart no
+ *   h  disabled, on-success
+ *   i  disabled, Requires g and h
+ *   j  disabled, After g
+ *   k  disabled, Requires i). */
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "cfg.h"
 #include "fake_sys.h"
 #include "harness.h"
 #include "svc.h"
 
-enum { A, B, C, D };
+enum { A, B, C, D, E, F, G, H, I, J, K };
 #define EXITED(n) ((n) << 8)
 #define KILLED(s) (s)
 
@@ -26,29 +37,163 @@ static void exec_ok(int i)
 	svc_event(i, SVC_EV_EXEC_OK);
 }
 
+static enum svc_state state(int i)
+{
+	return svc_get(i)->state;
+}
+
+static int reap(int i, int status)
+{
+	return svc_reaped(svc_get(i)->pid, status);
+}
+
+/* How many times service i was spawned since reset(). */
+static int spawns(int i)
+{
+	int k, n = 0;
+
+	for (k = 0; k < fake_nspawned && k < 64; k++)
+		n += !strcmp(fake_spawned[k], cfg_svc[i].name);
+	return n;
+}
+
+/* Boot and bring every enabled service (a, b, c, e) to running, the way the
+ * loop would: exec outcomes, then a tick. */
+static void boot_all(void)
+{
+	svc_boot();
+	exec_ok(A);
+	exec_ok(E);
+	svc_tick(fake_now);
+	exec_ok(B);
+	svc_tick(fake_now);
+	exec_ok(C);
+	CHECK(state(A) == SVC_RUNNING && state(B) == SVC_RUNNING);
+	CHECK(state(C) == SVC_RUNNING && state(E) == SVC_RUNNING);
+}
+
+/* Shutdown is for good (svc_init does not undo it): a test that shuts down
+ * runs in a child process, whose first failed CHECK comes back by a pipe. */
+static void in_child(void (*body)(void))
+{
+	int fd[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe(fd) < 0 || (pid = fork()) < 0) {
+		failed_at = "fork or pipe failed";
+		return;
+	}
+	if (pid == 0) {
+		close(fd[0]);
+		body();
+		if (failed_at)
+			(void)!write(fd[1], failed_at, strlen(failed_at));
+		_exit(0);
+	}
+	close(fd[1]);
+	n = read(fd[0], failed_buf, sizeof failed_buf - 1);
+	close(fd[0]);
+	if (n > 0) {
+		failed_buf[n] = 0;
+		failed_at = failed_buf;
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		CHECK(!"test child crashed");
+}
+#define SHUTDOWN_TEST(n) static void n##_body(void); TEST(n) { in_child(n##_body); } static void n##_body(void)
+
 TEST(table_is_in_start_order)
 {
-	CHECK(CFG_NSVC == 4);
+	CHECK(CFG_NSVC == 11);
 	CHECK_STR(cfg_svc[A].name, "a");
 	CHECK_STR(cfg_svc[D].name, "d");
+	CHECK_STR(cfg_svc[E].name, "e");
+	CHECK_STR(cfg_svc[K].name, "k");
 	CHECK(cfg_svc[B].npred == 1 && cfg_svc[B].pred[0] == A);
 	CHECK(cfg_svc[A].nsucc == 1 && cfg_svc[A].succ[0] == B);
-	CHECK(!cfg_svc[D].enabled);
+	CHECK(cfg_svc[B].nrequires == 0);
+	CHECK(cfg_svc[C].nrequires == 1 && cfg_svc[C].requires[0] == B);
+	CHECK(cfg_svc[I].nrequires == 2 && cfg_svc[J].nrequires == 0);
+	CHECK(cfg_svc[E].npred == 0 && cfg_svc[E].nsucc == 0);
+	CHECK(!cfg_svc[D].enabled && cfg_svc[E].enabled && !cfg_svc[F].enabled);
+	CHECK(cfg_svc[B].start_limit_burst == 5 && cfg_svc[B].start_limit_interval_sec == 10);
+	CHECK(cfg_svc[E].start_limit_burst == 2 && cfg_svc[E].start_limit_interval_sec == 5);
+	CHECK(cfg_svc[F].start_limit_interval_sec == 0);
+	CHECK_STR(svc_state_name(SVC_WAITING), "waiting for dependencies");
 }
 
 TEST(boot_starts_enabled_services_in_order)
 {
 	reset();
 	svc_boot();
-	CHECK(fake_nspawned == 3);
+	/* Only those without a predecessor on its way start at once. */
+	CHECK(fake_nspawned == 2);
 	CHECK_STR(fake_spawned[0], "a");
-	CHECK_STR(fake_spawned[1], "b");
-	CHECK_STR(fake_spawned[2], "c");
-	CHECK(svc_get(D)->state == SVC_STOPPED);
-	CHECK(svc_get(A)->state == SVC_STARTING);
+	CHECK_STR(fake_spawned[1], "e");
+	CHECK(state(A) == SVC_STARTING);
+	CHECK(state(B) == SVC_WAITING);                    /* after a */
+	CHECK(state(C) == SVC_WAITING);                    /* requires b */
+	CHECK(state(D) == SVC_STOPPED);
+	CHECK(svc_get(B)->pid == 0 && svc_get(C)->pid == 0);
+	svc_tick(fake_now);                                /* a still starting */
+	CHECK(fake_nspawned == 2 && state(B) == SVC_WAITING);
 	exec_ok(A);
-	CHECK(svc_get(A)->state == SVC_RUNNING);
+	CHECK(state(A) == SVC_RUNNING);
 	CHECK(svc_get(A)->exec_fd == -1);
+	svc_tick(fake_now);
+	CHECK(fake_nspawned == 3);
+	CHECK_STR(fake_spawned[2], "b");
+	CHECK(state(B) == SVC_STARTING);
+	CHECK(state(C) == SVC_WAITING);                    /* b not running yet */
+	svc_tick(fake_now);
+	CHECK(fake_nspawned == 3);
+	exec_ok(B);
+	svc_tick(fake_now);
+	CHECK(fake_nspawned == 4);
+	CHECK_STR(fake_spawned[3], "c");
+	CHECK(state(C) == SVC_STARTING);
+	CHECK(state(D) == SVC_STOPPED);
+}
+
+TEST(independent_services_start_at_once)
+{
+	reset();
+	svc_boot();
+	/* e comes after nothing: it does not wait for a, which starts first. */
+	CHECK(state(A) == SVC_STARTING && state(E) == SVC_STARTING);
+	CHECK(svc_get(E)->pid > 0 && svc_get(E)->pid != svc_get(A)->pid);
+	/* Operator starts of independent services while a is still starting. */
+	CHECK(svc_request(D, SVC_EV_START) == SVC_OK);
+	CHECK(svc_request(G, SVC_EV_START) == SVC_OK);
+	CHECK(state(D) == SVC_STARTING && state(G) == SVC_STARTING);
+	CHECK(fake_nspawned == 4);
+	/* After alone does not pull in: j starts at once when g is not on its way. */
+	reset();
+	CHECK(svc_request(J, SVC_EV_START) == SVC_OK);
+	CHECK(state(J) == SVC_STARTING);
+	CHECK(state(G) == SVC_STOPPED);
+	CHECK(fake_nspawned == 1);
+}
+
+TEST(ups_counts_entries_into_running)
+{
+	reset();
+	svc_boot();
+	CHECK(svc_get(A)->ups == 0 && svc_get(B)->ups == 0);
+	exec_ok(A);
+	CHECK(svc_get(A)->ups == 1);
+	exec_ok(A);                                        /* nothing for running */
+	CHECK(svc_get(A)->ups == 1);
+	svc_tick(fake_now);
+	CHECK(svc_get(B)->ups == 0);                       /* starting is not up */
+	reap(A, EXITED(1));
+	fake_now += 3000;
+	svc_tick(fake_now);
+	CHECK(state(A) == SVC_STARTING && svc_get(A)->ups == 1);
+	exec_ok(A);
+	CHECK(svc_get(A)->ups == 2);
 }
 
 TEST(restart_waits_restart_sec_from_the_exit)
@@ -63,23 +208,26 @@ TEST(restart_waits_restart_sec_from_the_exit)
 	fake_now += 2999;
 	svc_tick(fake_now);
 	CHECK(svc_get(A)->state == SVC_RESTART_WAIT);
+	CHECK(state(B) == SVC_WAITING);                    /* a is coming back */
 	fake_now += 1;
 	svc_tick(fake_now);
 	CHECK(svc_get(A)->state == SVC_STARTING);
 	CHECK(svc_get(A)->restarts == 1);
 	CHECK(svc_next_deadline() == 0);
+	CHECK(state(B) == SVC_WAITING && spawns(B) == 0);
 }
 
 TEST(policies_decide_on_exit_status)
 {
 	reset();
-	svc_boot();
+	boot_all();
 	CHECK(svc_reaped(svc_get(B)->pid, EXITED(0)));     /* on-failure, success */
 	CHECK(svc_get(B)->state == SVC_STOPPED);
 	CHECK(svc_reaped(svc_get(C)->pid, EXITED(2)));     /* on-success, failure */
 	CHECK(svc_get(C)->state == SVC_FAILED);
 	CHECK(svc_get(C)->exit_code == 2 && svc_get(C)->exit_kind == SVC_EXIT_CODE);
-	svc_request(B, SVC_EV_START);
+	CHECK(svc_request(B, SVC_EV_START) == SVC_OK);
+	CHECK(state(B) == SVC_STARTING);
 	CHECK(svc_reaped(svc_get(B)->pid, KILLED(SIGSEGV))); /* on-failure, signal */
 	CHECK(svc_get(B)->state == SVC_RESTART_WAIT);
 	CHECK(svc_get(B)->exit_code == 128 + SIGSEGV && svc_get(B)->exit_signal == SIGSEGV);
@@ -184,24 +332,40 @@ TEST(fork_failure_follows_the_policy)
 	fake_fork_fails = 1;
 	svc_boot();
 	CHECK(svc_get(A)->state == SVC_RESTART_WAIT);      /* always: try again later */
+	CHECK(state(B) == SVC_WAITING && state(C) == SVC_WAITING);
+	fake_fork_fails = 0;
+	fake_now += 3000;
+	svc_tick(fake_now);
+	CHECK(state(A) == SVC_STARTING);
+	exec_ok(A);
+	fake_fork_fails = 1;
+	svc_tick(fake_now);
+	CHECK(state(B) == SVC_RESTART_WAIT);               /* on-failure: try again */
+	CHECK(!strncmp(svc_get(B)->reason, "fork: ", 6));
+	fake_fork_fails = 0;
+	svc_tick(fake_now);                                /* RestartSec = 0 */
+	CHECK(state(B) == SVC_STARTING);
+	exec_ok(B);
+	fake_fork_fails = 1;
+	svc_tick(fake_now);
 	CHECK(svc_get(C)->state == SVC_FAILED);            /* on-success: give up */
 	CHECK(!strncmp(svc_get(C)->reason, "fork: ", 6));
 }
 
-TEST(shutdown_stops_in_reverse_dependency_order)
+SHUTDOWN_TEST(shutdown_stops_in_reverse_dependency_order)
 {
-	int i;
 	reset();
-	svc_boot();
-	for (i = A; i <= C; i++)
-		exec_ok(i);
+	boot_all();
 	CHECK(!svc_shutdown_step());
-	/* c has no dependants: stopped first; b and a wait. */
+	/* c and e have no dependants: stopped first; b and a wait. */
 	CHECK(svc_get(C)->state == SVC_STOPPING);
+	CHECK(svc_get(E)->state == SVC_STOPPING);
 	CHECK(svc_get(B)->state == SVC_RUNNING);
 	CHECK(svc_get(A)->state == SVC_RUNNING);
 	svc_reaped(svc_get(C)->pid, KILLED(SIGTERM));
+	svc_reaped(svc_get(E)->pid, KILLED(SIGTERM));
 	CHECK(svc_get(C)->state == SVC_STOPPED);
+	CHECK(svc_get(E)->state == SVC_STOPPED);           /* always: no restart while shutting down */
 	CHECK(!svc_shutdown_step());
 	CHECK(svc_get(B)->state == SVC_STOPPING && svc_get(A)->state == SVC_RUNNING);
 	svc_reaped(svc_get(B)->pid, KILLED(SIGTERM));
@@ -212,6 +376,600 @@ TEST(shutdown_stops_in_reverse_dependency_order)
 	CHECK(svc_request(A, SVC_EV_START) == SVC_SHUTTING_DOWN);
 }
 
+SHUTDOWN_TEST(shutdown_stops_waiting_services_at_once)
+{
+	reset();
+	svc_boot();                                        /* a, e starting; b, c waiting */
+	CHECK(state(B) == SVC_WAITING && state(C) == SVC_WAITING);
+	CHECK(!svc_shutdown_step());
+	CHECK(state(B) == SVC_STOPPED && state(C) == SVC_STOPPED);
+	CHECK(state(A) == SVC_STOPPING && state(E) == SVC_STOPPING);
+	CHECK(fake_nspawned == 2);
+	reap(A, KILLED(SIGTERM));
+	reap(E, KILLED(SIGTERM));
+	svc_tick(fake_now);                                /* nothing starts b now */
+	CHECK(svc_shutdown_step());
+	CHECK(state(B) == SVC_STOPPED && state(C) == SVC_STOPPED);
+	CHECK(fake_nspawned == 2);
+	CHECK(svc_get(B)->pid == 0 && svc_get(C)->pid == 0);
+}
+
+/* b waits for a (restarting) while c, which requires b, still runs: b is
+ * stopped at once, not left waiting to be started once a is down. */
+SHUTDOWN_TEST(shutdown_stops_a_waiting_service_before_its_dependants)
+{
+	reset();
+	boot_all();
+	reap(A, EXITED(1));                                /* always: in 3 s */
+	reap(B, EXITED(1));                                /* on-failure: at once */
+	svc_tick(fake_now);
+	CHECK(state(A) == SVC_RESTART_WAIT && state(B) == SVC_WAITING);
+	CHECK(state(C) == SVC_RUNNING && spawns(B) == 1);
+	CHECK(!svc_shutdown_step());
+	CHECK(state(A) == SVC_STOPPED && state(B) == SVC_STOPPED);
+	CHECK(state(C) == SVC_STOPPING);
+	svc_tick(fake_now);
+	reap(C, KILLED(SIGTERM));
+	reap(E, KILLED(SIGTERM));
+	svc_tick(fake_now);
+	CHECK(svc_shutdown_step());
+	svc_tick(fake_now + 100000);
+	CHECK(state(B) == SVC_STOPPED && spawns(B) == 1);
+	CHECK(spawns(A) == 1);
+}
+
+TEST(requires_pulls_in_a_stopped_required_service)
+{
+	reset();
+	CHECK(svc_request(C, SVC_EV_START) == SVC_OK);
+	CHECK(state(B) == SVC_STARTING);                   /* pulled in */
+	CHECK(state(C) == SVC_WAITING);
+	CHECK(state(A) == SVC_STOPPED);                    /* b is only after a: not pulled */
+	CHECK(fake_nspawned == 1);
+	CHECK_STR(fake_spawned[0], "b");
+	exec_ok(B);
+	svc_tick(fake_now);
+	CHECK(state(C) == SVC_STARTING && fake_nspawned == 2);
+	CHECK(state(A) == SVC_STOPPED);
+
+	/* A failed required service is pulled in as well; one on its way is not. */
+	reset();
+	svc_request(G, SVC_EV_START);
+	reap(G, EXITED(1));                                /* Restart=no */
+	CHECK(state(G) == SVC_FAILED);
+	CHECK(svc_request(H, SVC_EV_START) == SVC_OK);
+	CHECK(state(H) == SVC_STARTING && spawns(H) == 1);
+	CHECK(svc_request(I, SVC_EV_START) == SVC_OK);
+	CHECK(state(G) == SVC_STARTING && spawns(G) == 2);
+	CHECK(spawns(H) == 1);                             /* already starting */
+	CHECK(state(I) == SVC_WAITING && spawns(I) == 0);
+	exec_ok(G);
+	svc_tick(fake_now);
+	CHECK(state(I) == SVC_WAITING);                    /* h still starting */
+	exec_ok(H);
+	svc_tick(fake_now);
+	CHECK(state(I) == SVC_STARTING && spawns(I) == 1);
+}
+
+TEST(required_exec_failure_fails_the_waiting_dependant)
+{
+	reset();
+	fake_report_stage = 4;                             /* g's exec fails */
+	svc_request(G, SVC_EV_START);
+	fake_report_stage = 0;
+	svc_request(I, SVC_EV_START);                      /* pulls in h */
+	CHECK(state(I) == SVC_WAITING && state(H) == SVC_STARTING);
+	exec_ok(H);
+	svc_tick(fake_now);
+	CHECK(state(I) == SVC_WAITING);
+	CHECK(reap(G, EXITED(127)));
+	CHECK(state(G) == SVC_FAILED);
+	CHECK_STR(svc_get(G)->reason, "exec: No such file or directory");
+	CHECK(state(I) == SVC_WAITING);                    /* judged at the tick */
+	svc_tick(fake_now);
+	CHECK(state(I) == SVC_FAILED);
+	CHECK_STR(svc_get(I)->reason, "dependency g failed");
+	CHECK(spawns(I) == 0 && svc_get(I)->pid == 0);
+	CHECK(state(H) == SVC_RUNNING);                    /* untouched */
+	fake_now += 100000;
+	svc_tick(fake_now);
+	CHECK(state(I) == SVC_FAILED && spawns(I) == 0);
+	/* Starting i again pulls g in again and clears the reason. */
+	svc_request(I, SVC_EV_START);
+	CHECK(state(G) == SVC_STARTING && state(I) == SVC_WAITING);
+	CHECK(svc_get(I)->reason[0] == 0);
+}
+
+TEST(required_exit_fails_the_waiting_dependant)
+{
+	/* h (on-success) fails while g runs: the reason names h. */
+	reset();
+	svc_request(I, SVC_EV_START);
+	CHECK(state(G) == SVC_STARTING && state(H) == SVC_STARTING);
+	exec_ok(G);
+	svc_tick(fake_now);
+	CHECK(state(I) == SVC_WAITING);
+	reap(H, EXITED(3));
+	CHECK(state(H) == SVC_FAILED);
+	svc_tick(fake_now);
+	CHECK(state(I) == SVC_FAILED);
+	CHECK_STR(svc_get(I)->reason, "dependency h failed");
+	CHECK(spawns(I) == 0);
+
+	/* h (on-success) exits 0: it restarts, so i keeps waiting. */
+	reset();
+	svc_request(I, SVC_EV_START);
+	exec_ok(G);
+	reap(H, EXITED(0));
+	CHECK(state(H) == SVC_RESTART_WAIT);
+	svc_tick(fake_now);
+	CHECK(state(I) == SVC_WAITING);
+
+	/* g (Restart=no) fails by a signal. */
+	reset();
+	svc_request(I, SVC_EV_START);
+	exec_ok(H);
+	exec_ok(G);
+	reap(G, KILLED(SIGKILL));
+	CHECK(state(G) == SVC_FAILED);
+	svc_tick(fake_now);
+	CHECK(state(I) == SVC_FAILED);
+	CHECK_STR(svc_get(I)->reason, "dependency g failed");
+
+	/* g (Restart=no) exits 0: stopped, not failed. */
+	reset();
+	svc_request(I, SVC_EV_START);
+	exec_ok(H);
+	reap(G, EXITED(0));
+	CHECK(state(G) == SVC_STOPPED);
+	svc_tick(fake_now);
+	CHECK(state(I) == SVC_FAILED);
+	CHECK_STR(svc_get(I)->reason, "dependency g is not running");
+	CHECK(spawns(I) == 0);
+}
+
+TEST(required_failure_goes_down_a_waiting_chain)
+{
+	reset();
+	svc_request(K, SVC_EV_START);                      /* k waits for i, i for g and h */
+	CHECK(state(K) == SVC_WAITING && state(I) == SVC_WAITING);
+	exec_ok(H);
+	reap(G, EXITED(1));
+	svc_tick(fake_now);                                /* one pass: i first, then k */
+	CHECK(state(I) == SVC_FAILED && state(K) == SVC_FAILED);
+	CHECK_STR(svc_get(I)->reason, "dependency g failed");
+	CHECK_STR(svc_get(K)->reason, "dependency i failed");
+	CHECK(spawns(I) == 0 && spawns(K) == 0);
+}
+
+TEST(after_only_predecessor_failing_lets_the_dependant_start)
+{
+	reset();
+	svc_request(G, SVC_EV_START);
+	svc_request(J, SVC_EV_START);
+	CHECK(state(J) == SVC_WAITING);                    /* g is on its way */
+	reap(G, EXITED(1));
+	CHECK(state(G) == SVC_FAILED);
+	svc_tick(fake_now);
+	CHECK(state(J) == SVC_STARTING && spawns(J) == 1);
+	CHECK(svc_get(J)->reason[0] == 0);
+	CHECK(state(G) == SVC_FAILED && spawns(G) == 1);   /* not pulled in again */
+
+	reset();
+	svc_request(G, SVC_EV_START);
+	svc_request(J, SVC_EV_START);
+	reap(G, EXITED(0));
+	CHECK(state(G) == SVC_STOPPED);
+	svc_tick(fake_now);
+	CHECK(state(J) == SVC_STARTING);
+
+	/* A predecessor that is stopping is waited for; once stopped, j goes. */
+	reset();
+	svc_request(G, SVC_EV_START);
+	exec_ok(G);
+	svc_request(G, SVC_EV_STOP);
+	CHECK(state(G) == SVC_STOPPING);
+	svc_request(J, SVC_EV_START);
+	CHECK(state(J) == SVC_WAITING);
+	svc_tick(fake_now);
+	CHECK(state(J) == SVC_WAITING && spawns(J) == 0);
+	reap(G, KILLED(SIGTERM));
+	CHECK(state(G) == SVC_STOPPED);
+	svc_tick(fake_now);
+	CHECK(state(J) == SVC_STARTING);
+
+	/* b is only after a: a's exec failing (a restarts: always) keeps b
+	 * waiting; a stopped by the operator lets b go. */
+	reset();
+	fake_report_stage = 4;
+	svc_boot();
+	fake_report_stage = 0;
+	reap(A, EXITED(127));
+	CHECK(state(A) == SVC_RESTART_WAIT);
+	svc_tick(fake_now);
+	CHECK(state(B) == SVC_WAITING);
+	CHECK(svc_request(A, SVC_EV_STOP) == SVC_OK);
+	CHECK(state(A) == SVC_STOPPED);
+	svc_tick(fake_now);
+	CHECK(state(B) == SVC_STARTING);
+}
+
+TEST(operator_stop_stops_requiring_dependants_first)
+{
+	pid_t pb, pc;
+	int kills;
+	reset();
+	boot_all();
+	pb = svc_get(B)->pid;
+	pc = svc_get(C)->pid;
+	kills = fake_nkills;
+	CHECK(svc_request(B, SVC_EV_STOP) == SVC_OK);
+	CHECK(state(C) == SVC_STOPPING);
+	CHECK(state(B) == SVC_RUNNING);                    /* until c is gone */
+	CHECK(svc_get(B)->pending == SVC_EV_STOP + 1);
+	CHECK(svc_get(C)->dep_stopped);
+	CHECK(fake_nkills == kills + 2);                   /* SIGTERM + SIGCONT, to c only */
+	CHECK(fake_kills[kills][0] == pc && fake_kills[kills][1] == SIGTERM);
+	fake_group_alive = 1;
+	CHECK(svc_reaped(pc, KILLED(SIGTERM)));
+	CHECK(state(C) == SVC_STOPPING);                   /* its group is still there */
+	svc_tick(fake_now);
+	CHECK(state(B) == SVC_RUNNING && state(C) == SVC_STOPPING);
+	fake_group_alive = 0;
+	svc_tick(fake_now);
+	CHECK(state(C) == SVC_STOPPED);
+	svc_tick(fake_now);                                /* see BUG_ test below */
+	CHECK(state(B) == SVC_STOPPING);
+	CHECK(svc_get(B)->pending == 0);
+	CHECK(fake_kills[fake_nkills - 2][0] == pb && fake_kills[fake_nkills - 2][1] == SIGTERM);
+	CHECK(svc_reaped(pb, KILLED(SIGTERM)));
+	CHECK(state(B) == SVC_STOPPED);                    /* on-failure, but an operator stop */
+	CHECK(state(C) == SVC_STOPPED);
+	CHECK(state(A) == SVC_RUNNING && state(E) == SVC_RUNNING);
+	fake_now += 100000;
+	svc_tick(fake_now);
+	CHECK(state(B) == SVC_STOPPED && state(C) == SVC_STOPPED);
+
+	/* Stopping the dependant leaves the required service alone. */
+	reset();
+	boot_all();
+	CHECK(svc_request(C, SVC_EV_STOP) == SVC_OK);
+	CHECK(state(C) == SVC_STOPPING && state(B) == SVC_RUNNING);
+	CHECK(svc_get(B)->pending == 0);
+	reap(C, KILLED(SIGTERM));
+	svc_tick(fake_now);
+	CHECK(state(C) == SVC_STOPPED && state(B) == SVC_RUNNING);
+	CHECK(!svc_get(C)->dep_stopped);
+
+	/* A waiting dependant is simply cancelled: b stops at once. */
+	reset();
+	svc_boot();
+	exec_ok(A);
+	svc_tick(fake_now);
+	exec_ok(B);
+	CHECK(state(C) == SVC_WAITING);
+	CHECK(svc_request(B, SVC_EV_STOP) == SVC_OK);
+	CHECK(state(C) == SVC_STOPPED && state(B) == SVC_STOPPING);
+	svc_tick(fake_now);
+	CHECK(spawns(C) == 0);
+}
+
+TEST(operator_stop_goes_down_a_requires_chain)
+{
+	reset();
+	svc_request(K, SVC_EV_START);                      /* pulls i, which pulls g, h */
+	CHECK(state(G) == SVC_STARTING && state(H) == SVC_STARTING);
+	CHECK(state(I) == SVC_WAITING && state(K) == SVC_WAITING);
+	exec_ok(G);
+	exec_ok(H);
+	svc_tick(fake_now);
+	exec_ok(I);
+	svc_tick(fake_now);
+	exec_ok(K);
+	CHECK(state(I) == SVC_RUNNING && state(K) == SVC_RUNNING);
+	CHECK(svc_request(G, SVC_EV_STOP) == SVC_OK);
+	CHECK(state(K) == SVC_STOPPING);                   /* the last one first */
+	CHECK(state(I) == SVC_RUNNING && state(G) == SVC_RUNNING);
+	CHECK(svc_get(K)->dep_stopped && svc_get(I)->dep_stopped);
+	reap(K, KILLED(SIGTERM));
+	CHECK(state(K) == SVC_STOPPED);
+	svc_tick(fake_now);
+	CHECK(state(I) == SVC_STOPPING && state(G) == SVC_RUNNING);
+	reap(I, KILLED(SIGTERM));
+	svc_tick(fake_now);
+	CHECK(state(G) == SVC_STOPPING);
+	reap(G, KILLED(SIGTERM));
+	CHECK(state(G) == SVC_STOPPED && state(I) == SVC_STOPPED && state(K) == SVC_STOPPED);
+	CHECK(state(H) == SVC_RUNNING);                    /* i requires h, not the other way */
+	/* Starting g again brings i and k back. */
+	CHECK(svc_request(G, SVC_EV_START) == SVC_OK);
+	CHECK(state(G) == SVC_STARTING);
+	CHECK(state(I) == SVC_WAITING && state(K) == SVC_WAITING);
+	exec_ok(G);
+	svc_tick(fake_now);
+	CHECK(state(I) == SVC_STARTING);
+	exec_ok(I);
+	svc_tick(fake_now);
+	CHECK(state(K) == SVC_STARTING);
+	CHECK(!svc_get(I)->dep_stopped && !svc_get(K)->dep_stopped);
+}
+
+TEST(starting_the_required_service_again_starts_its_dependants)
+{
+	reset();
+	boot_all();
+	svc_request(B, SVC_EV_STOP);
+	reap(C, KILLED(SIGTERM));                          /* group gone with it */
+	CHECK(state(C) == SVC_STOPPED);
+	svc_tick(fake_now);
+	reap(B, KILLED(SIGTERM));
+	CHECK(state(B) == SVC_STOPPED && state(C) == SVC_STOPPED);
+	CHECK(svc_get(C)->dep_stopped);
+	CHECK(svc_request(B, SVC_EV_START) == SVC_OK);
+	CHECK(state(B) == SVC_STARTING);
+	CHECK(state(C) == SVC_WAITING);
+	CHECK(!svc_get(C)->dep_stopped);
+	exec_ok(B);
+	svc_tick(fake_now);
+	CHECK(state(C) == SVC_STARTING);
+	CHECK(state(B) == SVC_RUNNING);
+
+	/* An operator start of the dependant pulls b in and clears dep_stopped. */
+	reset();
+	boot_all();
+	svc_request(B, SVC_EV_STOP);
+	reap(C, KILLED(SIGTERM));
+	svc_tick(fake_now);
+	reap(B, KILLED(SIGTERM));
+	CHECK(state(B) == SVC_STOPPED && svc_get(C)->dep_stopped);
+	CHECK(svc_request(C, SVC_EV_START) == SVC_OK);
+	CHECK(state(B) == SVC_STARTING && state(C) == SVC_WAITING);
+	CHECK(!svc_get(C)->dep_stopped);
+	CHECK(spawns(B) == 2 && spawns(C) == 1);
+	exec_ok(B);
+	svc_tick(fake_now);
+	CHECK(state(C) == SVC_STARTING && spawns(C) == 2);
+
+	/* An operator stop of the dependant itself: it stays down when b comes back. */
+	reset();
+	boot_all();
+	svc_request(C, SVC_EV_STOP);
+	reap(C, KILLED(SIGTERM));
+	svc_request(B, SVC_EV_STOP);
+	reap(B, KILLED(SIGTERM));
+	CHECK(state(B) == SVC_STOPPED && !svc_get(C)->dep_stopped);
+	svc_request(B, SVC_EV_START);
+	exec_ok(B);
+	svc_tick(fake_now);
+	CHECK(state(C) == SVC_STOPPED && spawns(C) == 1);
+}
+
+TEST(operator_restart_restarts_requiring_dependants)
+{
+	pid_t pb;
+	reset();
+	boot_all();
+	pb = svc_get(B)->pid;
+	CHECK(svc_request(B, SVC_EV_RESTART) == SVC_OK);
+	CHECK(state(C) == SVC_STOPPING && state(B) == SVC_RUNNING);
+	CHECK(svc_get(B)->pending == SVC_EV_RESTART + 1);
+	reap(C, KILLED(SIGTERM));
+	CHECK(state(C) == SVC_STOPPED);
+	svc_tick(fake_now);
+	CHECK(state(B) == SVC_STOPPING);
+	reap(B, KILLED(SIGTERM));
+	CHECK(state(B) == SVC_STARTING && svc_get(B)->pid != pb);
+	CHECK(state(C) == SVC_WAITING);
+	exec_ok(B);
+	svc_tick(fake_now);
+	CHECK(state(C) == SVC_STARTING);
+	exec_ok(C);
+	CHECK(svc_get(B)->restarts == 0 && svc_get(C)->restarts == 0); /* operator, not policy */
+	CHECK(svc_get(B)->ups == 2 && svc_get(C)->ups == 2);
+	CHECK(state(A) == SVC_RUNNING && svc_get(A)->ups == 1);
+}
+
+/* b: on-failure, RestartSec 0, default limit 5 in 10 s. */
+static void crash_b(void)
+{
+	exec_ok(B);
+	CHECK(reap(B, EXITED(1)));
+	svc_tick(fake_now);
+}
+
+TEST(restart_limit_fails_the_sixth_automatic_restart)
+{
+	int k;
+	reset();
+	boot_all();
+	for (k = 1; k <= 5; k++) {
+		fake_now += 1000;
+		crash_b();
+		CHECK(state(B) == SVC_STARTING);
+		CHECK(svc_get(B)->restarts == (unsigned)k);
+	}
+	fake_now += 1000;                                  /* 5 s after the first */
+	exec_ok(B);
+	reap(B, EXITED(1));
+	CHECK(state(B) == SVC_FAILED);
+	CHECK_STR(svc_get(B)->reason, "restart limit reached: 5 restarts within 10s");
+	CHECK(svc_get(B)->restarts == 5);
+	CHECK(svc_next_deadline() == 0);
+	fake_now += 100000;
+	svc_tick(fake_now);
+	CHECK(state(B) == SVC_FAILED && spawns(B) == 6);
+
+	/* The configured numbers are used (e: 2 in 5 s, RestartSec 1). */
+	reset();
+	boot_all();
+	reap(E, EXITED(0));
+	fake_now += 1000;
+	svc_tick(fake_now);
+	exec_ok(E);
+	reap(E, EXITED(0));
+	fake_now += 1000;
+	svc_tick(fake_now);
+	CHECK(state(E) == SVC_STARTING && svc_get(E)->restarts == 2);
+	exec_ok(E);
+	reap(E, EXITED(0));
+	CHECK(state(E) == SVC_FAILED);
+	CHECK_STR(svc_get(E)->reason, "restart limit reached: 2 restarts within 5s");
+}
+
+TEST(restart_limit_window_is_fixed_and_opens_again)
+{
+	int k;
+	reset();
+	boot_all();
+	crash_b();                                         /* opens the window at t0 */
+	fake_now += 9000;
+	for (k = 0; k < 4; k++)
+		crash_b();                                 /* 5 at t0 + 9 s */
+	CHECK(state(B) == SVC_STARTING);
+	fake_now += 1000;                                  /* t0 + 10 s: a new window */
+	crash_b();
+	CHECK(state(B) == SVC_STARTING);                   /* a sliding window would fail */
+	for (k = 0; k < 4; k++)
+		crash_b();
+	CHECK(state(B) == SVC_STARTING);                   /* 5 in the new window */
+	fake_now += 9999;
+	exec_ok(B);
+	reap(B, EXITED(1));
+	CHECK(state(B) == SVC_FAILED);                     /* the 6th, 1 ms before its end */
+	CHECK_STR(svc_get(B)->reason, "restart limit reached: 5 restarts within 10s");
+	CHECK(svc_get(B)->restarts == 10);
+}
+
+TEST(operator_start_clears_the_restart_limit)
+{
+	int k;
+	reset();
+	boot_all();
+	for (k = 0; k < 5; k++)
+		crash_b();                                 /* window opened at t0 */
+	fake_now += 5000;
+	exec_ok(B);
+	reap(B, EXITED(1));
+	CHECK(state(B) == SVC_FAILED);
+	CHECK(svc_request(B, SVC_EV_START) == SVC_OK);     /* t0 + 5 s */
+	CHECK(state(B) == SVC_STARTING && svc_get(B)->reason[0] == 0);
+	for (k = 0; k < 5; k++)
+		crash_b();                                 /* a new window, at t0 + 5 s */
+	CHECK(state(B) == SVC_STARTING);
+	fake_now += 7000;                                  /* past t0's window, inside the new */
+	exec_ok(B);
+	reap(B, EXITED(1));
+	CHECK(state(B) == SVC_FAILED);                     /* a new count: 6th fails */
+	CHECK_STR(svc_get(B)->reason, "restart limit reached: 5 restarts within 10s");
+
+	/* An operator restart clears it too (e: 2 in 5 s). */
+	reset();
+	boot_all();
+	reap(E, EXITED(0));
+	fake_now += 1000;
+	svc_tick(fake_now);
+	exec_ok(E);
+	reap(E, EXITED(0));
+	fake_now += 1000;
+	svc_tick(fake_now);
+	exec_ok(E);                                        /* 2 restarts: the next exit fails */
+	CHECK(svc_request(E, SVC_EV_RESTART) == SVC_OK);
+	reap(E, KILLED(SIGTERM));
+	CHECK(state(E) == SVC_STARTING);
+	exec_ok(E);
+	reap(E, EXITED(0));
+	CHECK(state(E) == SVC_RESTART_WAIT);
+	CHECK(svc_get(E)->reason[0] == 0);
+}
+
+TEST(restart_limit_interval_zero_never_limits)
+{
+	int k;
+	reset();
+	svc_request(F, SVC_EV_START);
+	for (k = 1; k <= 40; k++) {
+		exec_ok(F);
+		CHECK(reap(F, EXITED(1)));
+		CHECK(state(F) == SVC_RESTART_WAIT);
+		svc_tick(fake_now);                        /* all within the same ms */
+		CHECK(state(F) == SVC_STARTING);
+	}
+	CHECK(svc_get(F)->restarts == 40);
+	CHECK(svc_get(F)->reason[0] == 0);
+}
+
+TEST(enable_and_disable)
+{
+	reset();
+	svc_boot();
+	exec_ok(A);
+	/* enable alone: remembered, not started */
+	CHECK(svc_enable(D, 1, 0) == SVC_OK);
+	CHECK(svc_get(D)->enabled && state(D) == SVC_STOPPED && spawns(D) == 0);
+	/* enable --now: started */
+	CHECK(svc_enable(D, 1, 1) == SVC_OK);
+	CHECK(state(D) == SVC_STARTING && spawns(D) == 1);
+	exec_ok(D);
+	/* enable --now of a running service: nothing more */
+	CHECK(svc_enable(D, 1, 1) == SVC_OK);
+	CHECK(state(D) == SVC_RUNNING && spawns(D) == 1);
+	/* disable: stopped, and stays so */
+	CHECK(svc_enable(D, 0, 0) == SVC_OK);
+	CHECK(!svc_get(D)->enabled && state(D) == SVC_STOPPING);
+	reap(D, KILLED(SIGTERM));
+	CHECK(state(D) == SVC_STOPPED);
+	/* disable of a waiting service cancels its start */
+	CHECK(state(B) == SVC_WAITING);
+	CHECK(svc_enable(B, 0, 0) == SVC_OK);
+	CHECK(state(B) == SVC_STOPPED && !svc_get(B)->enabled);
+	svc_tick(fake_now);
+	CHECK(spawns(B) == 0);
+	/* disable of a restarting service (a: always) cancels the restart */
+	reap(A, EXITED(1));
+	CHECK(state(A) == SVC_RESTART_WAIT);
+	CHECK(svc_enable(A, 0, 0) == SVC_OK);
+	CHECK(state(A) == SVC_STOPPED && svc_next_deadline() == 0);
+
+	/* In memory: the next boot goes by it. */
+	reset();
+	svc_enable(D, 1, 0);
+	svc_enable(A, 0, 0);
+	svc_enable(E, 0, 0);
+	svc_boot();
+	CHECK(state(D) == SVC_STARTING && state(A) == SVC_STOPPED && state(E) == SVC_STOPPED);
+	CHECK(state(B) == SVC_STARTING);                   /* a is not coming: b goes */
+	CHECK(spawns(A) == 0 && spawns(E) == 0);
+
+	/* enable --now of a failed service starts it; of a restarting one, at once */
+	reset();
+	svc_request(G, SVC_EV_START);
+	reap(G, EXITED(1));
+	CHECK(state(G) == SVC_FAILED);
+	CHECK(svc_enable(G, 1, 1) == SVC_OK);
+	CHECK(state(G) == SVC_STARTING && spawns(G) == 2);
+	svc_boot();
+	reap(A, EXITED(1));
+	CHECK(state(A) == SVC_RESTART_WAIT);
+	CHECK(svc_enable(A, 1, 1) == SVC_OK);
+	CHECK(state(A) == SVC_STARTING);
+	/* disable of b, required by c: c goes first */
+	reset();
+	boot_all();
+	svc_enable(B, 0, 0);
+	CHECK(state(C) == SVC_STOPPING && state(B) == SVC_RUNNING);
+	CHECK(svc_get(B)->pending == SVC_EV_STOP + 1);
+}
+
+SHUTDOWN_TEST(no_enable_while_shutting_down)
+{
+	reset();
+	svc_shutdown_step();
+	CHECK(svc_enable(D, 1, 1) == SVC_SHUTTING_DOWN);
+	CHECK(state(D) == SVC_STOPPED && spawns(D) == 0);
+	CHECK(svc_request(D, SVC_EV_START) == SVC_SHUTTING_DOWN);
+	CHECK(state(D) == SVC_STOPPED && spawns(D) == 0);
+}
+
 TEST(every_event_in_every_state_is_safe)
 {
 	/* Walk each state, feed each event: the machine must stay in a valid
@@ -220,8 +978,13 @@ TEST(every_event_in_every_state_is_safe)
 	for (st = 0; st < SVC_NSTATES; st++)
 		for (ev = 0; ev < SVC_NEVENTS; ev++) {
 			const struct svc *s;
+			int t = st == SVC_RESTART_WAIT ? A : st == SVC_WAITING ? B : D;
 			reset();
-			svc_request(D, SVC_EV_START);              /* STARTING */
+			if (st == SVC_WAITING) {
+				svc_boot();                        /* b waits for a */
+			} else {
+				svc_request(D, SVC_EV_START);      /* STARTING */
+			}
 			if (st == SVC_RUNNING || st == SVC_STOPPING)
 				exec_ok(D);
 			if (st == SVC_STOPPING)
@@ -235,18 +998,133 @@ TEST(every_event_in_every_state_is_safe)
 				svc_boot();
 				svc_reaped(svc_get(A)->pid, EXITED(1));
 			}
-			svc_event(st == SVC_RESTART_WAIT ? A : D, ev);
-			s = svc_get(st == SVC_RESTART_WAIT ? A : D);
+			CHECK(state(t) == (enum svc_state)st);
+			svc_event(t, ev);
+			s = svc_get(t);
 			CHECK(s->state < SVC_NSTATES);
 			CHECK((s->state == SVC_STARTING || s->state == SVC_RUNNING) ? s->pid > 0 : 1);
-			CHECK((s->state == SVC_STOPPED || s->state == SVC_FAILED) ? s->pid == 0 || ev == SVC_EV_EXIT : 1);
+			/* GROUP_GONE: svc_tick sends it only once the main process is reaped. */
+			CHECK((s->state == SVC_STOPPED || s->state == SVC_FAILED) ?
+			      s->pid == 0 || ev == SVC_EV_EXIT || ev == SVC_EV_GROUP_GONE : 1);
+			CHECK(s->state == SVC_WAITING ? s->pid == 0 : 1);
 		}
 }
 
+/* ---- Bugs found in src/svc.c (these fail until it is fixed) ---- */
+
+/* Starting b again, with c stopped because b was (dep_stopped): begin_start(b)
+ * starts c, c pulls in b (still STOPPED: nothing spawned it yet), which
+ * spawns b; back in the outer begin_start(b), deps are READY and b is
+ * spawned a second time. The first process is forgotten (pid and exec
+ * pipe overwritten). */
+TEST(BUG_start_of_required_service_with_dep_stopped_dependant_spawns_it_twice)
+{
+	reset();
+	boot_all();
+	svc_request(B, SVC_EV_STOP);
+	reap(C, KILLED(SIGTERM));
+	svc_tick(fake_now);
+	reap(B, KILLED(SIGTERM));
+	CHECK(state(B) == SVC_STOPPED && svc_get(C)->dep_stopped);
+	CHECK(spawns(B) == 1);
+	svc_request(B, SVC_EV_START);
+	CHECK(spawns(B) == 2);                             /* one new process, not two */
+}
+
+/* The same through an operator restart: stop_done -> begin_start(b). */
+TEST(BUG_restart_of_required_service_spawns_it_twice)
+{
+	reset();
+	boot_all();
+	svc_request(B, SVC_EV_RESTART);
+	reap(C, KILLED(SIGTERM));
+	svc_tick(fake_now);
+	CHECK(state(B) == SVC_STOPPING);
+	reap(B, KILLED(SIGTERM));
+	CHECK(state(B) == SVC_STARTING);
+	CHECK(spawns(B) == 2);                             /* boot + restart */
+}
+
+/* A pending stop of b waits for c to be gone; when c's group is found gone
+ * inside svc_tick (it is later in the table than b, so b's pending was
+ * already looked at in that pass), nothing is left with a deadline, so the
+ * loop's poll sleeps without timeout and b's stop never happens. */
+TEST(BUG_pending_stop_lost_when_dependant_goes_inside_tick)
+{
+	reset();
+	boot_all();
+	svc_request(B, SVC_EV_STOP);
+	fake_group_alive = 1;
+	reap(C, KILLED(SIGTERM));
+	fake_group_alive = 0;
+	svc_tick(fake_now);                                /* c: group gone -> stopped */
+	CHECK(state(C) == SVC_STOPPED);
+	/* Either b stopped in this pass, or the loop has a reason to wake. */
+	CHECK(state(B) == SVC_STOPPING || svc_next_deadline() != 0);
+}
+
+/* An operator restart of a service still waiting for its dependencies
+ * (b, after a, at boot): svc_request stops what requires it (c, waiting
+ * too: cancelled, marked dep_stopped), then feeds RESTART to b, which
+ * WAITING ignores. b later starts through act_spawn -> spawn(), not
+ * begin_start(), so c is never started again: it stays stopped. */
+TEST(BUG_restart_of_a_waiting_service_loses_its_dependant)
+{
+	reset();
+	svc_boot();
+	CHECK(state(B) == SVC_WAITING && state(C) == SVC_WAITING);
+	CHECK(svc_request(B, SVC_EV_RESTART) == SVC_OK);
+	exec_ok(A);
+	svc_tick(fake_now);
+	CHECK(state(B) == SVC_STARTING);
+	exec_ok(B);
+	svc_tick(fake_now);
+	CHECK(state(C) == SVC_STARTING);                   /* c is stopped for good */
+}
+
+/* A fork failure goes to RESTART_WAIT and is retried by act_restart_due
+ * (restarts++) without passing over_limit(): with RestartSec=0 (b) and fork
+ * failing, init retries on every pass for ever (deadline = now, so poll
+ * does not sleep) instead of failing after StartLimitBurst restarts. */
+TEST(BUG_fork_failure_restarts_escape_the_restart_limit)
+{
+	int k;
+	reset();
+	boot_all();
+	fake_fork_fails = 1;
+	reap(B, EXITED(1));                                /* restart 1, fork fails */
+	for (k = 0; k < 10 && state(B) == SVC_RESTART_WAIT; k++)
+		svc_tick(fake_now);
+	CHECK(state(B) == SVC_FAILED);
+	CHECK(svc_get(B)->restarts <= 5);
+}
+
 RUN_TESTS("svc", T(table_is_in_start_order), T(boot_starts_enabled_services_in_order),
+	  T(independent_services_start_at_once), T(ups_counts_entries_into_running),
 	  T(restart_waits_restart_sec_from_the_exit), T(policies_decide_on_exit_status),
 	  T(operator_requests_check_state), T(stop_terms_the_group_then_kills),
 	  T(stop_gives_up_after_kill_fails), T(restart_while_running_starts_after_exit),
 	  T(stop_cancels_a_pending_restart), T(exec_failure_is_recorded),
-	  T(fork_failure_follows_the_policy), T(shutdown_stops_in_reverse_dependency_order),
-	  T(every_event_in_every_state_is_safe))
+	  T(fork_failure_follows_the_policy),
+	  T(requires_pulls_in_a_stopped_required_service),
+	  T(required_exec_failure_fails_the_waiting_dependant),
+	  T(required_exit_fails_the_waiting_dependant),
+	  T(required_failure_goes_down_a_waiting_chain),
+	  T(after_only_predecessor_failing_lets_the_dependant_start),
+	  T(operator_stop_stops_requiring_dependants_first),
+	  T(operator_stop_goes_down_a_requires_chain),
+	  T(starting_the_required_service_again_starts_its_dependants),
+	  T(operator_restart_restarts_requiring_dependants),
+	  T(restart_limit_fails_the_sixth_automatic_restart),
+	  T(restart_limit_window_is_fixed_and_opens_again),
+	  T(operator_start_clears_the_restart_limit),
+	  T(restart_limit_interval_zero_never_limits), T(enable_and_disable),
+	  T(every_event_in_every_state_is_safe),
+	  T(BUG_start_of_required_service_with_dep_stopped_dependant_spawns_it_twice),
+	  T(BUG_restart_of_required_service_spawns_it_twice),
+	  T(BUG_pending_stop_lost_when_dependant_goes_inside_tick),
+	  T(BUG_restart_of_a_waiting_service_loses_its_dependant),
+	  T(BUG_fork_failure_restarts_escape_the_restart_limit),
+	  T(shutdown_stops_in_reverse_dependency_order),
+	  T(shutdown_stops_waiting_services_at_once),
+	  T(shutdown_stops_a_waiting_service_before_its_dependants), T(no_enable_while_shutting_down))
