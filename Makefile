@@ -28,7 +28,7 @@ CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wdate-time -Wshadow \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
 	-ffunction-sections -fdata-sections -fno-ident \
 	-ffile-prefix-map=$(CURDIR)=. -ffile-prefix-map=$(ABS_BUILD)=build \
-	-Iinclude -I$(BUILD)/gen
+	-Iinclude -I$(BUILD)/gen $(EXTRA_CFLAGS)
 LDFLAGS += -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro -Wl,-z,noseparate-code
 
 export LC_ALL := C
