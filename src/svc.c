@@ -131,6 +131,22 @@ static void signal_group(int i, int sig)
 /* Start i once its dependencies allow: services it requires are pulled
  * in (started too, as systemd's Requires= does), and dependants that were
  * stopped because i was stopped come back with it. */
+/* Dependants stopped because i was: they come back with it (and wait
+ * for it to be running). Called once i is on its way, so that they do
+ * not pull it in a second time. */
+static void start_dependants(int i)
+{
+	int k;
+
+	for (k = 0; k < cfg_svc[i].nsucc; k++) {
+		int d = cfg_svc[i].succ[k];
+		if (tab[d].dep_stopped && deps_requires(d, i)) {
+			tab[d].dep_stopped = 0;
+			svc_event(d, SVC_EV_START);
+		}
+	}
+}
+
 static void begin_start(int i)
 {
 	int k, culprit;
@@ -140,13 +156,6 @@ static void begin_start(int i)
 		if (tab[r].state == SVC_STOPPED || tab[r].state == SVC_FAILED)
 			svc_event(r, SVC_EV_START);
 	}
-	for (k = 0; k < cfg_svc[i].nsucc; k++) {
-		int d = cfg_svc[i].succ[k];
-		if (tab[d].dep_stopped && deps_requires(d, i)) {
-			tab[d].dep_stopped = 0;
-			svc_event(d, SVC_EV_START);
-		}
-	}
 	tab[i].reason[0] = 0;
 	if (deps_check(i, &culprit) == DEPS_READY) {
 		spawn(i);
@@ -154,6 +163,7 @@ static void begin_start(int i)
 		set_state(i, SVC_WAITING);
 		note(i, 0, "Service %s waits for %s", cfg_svc[i].name, cfg_svc[culprit].name);
 	}
+	start_dependants(i);
 }
 
 static void act_start(int i)
@@ -164,6 +174,7 @@ static void act_start(int i)
 static void act_spawn(int i)
 {
 	spawn(i);
+	start_dependants(i);
 }
 
 static void act_deps_failed(int i)
@@ -271,12 +282,7 @@ static void act_exit(int i)
 	if (s->exec_fd >= 0)
 		(void)read_exec_report(i);  /* the child is gone: report or EOF is there */
 	record_exit(i, last_status);
-	if (!shutting_down && wants_restart(i) && over_limit(i)) {
-		fmt_fmt(s->reason, sizeof s->reason, "restart limit reached: %u restarts within %us",
-			cfg_svc[i].start_limit_burst, cfg_svc[i].start_limit_interval_sec);
-		note(i, 1, "Service %s not restarted: %s", cfg_svc[i].name, s->reason);
-		set_state(i, SVC_FAILED);
-	} else if (!shutting_down && wants_restart(i)) {
+	if (!shutting_down && wants_restart(i)) {
 		note(i, 0, "Service %s will restart in %us", cfg_svc[i].name, cfg_svc[i].restart_sec);
 		set_state(i, SVC_RESTART_WAIT);
 		s->deadline = clock_ms() + (int64_t)cfg_svc[i].restart_sec * 1000;
@@ -324,8 +330,17 @@ static void act_stop_timeout(int i)
 
 static void act_restart_due(int i)
 {
-	tab[i].restarts++;
-	note(i, 0, "Restarting service %s (restart %u)", cfg_svc[i].name, tab[i].restarts);
+	struct svc *s = &tab[i];
+
+	if (over_limit(i)) {
+		fmt_fmt(s->reason, sizeof s->reason, "restart limit reached: %u restarts within %us",
+			cfg_svc[i].start_limit_burst, cfg_svc[i].start_limit_interval_sec);
+		note(i, 1, "Service %s not restarted: %s", cfg_svc[i].name, s->reason);
+		set_state(i, SVC_FAILED);
+		return;
+	}
+	s->restarts++;
+	note(i, 0, "Restarting service %s (restart %u)", cfg_svc[i].name, s->restarts);
 	begin_start(i);
 }
 
@@ -404,10 +419,18 @@ enum svc_result svc_request(int i, enum svc_event ev)
 
 	if (shutting_down)
 		return SVC_SHUTTING_DOWN;
+	if (ev == SVC_EV_START && tab[i].pending) {
+		/* A stop waiting for dependants is called off; they come back. */
+		tab[i].pending = 0;
+		start_dependants(i);
+		return SVC_OK;
+	}
 	if (ev == SVC_EV_START && (st == SVC_STARTING || st == SVC_RUNNING))
 		return SVC_ALREADY_RUNNING;
-	if (ev == SVC_EV_STOP && is_down(i))
+	if (ev == SVC_EV_STOP && is_down(i)) {
+		tab[i].dep_stopped = 0;  /* stays down, even when what it requires comes back */
 		return SVC_NOT_RUNNING;
+	}
 	tab[i].dep_stopped = 0;  /* the operator's word replaces the dependency's */
 	tab[i].pending = 0;
 	if (ev == SVC_EV_STOP) {
@@ -524,11 +547,6 @@ void svc_tick(int64_t now)
 
 		int culprit;
 
-		if (s->pending && !dependants_up(i)) {
-			enum svc_event ev = (enum svc_event)(s->pending - 1);
-			s->pending = 0;
-			svc_event(i, ev);
-		}
 		if (s->state == SVC_WAITING) {
 			enum deps_verdict v = deps_check(i, &culprit);
 			if (v != DEPS_WAIT)
@@ -539,6 +557,14 @@ void svc_tick(int64_t now)
 		else if (s->deadline && now >= s->deadline)
 			svc_event(i, SVC_EV_DEADLINE);
 	}
+	/* After the pass above, so that a dependant that went down in it (at
+	 * any index) lets the stop it held back go ahead now. */
+	for (i = CFG_NSVC - 1; i >= 0; i--)
+		if (tab[i].pending && !dependants_up(i)) {
+			enum svc_event ev = (enum svc_event)(tab[i].pending - 1);
+			tab[i].pending = 0;
+			svc_event(i, ev);
+		}
 }
 
 int64_t svc_next_deadline(void)

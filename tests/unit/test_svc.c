@@ -618,7 +618,6 @@ TEST(operator_stop_stops_requiring_dependants_first)
 	fake_group_alive = 0;
 	svc_tick(fake_now);
 	CHECK(state(C) == SVC_STOPPED);
-	svc_tick(fake_now);                                /* see BUG_ test below */
 	CHECK(state(B) == SVC_STOPPING);
 	CHECK(svc_get(B)->pending == 0);
 	CHECK(fake_kills[fake_nkills - 2][0] == pb && fake_kills[fake_nkills - 2][1] == SIGTERM);
@@ -791,6 +790,7 @@ TEST(restart_limit_fails_the_sixth_automatic_restart)
 	fake_now += 1000;                                  /* 5 s after the first */
 	exec_ok(B);
 	reap(B, EXITED(1));
+	svc_tick(fake_now);                                /* the restart is due: over the limit */
 	CHECK(state(B) == SVC_FAILED);
 	CHECK_STR(svc_get(B)->reason, "restart limit reached: 5 restarts within 10s");
 	CHECK(svc_get(B)->restarts == 5);
@@ -812,6 +812,9 @@ TEST(restart_limit_fails_the_sixth_automatic_restart)
 	CHECK(state(E) == SVC_STARTING && svc_get(E)->restarts == 2);
 	exec_ok(E);
 	reap(E, EXITED(0));
+	CHECK(state(E) == SVC_RESTART_WAIT);               /* the limit is checked when it is due */
+	fake_now += 1000;
+	svc_tick(fake_now);
 	CHECK(state(E) == SVC_FAILED);
 	CHECK_STR(svc_get(E)->reason, "restart limit reached: 2 restarts within 5s");
 }
@@ -835,6 +838,7 @@ TEST(restart_limit_window_is_fixed_and_opens_again)
 	fake_now += 9999;
 	exec_ok(B);
 	reap(B, EXITED(1));
+	svc_tick(fake_now);                                /* the restart is due: over the limit */
 	CHECK(state(B) == SVC_FAILED);                     /* the 6th, 1 ms before its end */
 	CHECK_STR(svc_get(B)->reason, "restart limit reached: 5 restarts within 10s");
 	CHECK(svc_get(B)->restarts == 10);
@@ -850,6 +854,7 @@ TEST(operator_start_clears_the_restart_limit)
 	fake_now += 5000;
 	exec_ok(B);
 	reap(B, EXITED(1));
+	svc_tick(fake_now);                                /* the restart is due: over the limit */
 	CHECK(state(B) == SVC_FAILED);
 	CHECK(svc_request(B, SVC_EV_START) == SVC_OK);     /* t0 + 5 s */
 	CHECK(state(B) == SVC_STARTING && svc_get(B)->reason[0] == 0);
@@ -859,6 +864,7 @@ TEST(operator_start_clears_the_restart_limit)
 	fake_now += 7000;                                  /* past t0's window, inside the new */
 	exec_ok(B);
 	reap(B, EXITED(1));
+	svc_tick(fake_now);                                /* the restart is due: over the limit */
 	CHECK(state(B) == SVC_FAILED);                     /* a new count: 6th fails */
 	CHECK_STR(svc_get(B)->reason, "restart limit reached: 5 restarts within 10s");
 
@@ -1017,7 +1023,7 @@ TEST(every_event_in_every_state_is_safe)
  * spawns b; back in the outer begin_start(b), deps are READY and b is
  * spawned a second time. The first process is forgotten (pid and exec
  * pipe overwritten). */
-TEST(BUG_start_of_required_service_with_dep_stopped_dependant_spawns_it_twice)
+TEST(start_of_required_service_with_dep_stopped_dependant_spawns_it_once)
 {
 	reset();
 	boot_all();
@@ -1032,7 +1038,7 @@ TEST(BUG_start_of_required_service_with_dep_stopped_dependant_spawns_it_twice)
 }
 
 /* The same through an operator restart: stop_done -> begin_start(b). */
-TEST(BUG_restart_of_required_service_spawns_it_twice)
+TEST(restart_of_required_service_spawns_it_once)
 {
 	reset();
 	boot_all();
@@ -1049,7 +1055,7 @@ TEST(BUG_restart_of_required_service_spawns_it_twice)
  * inside svc_tick (it is later in the table than b, so b's pending was
  * already looked at in that pass), nothing is left with a deadline, so the
  * loop's poll sleeps without timeout and b's stop never happens. */
-TEST(BUG_pending_stop_lost_when_dependant_goes_inside_tick)
+TEST(pending_stop_fires_when_dependant_goes_in_the_same_tick)
 {
 	reset();
 	boot_all();
@@ -1068,7 +1074,7 @@ TEST(BUG_pending_stop_lost_when_dependant_goes_inside_tick)
  * too: cancelled, marked dep_stopped), then feeds RESTART to b, which
  * WAITING ignores. b later starts through act_spawn -> spawn(), not
  * begin_start(), so c is never started again: it stays stopped. */
-TEST(BUG_restart_of_a_waiting_service_loses_its_dependant)
+TEST(restart_of_a_waiting_service_keeps_its_dependant)
 {
 	reset();
 	svc_boot();
@@ -1086,7 +1092,7 @@ TEST(BUG_restart_of_a_waiting_service_loses_its_dependant)
  * (restarts++) without passing over_limit(): with RestartSec=0 (b) and fork
  * failing, init retries on every pass for ever (deadline = now, so poll
  * does not sleep) instead of failing after StartLimitBurst restarts. */
-TEST(BUG_fork_failure_restarts_escape_the_restart_limit)
+TEST(fork_failure_restarts_count_against_the_restart_limit)
 {
 	int k;
 	reset();
@@ -1120,11 +1126,11 @@ RUN_TESTS("svc", T(table_is_in_start_order), T(boot_starts_enabled_services_in_o
 	  T(operator_start_clears_the_restart_limit),
 	  T(restart_limit_interval_zero_never_limits), T(enable_and_disable),
 	  T(every_event_in_every_state_is_safe),
-	  T(BUG_start_of_required_service_with_dep_stopped_dependant_spawns_it_twice),
-	  T(BUG_restart_of_required_service_spawns_it_twice),
-	  T(BUG_pending_stop_lost_when_dependant_goes_inside_tick),
-	  T(BUG_restart_of_a_waiting_service_loses_its_dependant),
-	  T(BUG_fork_failure_restarts_escape_the_restart_limit),
+	  T(start_of_required_service_with_dep_stopped_dependant_spawns_it_once),
+	  T(restart_of_required_service_spawns_it_once),
+	  T(pending_stop_fires_when_dependant_goes_in_the_same_tick),
+	  T(restart_of_a_waiting_service_keeps_its_dependant),
+	  T(fork_failure_restarts_count_against_the_restart_limit),
 	  T(shutdown_stops_in_reverse_dependency_order),
 	  T(shutdown_stops_waiting_services_at_once),
 	  T(shutdown_stops_a_waiting_service_before_its_dependants), T(no_enable_while_shutting_down))
