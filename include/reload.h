@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The path init was started by: used when /proc/self/exe cannot be read. */
+void reload_set_argv0(const char *path);
 /* Ask for a reload at the end of this loop pass; msg gets the answer.
  * Returns 0, or -1 when it cannot be done now (shutting down). */
 int reload_request(const char *who, char *msg, size_t cap);

@@ -112,6 +112,7 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	ensure_std_fds();
+	reload_set_argv0(argv[0]);
 	init_started_ms = clock_ms();
 	if (handover_fd >= 0)
 		readable = reload_read(handover_fd) == 0;

@@ -80,12 +80,24 @@ int reload_request(const char *who, char *msg, size_t cap)
 
 /* Our own binary: what /proc/self/exe names, even if it was replaced
  * (then the kernel appends " (deleted)" and the path holds the new one). */
+static const char *argv0;
+
+void reload_set_argv0(const char *path)
+{
+	argv0 = path;
+}
+
 static int self_path(char *buf, size_t cap)
 {
 	static const char deleted[] = " (deleted)";
 	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
 	size_t d = sizeof deleted - 1;
 
+	if (n <= 0 && argv0 && argv0[0] == '/') {
+		/* No /proc (early in a VM): the path init was started by. */
+		fmt_fmt(buf, cap, "%s", argv0);
+		return 0;
+	}
 	if (n <= 0)
 		return -1;
 	buf[n] = 0;
@@ -220,7 +232,9 @@ int reload_read(int fd)
 	say_error("reload: the handed-over state cannot be used (%s, format %u, this init reads %u); "
 		  "adopting running children by command line", why, hdr.version, HANDOVER_VERSION);
 	/* Whatever the old init left open (its log pipes) is unknown now. */
-	(void)syscall(SYS_close_range, 3, ~0U, 0);
+	if (syscall(SYS_close_range, 3, ~0U, 0) < 0)
+		for (i = 3; i < 1024; i++)
+			(void)close((int)i);  /* kernels before 5.9 */
 	hdr.count = 0;
 	return -1;
 }
