@@ -177,6 +177,20 @@ static void exit_text(const struct svc_view *v, char *buf, size_t n)
 		snprintf(buf, n, "exit code %u", v->exit_code);
 }
 
+/* Why it failed, in a word or two (systemd's results where they fit). */
+static const char *failure_word(const struct svc_view *v, const char *how)
+{
+	const char *r = v->text[PROTO_KEY_REASON];
+
+	if (!r[0])
+		return how;
+	if (!strncmp(r, "restart limit", 13))
+		return "start-limit-hit";
+	if (!strncmp(r, "dependency ", 11))
+		return "dependency";
+	return "start failed";
+}
+
 static void print_status(const struct svc_view *v)
 {
 	static const struct { int key; const char *label; } deps[] = {
@@ -195,7 +209,7 @@ static void print_status(const struct svc_view *v)
 	case SVC_STOPPING: printf("  Status: deactivating (stop-sigterm)\n"); break;
 	case SVC_RESTART_WAIT: printf("  Status: activating (auto-restart)\n"); break;
 	case SVC_FAILED:
-		printf("  Status: failed (%s)\n", v->text[PROTO_KEY_REASON][0] ? "start failed" : how);
+		printf("  Status: failed (%s)\n", failure_word(v, how));
 		break;
 	case SVC_WAITING: printf("  Status: activating (waiting for dependencies)\n"); break;
 	default: printf("  Status: inactive (dead)\n"); break;

@@ -80,10 +80,13 @@ static void service_request(struct reply *r, enum svc_event ev, const unsigned c
 {
 	const struct svc *s = svc_get(r->svc);
 	enum svc_state before = s->state;
-	unsigned ups = s->ups;
+	unsigned ups = s->ups, held = s->pending;
 
 	if (!service_result(r, ev, before, svc_request(r->svc, ev)))
 		return;
+	if (ev == SVC_EV_START && held)
+		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' keeps running: its pending stop is called off",
+			cfg_svc[r->svc].name);
 	if (proto_get32(req, PROTO_OFF_ARG1) & PROTO_WAIT) {
 		r->wait = 1;
 		r->wait_ev = ev;

@@ -111,7 +111,7 @@ t_03_after_a_failed_service_does_not_block() {
 t_04_requires_a_failed_service_fails() {
 	wait_for "needsbad failed" 10 has_state needsbad failed
 	expect_eq "$(field needsbad "Last Error")" "dependency broken failed" "Last Error"
-	expect_eq "$(field needsbad Status)" "failed (start failed)" "Status"
+	expect_eq "$(field needsbad Status)" "failed (dependency)" "Status"
 	expect_eq "$(field needsbad State)" failed "State"
 	expect_eq "$(field needsbad PID)" "" "PID"
 	expect_eq "$(runs needsbad)" 0 "runs of needsbad"
@@ -362,6 +362,7 @@ t_23_restart_limit_default() {
 	wait_for "crashy failed" 20 has_state crashy failed
 	expect_eq "$(field crashy "Restart Count")" 5 "Restart Count"
 	expect_eq "$(field crashy "Last Error")" "restart limit reached: 5 restarts within 10s" "Last Error"
+	expect_eq "$(field crashy Status)" "failed (start-limit-hit)" "Status after the restart limit"
 	expect_eq "$(field crashy State)" failed "State"
 	expect_eq "$(field crashy "Last Exit Code")" 1 "Last Exit Code"
 	expect_eq "$(runs crashy)" 6 "runs (the first and 5 restarts)"
@@ -488,7 +489,7 @@ t_32_start_calls_off_a_held_back_stop() {
 	expect_eq "$(state slowdep)" deactivating "slowdep ACTIVE"
 	expect_eq "$(state slowreq)" active "slowreq held back"
 	out=$(ctl start slowreq) || fail "start slowreq: $out"
-	expect_eq "$out" "✓ Service 'slowreq' started" "start message"
+	expect_eq "$out" "✓ Service 'slowreq' keeps running: its pending stop is called off" "start message"
 	h=$(pgrep -f "$WORK/bin/stubborn slowdep\$") || fail "slowdep's process not found"
 	kill -9 $h
 	wait_for "slowdep back with a new PID" 10 new_pid slowdep "$odep"
