@@ -40,6 +40,8 @@ void log_note(int chan, const char *msg);
 int log_poll_add(struct pollfd *p, int max);
 /* Read whatever the services wrote. */
 void log_poll_done(const struct pollfd *p, int n);
+/* Take what is in the service's pipe now (its unfinished line stays held). */
+void log_read(int svc);
 /* The service's process has exited: take what it wrote, and end its
  * unfinished line, before init logs the exit. */
 void log_drain(int svc);

@@ -408,6 +408,15 @@ void log_poll_done(const struct pollfd *p, int n)
 	leave();
 }
 
+void log_read(int svc)
+{
+	if (chans[svc].rfd < 0)
+		return;
+	enter();
+	read_pipe(svc, PIPE_SIZE / (64 * 1024) + 1);
+	leave();
+}
+
 void log_drain(int svc)
 {
 	struct chan *c = &chans[svc];

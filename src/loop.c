@@ -49,6 +49,7 @@ static int timeout_ms(int64_t deadline, int signal_fd)
 void loop_run(int signal_fd)
 {
 	struct pollfd p[LOOP_MAX_FDS];
+	int first = 1;  /* the first pass does not wait, and reaps: see below */
 
 	for (;;) {
 		int64_t next = earliest(earliest(svc_next_deadline(), ctl_next_deadline()),
@@ -66,11 +67,17 @@ void loop_run(int signal_fd)
 		n += nlog;
 		nctl = ctl_poll_add(p + n, LOOP_MAX_FDS - n);
 		n += nctl;
-		if (poll(p, (nfds_t)n, timeout_ms(next, signal_fd)) < 0 && errno != EINTR)
+		if (poll(p, (nfds_t)n, first ? 0 : timeout_ms(next, signal_fd)) < 0 && errno != EINTR)
 			say_error("poll: %s", strerror(errno));
 
-		/* 1. signals: reap first, so every pass below sees who is gone. */
-		sig = signal_fd < 0 ? SIGS_CHLD : p[0].revents ? sigs_read(signal_fd) : 0;
+		/* 1. signals: reap first, so every pass below sees who is gone.
+		 * The first pass reaps anyway and runs every tick: after a reload
+		 * a child may have died during the exec, and an adopted service
+		 * may be waiting for something that is already settled. */
+		sig = signal_fd < 0 || first ? SIGS_CHLD : p[0].revents ? sigs_read(signal_fd) : 0;
+		if (first && signal_fd >= 0 && p[0].revents)
+			sig |= sigs_read(signal_fd);
+		first = 0;
 		if (sig & SIGS_CHLD)
 			(void)reap_all();
 		if (sig & SIGS_TERM)

@@ -84,9 +84,11 @@ static void service_request(struct reply *r, enum svc_event ev, const unsigned c
 
 	if (!service_result(r, ev, before, svc_request(r->svc, ev)))
 		return;
-	if (ev == SVC_EV_START && held)
+	if (ev == SVC_EV_START && held) {
 		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' keeps running: its pending stop is called off",
 			cfg_svc[r->svc].name);
+		return;  /* nothing to wait for */
+	}
 	if (proto_get32(req, PROTO_OFF_ARG1) & PROTO_WAIT) {
 		r->wait = 1;
 		r->wait_ev = ev;

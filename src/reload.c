@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -173,13 +174,17 @@ void reload_run_pending(void)
 	if (!requested)
 		return;
 	requested = 0;
+	if (shutdown_active()) {
+		say("reload called off: init is shutting down");
+		return;
+	}
 	if (self_path(self, sizeof self) < 0) {
 		say_error("reload: cannot find init's own binary (/proc/self/exe): %s; not reloading",
 			  strerror(errno));
 		return;
 	}
 	for (i = 0; i < CFG_NSVC; i++)
-		log_drain(i);  /* what is in the pipes now goes to the logs of this init */
+		log_read(i);  /* what is in the pipes now goes to the logs of this init */
 	fd = memfd_create("enclave-init-state", 0);
 	if (fd < 0 || write_state(fd) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
 		say_error("reload: cannot write the state to hand over: %s; not reloading", strerror(errno));
@@ -200,6 +205,44 @@ static int read_all(int fd, void *p, size_t n, off_t off)
 {
 	ssize_t r = pread(fd, p, n, off);
 	return r == (ssize_t)n ? 0 : -1;
+}
+
+static int fd_ok(int fd, uint32_t upto)
+{
+	struct stat st;
+	uint32_t k;
+
+	if (fd == -1)
+		return 1;
+	if (fd < 3 || fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))
+		return 0;
+	for (k = 0; k < upto; k++)  /* each descriptor belongs to one record */
+		if (recs[k].rfd == fd || recs[k].wfd == fd)
+			return 0;
+	return 1;
+}
+
+/* The checksum catches damage, not nonsense: every value is checked before
+ * any is used (indices into tables, process groups to signal, fds). */
+static const char *rec_problem(uint32_t k)
+{
+	const struct handover_rec *r = &recs[k];
+	uint32_t j;
+
+	if (!memchr(r->name, 0, sizeof r->name) || !memchr(r->s.reason, 0, sizeof r->s.reason))
+		return "unterminated string";
+	if (r->s.state >= SVC_NSTATES || r->s.pending > SVC_NEVENTS || r->s.exit_kind > SVC_EXIT_SIGNAL)
+		return "value out of range";
+	if (r->s.pid < 0 || r->s.pid == 1 || r->s.pgid < 0 || r->s.pgid == 1)
+		return "bad process id";
+	if (r->rfd == r->wfd && r->rfd != -1)
+		return "bad descriptor";
+	if (!fd_ok(r->rfd, k) || !fd_ok(r->wfd, k))
+		return "bad descriptor";
+	for (j = 0; j < k; j++)
+		if (!strcmp(recs[j].name, r->name))
+			return "a service named twice";
+	return 0;
 }
 
 int reload_read(int fd)
@@ -224,6 +267,8 @@ int reload_read(int fd)
 	}
 	if (!why && sum != hdr.checksum)
 		why = "checksum mismatch";
+	for (i = 0; !why && i < hdr.count; i++)
+		why = rec_problem(i);
 	close(fd);
 	if (!why) {
 		init_started_ms = hdr.started_ms;
@@ -351,10 +396,17 @@ void reload_adopt(int readable)
 		log_set_dropped(i, recs[r].log_dropped);
 		recs[r].rfd = recs[r].wfd = -1;  /* taken */
 		adopted[i] = 1;
-		if (recs[r].exec_hash != cfg_svc[i].exec_hash && svc_is_active(svc_get(i)->state)) {
-			say("reload: service %s changed: restarting it", cfg_svc[i].name);
-			(void)svc_request(i, SVC_EV_RESTART);
-		}
+	}
+	/* Once all are adopted, so that a restart takes its dependants along;
+	 * a service being stopped for good stays stopped. */
+	for (i = 0; i < CFG_NSVC; i++) {
+		int r = find_rec(cfg_svc[i].name);
+		const struct svc *s = svc_get(i);
+		if (r < 0 || recs[r].exec_hash == cfg_svc[i].exec_hash || !svc_is_active(s->state) ||
+		    (s->state == SVC_STOPPING && !s->want_start))
+			continue;
+		say("reload: the configuration of service %s changed: restarting it", cfg_svc[i].name);
+		(void)svc_request(i, SVC_EV_RESTART);
 	}
 	for (k = 0; k < hdr.count; k++)
 		if (svc_find(recs[k].name) < 0)

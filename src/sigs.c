@@ -21,10 +21,15 @@ int sigs_setup(void)
 	sigaction(SIGPIPE, &sa, 0);
 	/* Dispositions are inherited: SIGCHLD ignored by whoever started init
 	 * would make the kernel reap children itself, and init would never
-	 * see a service exit. The signals init takes start at the default. */
+	 * see a service exit. An ignored signal init takes goes back to the
+	 * default; one already at the default is left alone, because setting
+	 * it again would discard a SIGCHLD pending across a reload's exec. */
 	sa.sa_handler = SIG_DFL;
-	for (i = 0; i < sizeof taken / sizeof taken[0]; i++)
-		sigaction(taken[i], &sa, 0);
+	for (i = 0; i < sizeof taken / sizeof taken[0]; i++) {
+		struct sigaction old;
+		if (sigaction(taken[i], 0, &old) == 0 && old.sa_handler == SIG_IGN)
+			sigaction(taken[i], &sa, 0);
+	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGTERM);

@@ -109,8 +109,9 @@ static void spawn(int i)
 		/* Treated like a failed run, so Restart= decides what comes next. */
 		set_state(i, c->restart == CFG_RESTART_ALWAYS || c->restart == CFG_RESTART_ON_FAILURE
 				     ? SVC_RESTART_WAIT : SVC_FAILED);
+		/* At least 100 ms: a fork that keeps failing must not spin init. */
 		if (s->state == SVC_RESTART_WAIT)
-			s->deadline = clock_ms() + (int64_t)c->restart_sec * 1000;
+			s->deadline = clock_ms() + (c->restart_sec ? (int64_t)c->restart_sec * 1000 : 100);
 		return;
 	}
 	s->pid = s->pgid = pid;
@@ -279,8 +280,8 @@ static void act_exit(int i)
 {
 	struct svc *s = &tab[i];
 
-	if (s->exec_fd >= 0)
-		(void)read_exec_report(i);  /* the child is gone: report or EOF is there */
+	if (s->exec_fd >= 0 && read_exec_report(i) && !s->reason[0] && s->state == SVC_STARTING)
+		s->ups++;  /* exec succeeded; the exit came in the same pass */
 	record_exit(i, last_status);
 	if (!shutting_down && wants_restart(i)) {
 		note(i, 0, "Service %s will restart in %us", cfg_svc[i].name, cfg_svc[i].restart_sec);
@@ -491,7 +492,6 @@ void svc_adopt(int i, const struct svc *old)
 
 	*s = *old;
 	s->exec_fd = -1;         /* closed by the exec: a start under way counts as done */
-	s->pending = 0;
 	if (s->state == SVC_STARTING) {
 		s->state = SVC_RUNNING;
 		s->ups++;
@@ -538,14 +538,13 @@ int svc_reaped(pid_t pid, int status)
 	return 0;
 }
 
-void svc_tick(int64_t now)
+/* One scan: waiting services, stopping groups, deadlines. */
+static void scan(int64_t now)
 {
-	int i;
+	int i, culprit;
 
 	for (i = 0; i < CFG_NSVC; i++) {
 		struct svc *s = &tab[i];
-
-		int culprit;
 
 		if (s->state == SVC_WAITING) {
 			enum deps_verdict v = deps_check(i, &culprit);
@@ -557,14 +556,27 @@ void svc_tick(int64_t now)
 		else if (s->deadline && now >= s->deadline)
 			svc_event(i, SVC_EV_DEADLINE);
 	}
-	/* After the pass above, so that a dependant that went down in it (at
-	 * any index) lets the stop it held back go ahead now. */
-	for (i = CFG_NSVC - 1; i >= 0; i--)
-		if (tab[i].pending && !dependants_up(i)) {
-			enum svc_event ev = (enum svc_event)(tab[i].pending - 1);
-			tab[i].pending = 0;
-			svc_event(i, ev);
-		}
+}
+
+void svc_tick(int64_t now)
+{
+	int round, i, fired = 1;
+
+	/* A held-back stop goes ahead once a dependant went down in the scan
+	 * (at any index); what it changes may free a waiting service, so the
+	 * scan runs again until nothing fires (each round settles at least
+	 * one service, so this ends). */
+	for (round = 0; fired && round <= CFG_NSVC; round++) {
+		scan(now);
+		fired = 0;
+		for (i = CFG_NSVC - 1; i >= 0; i--)
+			if (tab[i].pending && !dependants_up(i)) {
+				enum svc_event ev = (enum svc_event)(tab[i].pending - 1);
+				tab[i].pending = 0;
+				svc_event(i, ev);
+				fired = 1;
+			}
+	}
 }
 
 int64_t svc_next_deadline(void)

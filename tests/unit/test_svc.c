@@ -343,7 +343,10 @@ TEST(fork_failure_follows_the_policy)
 	CHECK(state(B) == SVC_RESTART_WAIT);               /* on-failure: try again */
 	CHECK(!strncmp(svc_get(B)->reason, "fork: ", 6));
 	fake_fork_fails = 0;
-	svc_tick(fake_now);                                /* RestartSec = 0 */
+	svc_tick(fake_now);                                /* RestartSec = 0, but a fork retry waits 100 ms */
+	CHECK(state(B) == SVC_RESTART_WAIT);
+	fake_now += 100;
+	svc_tick(fake_now);
 	CHECK(state(B) == SVC_STARTING);
 	exec_ok(B);
 	fake_fork_fails = 1;
@@ -1088,10 +1091,10 @@ TEST(restart_of_a_waiting_service_keeps_its_dependant)
 	CHECK(state(C) == SVC_STARTING);                   /* c is stopped for good */
 }
 
-/* A fork failure goes to RESTART_WAIT and is retried by act_restart_due
- * (restarts++) without passing over_limit(): with RestartSec=0 (b) and fork
- * failing, init retries on every pass for ever (deadline = now, so poll
- * does not sleep) instead of failing after StartLimitBurst restarts. */
+/* A fork failure goes to RESTART_WAIT and is retried by act_restart_due,
+ * which checks the restart limit: with RestartSec=0 (b) and fork failing,
+ * init retries every 100 ms (never with a zero poll timeout) and fails the
+ * service after StartLimitBurst restarts. */
 TEST(fork_failure_restarts_count_against_the_restart_limit)
 {
 	int k;
@@ -1099,8 +1102,11 @@ TEST(fork_failure_restarts_count_against_the_restart_limit)
 	boot_all();
 	fake_fork_fails = 1;
 	reap(B, EXITED(1));                                /* restart 1, fork fails */
-	for (k = 0; k < 10 && state(B) == SVC_RESTART_WAIT; k++)
+	for (k = 0; k < 10 && state(B) == SVC_RESTART_WAIT; k++) {
+		CHECK(svc_next_deadline() > fake_now || k == 0);
+		fake_now += 100;
 		svc_tick(fake_now);
+	}
 	CHECK(state(B) == SVC_FAILED);
 	CHECK(svc_get(B)->restarts <= 5);
 }
