@@ -29,14 +29,17 @@ CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wdate-time -Wshadow \
 	-ffunction-sections -fdata-sections -fno-ident \
 	-ffile-prefix-map=$(CURDIR)=. -ffile-prefix-map=$(ABS_BUILD)=build \
 	-Iinclude -I$(BUILD)/gen $(EXTRA_CFLAGS)
-LDFLAGS += -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro -Wl,-z,noseparate-code
+# common-page-size: the data segment may share the text's last page in the
+# file, instead of starting on a page of its own (up to 4 KiB of padding).
+LDFLAGS += -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro -Wl,-z,noseparate-code \
+	-Wl,-z,common-page-size=16
 
 export LC_ALL := C
 export TZ := UTC
 export SOURCE_DATE_EPOCH := 0
 
 INIT_SRCS := init loop svc spawn reap sigs ctl ops proto say fmt clock procfs shutdown \
-	log logline logring logread deps reload
+	log logline logring logread deps reload printcfg
 INITCTL_SRCS := initctl client proto signames
 INIT_OBJS := $(INIT_SRCS:%=$(BUILD)/obj/%.o) $(BUILD)/obj/config_gen.o
 INITCTL_OBJS := $(INITCTL_SRCS:%=$(BUILD)/obj/%.o) $(BUILD)/obj/config_gen.o

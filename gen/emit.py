@@ -178,8 +178,19 @@ def render(cfg, services, order_info, sources, version):
         undefined=jinja2.StrictUndefined)
     ctx = {"cfg": cfg, "rows": rows, "digest": digest, "sources": [c_comment(x) for x in sources],
            "version": version, "c": c_string,
-           "yaml_lines": [c_string(line + "\n") for line in yaml_echo(cfg, services, digest).splitlines()]}
+           "yaml_lines": [c_string(line + "\n") for line in yaml_head(cfg, services, digest).splitlines()]}
     return digest, {
         "config_gen.h": env.get_template("config_gen.h.j2").render(ctx),
         "config_gen.c": env.get_template("config_gen.c.j2").render(ctx),
+        # What `init --print-config` prints: the head above, then the
+        # services printed from the tables by src/printcfg.c (the build
+        # tests compare the two byte for byte).
+        "print-config.yaml": yaml_echo(cfg, services, digest),
     }
+
+
+def yaml_head(cfg, services, digest):
+    """The part of the echo before the services, compiled in as text (the
+    services are printed from the tables at run time)."""
+    text = yaml_echo(cfg, [], digest)
+    return text[:text.rindex("services:")]

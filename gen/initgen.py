@@ -5,7 +5,8 @@ Usage: initgen.py [--check] [--deps FILE] CONFIG.yaml OUTDIR
 
 Reads CONFIG.yaml and every <name>.service / <name>.service.disabled in its
 service_dir (relative to the YAML file when relative), checks everything, and
-writes OUTDIR/config_gen.h and OUTDIR/config_gen.c. A bad configuration is
+writes OUTDIR/config_gen.h, OUTDIR/config_gen.c and OUTDIR/print-config.yaml
+(what `init --print-config` prints, for the tests). A bad configuration is
 reported as `path:line: error: message` and the exit status is 1; nothing is
 written then. With --check nothing is written at all. --deps writes a make
 fragment naming every input, so the build reruns when one changes.

@@ -63,6 +63,6 @@ struct cfg_init {
 
 extern const struct cfg_init cfg_init;
 extern const struct cfg_svc cfg_svc[CFG_NSVC_SLOTS];
-extern const char cfg_yaml[];   /* the configuration as YAML */
+extern const char cfg_yaml[];   /* the settings as YAML (services: printcfg.c) */
 
 #endif

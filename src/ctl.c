@@ -20,6 +20,7 @@
 #include "fmt.h"
 #include "ops.h"
 #include "say.h"
+#include "sys.h"
 
 struct client {
 	int fd;                       /* -1: free slot */
@@ -74,7 +75,7 @@ int ctl_open(void)
 	if (!cfg_init.unix_socket_enabled)
 		return 0;
 	make_parent(path);
-	if (lstat(path, &st) == 0) {
+	if (sys_stat(path, &st, 1) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			say_error("%s exists and is not a socket; no control socket", path);
 			return -1;

@@ -15,6 +15,7 @@
 #include "ctl.h"
 #include "log.h"
 #include "loop.h"
+#include "printcfg.h"
 #include "reload.h"
 #include "say.h"
 #include "shutdown.h"
@@ -73,7 +74,7 @@ static int parse_args(int argc, char **argv, int pid1)
 			return 0;
 		}
 		if (!strcmp(a, "--print-config")) {
-			out(1, cfg_yaml);
+			printcfg(1);
 			return 0;
 		}
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {

@@ -58,7 +58,7 @@ static int opened;                     /* log_open() has run: the tables are set
 
 static const char *chan_name(int chan)
 {
-	return chan == LOG_INIT ? "init" : cfg_svc[chan].name;
+	return chan >= 0 && chan < CFG_NSVC ? cfg_svc[chan].name : "init";
 }
 
 void log_path(int chan, int gen, char *dst)

@@ -25,6 +25,7 @@
 #include "say.h"
 #include "shutdown.h"
 #include "svc.h"
+#include "sys.h"
 
 #ifndef HANDOVER_VERSION
 #define HANDOVER_VERSION 1
@@ -214,7 +215,7 @@ static int fd_ok(int fd, uint32_t upto)
 
 	if (fd == -1)
 		return 1;
-	if (fd < 3 || fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))
+	if (fd < 3 || sys_fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))
 		return 0;
 	for (k = 0; k < upto; k++)  /* each descriptor belongs to one record */
 		if (recs[k].rfd == fd || recs[k].wfd == fd)

@@ -15,6 +15,7 @@
 #include "reap.h"
 #include "say.h"
 #include "shutdown.h"
+#include "sys.h"
 #include "svc.h"
 
 /* The inode of the initial PID namespace (PROC_PID_INIT_INO in the kernel). */
@@ -33,7 +34,7 @@ void shutdown_detect_mode(void)
 
 	if (getpid() != 1)
 		mode = SYS_PROCESS;
-	else if (stat("/proc/self/ns/pid", &st) == 0 && st.st_ino != INIT_PID_NS_INO)
+	else if (sys_stat("/proc/self/ns/pid", &st, 0) == 0 && st.st_ino != INIT_PID_NS_INO)
 		mode = SYS_CONTAINER;
 	else
 		mode = SYS_VM;  /* when unsure, the mode that never exits */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "spawn.h"
+#include "sys.h"
 
 #define DEFAULT_PATH "/sbin:/usr/sbin:/bin:/usr/bin"
 
@@ -149,7 +150,7 @@ pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd)
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
-	pid = fork();
+	pid = sys_fork();
 	if (pid == 0)
 		child(c, p[1], log_fd);
 	close(p[1]);

@@ -190,7 +190,7 @@ def yaml_echo(outdir):
     """The YAML echo (`init --print-config`) of a generated config_gen.c,
     parsed."""
     import yaml
-    return yaml.safe_load(parse_c(read_text(os.path.join(outdir, "config_gen.c")))["yaml"])
+    return yaml.safe_load(read_text(os.path.join(outdir, "print-config.yaml")))
 
 
 def compiler():

@@ -40,11 +40,11 @@ class Cli(unittest.TestCase):
         self.assertFalse(lib.has_traceback(p.stderr))
 
     def test_writes_two_files(self):
-        """cli: generating writes config_gen.c and config_gen.h only, creating OUTDIR"""
+        """cli: generating writes config_gen.c, config_gen.h and print-config.yaml only, creating OUTDIR"""
         out = os.path.join(lib.tempdir(self), "new", "dir")
         p = lib.run_gen(tree(self), "init.yaml", out)
         self.assertEqual((p.returncode, p.stdout, p.stderr), (0, "", ""))
-        self.assertEqual(sorted(os.listdir(out)), ["config_gen.c", "config_gen.h"])
+        self.assertEqual(sorted(os.listdir(out)), ["config_gen.c", "config_gen.h", "print-config.yaml"])
 
     def test_unchanged_untouched(self):
         """cli: regenerating an unchanged configuration leaves the files untouched (make does not rebuild)"""
@@ -56,7 +56,7 @@ class Cli(unittest.TestCase):
         p = lib.run_gen(root, "init.yaml", out)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual([os.stat(pth).st_mtime for pth in paths], [1000000000] * 2)
-        self.assertEqual(sorted(os.listdir(out)), ["config_gen.c", "config_gen.h"])  # no .tmp left
+        self.assertEqual(sorted(os.listdir(out)), ["config_gen.c", "config_gen.h", "print-config.yaml"])  # no .tmp left
 
     def test_bad_keeps_old_output(self):
         """cli: a bad configuration leaves an earlier OUTDIR exactly as it was"""

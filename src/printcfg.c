@@ -1,0 +1,163 @@
+/* printcfg.c: the services of `init --print-config`, from the tables.
+ *
+ * Printing them costs a little code once; compiling them in as YAML text
+ * cost about 600 bytes per service. Strings are written as gen/emit.py's
+ * yaml_scalar() writes them: JSON, with every character from DEL up as
+ * \uXXXX (or \UXXXXXXXX), so the two agree byte for byte.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "fmt.h"
+#include "printcfg.h"
+
+static char buf[4096];
+static size_t len;
+static int out_fd;
+
+static void flush(void)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t w = write(out_fd, buf + off, len - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	len = 0;
+}
+
+static void put(const char *s, size_t n)
+{
+	while (n) {
+		size_t k = n < sizeof buf - len ? n : sizeof buf - len;
+		memcpy(buf + len, s, k);
+		len += k;
+		s += k;
+		n -= k;
+		if (len == sizeof buf)
+			flush();
+	}
+}
+
+static void puts_(const char *s)
+{
+	put(s, strlen(s));
+}
+
+static void putf(const char *f, unsigned v)
+{
+	char t[64];
+	put(t, fmt_fmt(t, sizeof t, f, v));
+}
+
+/* Decode one UTF-8 character at s (the generator accepts only valid
+ * UTF-8); returns its length, or 1 for a stray byte (then *cp = the byte). */
+static size_t utf8(const unsigned char *s, unsigned *cp)
+{
+	size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 1, i;
+	unsigned v = n == 4 ? s[0] & 7u : n == 3 ? s[0] & 15u : n == 2 ? s[0] & 31u : s[0];
+
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			*cp = s[0];
+			return 1;
+		}
+		v = v << 6 | (s[i] & 63u);
+	}
+	*cp = v;
+	return n;
+}
+
+static void scalar(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	if (!s) {
+		puts_("null");
+		return;
+	}
+	put("\"", 1);
+	while (*s) {
+		unsigned cp;
+		size_t n = utf8(s, &cp);
+		const char *esc = cp == '"' ? "\\\"" : cp == '\\' ? "\\\\" : cp == '\n' ? "\\n" :
+				  cp == '\r' ? "\\r" : cp == '\t' ? "\\t" : cp == '\b' ? "\\b" :
+				  cp == '\f' ? "\\f" : 0;
+		if (esc)
+			puts_(esc);
+		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0xffff))
+			putf("\\u%04x", cp);
+		else if (cp > 0xffff)
+			putf("\\U%08x", cp);
+		else
+			put((const char *)s, 1);
+		s += n;
+	}
+	put("\"", 1);
+}
+
+static void list(const char *key, const char *const *items)
+{
+	puts_(key);
+	put("[", 1);
+	for (; items && *items; items++) {
+		scalar(*items);
+		if (items[1])
+			puts_(", ");
+	}
+	puts_("]\n");
+}
+
+/* "a, b" (the dependency texts) as ["a", "b"]: names have no comma. */
+static void names(const char *key, const char *text)
+{
+	puts_(key);
+	put("[", 1);
+	while (text && *text) {
+		const char *end = strchr(text, ',');
+		size_t n = end ? (size_t)(end - text) : strlen(text);
+		put("\"", 1);
+		put(text, n);
+		put("\"", 1);
+		text += n;
+		if (end) {
+			puts_(", ");
+			text += 2;
+		}
+	}
+	puts_("]\n");
+}
+
+void printcfg(int fd)
+{
+	static const char *const restart[] = { "no", "always", "on-failure", "on-success" };
+	int i;
+
+	out_fd = fd;
+	puts_(cfg_yaml);
+	puts_(CFG_NSVC ? "services:\n" : "services: []\n");
+	for (i = 0; i < CFG_NSVC; i++) {
+		const struct cfg_svc *c = &cfg_svc[i];
+
+		puts_("  - name: "); scalar(c->name);
+		puts_("\n    source: "); scalar(c->source);
+		puts_(c->enabled ? "\n    enabled: true\n" : "\n    enabled: false\n");
+		puts_("    ExecStart: "); scalar(c->exec_text); put("\n", 1);
+		list("    argv: ", c->argv);
+		list("    environment: ", c->envp);
+		puts_("    Restart: "); scalar(restart[c->restart & 3]); put("\n", 1);
+		putf("    RestartSec: %u\n", c->restart_sec);
+		putf("    TimeoutStopSec: %u\n", c->stop_timeout_sec);
+		putf("    StartLimitBurst: %u\n", c->start_limit_burst);
+		putf("    StartLimitIntervalSec: %u\n", c->start_limit_interval_sec);
+		puts_("    WorkingDirectory: "); scalar(c->workdir); put("\n", 1);
+		names("    After: ", c->after_text);
+		names("    Before: ", c->before_text);
+		names("    Requires: ", c->requires_text);
+		names("    RequiredBy: ", c->required_by_text);
+	}
+	flush();
+}
