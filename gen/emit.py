@@ -177,7 +177,7 @@ def render(cfg, services, order_info, sources, version):
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined)
     ctx = {"cfg": cfg, "rows": rows, "digest": digest, "sources": [c_comment(x) for x in sources],
-           "version": version, "c": c_string,
+           "version": version, "c": c_string, "policy_mask": policy_mask,
            "yaml_lines": [c_string(line + "\n") for line in yaml_head(cfg, services, digest).splitlines()]}
     return digest, {
         "config_gen.h": env.get_template("config_gen.h.j2").render(ctx),
@@ -187,6 +187,14 @@ def render(cfg, services, order_info, sources, version):
         # tests compare the two byte for byte).
         "print-config.yaml": yaml_echo(cfg, services, digest),
     }
+
+
+POLICY_BITS = {"read": 1, "services": 2, "processes": 4, "system": 8}
+
+
+def policy_mask(groups):
+    """A policy list as the bits of include/proto.h's PROTO_GROUP_*."""
+    return sum(POLICY_BITS[g] for g in groups)
 
 
 def yaml_head(cfg, services, digest):

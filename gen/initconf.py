@@ -38,6 +38,17 @@ class Env:
     pass
 
 
+# Groups of control operations a transport may allow (see README, "Control
+# policy"): part of the measured image, so the parent of an enclave cannot
+# widen them.
+POLICY_GROUPS = ("read", "services", "processes", "system")
+
+
+class Groups:
+    """A list of policy group names."""
+    pass
+
+
 class Section:
     def __init__(self, fields):
         self.fields = fields
@@ -55,6 +66,9 @@ SCHEMA = Section({
         "vsock_cid": (Int(0, U32_MAX), 3),
         "vsock_port": (Int(0, U32_MAX), 9001),
         "max_clients": (Int(1, 64), 8),  # extension: control client slots
+        # extension: what each transport may do (POLICY_GROUPS)
+        "unix_allow": (Groups(), list(POLICY_GROUPS)),
+        "vsock_allow": (Groups(), ["read", "services"]),
     }), None),
     "max_log_size": (Int(1, 1 << 40, " bytes"), 10485760),
     "max_log_files": (Int(0, 99), 5),
@@ -132,6 +146,8 @@ def _value(node, spec, where, diag, path):
         return _section(node, spec, where + ".", diag, path)
     if isinstance(spec, Env):
         return _environment(node, where, diag, path)
+    if isinstance(spec, Groups):
+        return _groups(node, where, diag, path)
     if not isinstance(node, yaml.ScalarNode):
         diag.error(path, line, f"{where} must be {_expected(spec)}, not {_type_name(node)}")
         return None
@@ -190,6 +206,24 @@ def _section(node, spec, prefix, diag, path):
             diag.error(path, kline, f"unknown key '{prefix}{key}' (known keys: {known})")
             continue
         out[key] = (_value(vnode, spec.fields[key][0], prefix + key, diag, path), kline)
+    return out
+
+
+def _groups(node, where, diag, path):
+    known = ", ".join(POLICY_GROUPS)
+    if not isinstance(node, yaml.SequenceNode):
+        diag.error(path, _line(node), f"{where} must be a list of groups ({known}), not {_type_name(node)}")
+        return None
+    out = []
+    for item in node.value:
+        v = _scalar(item) if isinstance(item, yaml.ScalarNode) else None
+        if not isinstance(v, str) or v not in POLICY_GROUPS:
+            diag.error(path, _line(item), f"{where}: unknown group {v!r} (groups: {known})")
+            return None
+        if v in out:
+            diag.error(path, _line(item), f"{where}: group '{v}' given twice")
+            return None
+        out.append(v)
     return out
 
 

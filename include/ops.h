@@ -28,9 +28,18 @@ struct reply {
 	int64_t wait_deadline;       /* monotonic ms: give up then */
 };
 
+/* A transport: its name and the operation groups its policy allows. */
+struct transport {
+	const char *name;            /* "the unix socket", "vsock" */
+	unsigned allow;              /* PROTO_GROUP_* */
+	const char *allow_key;       /* "control.unix_allow" */
+	const char *allow_text;      /* "read, services" */
+};
+
 /* Carry out a validated request and set up its reply. may_change says
- * whether the peer may change state (root or init's own user). */
-void ops_begin(struct reply *r, const unsigned char *req, int may_change);
+ * whether the peer may change state (root or init's own user); t is the
+ * transport it came over, whose policy is checked first. */
+void ops_begin(struct reply *r, const unsigned char *req, int may_change, const struct transport *t);
 /* Set up a reply that is only an error. */
 void ops_fail(struct reply *r, enum proto_status st, const char *msg);
 /* Whether ops_next has a frame to give now (a log follower may have to

@@ -92,6 +92,12 @@ enum proto_op {
 	PROTO_OP_MAX = 14,
 };
 
+/* Control policy groups (init.yaml control.unix_allow / vsock_allow). */
+#define PROTO_GROUP_READ 0x1u      /* ping, list, status, logs, system-status */
+#define PROTO_GROUP_SERVICES 0x2u  /* start, stop, restart, enable, disable, reload, logs-clear */
+#define PROTO_GROUP_PROCESSES 0x4u /* ps start/stop/kill/restart (a later release) */
+#define PROTO_GROUP_SYSTEM 0x8u    /* shutdown, reboot */
+
 #define PROTO_LOGS_FOLLOW 0x1u    /* logs: keep sending new lines */
 #define PROTO_ENABLE_NOW 0x1u     /* enable: start it too */
 #define PROTO_WAIT 0x1u           /* start/stop/restart arg1: answer when the state is reached */

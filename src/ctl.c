@@ -35,6 +35,9 @@ struct client {
 };
 
 static struct client clients[CFG_MAX_CLIENTS];
+static const struct transport unix_transport = {
+	"the unix socket", CFG_UNIX_ALLOW, "control.unix_allow", CFG_UNIX_ALLOW_TEXT,
+};
 static int listen_fd = -1;
 static int64_t accept_paused_until;  /* out of file descriptors: retry later */
 
@@ -172,7 +175,7 @@ static void take_request(struct client *c)
 		fail(c, st, why);
 		return;
 	}
-	ops_begin(&c->r, c->rx, c->may_change);
+	ops_begin(&c->r, c->rx, c->may_change, &unix_transport);
 	c->replying = 1;
 }
 

@@ -166,7 +166,23 @@ static void begin_logs(struct reply *r, const char *name, uint32_t lines, int fo
 	fmt_fmt(r->msg, sizeof r->msg, "End of log of '%s'", name);
 }
 
-void ops_begin(struct reply *r, const unsigned char *req, int may_change)
+static unsigned op_group(unsigned op)
+{
+	switch (op) {
+	case PROTO_OP_SHUTDOWN:
+	case PROTO_OP_REBOOT:
+		return PROTO_GROUP_SYSTEM;
+	case PROTO_OP_PING:
+	case PROTO_OP_LIST:
+	case PROTO_OP_STATUS:
+	case PROTO_OP_SYSTEM_STATUS:
+	case PROTO_OP_LOGS:
+		return PROTO_GROUP_READ;
+	}
+	return PROTO_GROUP_SERVICES;
+}
+
+void ops_begin(struct reply *r, const unsigned char *req, int may_change, const struct transport *t)
 {
 	unsigned op = proto_get16(req, PROTO_OFF_OP);
 	const char *name = proto_get_str(req, PROTO_OFF_NAME, PROTO_NAME_SIZE);
@@ -174,6 +190,14 @@ void ops_begin(struct reply *r, const unsigned char *req, int may_change)
 	memset(r, 0, sizeof *r);
 	r->op = op;
 	r->svc = -1;
+	if (!(t->allow & op_group(op))) {
+		/* The policy is compiled in: part of the image's measurement. */
+		r->status = PROTO_E_PERM;
+		fmt_fmt(r->msg, sizeof r->msg, "'%s' is not allowed over %s by this image's control "
+			"policy (%s: %s)", op_names[op], t->name, t->allow_key,
+			t->allow_text[0] ? t->allow_text : "nothing");
+		return;
+	}
 	if (changes_state(op) && !may_change) {
 		r->status = PROTO_E_PERM;
 		fmt_fmt(r->msg, sizeof r->msg, "permission denied: '%s' changes state and needs root "
