@@ -35,7 +35,8 @@
  *      logs-clear (ops 10, 11; LOG records; the dropped-lines field of SVC
  *      records); enable, disable, reload (ops 12-14), --wait on start,
  *      stop and restart (arg1, arg2), state 6 (waiting for dependencies),
- *      the exec-hash field of SVC records. An init that predates an
+ *      the exec-hash field of SVC records; logs-stream and
+ *      logs-stream-stop (ops 15, 16). An init that predates an
  *      operation answers PROTO_E_OP.
  *
  * `logs` is the one reply of unbounded length: LOG records carry the log's
@@ -89,11 +90,14 @@ enum proto_op {
 	PROTO_OP_ENABLE = 12,         /* name; arg0 PROTO_ENABLE_NOW */
 	PROTO_OP_DISABLE = 13,        /* name */
 	PROTO_OP_RELOAD = 14,         /* re-exec init, handing the running state over */
-	PROTO_OP_MAX = 14,
+	PROTO_OP_LOGS_STREAM = 15,    /* name ("init" too); arg0 CID, arg1 port to connect to;
+				       * arg2 lines of backlog | PROTO_STREAM_FOLLOW */
+	PROTO_OP_LOGS_STREAM_STOP = 16, /* name; arg1 port (0: every stream of that log) */
+	PROTO_OP_MAX = 16,
 };
 
 /* Control policy groups (init.yaml control.unix_allow / vsock_allow). */
-#define PROTO_GROUP_READ 0x1u      /* ping, list, status, logs, system-status */
+#define PROTO_GROUP_READ 0x1u      /* ping, list, status, logs, logs-stream[-stop], system-status */
 #define PROTO_GROUP_SERVICES 0x2u  /* start, stop, restart, enable, disable, reload, logs-clear */
 #define PROTO_GROUP_PROCESSES 0x4u /* ps start/stop/kill/restart (a later release) */
 #define PROTO_GROUP_SYSTEM 0x8u    /* shutdown, reboot */
@@ -102,6 +106,14 @@ enum proto_op {
 #define PROTO_ENABLE_NOW 0x1u     /* enable: start it too */
 #define PROTO_WAIT 0x1u           /* start/stop/restart arg1: answer when the state is reached */
 #define PROTO_WAIT_MAX_SEC 86400  /* start/stop/restart arg2: seconds to wait, 1..this */
+/* logs-stream: init connects out over AF_VSOCK to arg0:arg1 and writes the
+ * log's raw lines ("[YYYY-MM-DD HH:MM:SS] text\n") there: first the last
+ * (arg2 & PROTO_STREAM_LINES) lines, then, with PROTO_STREAM_FOLLOW, every
+ * new line until logs-stream-stop or the peer closes; without it, init
+ * closes the stream after the backlog. The DONE frame comes once the
+ * connection is made (or has failed) and carries arg0 CID, arg1 port. */
+#define PROTO_STREAM_FOLLOW 0x80000000u
+#define PROTO_STREAM_LINES 0x7fffffffu
 
 /* Reply records. */
 enum proto_rec {

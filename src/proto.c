@@ -70,7 +70,8 @@ int proto_op_has_name(unsigned op)
 {
 	return op == PROTO_OP_STATUS || op == PROTO_OP_START || op == PROTO_OP_STOP ||
 	       op == PROTO_OP_RESTART || op == PROTO_OP_LOGS || op == PROTO_OP_LOGS_CLEAR ||
-	       op == PROTO_OP_ENABLE || op == PROTO_OP_DISABLE;
+	       op == PROTO_OP_ENABLE || op == PROTO_OP_DISABLE || op == PROTO_OP_LOGS_STREAM ||
+	       op == PROTO_OP_LOGS_STREAM_STOP;
 }
 
 int proto_name_ok(const char *name)
@@ -119,6 +120,14 @@ static int args_ok(unsigned op, uint32_t a0, uint32_t a1, uint32_t a2, const cha
 			*why = "unknown logs option bits";
 		return !(a1 & ~PROTO_LOGS_FOLLOW) && !a2;
 	}
+	if (op == PROTO_OP_LOGS_STREAM) {
+		/* CIDs 0 (hypervisor) and -1 (any) cannot be connected to. */
+		if (a0 == 0 || a0 == 0xffffffffu || !a1 || a1 == 0xffffffffu)
+			*why = "bad logs-stream address: CID and port must be real";
+		return a0 != 0 && a0 != 0xffffffffu && a1 && a1 != 0xffffffffu;
+	}
+	if (op == PROTO_OP_LOGS_STREAM_STOP)
+		return !a0 && !a2;
 	if (op == PROTO_OP_ENABLE) {
 		if (a0 & ~PROTO_ENABLE_NOW)
 			*why = "unknown enable option bits";
