@@ -1,13 +1,15 @@
-/* client.h: initctl's side of the protocol. */
+/* client.h: initctl's side of the protocol, over either transport. */
 #ifndef CLIENT_H
 #define CLIENT_H
 
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "proto.h"
 
-/* Called for each record frame of a reply (not the final one). */
-typedef void client_record_fn(const unsigned char *f, void *ctx);
+/* Called for each record frame of a reply (not the final one). Returns 0
+ * to go on, non-zero to end the exchange there (client_call returns -1). */
+typedef int client_record_fn(const unsigned char *f, void *ctx);
 
 struct client_result {
 	int status;                    /* enum proto_status of the final frame, or -1 */
@@ -21,11 +23,36 @@ struct client_req {
 	int forever;                   /* no reply timeout (logs --follow) */
 };
 
-/* Send one request to the Unix socket at path and read the reply, calling
- * fn for each record. A configuration mismatch is reported once on stderr
- * and the request repeated by name. Returns 0 when a final frame arrived
- * (whatever its status), -1 when the exchange itself failed. */
-int client_call(const char *path, const struct client_req *rq, client_record_fn *fn, void *ctx,
-		struct client_result *res);
+enum client_transport { CLIENT_UNIX, CLIENT_VSOCK };
+
+/* Where init listens. */
+struct client_target {
+	enum client_transport transport;
+	const char *unix_path;         /* CLIENT_UNIX */
+	uint32_t vsock_cid, vsock_port; /* CLIENT_VSOCK */
+};
+
+/* Send one request to init and read the reply, calling fn for each record.
+ * A configuration mismatch is reported once on stderr and the request
+ * repeated by name. Returns 0 when a final frame arrived (whatever its
+ * status), -1 when the exchange itself failed. */
+int client_call(const struct client_target *t, const struct client_req *rq, client_record_fn *fn,
+		void *ctx, struct client_result *res);
+
+/* <linux/vm_sockets.h> is not among musl's headers; this is its struct
+ * sockaddr_vm, a fixed kernel ABI. */
+struct client_sockaddr_vm {
+	sa_family_t svm_family;        /* AF_VSOCK */
+	unsigned short svm_reserved1;
+	unsigned int svm_port;
+	unsigned int svm_cid;
+	unsigned char svm_flags;
+	unsigned char svm_zero[3];
+};
+_Static_assert(sizeof(struct client_sockaddr_vm) == 16, "struct sockaddr_vm is 16 bytes");
+
+#define CLIENT_VMADDR_CID_ANY 0xffffffffu  /* bind: whatever CID this side has */
+
+void client_vsock_addr(struct client_sockaddr_vm *a, uint32_t cid, uint32_t port);
 
 #endif

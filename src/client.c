@@ -1,23 +1,46 @@
-/* client.c: initctl's transport: connect, send one frame, read frames until
- * the final one, check every frame before using it. initctl is a short-lived
- * command, so it may block, but never forever: reads time out. */
+/* client.c: initctl's transports: connect (Unix socket, or AF_VSOCK from
+ * the host to an enclave), send one frame, read frames until the final one,
+ * check every frame before using it. initctl is a short-lived command, so
+ * it may block, but never forever: connects and reads time out. */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cfg.h"
 #include "client.h"
 
 #define CLIENT_TIMEOUT_S 30
+/* A VSOCK peer that does not exist may never answer the connect (no
+ * reset comes back through the hypervisor), so it gets a deadline. */
+#define CONNECT_TIMEOUT_MS 10000
+
+void client_vsock_addr(struct client_sockaddr_vm *a, uint32_t cid, uint32_t port)
+{
+	memset(a, 0, sizeof *a);
+	a->svm_family = AF_VSOCK;
+	a->svm_cid = cid;
+	a->svm_port = port;
+}
+
+static void set_timeouts(int fd, int forever)
+{
+	struct timeval tv = { CLIENT_TIMEOUT_S, 0 };
+
+	if (!forever)
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
 
 static int connect_unix(const char *path, int forever, struct client_result *res)
 {
 	struct sockaddr_un sa;
-	struct timeval tv = { CLIENT_TIMEOUT_S, 0 };
 	int fd;
 
 	if (strlen(path) >= sizeof sa.sun_path) {
@@ -37,10 +60,64 @@ static int connect_unix(const char *path, int forever, struct client_result *res
 		close(fd);
 		return -1;
 	}
-	if (!forever)
-		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	set_timeouts(fd, forever);
 	return fd;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Non-blocking connect, then poll for it until the deadline. */
+static int connect_vsock(uint32_t cid, uint32_t port, int forever, struct client_result *res)
+{
+	struct client_sockaddr_vm sa;
+	long long deadline = now_ms() + CONNECT_TIMEOUT_MS;
+	int fd, err = 0;
+	socklen_t len = sizeof err;
+
+	fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		goto failed;
+	client_vsock_addr(&sa, cid, port);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		if (errno != EINPROGRESS)
+			goto failed;
+		for (;;) {
+			struct pollfd p = { fd, POLLOUT, 0 };
+			long long left = deadline - now_ms();
+			int n = left > 0 ? poll(&p, 1, (int)left) : 0;
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				goto failed;
+			if (n == 0) {
+				errno = ETIMEDOUT;
+				goto failed;
+			}
+			break;
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+			goto failed;
+		if (err) {
+			errno = err;
+			goto failed;
+		}
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+		goto failed;
+	set_timeouts(fd, forever);
+	return fd;
+failed:
+	err = errno;
+	snprintf(res->msg, sizeof res->msg, "cannot connect to init at vsock %u:%u: %s", cid, port, strerror(err));
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
 static int io_full(int fd, unsigned char *buf, size_t len, int writing)
@@ -93,13 +170,15 @@ static int exchange(int fd, const unsigned char *req, client_record_fn *fn, void
 			*peer_hash = proto_get64(f, PROTO_OFF_HASH);
 			return 0;
 		}
-		if (fn)
-			fn(f, ctx);
+		if (fn && fn(f, ctx)) {
+			snprintf(res->msg, sizeof res->msg, "reply abandoned");
+			return -1;
+		}
 	}
 }
 
-int client_call(const char *path, const struct client_req *rq, client_record_fn *fn, void *ctx,
-		struct client_result *res)
+int client_call(const struct client_target *t, const struct client_req *rq, client_record_fn *fn,
+		void *ctx, struct client_result *res)
 {
 	unsigned char req[PROTO_FRAME_SIZE];
 	uint64_t hash = CFG_HASH, peer = 0;
@@ -109,7 +188,8 @@ int client_call(const char *path, const struct client_req *rq, client_record_fn 
 		int fd, rc;
 
 		res->status = -1;
-		fd = connect_unix(path, rq->forever, res);
+		fd = t->transport == CLIENT_VSOCK ? connect_vsock(t->vsock_cid, t->vsock_port, rq->forever, res)
+						  : connect_unix(t->unix_path, rq->forever, res);
 		if (fd < 0)
 			return -1;
 		proto_init(req, (uint16_t)rq->op, hash);

@@ -6,6 +6,7 @@
  * on stderr with exit status 1. Colour only on a terminal.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,7 +16,9 @@
 
 #include "cfg.h"
 #include "client.h"
+#include "ictlconf.h"
 #include "signames.h"
+#include "stream_client.h"
 #include "svc.h"
 
 #define INITCTL_VERSION "0.1.0"
@@ -26,9 +29,18 @@ static void usage(FILE *f)
 {
 	fputs("usage: initctl [OPTIONS] COMMAND [ARGS]\n"
 	      "\n"
-	      "Options:\n"
-	      "  -s, --socket PATH   control socket (default $INIT_SOCKET, else " CFG_UNIX_SOCKET_PATH ")\n"
-	      "  -h, --help          print this help\n"
+	      "Options (each: command line, else environment, else initctl.yaml, else built in):\n"
+	      "  -c, --config PATH   initctl.yaml to read (default $INITCTL_CONFIG, else\n"
+	      "                      " ICTLCONF_DEFAULT_PATH ", which may be missing)\n"
+	      "  -p, --protocol unix|vsock\n"
+	      "                      how to reach init (default unix)\n"
+	      "  -s, --socket PATH   Unix socket (default $INIT_SOCKET, else " CFG_UNIX_SOCKET_PATH ")\n", f);
+	if (CFG_VSOCK_CID == CLIENT_VMADDR_CID_ANY)
+		fputs("      --vsock-cid CID the enclave's CID (no default: see nitro-cli describe-enclaves)\n", f);
+	else
+		fprintf(f, "      --vsock-cid CID the enclave's CID (default %u)\n", (unsigned)CFG_VSOCK_CID);
+	fprintf(f, "      --vsock-port PORT  init's VSOCK control port (default %u)\n", (unsigned)CFG_VSOCK_PORT);
+	fputs("  -h, --help          print this help\n"
 	      "  -V, --version       print the version\n"
 	      "\n"
 	      "Commands:\n"
@@ -41,6 +53,11 @@ static void usage(FILE *f)
 	      "  logs SERVICE [-n|--lines N] [-f|--follow]\n"
 	      "                      the last N lines (default 50) of a service's log; -f goes on\n"
 	      "                      printing new lines until interrupted (\"init\": init's own log)\n"
+	      "  logs-stream SERVICE [-n N] [-f] [-o|--output FILE] [--listen-cid CID] [--listen-port PORT]\n"
+	      "                      stream the last N lines (default 10) and, with -f, new ones\n"
+	      "                      until interrupted, to stdout or appended to FILE; over vsock\n"
+	      "                      init connects back to CID (default 3: the parent instance) on\n"
+	      "                      PORT (default 9100, else the next free one up to 9199)\n"
 	      "  logs-clear SERVICE  remove a service's log files and start an empty one\n"
 	      "  enable [--now] SERVICE  start it at boot (and now); in memory, kept across reload\n"
 	      "  disable SERVICE     do not start it at boot; stops it if it runs\n"
@@ -143,19 +160,20 @@ static void list_header(int *printed)
 	printf("%.75s\n", "----------------------------------------------------------------------------------");
 }
 
-static void list_row(const unsigned char *f, void *ctx)
+static int list_row(const unsigned char *f, void *ctx)
 {
 	struct svc_view v;
 
 	if (proto_get16(f, PROTO_OFF_OP) != PROTO_REC_SVC)
-		return;
+		return 0;
 	list_header(ctx);
 	read_svc(f, &v);
 	printf("%-25s %-10s %-10s %-15s %u\n", v.name, v.enabled ? "enabled" : "disabled",
 	       active_word(v.state), restart_name(v.restart), v.restarts);
+	return 0;
 }
 
-static void status_record(const unsigned char *f, void *ctx)
+static int status_record(const unsigned char *f, void *ctx)
 {
 	unsigned op = proto_get16(f, PROTO_OFF_OP);
 
@@ -163,6 +181,7 @@ static void status_record(const unsigned char *f, void *ctx)
 		read_svc(f, ctx);
 	else if (op == PROTO_REC_TEXT || op == PROTO_REC_SYSTEM)
 		read_text(f, ctx);
+	return 0;
 }
 
 static void exit_text(const struct svc_view *v, char *buf, size_t n)
@@ -242,7 +261,7 @@ struct sys_view {
 	struct svc_view texts;
 };
 
-static void system_record(const unsigned char *f, void *ctx)
+static int system_record(const unsigned char *f, void *ctx)
 {
 	struct sys_view *s = ctx;
 
@@ -255,6 +274,7 @@ static void system_record(const unsigned char *f, void *ctx)
 	} else if (proto_get16(f, PROTO_OFF_OP) == PROTO_REC_TEXT) {
 		read_text(f, &s->texts);
 	}
+	return 0;
 }
 
 static void print_uptime(unsigned long long t)
@@ -305,19 +325,20 @@ struct running {
 static struct running running[4096];
 static int nrunning;
 
-static void collect_running(const unsigned char *f, void *ctx)
+static int collect_running(const unsigned char *f, void *ctx)
 {
 	struct running *r = &running[nrunning];
 
 	(void)ctx;
 	if (proto_get16(f, PROTO_OFF_OP) != PROTO_REC_SVC || nrunning == (int)(sizeof running / sizeof running[0]))
-		return;
+		return 0;
 	memcpy(r->name, f + PROTO_OFF_NAME, PROTO_NAME_SIZE);
 	r->name[PROTO_NAME_SIZE - 1] = 0;
 	r->state = f[PROTO_SVC_STATE];
 	r->enabled = f[PROTO_SVC_ENABLED];
 	r->exec_hash = proto_get64(f, PROTO_SVC_EXEC_HASH);
 	nrunning++;
+	return 0;
 }
 
 static int is_up(unsigned state)
@@ -325,13 +346,13 @@ static int is_up(unsigned state)
 	return state != SVC_STOPPED && state != SVC_FAILED;
 }
 
-static int reload_plan(const char *sock)
+static int reload_plan(const struct client_target *t)
 {
 	struct client_req rq = { PROTO_OP_LIST, 0, 0, 0, 0 };
 	struct client_result res;
 	int i, k;
 
-	if (client_call(sock, &rq, collect_running, 0, &res) < 0 || res.status != PROTO_OK)
+	if (client_call(t, &rq, collect_running, 0, &res) < 0 || res.status != PROTO_OK)
 		return error(res.msg);
 	printf("%-8s %-25s %s\n", "ACTION", "SERVICE", "WHY");
 	for (i = 0; i < nrunning; i++) {
@@ -409,15 +430,16 @@ static int parse_opts(const struct command *c, int argc, char **argv, struct cli
 }
 
 /* LOG records: the log's bytes, as they are. */
-static void log_record(const unsigned char *f, void *ctx)
+static int log_record(const unsigned char *f, void *ctx)
 {
 	int follow = *(int *)ctx;
 
 	if (proto_get16(f, PROTO_OFF_OP) != PROTO_REC_LOG)
-		return;
+		return 0;
 	fwrite(f + PROTO_OFF_TEXT, 1, proto_get32(f, PROTO_OFF_ARG0), stdout);
 	if (follow)
 		fflush(stdout);
+	return 0;
 }
 
 /* Ctrl+C ends a follow: what was received has been printed already. */
@@ -429,74 +451,167 @@ static void end_follow(int sig)
 
 #define DEFAULT_LOG_LINES 50
 
-/* logs SERVICE [-n|--lines N] [-f|--follow], options before or after the name. */
-static int logs(const char *sock, int argc, char **argv)
+/* The value of a global or command option at argv[*i], as "OPT VALUE" or
+ * "--long=VALUE": returns 1 with *val set (0 when the value is missing),
+ * or 0 when argv[*i] is not this option. */
+static int option(int argc, char **argv, int *i, const char *shrt, const char *lng, const char **val)
 {
-	struct client_req rq = { PROTO_OP_LOGS, 0, DEFAULT_LOG_LINES, 0, 0 };
-	struct client_result res;
-	int i, follow = 0;
+	const char *a = argv[*i];
+	size_t n = strlen(lng);
+
+	if ((shrt && !strcmp(a, shrt)) || !strcmp(a, lng)) {
+		*val = *i + 1 < argc ? argv[++*i] : 0;
+		return 1;
+	}
+	if (!strncmp(a, lng, n) && a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
+	return 0;
+}
+
+struct log_args {
+	const char *name;
+	uint32_t lines;
+	int follow;
+	const char *output;           /* logs-stream -o */
+	uint32_t listen_cid, listen_port;
+	int port_given;
+};
+
+/* logs and logs-stream: SERVICE and options in any order (stream: the
+ * logs-stream options too). Returns 0, or 2 after a usage error. */
+static int parse_log_args(const char *cmd, int stream, int argc, char **argv, struct log_args *la)
+{
+	uint32_t max_lines = stream ? PROTO_STREAM_LINES : UINT32_MAX;
+	int i;
 
 	for (i = 0; i < argc; i++) {
-		const char *a = argv[i], *num = 0;
+		const char *a = argv[i], *v = 0, *why;
 		char *end;
 		unsigned long long n;
 
 		if (!strcmp(a, "-f") || !strcmp(a, "--follow")) {
-			follow = 1;
-			continue;
-		}
-		if (!strcmp(a, "-n") || !strcmp(a, "--lines")) {
-			if (++i == argc) {
-				fprintf(stderr, "initctl: %s needs a number of lines\n", a);
+			la->follow = 1;
+		} else if (option(argc, argv, &i, "-n", "--lines", &v) || (!strncmp(a, "-n", 2) && (v = a + 2))) {
+			if (!v) {
+				fprintf(stderr, "initctl: %s: %s needs a number of lines\n", cmd, a);
 				return 2;
 			}
-			num = argv[i];
-		} else if (!strncmp(a, "--lines=", 8)) {
-			num = a + 8;
-		} else if (!strncmp(a, "-n", 2)) {
-			num = a + 2;
+			errno = 0;
+			n = strtoull(v, &end, 10);
+			if (!*v || *end || v[0] == '-' || errno || n > max_lines) {
+				fprintf(stderr, "initctl: %s: the number of lines must be 0 to %u, not '%s'\n",
+					cmd, max_lines, v);
+				return 2;
+			}
+			la->lines = (uint32_t)n;
+		} else if (stream && option(argc, argv, &i, "-o", "--output", &v)) {
+			if (!v || !*v) {
+				fprintf(stderr, "initctl: %s: %s needs a file\n", cmd, a);
+				return 2;
+			}
+			la->output = v;
+		} else if (stream && (option(argc, argv, &i, 0, "--listen-cid", &v) ||
+				      option(argc, argv, &i, 0, "--listen-port", &v))) {
+			int port = !strncmp(a, "--listen-port", 13);
+			uint32_t x = 0;
+			why = v ? ictlconf_u32(v, &x) : "missing";
+			if (why) {
+				fprintf(stderr, "initctl: %s: %s takes a number 0 to 4294967295, not '%s' (%s)\n",
+					cmd, port ? "--listen-port" : "--listen-cid", v ? v : "", why);
+				return 2;
+			}
+			if (port)
+				la->listen_port = x, la->port_given = 1;
+			else
+				la->listen_cid = x;
 		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "initctl: logs: unknown option: %s\n", a);
+			fprintf(stderr, "initctl: %s: unknown option: %s\n", cmd, a);
 			return 2;
-		} else if (!rq.name) {
-			rq.name = a;
-			continue;
+		} else if (!la->name) {
+			la->name = a;
 		} else {
-			fprintf(stderr, "initctl: logs takes one SERVICE name\n");
+			fprintf(stderr, "initctl: %s takes one SERVICE name\n", cmd);
 			return 2;
 		}
-		errno = 0;
-		n = strtoull(num, &end, 10);
-		if (!*num || *end || num[0] == '-' || errno || n > UINT32_MAX) {
-			fprintf(stderr, "initctl: logs: the number of lines must be 0 to %u, not '%s'\n",
-				UINT32_MAX, num);
-			return 2;
-		}
-		rq.arg0 = (uint32_t)n;
 	}
-	if (!rq.name) {
-		fprintf(stderr, "initctl: logs takes one SERVICE name\n");
+	if (!la->name) {
+		fprintf(stderr, "initctl: %s takes one SERVICE name\n", cmd);
 		return 2;
 	}
-	if (!proto_name_ok(rq.name)) {
-		char msg[PROTO_TEXT_SIZE];
-		snprintf(msg, sizeof msg, "'%s' is not a valid service name", rq.name);
-		return error(msg);
-	}
-	if (follow) {
+	return 0;
+}
+
+static int bad_name(const char *name)
+{
+	char msg[PROTO_TEXT_SIZE];
+
+	snprintf(msg, sizeof msg, "'%s' is not a valid service name", name);
+	return error(msg);
+}
+
+/* logs SERVICE [-n|--lines N] [-f|--follow], options before or after the name. */
+static int logs(const struct client_target *t, int argc, char **argv)
+{
+	struct log_args la = { 0, DEFAULT_LOG_LINES };
+	struct client_req rq = { PROTO_OP_LOGS, 0, 0, 0, 0 };
+	struct client_result res;
+	int rc = parse_log_args("logs", 0, argc, argv, &la);
+
+	if (rc)
+		return rc;
+	if (!proto_name_ok(la.name))
+		return bad_name(la.name);
+	rq.name = la.name;
+	rq.arg0 = la.lines;
+	if (la.follow) {
 		rq.arg1 = PROTO_LOGS_FOLLOW;
 		rq.forever = 1;
 		signal(SIGINT, end_follow);
 		signal(SIGTERM, end_follow);
 	}
-	if (client_call(sock, &rq, log_record, &follow, &res) < 0 || res.status != PROTO_OK) {
+	if (client_call(t, &rq, log_record, &la.follow, &res) < 0 || res.status != PROTO_OK) {
 		fflush(stdout);
 		return error(res.msg);
 	}
 	return 0;
 }
 
-static int run(const char *sock, const struct command *c, struct client_req rq)
+/* logs-stream SERVICE [-n N] [-f] [-o FILE] [--listen-cid CID] [--listen-port PORT] */
+static int logs_stream(const struct client_target *t, int argc, char **argv)
+{
+	struct log_args la = { 0, STREAM_DEFAULT_LINES, 0, 0, STREAM_DEFAULT_LISTEN_CID, STREAM_DEFAULT_PORT, 0 };
+	struct stream_req r;
+	struct client_result res;
+	enum stream_end end;
+	int rc = parse_log_args("logs-stream", 1, argc, argv, &la);
+
+	if (rc)
+		return rc;
+	if (!proto_name_ok(la.name))
+		return bad_name(la.name);
+	r = (struct stream_req){ la.name, la.lines, la.follow, la.listen_cid, la.listen_port, la.port_given,
+				 1, "stdout" };
+	if (la.output) {
+		/* Opened before anything is asked of init: a bad path costs nothing. */
+		r.out_fd = open(la.output, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0644);
+		if (r.out_fd < 0) {
+			char msg[PROTO_TEXT_SIZE];
+			snprintf(msg, sizeof msg, "cannot open %s for writing: %s", la.output, strerror(errno));
+			return error(msg);
+		}
+		r.out_name = la.output;
+	}
+	end = t->transport == CLIENT_VSOCK ? stream_over_vsock(t, &r, &res) : stream_over_unix(t, &r, &res);
+	if (end == STREAM_FAILED || (end == STREAM_STOPPED && res.status != PROTO_OK))
+		return error(res.msg);
+	if (end == STREAM_STOPPED)  /* stdout may be the stream: the answer goes to stderr */
+		fprintf(stderr, colour_err ? "\033[32m✓\033[0m %s\n" : "✓ %s\n", res.msg);
+	return 0;
+}
+
+static int run(const struct client_target *t, const struct command *c, struct client_req rq)
 {
 	static struct svc_view view;
 	static struct sys_view sys;
@@ -515,7 +630,7 @@ static int run(const char *sock, const struct command *c, struct client_req rq)
 		fn = system_record;
 		ctx = &sys;
 	}
-	if (client_call(sock, &rq, fn, ctx, &res) < 0 || res.status != PROTO_OK)
+	if (client_call(t, &rq, fn, ctx, &res) < 0 || res.status != PROTO_OK)
 		return error(res.msg);
 	if (c->op == PROTO_OP_LIST) {
 		list_header(&header);
@@ -534,47 +649,137 @@ static int run(const char *sock, const struct command *c, struct client_req rq)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* The global options, as given (0 / UNSET / has_* = 0: not given). */
+struct global_opts {
+	const char *config;
+	enum ictl_protocol protocol;
+	const char *socket;
+	int has_cid, has_port;
+	uint32_t cid, port;
+};
+
+/* Returns 0 and *next (the command's index), or 1 + the exit status
+ * (help and version print and end here). */
+static int parse_global(int argc, char **argv, struct global_opts *o, int *next)
 {
-	const char *sock = getenv("INIT_SOCKET");
-	const char *no_colour = getenv("NO_COLOR");
-	size_t k;
+	static const struct { const char *shrt, *lng, *what; } opts[] = {
+		{ "-c", "--config", "a path" }, { "-p", "--protocol", "unix or vsock" },
+		{ "-s", "--socket", "a path" }, { 0, "--vsock-cid", "a CID" }, { 0, "--vsock-port", "a port" },
+	};
 	int i;
 
-	colour_out = isatty(1) && !(no_colour && *no_colour);
-	colour_err = isatty(2) && !(no_colour && *no_colour);
-	if (!sock || !*sock)
-		sock = CFG_UNIX_SOCKET_PATH;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *v = 0, *why;
+		size_t k;
+
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
-			return 0;
+			return 1;
 		}
 		if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
 			printf("initctl " INITCTL_VERSION " (configuration " CFG_HASH_HEX ")\n");
-			return 0;
+			return 1;
 		}
-		if (!strcmp(a, "-s") || !strcmp(a, "--socket")) {
-			if (++i == argc) {
-				fprintf(stderr, "initctl: %s needs a path\n", a);
-				return 2;
-			}
-			sock = argv[i];
-		} else if (!strncmp(a, "--socket=", 9)) {
-			sock = a + 9;
-		} else {
+		for (k = 0; k < sizeof opts / sizeof opts[0]; k++)
+			if (option(argc, argv, &i, opts[k].shrt, opts[k].lng, &v))
+				break;
+		if (k == sizeof opts / sizeof opts[0]) {
 			fprintf(stderr, "initctl: unknown option: %s\n", a);
 			usage(stderr);
-			return 2;
+			return 3;
+		}
+		if (!v) {
+			fprintf(stderr, "initctl: %s needs %s\n", a, opts[k].what);
+			return 3;
+		}
+		switch (k) {
+		case 0: o->config = v; break;
+		case 1:
+			o->protocol = ictlconf_protocol(v);
+			if (o->protocol == ICTL_PROTO_UNSET) {
+				fprintf(stderr, "initctl: --protocol must be unix or vsock, not '%s'\n", v);
+				return 3;
+			}
+			break;
+		case 2: o->socket = v; break;
+		default:
+			why = ictlconf_u32(v, k == 3 ? &o->cid : &o->port);
+			if (why) {
+				fprintf(stderr, "initctl: %s takes a number 0 to 4294967295, not '%s' (%s)\n",
+					opts[k].lng, v, why);
+				return 3;
+			}
+			if (k == 3)
+				o->has_cid = 1;
+			else
+				o->has_port = 1;
 		}
 	}
+	*next = i;
+	return 0;
+}
+
+/* How to reach init, each setting on its own: command line, else the
+ * environment (INIT_SOCKET), else initctl.yaml, else the build's defaults
+ * (the init.yaml init was built from). Returns 0, or 2 after an error. */
+static int resolve_target(const struct global_opts *o, struct client_target *t)
+{
+	static struct ictlconf conf;
+	const char *path = o->config, *env_sock = getenv("INIT_SOCKET");
+	enum ictl_protocol proto;
+	char msg[512];
+	int named = 1;
+
+	if (!path) {
+		path = getenv("INITCTL_CONFIG");
+		if (!path || !*path)
+			path = ICTLCONF_DEFAULT_PATH, named = 0;
+	}
+	if (ictlconf_load(path, named, &conf, msg, sizeof msg) < 0) {
+		fprintf(stderr, "initctl: %s\n", msg);
+		return 2;
+	}
+	proto = o->protocol != ICTL_PROTO_UNSET ? o->protocol : conf.protocol;
+	t->transport = proto == ICTL_PROTO_VSOCK ? CLIENT_VSOCK : CLIENT_UNIX;
+	t->unix_path = o->socket ? o->socket
+		     : env_sock && *env_sock ? env_sock
+		     : conf.unix_socket_path[0] ? conf.unix_socket_path : CFG_UNIX_SOCKET_PATH;
+	t->vsock_port = o->has_port ? o->port : conf.has_vsock_port ? conf.vsock_port : CFG_VSOCK_PORT;
+	/* init binds VMADDR_CID_ANY by default, which names no peer to connect to. */
+	if (o->has_cid || conf.has_vsock_cid || CFG_VSOCK_CID != CLIENT_VMADDR_CID_ANY)
+		t->vsock_cid = o->has_cid ? o->cid : conf.has_vsock_cid ? conf.vsock_cid : CFG_VSOCK_CID;
+	else if (t->transport == CLIENT_VSOCK) {
+		fprintf(stderr, "initctl: no VSOCK CID: give --vsock-cid or vsock_cid in initctl.yaml "
+			"(the enclave's CID, e.g. from nitro-cli describe-enclaves)\n");
+		return 2;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *no_colour = getenv("NO_COLOR");
+	struct global_opts o = { 0 };
+	struct client_target t;
+	size_t k;
+	int i, rc;
+
+	colour_out = isatty(1) && !(no_colour && *no_colour);
+	colour_err = isatty(2) && !(no_colour && *no_colour);
+	rc = parse_global(argc, argv, &o, &i);
+	if (rc)
+		return rc - 1;
 	if (i == argc) {
 		usage(stderr);
 		return 2;
 	}
+	rc = resolve_target(&o, &t);
+	if (rc)
+		return rc;
 	if (!strcmp(argv[i], "logs"))
-		return logs(sock, argc - i - 1, argv + i + 1);
+		return logs(&t, argc - i - 1, argv + i + 1);
+	if (!strcmp(argv[i], "logs-stream"))
+		return logs_stream(&t, argc - i - 1, argv + i + 1);
 	for (k = 0; k < sizeof commands / sizeof commands[0]; k++) {
 		const struct command *c = &commands[k];
 		if (strcmp(argv[i], c->name))
@@ -584,12 +789,9 @@ int main(int argc, char **argv)
 
 		if (parse_opts(c, argc - i - 1, argv + i + 1, &rq, &dry))
 			return 2;
-		if (rq.name && !proto_name_ok(rq.name)) {
-			char msg[PROTO_TEXT_SIZE];
-			snprintf(msg, sizeof msg, "'%s' is not a valid service name", rq.name);
-			return error(msg);
-		}
-		return dry ? reload_plan(sock) : run(sock, c, rq);
+		if (rq.name && !proto_name_ok(rq.name))
+			return bad_name(rq.name);
+		return dry ? reload_plan(&t) : run(&t, c, rq);
 	}
 	fprintf(stderr, "initctl: unknown command: %s\n", argv[i]);
 	usage(stderr);
