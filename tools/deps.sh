@@ -4,8 +4,11 @@
 # Usage: tools/deps.sh [build|test|bench]
 set -e
 need="make musl-tools python3 python3-yaml python3-jinja2 binutils util-linux"
+opts=""
 case "${1:-build}" in
-test) need="$need procps" ;;
+# the boot tests (tests/boot) need QEMU and a static busybox; their
+# recommended packages are not needed
+test) need="$need procps qemu-system-x86 busybox-static"; opts="--no-install-recommends" ;;
 bench) need="$need procps s6 runit tini dumb-init hyperfine" ;;
 esac
 missing=""
@@ -20,4 +23,4 @@ fi
 echo "deps: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq $missing >/dev/null
+apt-get install -y -qq $opts $missing >/dev/null

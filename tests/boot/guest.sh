@@ -1,0 +1,310 @@
+#!/bin/sh
+# tests/boot/guest.sh MODE [ARG]: the guest side of the boot tests.
+#
+# init runs this (busybox sh) as the enclave image's /cmd program, i.e. as
+# the app service, after switching root into /rootfs. It checks what only
+# the guest can see (mounts, the root, its own environment, initctl over
+# the Unix socket and over VSOCK, log streams) and writes one line per
+# check to /dev/console:
+#
+#   BOOTTEST PASS name
+#   BOOTTEST FAIL name: why
+#   BOOTTEST | excerpt line             (after a FAIL: what was seen)
+#
+# then "BOOTTEST DONE" and exits 0: the app has ended, so init shuts the
+# machine down (app.poweroff_on_exit). tests/boot/run.sh reads the console.
+#
+# MODE: full (the first boot: everything), noenv (a boot without /env and
+# without a heartbeat responder). ARG: an argument with spaces, which
+# /cmd (one argument per line) must have passed as one.
+
+# Our environment as init gave it, before this shell adds anything.
+PATH=/bin:/sbin
+export PATH
+environ=$(tr '\0' '\n' < /proc/$$/environ | sort)
+mode=${1:-full}
+arg=$2
+
+exec 3>/dev/console
+exec 2>&1
+say() { echo "$*" >&3; echo "$*"; }
+out=/tmp/boottest.out
+
+# check NAME FUNCTION: run FUNCTION (its output to $out), PASS if it returns
+# 0, else FAIL with its last line as the reason and the rest as excerpt.
+check() {
+	local _check=$1 _why
+	shift
+	"$@" > "$out" 2>&1
+	if [ $? = 0 ]; then
+		say "BOOTTEST PASS $_check"
+	else
+		_why=$(tail -n 1 "$out")
+		say "BOOTTEST FAIL $_check: ${_why:-failed}"
+		sed '$d' "$out" | tail -n 15 | sed 's/^/BOOTTEST | /' >&3
+	fi
+}
+
+ictl() { timeout 20 /bin/initctl "$@"; }
+vctl() { timeout 20 /bin/initctl -p vsock --vsock-cid 1 --vsock-port 9001 "$@"; }
+
+# state NAME: the ACTIVE column of `initctl list`
+state() { ictl list | awk -v s="$1" '$1 == s { print $3 }'; }
+# field NAME LABEL: one "  Label: value" line of `initctl status`
+field() { ictl status "$1" | sed -n "s/^  $2: //p"; }
+
+# wait_until SECONDS CMD...: poll CMD until it succeeds; 1 on timeout
+wait_until() {
+	local n=$(( $1 * 10 ))
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# ---- what init set up -------------------------------------------------
+
+c_pid1() {
+	local comm
+	comm=$(cat /proc/1/comm)
+	[ "$comm" = enclave-init ] || { echo "PID 1 is '$comm', not enclave-init"; return 1; }
+}
+
+c_cmd_args() {
+	[ "$arg" = "two words  and spaces" ] ||
+		{ echo "argument 2 is '$arg', want 'two words  and spaces' (one /cmd line, one argument)"; return 1; }
+}
+
+c_environment() {
+	local want
+	want=$(sort "/boottest/env.expected.$mode" 2>/dev/null)
+	[ "$environ" = "$want" ] && return 0
+	echo "got:"; echo "$environ" | sed 's/^/  /'
+	echo "want:"; echo "$want" | sed 's/^/  /'
+	echo "the environment is not exactly the one from /env"
+	return 1
+}
+
+# fstype MOUNTPOINT: the type of the top mount there
+fstype() { awk -v m="$1" '$2 == m { t = $3 } END { print t }' /proc/mounts; }
+
+c_mounts() {
+	local bad="" mp want got
+	for x in /dev:devtmpfs /proc:proc /sys:sysfs /run:tmpfs /tmp:tmpfs /dev/shm:tmpfs \
+		/dev/pts:devpts /sys/fs/cgroup:tmpfs; do
+		mp=${x%%:*} want=${x#*:}
+		got=$(fstype "$mp")
+		[ "$got" = "$want" ] || bad="$bad $mp(${got:-nothing}, want $want)"
+	done
+	[ -z "$bad" ] && return 0
+	cat /proc/mounts
+	echo "not mounted as expected:$bad"
+	return 1
+}
+
+c_mount_modes() {
+	local r c
+	r=$(stat -c %a /run) c=$(stat -c %a /sys/fs/cgroup)
+	[ "$r" = 755 ] && [ "$c" = 755 ] || { echo "/run is $r, /sys/fs/cgroup is $c (want 755)"; return 1; }
+}
+
+c_dev_symlinks() {
+	local bad="" l want
+	for x in fd:/proc/self/fd stdin:/proc/self/fd/0 stdout:/proc/self/fd/1 stderr:/proc/self/fd/2; do
+		l=/dev/${x%%:*} want=${x#*:}
+		[ "$(readlink "$l")" = "$want" ] || bad="$bad $l->$(readlink "$l")"
+	done
+	[ -z "$bad" ] || { echo "wrong or missing:$bad"; return 1; }
+}
+
+c_cgroups() {
+	local n=0 bad="" name enabled
+	# /proc/cgroups: subsys_name hierarchy num_cgroups enabled
+	while read -r name _ _ enabled; do
+		case $name in '#'*|'') continue ;; esac
+		[ "$enabled" = 1 ] || continue
+		n=$((n + 1))
+		awk -v m="/sys/fs/cgroup/$name" -v c="$name" \
+			'$2 == m && $3 == "cgroup" && ("," $4 ",") ~ ("," c ",") { f = 1 } END { exit !f }' \
+			/proc/mounts || bad="$bad $name"
+	done < /proc/cgroups
+	[ $n -gt 0 ] || { echo "no enabled controller in /proc/cgroups"; return 1; }
+	[ -z "$bad" ] && return 0
+	cat /proc/cgroups; grep cgroup /proc/mounts
+	echo "no cgroup hierarchy for:$bad"
+	return 1
+}
+
+c_switch_root() {
+	local root
+	[ -f /etc/boottest-rootfs ] || { echo "/etc/boottest-rootfs missing: / is not the image's /rootfs"; return 1; }
+	for f in /init /hbinit.conf /sbin/enclave-init /nsm.ko /cmd /env /rootfs; do
+		[ -e "$f" ] && { echo "$f is visible: the initramfs root is still /"; return 1; }
+	done
+	# mountinfo: ID PARENT MAJ:MIN ROOT MOUNTPOINT ...
+	root=$(awk '$5 == "/" { r = $4 } END { print r }' /proc/self/mountinfo)
+	[ "$root" = /rootfs ] || { cat /proc/self/mountinfo; echo "the mount on / has root '$root', want /rootfs"; return 1; }
+}
+
+c_nsm_module() {
+	grep -q '^vsock_loopback ' /proc/modules ||
+		{ cat /proc/modules; echo "vsock_loopback (the image's /nsm.ko) is not loaded"; return 1; }
+}
+
+# ---- services and initctl over the Unix socket ------------------------
+
+c_unix_ping() {
+	ictl ping || { echo "initctl ping over the Unix socket failed"; return 1; }
+}
+
+c_services_running() {
+	local bad=""
+	for s in web chatty ticker stubborn guest; do
+		wait_until 10 test "$(state $s)" = active || bad="$bad $s($(state $s))"
+	done
+	[ -z "$bad" ] && return 0
+	ictl list
+	echo "not active:$bad"
+	return 1
+}
+
+c_service_env_and_logs() {
+	ictl logs web -n 20 | grep -q 'web: up, GREETING=from-web' ||
+		{ ictl logs web -n 20; echo "web's log lacks 'web: up, GREETING=from-web'"; return 1; }
+	wait_until 10 sh -c '/bin/initctl logs hello -n 5 | grep -q "hello: done"' ||
+		{ ictl logs hello -n 5; echo "hello's log lacks 'hello: done'"; return 1; }
+}
+
+c_app_is_service() {
+	local pid
+	pid=$(field guest PID)
+	[ "$pid" = $$ ] || { ictl status guest; echo "initctl status guest: PID '$pid', this script is $$"; return 1; }
+}
+
+# ---- initctl over VSOCK (CID 1 inside the guest) ----------------------
+
+c_vsock_read() {
+	local u v
+	vctl ping || { echo "initctl -p vsock ping failed"; return 1; }
+	u=$(ictl list | awk 'NR > 1 { print $1 }')
+	v=$(vctl list | awk 'NR > 1 { print $1 }')
+	[ -n "$v" ] && [ "$u" = "$v" ] || { echo "unix list: $u"; echo "vsock list: $v"; echo "list over VSOCK differs"; return 1; }
+	vctl status web | grep -q '^  PID: ' || { vctl status web; echo "status over VSOCK has no PID"; return 1; }
+}
+
+c_vsock_services_allowed() {
+	local before after out
+	before=$(field web PID)
+	out=$(vctl restart web 2>&1) || { echo "$out"; echo "restart web over VSOCK failed"; return 1; }
+	wait_until 10 sh -c "p=\$(/bin/initctl status web | sed -n 's/^  PID: //p'); [ -n \"\$p\" ] && [ \"\$p\" != '$before' ]" ||
+		{ ictl status web; echo "web's PID is still $before after a restart over VSOCK"; return 1; }
+	after=$(field web PID)
+	echo "web: PID $before -> $after"
+	wait_until 10 test "$(state web)" = active || { echo "web not active after restart"; return 1; }
+}
+
+c_vsock_policy_refuses() {
+	local op out rc
+	for op in shutdown reboot; do
+		out=$(vctl $op 2>&1); rc=$?
+		[ $rc != 0 ] || { echo "$out"; echo "'$op' over VSOCK succeeded (exit 0)"; return 1; }
+		case $out in
+		*"control policy"*control.vsock_allow*) ;;
+		*) echo "$out"; echo "'$op' over VSOCK: the refusal does not name the policy"; return 1 ;;
+		esac
+	done
+	echo "$out"
+	ictl ping >/dev/null || { echo "init no longer answers after the refusals"; return 1; }
+}
+
+# ---- log streams --------------------------------------------------------
+
+# stream_ok FILE NAME MIN: every line "[YYYY-MM-DD HH:MM:SS] NAME line N", at
+# least MIN lines, N consecutive (nothing lost or repeated in the stream)
+stream_ok() {
+	awk -v name="$2" -v min="$3" '
+		$0 !~ ("^\\[[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\\] " name " line [0-9]+$") {
+			print "bad line " NR ": " $0; bad = 1; exit 1 }
+		{ n = $NF + 0; if (NR > 1 && n != prev + 1) { print "line " NR ": " name " line " n " after " prev; bad = 1; exit 1 }; prev = n }
+		END { if (bad) exit 1; if (NR < min) { print NR " lines, want at least " min; exit 1 } }' "$1"
+}
+
+c_logs_stream_unix() {
+	local rc
+	ictl logs-stream chatty -n 3 > /tmp/ls-unix; rc=$?
+	[ $rc = 0 ] || { head -5 /tmp/ls-unix; echo "logs-stream over the Unix socket: exit $rc"; return 1; }
+	stream_ok /tmp/ls-unix chatty 3 || { head -5 /tmp/ls-unix; echo "logs-stream over the Unix socket: bad output"; return 1; }
+	[ "$(wc -l < /tmp/ls-unix)" = 3 ] || { cat /tmp/ls-unix; echo "-n 3 gave $(wc -l < /tmp/ls-unix) lines"; return 1; }
+}
+
+c_logs_stream_vsock() {
+	local rc
+	vctl logs-stream chatty --listen-cid 1 --listen-port 9100 -n 5 -o /tmp/ls-vsock; rc=$?
+	[ $rc = 0 ] || { head -5 /tmp/ls-vsock; echo "logs-stream over VSOCK without -f: exit $rc"; return 1; }
+	stream_ok /tmp/ls-vsock chatty 5 || { head -8 /tmp/ls-vsock; echo "logs-stream over VSOCK: bad output"; return 1; }
+	[ "$(wc -l < /tmp/ls-vsock)" = 5 ] || { cat /tmp/ls-vsock; echo "-n 5 gave $(wc -l < /tmp/ls-vsock) lines"; return 1; }
+}
+
+# last_n FILE: the number on the last line
+last_n() { tail -n 1 "$1" 2>/dev/null | awk '{ print $NF + 0 }'; }
+
+c_logs_stream_follow_two() {
+	local p1 p2 a1 a2 b1 b2 rc1 rc2 n=0
+	rm -f /tmp/f1 /tmp/f2
+	timeout 60 /bin/initctl -p vsock --vsock-cid 1 --vsock-port 9001 \
+		logs-stream chatty --listen-cid 1 --listen-port 9101 -f -n 2 -o /tmp/f1 & p1=$!
+	timeout 60 /bin/initctl -p vsock --vsock-cid 1 --vsock-port 9001 \
+		logs-stream ticker --listen-cid 1 --listen-port 9102 -f -n 2 -o /tmp/f2 & p2=$!
+	wait_until 15 sh -c 'test -s /tmp/f1 && test -s /tmp/f2' ||
+		{ kill -INT $p1 $p2 2>/dev/null; echo "the two follow streams: no lines within 15 s"; return 1; }
+	a1=$(last_n /tmp/f1) a2=$(last_n /tmp/f2)
+	sleep 2
+	b1=$(last_n /tmp/f1) b2=$(last_n /tmp/f2)
+	ictl ping > /dev/null || echo "init does not answer while streaming"
+	kill -INT $p1 $p2 2>/dev/null
+	while kill -0 $p1 2>/dev/null || kill -0 $p2 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -lt 100 ] || { kill -9 $p1 $p2 2>/dev/null; echo "initctl logs-stream -f still runs 10 s after SIGINT"; return 1; }
+		sleep 0.1
+	done
+	wait $p1; rc1=$?
+	wait $p2; rc2=$?
+	echo "chatty: line $a1 -> $b1, ticker: line $a2 -> $b2, exit statuses after SIGINT: $rc1, $rc2"
+	stream_ok /tmp/f1 chatty 3 || { echo "chatty follow stream: bad output"; return 1; }
+	stream_ok /tmp/f2 ticker 3 || { echo "ticker follow stream: bad output"; return 1; }
+	[ "$b1" -gt "$a1" ] && [ "$b2" -gt "$a2" ] || { echo "no new lines arrived while following"; return 1; }
+	case "$rc1 $rc2" in
+	"0 0"|"130 130"|"0 130"|"130 0") ;;
+	*) echo "logs-stream -f exit statuses after SIGINT: $rc1, $rc2 (want 0 or 130)"; return 1 ;;
+	esac
+	ictl ping > /dev/null || { echo "init does not answer after the streams stopped"; return 1; }
+}
+
+# ---- run ----------------------------------------------------------------
+
+say "BOOTTEST START $mode"
+check pid1 c_pid1
+check cmd-args c_cmd_args
+check environment c_environment
+check mounts c_mounts
+check mount-modes c_mount_modes
+check dev-symlinks c_dev_symlinks
+check cgroups c_cgroups
+check switch-root c_switch_root
+check nsm-module c_nsm_module
+check unix-ping c_unix_ping
+check services-running c_services_running
+check app-is-service c_app_is_service
+check vsock-read c_vsock_read
+if [ "$mode" = full ]; then
+	check service-env-and-logs c_service_env_and_logs
+	check vsock-services-allowed c_vsock_services_allowed
+	check vsock-policy-refuses c_vsock_policy_refuses
+	check logs-stream-unix c_logs_stream_unix
+	check logs-stream-vsock c_logs_stream_vsock
+	check logs-stream-follow-two c_logs_stream_follow_two
+fi
+say "BOOTTEST DONE $mode"
+exit 0

@@ -1,0 +1,327 @@
+#!/bin/bash
+# Boot tests: init as PID 1 of a real kernel (Debian's cloud kernel under
+# QEMU, TCG), with every enclave step switched on.
+#
+# Builds init and initctl from tests/boot/config/, the test shim
+# tests/boot/hbinit.c, a busybox root file system (/rootfs) holding initctl
+# and tests/boot/guest.sh, fetches the kernel (tests/boot/fetch-kernel.sh),
+# then boots three times with initramfs images laid out as nitro-cli does
+# (tools/mkinitramfs.py):
+#
+#   full    heartbeat answered, /cmd + /env, every guest check, shutdown
+#           with a service that ignores SIGTERM
+#   noenv   no /env, nothing listening for the heartbeat (refused at once)
+#   silent  the heartbeat connection is accepted and never answered: init's
+#           heartbeat timeout must end the wait and boot go on
+#
+# Prints one line per check, "PASS boot: <boot>: <check>" or "FAIL boot:
+# <boot>: <check>: <why>" (console excerpts on following indented lines),
+# and "INFO boot: ..." lines with each boot's wall time (information only:
+# no check depends on time). Consoles are kept in $BUILD/console-<boot>.log.
+#
+# Environment: BOOT_BUILD (build/boot), BOOT_TIMEOUT (seconds per boot, 180),
+# QEMU (qemu-system-x86_64). Usage: tests/boot/run.sh [BOOT...]
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+export LC_ALL=C
+here=tests/boot
+B=${BOOT_BUILD:-build/boot}
+TMO=${BOOT_TIMEOUT:-180}
+QEMU=${QEMU:-qemu-system-x86_64}
+PY=${PYTHON:-$(tools/find-python 2>/dev/null)}
+boots=("$@")
+[ ${#boots[@]} -gt 0 ] || boots=(full noenv silent)
+
+pass() { echo "PASS boot: $1"; }
+fail() {  # fail NAME WHY [EXCERPT]: the excerpt indented below
+	echo "FAIL boot: $1: $2"
+	[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/    /'
+	return 0
+}
+info() { echo "INFO boot: $*"; }
+
+# ---- what the boots need ---------------------------------------------------
+
+prereq() {
+	local miss=""
+	command -v "$QEMU" >/dev/null || miss="$miss $QEMU (Debian: apt-get install --no-install-recommends qemu-system-x86);"
+	if ! command -v busybox >/dev/null; then
+		miss="$miss busybox (Debian: busybox-static);"
+	elif readelf -lW "$(command -v busybox)" 2>/dev/null | grep -q INTERP; then
+		miss="$miss a static busybox ($(command -v busybox) is dynamic; Debian: busybox-static);"
+	fi
+	command -v musl-gcc >/dev/null || miss="$miss musl-gcc (musl-tools);"
+	[ -n "$PY" ] || miss="$miss a python3 for tools/mkinitramfs.py;"
+	command -v timeout >/dev/null || miss="$miss timeout (coreutils);"
+	if [ -n "$miss" ]; then
+		fail prerequisites "missing:${miss%;}"
+		return 1
+	fi
+	pass prerequisites
+}
+
+build() {
+	local out
+	if ! out=$(make -s CONFIG=$here/config/init.yaml BUILD="$B" all 2>&1); then
+		fail build "make CONFIG=$here/config/init.yaml BUILD=$B failed" "$(echo "$out" | tail -20)"
+		return 1
+	fi
+	if ! out=$(musl-gcc -static -Os -std=c11 -Wall -Wextra -Werror -o "$B/hbinit" $here/hbinit.c 2>&1); then
+		fail build "tests/boot/hbinit.c does not build" "$(echo "$out" | tail -20)"
+		return 1
+	fi
+	pass build
+}
+
+kernel() {
+	local out
+	if ! out=$($here/fetch-kernel.sh "$B/kernel" 2>&1); then
+		fail kernel "cannot get Debian's cloud kernel" "$out"
+		return 1
+	fi
+	info "$out"
+	pass kernel
+}
+
+# load_order MODULE...: the modules' files, each after what it depends on
+# (depends= of its .modinfo), each once
+load_order() {
+	local m d f seen=" "
+	_lo() {
+		f=$B/kernel/modules/$1
+		[ -f "$f.ko" ] || f=$B/kernel/modules/${1//_/-}
+		[ -f "$f.ko" ] || { echo "MISSING:$1"; return; }
+		case $seen in *" $f "*) return ;; esac
+		for d in $(tr ',' ' ' < "$f.depends"); do
+			_lo "$d"
+		done
+		f=$B/kernel/modules/$1
+		[ -f "$f.ko" ] || f=$B/kernel/modules/${1//_/-}
+		seen="$seen$f "
+		echo "$f.ko"
+	}
+	for m in "$@"; do _lo "$m"; done
+}
+
+# The root file system the image switches into: busybox, initctl, the
+# guest checks, an expected environment per boot, a marker.
+rootfs() {
+	local r=$B/rootfs a
+	rm -rf "$r"
+	mkdir -p "$r"/{bin,etc,boottest,dev,proc,sys,run,tmp} || return 1
+	cp "$(command -v busybox)" "$r/bin/busybox"
+	for a in $("$r/bin/busybox" --list); do
+		[ "$a" = busybox ] || ln -s busybox "$r/bin/$a"
+	done
+	cp "$B/initctl" "$r/bin/initctl"
+	cp $here/guest.sh "$r/boottest/guest.sh"
+	chmod 755 "$r/boottest/guest.sh"
+	echo "this is the image's /rootfs" > "$r/etc/boottest-rootfs"
+	printf 'BOOTTEST_TOKEN=a=b=c\nEMPTY=\nGREETING=hello from /env\n' > "$B/env-full"
+	cp "$B/env-full" "$r/boottest/env.expected.full"
+	cp "$B/env-full" "$r/boottest/env.expected.silent"
+	: > "$r/boottest/env.expected.noenv"
+}
+
+# ---- one boot ----------------------------------------------------------------
+
+# image BOOT: the initramfs of one boot, as nitro-cli lays an EIF out: /init
+# (here the shim, which execs init from /sbin/enclave-init), /nsm.ko (the
+# vsock loopback transport), /rootfs, /cmd, /env.
+image() {
+	local boot=$1 conf=$B/hbinit-$boot.conf m mods args=()
+	# vsock_loopback's dependencies, then pvpanic (a panic then ends QEMU
+	# with a failure status); vsock_loopback itself is /nsm.ko
+	mods=$(load_order vsock_loopback pvpanic_mmio)
+	case $mods in *MISSING:*) echo "module missing: $mods"; return 1 ;; esac
+	{
+		for m in $mods; do
+			case $m in
+			*/vsock_loopback.ko) ;;
+			*) echo "module=/hbinit/${m##*/}"; args+=(--file "$m:/hbinit/${m##*/}:0644") ;;
+			esac
+		done
+		case $boot in
+		full) echo "responder=echo" ;;
+		silent) echo "responder=silent" ;;
+		*) echo "responder=none" ;;
+		esac
+		echo "port=9000"
+		echo "exec=/sbin/enclave-init"
+	} > "$conf"
+	case $boot in
+	full|silent) args+=(--env-file "$B/env-full") ;;
+	esac
+	"$PY" tools/mkinitramfs.py -o "$B/initramfs-$boot.cpio" --init "$B/hbinit" \
+		--nsm "$B/kernel/modules/vsock_loopback.ko" --rootfs "$B/rootfs" \
+		--file "$conf:/hbinit.conf:0644" --file "$B/init:/sbin/enclave-init:0755" "${args[@]}" \
+		-- /bin/sh /boottest/guest.sh "$boot" "two words  and spaces"
+}
+
+# console excerpt: the lines that say what happened
+excerpt() {
+	grep -E 'init: |hbinit: |BOOTTEST|Kernel panic|reboot: |BUG|Oops|Call Trace' "$1" | tail -n "${2:-25}"
+}
+
+# in_order FILE RE...: each regular expression matches a line after the
+# previous one's; prints the first that does not
+in_order() {
+	local f=$1; shift
+	awk -v n=$# 'BEGIN { for (i = 1; i <= n; i++) re[i] = ARGV[i]; ARGC = 1; k = 1 }
+		k <= n && $0 ~ re[k] { k++ }
+		END { if (k <= n) { print re[k]; exit 1 } }' "$@" < "$f"
+}
+
+GUEST_COMMON="pid1 cmd-args environment mounts mount-modes dev-symlinks cgroups switch-root
+	nsm-module unix-ping services-running app-is-service vsock-read"
+GUEST_FULL="service-env-and-logs vsock-services-allowed vsock-policy-refuses logs-stream-unix
+	logs-stream-vsock logs-stream-follow-two"
+
+run_boot() {
+	local boot=$1 con raw t0 t1 rc ms name why re out
+	con=$B/console-$boot.log
+	if ! out=$(image "$boot" 2>&1); then
+		fail "$boot: image" "tools/mkinitramfs.py failed" "$out"
+		return
+	fi
+	raw=$con.raw
+	t0=$(date +%s%N)
+	timeout -k 5 "$TMO" "$QEMU" -accel tcg -m 256 -nodefaults -nographic -no-reboot \
+		-monitor none -serial "file:$raw" \
+		-kernel "$B/kernel/vmlinuz" -initrd "$B/initramfs-$boot.cpio" \
+		-append "console=ttyS0 panic=-1 quiet" \
+		-device pvpanic -action panic=exit-failure < /dev/null > "$B/qemu-$boot.out" 2>&1
+	rc=$?
+	t1=$(date +%s%N)
+	ms=$(( (t1 - t0) / 1000000 ))
+	tr -d '\r' < "$raw" > "$con"
+	info "$boot: QEMU ran $((ms / 1000)).$(printf %03d $((ms % 1000)) | cut -c1) s wall, exit status $rc; guest uptime at power-down: $(sed -n 's/^\[ *\([0-9.]*\)\] reboot: Power down.*/\1 s/p' "$con" | head -1)"
+
+	# the machine
+	case $rc in
+	0) pass "$boot: qemu-exit" ;;
+	124|137) fail "$boot: qemu-exit" "QEMU still ran after ${TMO}s (killed)" "$(excerpt "$con")" ;;
+	*) fail "$boot: qemu-exit" "QEMU exit status $rc (1: pvpanic saw a panic)" "$(cat "$B/qemu-$boot.out"; excerpt "$con")" ;;
+	esac
+	if grep -q 'Kernel panic' "$con"; then
+		fail "$boot: no-panic" "the kernel panicked" "$(grep -A 3 'Kernel panic' "$con" | head -8)"
+	else
+		pass "$boot: no-panic"
+	fi
+	if re=$(in_order "$con" '\] init: ' 'init: .*powering off' 'reboot: Power down'); then
+		pass "$boot: power-off"
+	else
+		fail "$boot: power-off" "no clean power-off: nothing matched /$re/ in order" "$(excerpt "$con")"
+	fi
+	if re=$(in_order "$con" 'hbinit: started as PID 1' 'hbinit: exec /sbin/enclave-init' '\] init: '); then
+		pass "$boot: init-is-pid1"
+	else
+		fail "$boot: init-is-pid1" "the shim did not hand over to init: nothing matched /$re/" "$(excerpt "$con")"
+	fi
+
+	# the guest's own checks
+	for name in $GUEST_COMMON $( [ "$boot" = full ] && echo "$GUEST_FULL" ); do
+		if grep -qx "BOOTTEST PASS $name" "$con"; then
+			pass "$boot: $name"
+		elif why=$(grep -m1 "^BOOTTEST FAIL $name: " "$con"); then
+			fail "$boot: $name" "${why#BOOTTEST FAIL $name: }" \
+				"$(awk -v n="$name" 'index($0, "BOOTTEST FAIL " n ": ") == 1 { on = 1; next }
+					on && /^BOOTTEST \| / { sub(/^BOOTTEST \| /, ""); print; next }
+					on && /^BOOTTEST / { exit }' "$con")"
+		else
+			fail "$boot: $name" "no result on the console (the guest script never got there)"
+		fi
+	done
+	if grep -qx "BOOTTEST DONE $boot" "$con"; then
+		pass "$boot: guest-done"
+	else
+		fail "$boot: guest-done" "the guest script did not finish" "$(excerpt "$con")"
+	fi
+
+	# the heartbeat and the initramfs root, as hbinit's responder saw them
+	# init's NSM step loaded /nsm.ko (vsock_loopback) and removed it before
+	# the heartbeat
+	if re=$(in_order "$con" 'hbinit: exec /sbin/enclave-init' 'init: .*(NSM|nsm).*loaded' 'init: .*heartbeat'); then
+		pass "$boot: nsm-loaded"
+	else
+		fail "$boot: nsm-loaded" "no init line saying /nsm.ko was loaded before the heartbeat: nothing matched /$re/" "$(excerpt "$con")"
+	fi
+	case $boot in
+	full)
+		# (init's line and the responder's last one may come in either order)
+		if re=$(in_order "$con" 'hbinit: responder: echo, listening' \
+			'hbinit: responder: connection from CID 1 .*/nsm.ko is gone' \
+			'hbinit: responder: got 0xb7, echoed it'); then
+			if grep -qE 'init: (error|warning): .*heartbeat' "$con" || ! grep -qE '\] init: .*heartbeat' "$con"; then
+				fail "$boot: heartbeat-0xb7" "the responder echoed 0xb7 but init logged a heartbeat error or nothing" \
+					"$(grep -E 'heartbeat|hbinit: responder' "$con")"
+			else
+				pass "$boot: heartbeat-0xb7"
+			fi
+		else
+			fail "$boot: heartbeat-0xb7" "the responder did not see the heartbeat byte: nothing matched /$re/" "$(excerpt "$con")"
+		fi
+		;;
+	noenv)
+		# nothing listens: the connection is refused; init must say so and go on
+		if re=$(in_order "$con" 'hbinit: responder: none' \
+			'\] init: .*heartbeat.*(fail|error|refused|reset|timed out|timeout|no answer|unexpected)' '^BOOTTEST START'); then
+			pass "$boot: heartbeat-failure-logged"
+		else
+			fail "$boot: heartbeat-failure-logged" "no init line about the failed heartbeat, or the boot did not go on: nothing matched /$re/" "$(excerpt "$con")"
+		fi
+		;;
+	silent)
+		# accepted, never answered: only init's timeout ends the wait
+		if re=$(in_order "$con" 'hbinit: responder: silent: holding' \
+			'\] init: .*heartbeat.*(timed out|timeout|no answer)' '^BOOTTEST START'); then
+			pass "$boot: heartbeat-timeout-logged"
+		else
+			fail "$boot: heartbeat-timeout-logged" "no init line about the heartbeat timing out, or the boot did not go on: nothing matched /$re/" "$(excerpt "$con")"
+		fi
+		info "$boot: $(grep -m1 -E '\] init: .*heartbeat' "$con") (NSM line at $(grep -m1 -oE '^\[[0-9: -]+\] init: .*(NSM|nsm).*loaded' "$con" | cut -c2-20))"
+		;;
+	esac
+	if grep -q 'hbinit: initramfs root after boot: /nsm.ko gone, /cmd gone, /env gone' "$con"; then
+		pass "$boot: initramfs-files-removed"
+	else
+		fail "$boot: initramfs-files-removed" "/nsm.ko, /cmd or /env still in the initramfs root" "$(grep 'hbinit: ' "$con")"
+	fi
+
+	# shutdown after the app exited: stop in reverse order, the stubborn
+	# service killed after its TimeoutStopSec, then power off
+	if [ "$boot" = full ]; then
+		if re=$(in_order "$con" '^BOOTTEST DONE' 'init: .*guest.*(exited|stopped)' 'init: .*shutting down' \
+			'init: .*[Ss]top.* stubborn' 'init: .*stubborn.*SIGKILL' 'init: .*stubborn.*(stopped|killed|signal 9)' \
+			'init: .*powering off' 'reboot: Power down'); then
+			pass "$boot: stubborn-killed"
+		else
+			fail "$boot: stubborn-killed" "nothing matched /$re/ in order" "$(sed -n '/^BOOTTEST DONE/,$p' "$con" | excerpt /dev/stdin 30)"
+		fi
+		info "$boot: $(grep -m1 -E 'init: .*Stopping service stubborn' "$con" | cut -c1-21) SIGTERM to stubborn, $(grep -m1 -E 'init: .*stubborn.*SIGKILL' "$con" | cut -c1-21) SIGKILL (TimeoutStopSec = 2)"
+		# web comes first (the others are After it), so it stops last
+		if re=$(in_order "$con" 'init: .*shutting down' 'init: .*Service (stubborn|chatty|ticker) stopped' \
+			'init: .*Service (stubborn|chatty|ticker) stopped' 'init: .*Service (stubborn|chatty|ticker) stopped' \
+			'init: .*Stopping service web' 'init: .*powering off'); then
+			pass "$boot: stop-order"
+		else
+			fail "$boot: stop-order" "web did not stop after the services ordered after it: nothing matched /$re/" \
+				"$(sed -n '/init: .*shutting down/,$p' "$con" | grep -E 'init: ' | head -20)"
+		fi
+	fi
+}
+
+# ---- run -----------------------------------------------------------------------
+
+t_all=$(date +%s)
+prereq || exit 0
+build || exit 0
+kernel || exit 0
+if ! rootfs; then fail rootfs "cannot lay out $B/rootfs"; exit 0; fi
+for b in "${boots[@]}"; do
+	case $b in
+	full|noenv|silent) run_boot "$b" ;;
+	*) echo "tests/boot/run.sh: unknown boot $b (full, noenv, silent)" >&2; exit 2 ;;
+	esac
+done
+info "all boots and checks took $(( $(date +%s) - t_all )) s"
