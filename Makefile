@@ -46,7 +46,7 @@ INITCTL_OBJS := $(INITCTL_SRCS:%=$(BUILD)/obj/%.o) $(BUILD)/obj/config_gen.o
 GEN_SRCS := $(sort $(wildcard gen/*.py gen/templates/*.j2))
 
 .DELETE_ON_ERROR:
-.PHONY: all demo test check check-nomalloc check-static repro bench install clean
+.PHONY: all demo test check check-nomalloc check-static repro bench install clean test-boot
 
 all: $(BUILD)/init $(BUILD)/initctl
 
@@ -117,3 +117,9 @@ install: $(BUILD)/init $(BUILD)/initctl
 
 clean:
 	rm -rf $(BUILD)
+
+# Boot tests: Debian's cloud kernel under QEMU with init as PID 1 of the VM
+# (tests/boot/run.sh; builds into build/boot). Also part of `make test`.
+test-boot:
+	@tools/deps.sh test
+	@tests/run boot
