@@ -10,7 +10,6 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cfg.h"
@@ -64,19 +63,10 @@ static int connect_unix(const char *path, int forever, struct client_result *res
 	return fd;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Non-blocking connect, then poll for it until the deadline. */
 static int connect_vsock(uint32_t cid, uint32_t port, int forever, struct client_result *res)
 {
 	struct client_sockaddr_vm sa;
-	long long deadline = now_ms() + CONNECT_TIMEOUT_MS;
 	int fd, err = 0;
 	socklen_t len = sizeof err;
 
@@ -87,19 +77,15 @@ static int connect_vsock(uint32_t cid, uint32_t port, int forever, struct client
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
 		if (errno != EINPROGRESS)
 			goto failed;
-		for (;;) {
-			struct pollfd p = { fd, POLLOUT, 0 };
-			long long left = deadline - now_ms();
-			int n = left > 0 ? poll(&p, 1, (int)left) : 0;
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				goto failed;
-			if (n == 0) {
-				errno = ETIMEDOUT;
-				goto failed;
-			}
-			break;
+		struct pollfd p = { fd, POLLOUT, 0 };
+		int n;
+		/* The only signal handlers initctl sets end it: no EINTR to retry. */
+		n = poll(&p, 1, CONNECT_TIMEOUT_MS);
+		if (n < 0)
+			goto failed;
+		if (n == 0) {
+			errno = ETIMEDOUT;
+			goto failed;
 		}
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 			goto failed;

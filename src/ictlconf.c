@@ -8,9 +8,11 @@
  * meaning initctl then ignores, and initctl stays a small static binary.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ictlconf.h"
 
@@ -162,7 +164,9 @@ static int plain(const char *p, char *out, const char *key, unsigned n, struct i
 		return fail(e, n, "the value of '%s' is too long", key);
 	memcpy(out, p, len);
 	out[len] = 0;
-	if (strstr(out, ": ") || out[len - 1] == ':')
+	for (end = out; *end && !(end[0] == ':' && (end[1] == ' ' || !end[1])); end++)
+		;
+	if (*end)
 		return fail(e, n, "a nested mapping in the value of '%s' (quote the value if ': ' is meant "
 			    "as text)", key);
 	return 0;
@@ -313,23 +317,32 @@ int ictlconf_load(const char *path, int must_exist, struct ictlconf *c, char *ms
 {
 	static char buf[ICTLCONF_MAX_SIZE + 1];  /* one byte more tells "too large" */
 	struct ictlconf_error e;
-	FILE *f = fopen(path, "rbe");
-	size_t n;
+	size_t n = 0;
+	int fd;
 
 	memset(c, 0, sizeof *c);
-	if (!f) {
+	/* open/read, not fopen: fopen would link in musl's allocator. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
 		if (errno == ENOENT && !must_exist)
 			return 0;  /* no file: the build's defaults */
 		snprintf(msg, msgsize, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
-	n = fread(buf, 1, sizeof buf, f);
-	if (ferror(f)) {
-		snprintf(msg, msgsize, "cannot read %s: %s", path, strerror(errno));
-		fclose(f);
-		return -1;
+	while (n < sizeof buf) {
+		ssize_t r = read(fd, buf + n, sizeof buf - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(msg, msgsize, "cannot read %s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
 	}
-	fclose(f);
+	close(fd);
 	if (ictlconf_parse(buf, n, c, &e) < 0) {
 		snprintf(msg, msgsize, "%s:%u: %s", path, e.line, e.msg);
 		return -1;

@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "stream_client.h"
@@ -138,31 +137,21 @@ static int signals_fd(void)
 	return signalfd(-1, &set, SFD_CLOEXEC);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* init's connection; only from the CID the request went to (anyone else on
  * the host could connect to an open port too). Returns the connection,
  * -2 on a signal, -1 on a failure (res->msg). */
 static int accept_stream(int lfd, int sfd, uint32_t port, uint32_t from_cid, struct client_result *res)
 {
-	long long deadline = now_ms() + ACCEPT_TIMEOUT_MS;
 	int refused = 0;
 
 	for (;;) {
 		struct pollfd p[2] = { { lfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
 		struct client_sockaddr_vm peer;
 		socklen_t len = sizeof peer;
-		long long left = deadline - now_ms();
-		int n = left > 0 ? poll(p, 2, (int)left) : 0, fd;
+		/* Each refused stranger restarts the wait; SIGINT and SIGTERM
+		 * are blocked (they come through sfd), so poll is not interrupted. */
+		int n = poll(p, 2, ACCEPT_TIMEOUT_MS), fd;
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0) {
 			snprintf(res->msg, sizeof res->msg, "poll: %s", strerror(errno));
 			return -1;
