@@ -34,7 +34,8 @@ static void usage(FILE *f)
 	      "                      " ICTLCONF_DEFAULT_PATH ", which may be missing)\n"
 	      "  -p, --protocol unix|vsock\n"
 	      "                      how to reach init (default unix)\n"
-	      "  -s, --socket PATH   Unix socket (default $INIT_SOCKET, else " CFG_UNIX_SOCKET_PATH ")\n", f);
+	      "  -s, --socket PATH   Unix socket (default $INIT_SOCKET, else initctl.yaml, else\n"
+	      "                      " CFG_UNIX_SOCKET_PATH ")\n", f);
 	if (CFG_VSOCK_CID == CLIENT_VMADDR_CID_ANY)
 		fputs("      --vsock-cid CID the enclave's CID (no default: see nitro-cli describe-enclaves)\n", f);
 	else

@@ -159,8 +159,11 @@ static int accept_stream(int lfd, int sfd, uint32_t port, uint32_t from_cid, str
 		if (p[1].revents)
 			return -2;
 		if (n == 0) {
-			snprintf(res->msg, sizeof res->msg, "init did not connect back to vsock port %u within %d s "
-				 "(%d connection(s) from other CIDs refused)", port, ACCEPT_TIMEOUT_MS / 1000, refused);
+			int k = snprintf(res->msg, sizeof res->msg, "init did not connect back to vsock port %u "
+					 "within %d s", port, ACCEPT_TIMEOUT_MS / 1000);
+			if (refused && k > 0 && (size_t)k < sizeof res->msg)
+				snprintf(res->msg + k, sizeof res->msg - (size_t)k, " (refused %d connection(s) "
+					 "from other CIDs)", refused);
 			return -1;
 		}
 		fd = accept4(lfd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
