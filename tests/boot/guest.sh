@@ -194,6 +194,14 @@ c_vsock_read() {
 	vctl status web | grep -q '^  PID: ' || { vctl status web; echo "status over VSOCK has no PID"; return 1; }
 }
 
+c_vsock_initctl_yaml() {
+	local out
+	printf 'protocol: vsock\nvsock_cid: 1\nvsock_port: 9001\n' > /tmp/initctl.yaml
+	out=$(INITCTL_CONFIG=/tmp/initctl.yaml timeout 20 /bin/initctl list 2>&1) ||
+		{ echo "$out"; echo "initctl with INITCTL_CONFIG (protocol: vsock, CID 1) failed"; return 1; }
+	echo "$out" | grep -q '^web ' || { echo "$out"; echo "list through initctl.yaml has no web"; return 1; }
+}
+
 c_vsock_services_allowed() {
 	local before after out
 	before=$(field web PID)
@@ -300,6 +308,7 @@ check app-is-service c_app_is_service
 check vsock-read c_vsock_read
 if [ "$mode" = full ]; then
 	check service-env-and-logs c_service_env_and_logs
+	check vsock-initctl-yaml c_vsock_initctl_yaml
 	check vsock-services-allowed c_vsock_services_allowed
 	check vsock-policy-refuses c_vsock_policy_refuses
 	check logs-stream-unix c_logs_stream_unix
