@@ -85,6 +85,17 @@ SCHEMA = Section({
     "nsm_driver_path": (Str(nullable=True), "nsm.ko"),
     "pivot_root": (Bool(), True),
     "pivot_root_dir": (Str(absolute=True), "/rootfs"),
+    # extension: the /cmd + /env of an enclave image become a service
+    "app": (Section({
+        "enabled": (Bool(), True),
+        "name": (Str(max_len=63), "app"),
+        "restart": (Str(), "no"),
+        "restart_sec": (Int(0, 86400), 5),
+        "stop_timeout_sec": (Int(1, 3600), 5),
+        "poweroff_on_exit": (Bool(), True),
+    }), None),
+    # extension: log streams over VSOCK at once (initctl logs-stream)
+    "max_log_streams": (Int(0, 16), 4),
 })
 
 _constructor = SafeConstructor()
@@ -333,6 +344,27 @@ def _check_log_limits(cfg, tree, path, diag):
                    f"control.max_clients ({slots}), so that commands still find a slot")
 
 
+APP_RESTART = ("no", "always", "on-failure", "on-success")
+APP_NAME = re.compile(r"[A-Za-z0-9_.@-]+\Z")
+
+
+def _app(tree, path, diag):
+    """The app: section, with the rules the service files have for the
+    same things (the name must be a service name, Restart one of four)."""
+    fields = SCHEMA.fields["app"][0].fields
+    app = {k: _get(tree, k, d) for k, (_, d) in fields.items()}
+    name = tree.get("name")
+    if name and name[0] is not None and (not APP_NAME.match(name[0]) or name[0] == "init"):
+        diag.error(path, name[1], f"app.name '{name[0]}' is not a service name (letters, digits, "
+                   "_ . @ -; 'init' is reserved)")
+    restart = tree.get("restart")
+    if restart and restart[0] is not None and restart[0] not in APP_RESTART:
+        diag.error(path, restart[1], "app.restart must be one of no, always, on-failure, "
+                   f"on-success, not '{restart[0]}'")
+    app["_line"] = name[1] if name else 1
+    return app
+
+
 def _resolve(tree, path, diag):
     ctl = _get(tree, "control", {})
     hb = _get(tree, "vsock", {})
@@ -348,7 +380,8 @@ def _resolve(tree, path, diag):
         else:
             c["unix_socket_path"] = old[0]
     cfg = {k: _get(tree, k, d) for k, (_, d) in SCHEMA.fields.items()
-           if k not in ("control", "vsock", "socket_path", "environment")}
+           if k not in ("control", "vsock", "socket_path", "environment", "app")}
+    cfg["app"] = _app(_get(tree, "app", {}), path, diag)
     # nsm_driver_path: null disables loading, so an explicit null is kept.
     if "nsm_driver_path" in tree:
         cfg["nsm_driver_path"] = tree["nsm_driver_path"][0]

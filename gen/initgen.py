@@ -34,6 +34,7 @@ def generate(yaml_path, diag):
     # Fix (tests/gen): where each key was written, for the service_dir error
     # below; taken out, as it is not part of the configuration (nor its hash).
     lines = cfg.pop("_lines")
+    app_line = cfg["app"].pop("_line")
     base = os.path.dirname(yaml_path)
     sdir = cfg["service_dir"]
     if sdir is None:  # Fix (tests/gen): written but invalid, already reported
@@ -48,6 +49,15 @@ def generate(yaml_path, diag):
         # Relative to the YAML file's directory: the same wherever the tree lives.
         s.source = os.path.normpath(os.path.relpath(path, base or "."))
         loaded.append(s)
+    app = cfg["app"]
+    clash = next((s for s in loaded if s.name == app["name"]), None)
+    # Only on an otherwise good configuration: the name clash is a choice
+    # to make, not a problem to list among real ones.
+    if app["enabled"] and clash and not diag.errors:
+        diag.error(yaml_path, app_line if "app" in lines else lines.get("service_dir", 1),
+                   f"the app (the image's /cmd) is named '{app['name']}', like service "
+                   f"{clash.display}; give it another name (app.name) or switch it off "
+                   "(app.enabled: false)")
     pred, requires = graph.resolve(loaded, diag)
     cycle = graph.find_cycle(pred)
     if cycle:

@@ -63,6 +63,33 @@ struct cfg_init {
 
 extern const struct cfg_init cfg_init;
 extern const struct cfg_svc cfg_svc[CFG_NSVC_SLOTS];
+
+/* The app slot. With `app.enabled` (init.yaml), the service table has one
+ * slot more than cfg_svc[]: slot CFG_NSVC is the enclave image's /cmd and
+ * /env, which exist only at boot. src/app.c fills app_cfg from them (argv,
+ * environment, the command as text) and marks it enabled; until then the
+ * slot is not there for any client (svc_present). At run time every table
+ * is indexed over SVC_N slots and a slot's configuration is svc_cfg(i). */
+#define SVC_N (CFG_NSVC + CFG_APP_SLOT)
+#define SVC_SLOTS (SVC_N > 0 ? SVC_N : 1)
+#define SVC_APP (CFG_APP_SLOT ? CFG_NSVC : -1)   /* the app's index, or -1 */
+extern struct cfg_svc app_cfg;
+
+static inline const struct cfg_svc *svc_cfg(int i)
+{
+#if CFG_NSVC > 0  /* (without services, a test of i against 0 is a compiler warning) */
+	if (i >= 0 && i < CFG_NSVC)
+		return &cfg_svc[i];
+#endif
+	(void)i;
+	return &app_cfg;
+}
+
+/* Whether slot i is there: a configured service, or an app that was loaded. */
+static inline int svc_present(int i)
+{
+	return i < CFG_NSVC || app_cfg.argv != 0;
+}
 extern const char cfg_yaml[];   /* the settings as YAML (services: printcfg.c) */
 
 #endif

@@ -20,8 +20,8 @@
 #include "cfg.h"
 #include "logring.h"
 
-#define LOG_INIT CFG_NSVC              /* the channel of init's own messages */
-#define LOG_NCHAN (CFG_NSVC + 1)
+#define LOG_INIT SVC_N              /* the channel of init's own messages */
+#define LOG_NCHAN (SVC_N + 1)
 #define LOG_PREFIX 22                  /* "[YYYY-MM-DD HH:MM:SS] " */
 #define LOG_PATH_MAX 288               /* log_dir (<= 192) + "/" + name (<= 63) + ".log.NN" */
 

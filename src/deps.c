@@ -7,8 +7,8 @@ int deps_requires(int i, int r)
 {
 	int k;
 
-	for (k = 0; k < cfg_svc[i].nrequires; k++)
-		if (cfg_svc[i].requires[k] == r)
+	for (k = 0; k < svc_cfg(i)->nrequires; k++)
+		if (svc_cfg(i)->requires[k] == r)
 			return 1;
 	return 0;
 }
@@ -20,8 +20,8 @@ enum deps_verdict deps_check(int i, int *culprit)
 
 	/* pred holds every service i starts after: After, Requires, and the
 	 * Before/RequiredBy of others. */
-	for (k = 0; k < cfg_svc[i].npred; k++) {
-		int p = cfg_svc[i].pred[k];
+	for (k = 0; k < svc_cfg(i)->npred; k++) {
+		int p = svc_cfg(i)->pred[k];
 		enum svc_state st = svc_get(p)->state;
 		int down = st == SVC_STOPPED || st == SVC_FAILED;
 

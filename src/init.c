@@ -10,6 +10,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "app.h"
+#include "boot.h"
 #include "cfg.h"
 #include "clock.h"
 #include "ctl.h"
@@ -112,6 +114,12 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, pid1);
 	if (rc >= 0)
 		return rc;
+	/* Before anything opens a file: in an enclave there is no /dev yet. */
+	shutdown_detect_mode();
+	if (shutdown_mode() == SYS_VM && handover_fd < 0)
+		boot_enclave();
+	else if (handover_fd >= 0)
+		app_restore();
 	ensure_std_fds();
 	reload_set_argv0(argv[0]);
 	init_started_ms = clock_ms();
@@ -119,7 +127,6 @@ int main(int argc, char **argv)
 		readable = reload_read(handover_fd) == 0;
 	spawn_raise_nofile();
 	log_open();
-	shutdown_detect_mode();
 	if (!pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		say_warn("cannot become a child subreaper; orphans will not be reaped here");
 	if (pid1)

@@ -58,7 +58,7 @@ static int opened;                     /* log_open() has run: the tables are set
 
 static const char *chan_name(int chan)
 {
-	return chan >= 0 && chan < CFG_NSVC ? cfg_svc[chan].name : "init";
+	return chan >= 0 && chan < SVC_N ? svc_cfg(chan)->name : "init";
 }
 
 void log_path(int chan, int gen, char *dst)
@@ -303,7 +303,7 @@ void log_open(void)
 			continue;
 		if (pipe2(p, O_CLOEXEC) < 0) {
 			say_error("service %s: no log pipe (%s); its output goes to the console",
-				  cfg_svc[i].name, strerror(errno));
+				  svc_cfg(i)->name, strerror(errno));
 			continue;
 		}
 		/* Only init's end is non-blocking: a service writes as usual. */
@@ -382,7 +382,7 @@ int log_poll_add(struct pollfd *p, int max)
 {
 	int i, n = 0;
 
-	for (i = 0; i < CFG_NSVC && n < max; i++)
+	for (i = 0; i < SVC_N && n < max; i++)
 		if (chans[i].rfd >= 0) {
 			p[n].fd = chans[i].rfd;
 			p[n].events = POLLIN;
@@ -399,7 +399,7 @@ void log_poll_done(const struct pollfd *p, int n)
 	for (k = 0; k < n; k++) {
 		if (!p[k].revents)
 			continue;
-		for (i = 0; i < CFG_NSVC; i++)
+		for (i = 0; i < SVC_N; i++)
 			if (chans[i].rfd == p[k].fd) {
 				read_pipe(i, READ_BUDGET);
 				break;
@@ -435,8 +435,8 @@ int log_find(const char *name)
 {
 	int i;
 
-	for (i = 0; i < CFG_NSVC; i++)
-		if (!strcmp(cfg_svc[i].name, name))
+	for (i = 0; i < SVC_N; i++)
+		if (svc_present(i) && !strcmp(svc_cfg(i)->name, name))
 			return i;
 	return strcmp(name, "init") ? -1 : LOG_INIT;
 }

@@ -22,7 +22,7 @@
 #include "svc.h"
 
 /* signalfd + listener + clients + an exec pipe and a log pipe per service. */
-#define LOOP_MAX_FDS (2 + CFG_MAX_CLIENTS + 2 * CFG_NSVC_SLOTS)
+#define LOOP_MAX_FDS (2 + CFG_MAX_CLIENTS + 2 * SVC_SLOTS)
 
 static int64_t earliest(int64_t a, int64_t b)
 {

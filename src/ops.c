@@ -45,7 +45,7 @@ void ops_fail(struct reply *r, enum proto_status st, const char *msg)
 /* Word a service request's outcome; returns 1 when it was carried out. */
 static int service_result(struct reply *r, enum svc_event ev, enum svc_state before, enum svc_result res)
 {
-	const char *name = cfg_svc[r->svc].name;
+	const char *name = svc_cfg(r->svc)->name;
 
 	switch (res) {
 	case SVC_OK:
@@ -86,7 +86,7 @@ static void service_request(struct reply *r, enum svc_event ev, const unsigned c
 		return;
 	if (ev == SVC_EV_START && held) {
 		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' keeps running: its pending stop is called off",
-			cfg_svc[r->svc].name);
+			svc_cfg(r->svc)->name);
 		return;  /* nothing to wait for */
 	}
 	if (proto_get32(req, PROTO_OFF_ARG1) & PROTO_WAIT) {
@@ -99,7 +99,7 @@ static void service_request(struct reply *r, enum svc_event ev, const unsigned c
 
 static void enable_request(struct reply *r, int enable, int now)
 {
-	const char *name = cfg_svc[r->svc].name;
+	const char *name = svc_cfg(r->svc)->name;
 	enum svc_state before = svc_get(r->svc)->state;
 	enum svc_result res = svc_enable(r->svc, enable, now);
 
@@ -122,7 +122,7 @@ static void enable_request(struct reply *r, int enable, int now)
 static int wait_settled(struct reply *r)
 {
 	const struct svc *s = svc_get(r->svc);
-	const char *name = cfg_svc[r->svc].name;
+	const char *name = svc_cfg(r->svc)->name;
 	int starting = r->wait_ev != SVC_EV_STOP;
 
 	if (!starting && (s->state == SVC_STOPPED || s->state == SVC_FAILED)) {
@@ -269,7 +269,7 @@ void ops_begin(struct reply *r, const unsigned char *req, int may_change, const 
 static void fill_svc(unsigned char *f, int i)
 {
 	const struct svc *s = svc_get(i);
-	const struct cfg_svc *c = &cfg_svc[i];
+	const struct cfg_svc *c = svc_cfg(i);
 
 	proto_put_str(f, PROTO_OFF_NAME, PROTO_NAME_SIZE, c->name);
 	f[PROTO_SVC_STATE] = (unsigned char)s->state;
@@ -290,7 +290,7 @@ static void fill_svc(unsigned char *f, int i)
 /* The text records of a status reply, in order; 0 or "" are skipped. */
 static const char *status_text(const struct reply *r, int key)
 {
-	const struct cfg_svc *c = &cfg_svc[r->svc];
+	const struct cfg_svc *c = svc_cfg(r->svc);
 
 	switch (key) {
 	case PROTO_KEY_COMMAND: return c->exec_text;
@@ -333,15 +333,18 @@ static int text_chunk(struct reply *r, unsigned char *f, int key, const char *te
 
 static void fill_system(unsigned char *f)
 {
-	unsigned enabled = 0, active = 0;
+	unsigned enabled = 0, active = 0, present = 0;
 	int i;
 
-	for (i = 0; i < CFG_NSVC; i++) {
+	for (i = 0; i < SVC_N; i++) {
+		if (!svc_present(i))
+			continue;
+		present++;
 		enabled += svc_get(i)->enabled;
 		active += svc_get(i)->state == SVC_RUNNING;
 	}
 	proto_put64(f, PROTO_SYS_UPTIME, (uint64_t)((clock_ms() - init_started_ms) / 1000));
-	proto_put32(f, PROTO_SYS_SERVICES, CFG_NSVC);
+	proto_put32(f, PROTO_SYS_SERVICES, present);
 	proto_put32(f, PROTO_SYS_ENABLED, enabled);
 	proto_put32(f, PROTO_SYS_ACTIVE, active);
 	proto_put32(f, PROTO_SYS_PROCESSES, procfs_count());
@@ -386,7 +389,9 @@ int ops_next(struct reply *r, unsigned char *f)
 			proto_put32(f, PROTO_OFF_ARG0, (uint32_t)n);
 			return 0;
 		case PROTO_OP_LIST:
-			if (r->step < CFG_NSVC) {
+			while (r->step < SVC_N && !svc_present(r->step))
+				r->step++;
+			if (r->step < SVC_N) {
 				proto_init(f, PROTO_REC_SVC, CFG_HASH);
 				fill_svc(f, r->step++);
 				return 0;

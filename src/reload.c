@@ -31,7 +31,7 @@
 #define HANDOVER_VERSION 1
 #endif
 #define HANDOVER_MAGIC "EIHANDOV"
-#define HANDOVER_MAX (CFG_NSVC_SLOTS + 256)   /* records a new init can take */
+#define HANDOVER_MAX (SVC_SLOTS + 256)   /* records a new init can take */
 #define GONE_GRACE_MS 5000                     /* removed services: SIGTERM, then SIGKILL */
 
 _Static_assert(sizeof(struct svc) == 176, "struct svc changed: bump HANDOVER_VERSION, then this size");
@@ -128,7 +128,7 @@ static void keep_across_exec(int keep)
 {
 	int i, r, w;
 
-	for (i = 0; i < CFG_NSVC; i++) {
+	for (i = 0; i < SVC_N; i++) {
 		log_pipe(i, &r, &w);
 		if (r >= 0)
 			(void)fcntl(r, F_SETFD, keep ? 0 : FD_CLOEXEC);
@@ -146,15 +146,18 @@ static int write_state(int fd)
 	memset(&hdr, 0, sizeof hdr);
 	memcpy(hdr.magic, HANDOVER_MAGIC, sizeof hdr.magic);
 	hdr.version = HANDOVER_VERSION;
-	hdr.count = CFG_NSVC;
+	for (i = 0; i < SVC_N; i++)
+		hdr.count += (uint32_t)svc_present(i);  /* an app that never came is not handed over */
 	hdr.old_hash = CFG_HASH;
 	hdr.started_ms = init_started_ms;
 	if (write_all(fd, &hdr, sizeof hdr) < 0)
 		return -1;
-	for (i = 0; i < CFG_NSVC; i++) {
+	for (i = 0; i < SVC_N; i++) {
+		if (!svc_present(i))
+			continue;
 		memset(&rec, 0, sizeof rec);
-		fmt_fmt(rec.name, sizeof rec.name, "%s", cfg_svc[i].name);
-		rec.exec_hash = cfg_svc[i].exec_hash;
+		fmt_fmt(rec.name, sizeof rec.name, "%s", svc_cfg(i)->name);
+		rec.exec_hash = svc_cfg(i)->exec_hash;
 		rec.log_dropped = log_dropped(i);
 		log_pipe(i, &rec.rfd, &rec.wfd);
 		rec.s = *svc_get(i);
@@ -184,7 +187,7 @@ void reload_run_pending(void)
 			  strerror(errno));
 		return;
 	}
-	for (i = 0; i < CFG_NSVC; i++)
+	for (i = 0; i < SVC_N; i++)
 		log_read(i);  /* what is in the pipes now goes to the logs of this init */
 	fd = memfd_create("enclave-init-state", 0);
 	if (fd < 0 || write_state(fd) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
@@ -357,19 +360,19 @@ static void adopt_by_cmdline(int pid, void *ctx)
 		return;
 	n = read(fd, buf, sizeof buf);
 	close(fd);
-	for (i = 0; n > 0 && i < CFG_NSVC; i++) {
+	for (i = 0; n > 0 && i < SVC_N; i++) {
 		ssize_t off = 0;
-		if (adopted[i] || svc_get(i)->pid)
+		if (adopted[i] || svc_get(i)->pid || !svc_present(i))
 			continue;
-		for (k = 0; cfg_svc[i].argv[k]; k++) {
-			size_t len = strlen(cfg_svc[i].argv[k]) + 1;
-			if (off + (ssize_t)len > n || memcmp(buf + off, cfg_svc[i].argv[k], len))
+		for (k = 0; svc_cfg(i)->argv[k]; k++) {
+			size_t len = strlen(svc_cfg(i)->argv[k]) + 1;
+			if (off + (ssize_t)len > n || memcmp(buf + off, svc_cfg(i)->argv[k], len))
 				break;
 			off += (ssize_t)len;
 		}
-		if (!cfg_svc[i].argv[k] && off == n) {
+		if (!svc_cfg(i)->argv[k] && off == n) {
 			say("reload: adopting PID %d as service %s (found by its command line)", pid,
-			    cfg_svc[i].name);
+			    svc_cfg(i)->name);
 			svc_adopt_pid(i, pid);
 			adopted[i] = 1;
 			return;
@@ -379,7 +382,7 @@ static void adopt_by_cmdline(int pid, void *ctx)
 
 void reload_adopt(int readable)
 {
-	static unsigned char adopted[CFG_NSVC_SLOTS];
+	static unsigned char adopted[SVC_SLOTS];
 	uint32_t k;
 	int i;
 
@@ -388,8 +391,8 @@ void reload_adopt(int readable)
 		svc_boot_except(adopted);
 		return;
 	}
-	for (i = 0; i < CFG_NSVC; i++) {
-		int r = find_rec(cfg_svc[i].name);
+	for (i = 0; i < SVC_N; i++) {
+		int r = svc_present(i) ? find_rec(svc_cfg(i)->name) : -1;
 		if (r < 0)
 			continue;  /* new: started below if enabled */
 		svc_adopt(i, &recs[r].s);
@@ -400,13 +403,13 @@ void reload_adopt(int readable)
 	}
 	/* Once all are adopted, so that a restart takes its dependants along;
 	 * a service being stopped for good stays stopped. */
-	for (i = 0; i < CFG_NSVC; i++) {
-		int r = find_rec(cfg_svc[i].name);
+	for (i = 0; i < SVC_N; i++) {
+		int r = svc_present(i) ? find_rec(svc_cfg(i)->name) : -1;
 		const struct svc *s = svc_get(i);
-		if (r < 0 || recs[r].exec_hash == cfg_svc[i].exec_hash || !svc_is_active(s->state) ||
+		if (r < 0 || recs[r].exec_hash == svc_cfg(i)->exec_hash || !svc_is_active(s->state) ||
 		    (s->state == SVC_STOPPING && !s->want_start))
 			continue;
-		say("reload: the configuration of service %s changed: restarting it", cfg_svc[i].name);
+		say("reload: the configuration of service %s changed: restarting it", svc_cfg(i)->name);
 		(void)svc_request(i, SVC_EV_RESTART);
 	}
 	for (k = 0; k < hdr.count; k++)

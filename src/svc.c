@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "cfg.h"
 #include "check.h"
 #include "clock.h"
@@ -21,7 +22,7 @@
 #include "spawn.h"
 #include "svc.h"
 
-static struct svc tab[CFG_NSVC_SLOTS];
+static struct svc tab[SVC_SLOTS];
 static int shutting_down;
 
 static const char *const state_name[SVC_NSTATES] = {
@@ -41,7 +42,7 @@ static void set_state(int i, enum svc_state to)
 	struct svc *s = &tab[i];
 
 	if (s->state != to && to != SVC_STARTING && to != SVC_STOPPING)
-		say("service %s: %s -> %s", cfg_svc[i].name, state_name[s->state], state_name[to]);
+		say("service %s: %s -> %s", svc_cfg(i)->name, state_name[s->state], state_name[to]);
 	s->state = to;
 	s->since = clock_ms();
 	if (to != SVC_STOPPING && to != SVC_RESTART_WAIT)
@@ -84,7 +85,7 @@ static int read_exec_report(int i)
 		return 0;
 	if (n == (ssize_t)sizeof r) {
 		fmt_fmt(s->reason, sizeof s->reason, "%s: %s", spawn_stage_name(r.stage), strerror(r.err));
-		note(i, 1, "Service %s failed to start: %s", cfg_svc[i].name, s->reason);
+		note(i, 1, "Service %s failed to start: %s", svc_cfg(i)->name, s->reason);
 	}
 	close_exec_fd(s);
 	return 1;
@@ -93,7 +94,7 @@ static int read_exec_report(int i)
 static void spawn(int i)
 {
 	struct svc *s = &tab[i];
-	const struct cfg_svc *c = &cfg_svc[i];
+	const struct cfg_svc *c = svc_cfg(i);
 	pid_t pid;
 
 	note(i, 0, "Starting service %s", c->name);
@@ -125,7 +126,7 @@ static void signal_group(int i, int sig)
 
 	/* The group is the service's own session: its helpers go down with it. */
 	if (s->pgid > 0 && spawn_kill_group(s->pgid, sig) < 0 && errno != ESRCH)
-		say_warn("service %s: cannot signal process group %d: %s", cfg_svc[i].name,
+		say_warn("service %s: cannot signal process group %d: %s", svc_cfg(i)->name,
 			 (int)s->pgid, strerror(errno));
 }
 
@@ -139,8 +140,8 @@ static void start_dependants(int i)
 {
 	int k;
 
-	for (k = 0; k < cfg_svc[i].nsucc; k++) {
-		int d = cfg_svc[i].succ[k];
+	for (k = 0; k < svc_cfg(i)->nsucc; k++) {
+		int d = svc_cfg(i)->succ[k];
 		if (tab[d].dep_stopped && deps_requires(d, i)) {
 			tab[d].dep_stopped = 0;
 			svc_event(d, SVC_EV_START);
@@ -152,8 +153,8 @@ static void begin_start(int i)
 {
 	int k, culprit;
 
-	for (k = 0; k < cfg_svc[i].nrequires; k++) {
-		int r = cfg_svc[i].requires[k];
+	for (k = 0; k < svc_cfg(i)->nrequires; k++) {
+		int r = svc_cfg(i)->requires[k];
 		if (tab[r].state == SVC_STOPPED || tab[r].state == SVC_FAILED)
 			svc_event(r, SVC_EV_START);
 	}
@@ -162,7 +163,7 @@ static void begin_start(int i)
 		spawn(i);
 	} else {
 		set_state(i, SVC_WAITING);
-		note(i, 0, "Service %s waits for %s", cfg_svc[i].name, cfg_svc[culprit].name);
+		note(i, 0, "Service %s waits for %s", svc_cfg(i)->name, svc_cfg(culprit)->name);
 	}
 	start_dependants(i);
 }
@@ -184,9 +185,9 @@ static void act_deps_failed(int i)
 	int culprit = i;
 
 	(void)deps_check(i, &culprit);
-	fmt_fmt(s->reason, sizeof s->reason, "dependency %s %s", cfg_svc[culprit].name,
+	fmt_fmt(s->reason, sizeof s->reason, "dependency %s %s", svc_cfg(culprit)->name,
 		tab[culprit].state == SVC_FAILED ? "failed" : "is not running");
-	note(i, 1, "Service %s not started: %s", cfg_svc[i].name, s->reason);
+	note(i, 1, "Service %s not started: %s", svc_cfg(i)->name, s->reason);
 	set_state(i, SVC_FAILED);
 }
 
@@ -194,11 +195,11 @@ static void act_term(int i)
 {
 	struct svc *s = &tab[i];
 
-	note(i, 0, "Stopping service %s (SIGTERM to process group %d)", cfg_svc[i].name, (int)s->pgid);
+	note(i, 0, "Stopping service %s (SIGTERM to process group %d)", svc_cfg(i)->name, (int)s->pgid);
 	signal_group(i, SIGTERM);
 	signal_group(i, SIGCONT);  /* a stopped process cannot act on SIGTERM */
 	set_state(i, SVC_STOPPING);
-	s->deadline = clock_ms() + (int64_t)cfg_svc[i].stop_timeout_sec * 1000;
+	s->deadline = clock_ms() + (int64_t)svc_cfg(i)->stop_timeout_sec * 1000;
 }
 
 static void act_restart_running(int i)
@@ -235,12 +236,12 @@ static void record_exit(int i, int status)
 		s->exit_kind = SVC_EXIT_SIGNAL;
 		s->exit_signal = WTERMSIG(status);
 		s->exit_code = 128 + s->exit_signal;
-		note(i, 0, "Service %s killed by signal %d", cfg_svc[i].name, s->exit_signal);
+		note(i, 0, "Service %s killed by signal %d", svc_cfg(i)->name, s->exit_signal);
 	} else {
 		s->exit_kind = SVC_EXIT_CODE;
 		s->exit_signal = 0;
 		s->exit_code = WEXITSTATUS(status);
-		note(i, 0, "Service %s exited with code %d", cfg_svc[i].name, s->exit_code);
+		note(i, 0, "Service %s exited with code %d", svc_cfg(i)->name, s->exit_code);
 	}
 	s->pid = 0;
 }
@@ -250,7 +251,7 @@ static int wants_restart(int i)
 	const struct svc *s = &tab[i];
 	int ok = s->exit_kind == SVC_EXIT_CODE && s->exit_code == 0 && !s->reason[0];
 
-	switch (cfg_svc[i].restart) {
+	switch (svc_cfg(i)->restart) {
 	case CFG_RESTART_ALWAYS: return 1;
 	case CFG_RESTART_ON_FAILURE: return !ok;
 	case CFG_RESTART_ON_SUCCESS: return ok;
@@ -267,13 +268,13 @@ static int over_limit(int i)
 	struct svc *s = &tab[i];
 	int64_t now = clock_ms();
 
-	if (!cfg_svc[i].start_limit_interval_sec)
+	if (!svc_cfg(i)->start_limit_interval_sec)
 		return 0;
-	if (!s->limit_start || now - s->limit_start >= (int64_t)cfg_svc[i].start_limit_interval_sec * 1000) {
+	if (!s->limit_start || now - s->limit_start >= (int64_t)svc_cfg(i)->start_limit_interval_sec * 1000) {
 		s->limit_start = now;
 		s->limit_count = 0;
 	}
-	return ++s->limit_count > cfg_svc[i].start_limit_burst;
+	return ++s->limit_count > svc_cfg(i)->start_limit_burst;
 }
 
 static void act_exit(int i)
@@ -284,19 +285,21 @@ static void act_exit(int i)
 		s->ups++;  /* exec succeeded; the exit came in the same pass */
 	record_exit(i, last_status);
 	if (!shutting_down && wants_restart(i)) {
-		note(i, 0, "Service %s will restart in %us", cfg_svc[i].name, cfg_svc[i].restart_sec);
+		note(i, 0, "Service %s will restart in %us", svc_cfg(i)->name, svc_cfg(i)->restart_sec);
 		set_state(i, SVC_RESTART_WAIT);
-		s->deadline = clock_ms() + (int64_t)cfg_svc[i].restart_sec * 1000;
+		s->deadline = clock_ms() + (int64_t)svc_cfg(i)->restart_sec * 1000;
 	} else if (s->exit_kind == SVC_EXIT_CODE && s->exit_code == 0 && !s->reason[0]) {
 		set_state(i, SVC_STOPPED);
 	} else {
 		set_state(i, SVC_FAILED);
 	}
+	if (i == SVC_APP && s->state != SVC_RESTART_WAIT)
+		app_exited();  /* as AWS's init: the enclave ends with its program */
 }
 
 static void stop_done(int i)
 {
-	note(i, 0, "Service %s stopped", cfg_svc[i].name);
+	note(i, 0, "Service %s stopped", svc_cfg(i)->name);
 	close_exec_fd(&tab[i]);
 	set_state(i, SVC_STOPPED);
 	if (tab[i].want_start && !shutting_down)
@@ -316,14 +319,14 @@ static void act_stop_timeout(int i)
 	struct svc *s = &tab[i];
 
 	if (!s->killed) {
-		note(i, 1, "Service %s did not stop within %us: sending SIGKILL", cfg_svc[i].name,
-		     cfg_svc[i].stop_timeout_sec);
+		note(i, 1, "Service %s did not stop within %us: sending SIGKILL", svc_cfg(i)->name,
+		     svc_cfg(i)->stop_timeout_sec);
 		signal_group(i, SIGKILL);
 		s->killed = 1;
-		s->deadline = clock_ms() + (int64_t)cfg_svc[i].stop_timeout_sec * 1000;
+		s->deadline = clock_ms() + (int64_t)svc_cfg(i)->stop_timeout_sec * 1000;
 	} else {
 		say_error("service %s: process group %d survives SIGKILL; giving up on it",
-			  cfg_svc[i].name, (int)s->pgid);
+			  svc_cfg(i)->name, (int)s->pgid);
 		s->pid = 0;
 		stop_done(i);
 	}
@@ -335,13 +338,13 @@ static void act_restart_due(int i)
 
 	if (over_limit(i)) {
 		fmt_fmt(s->reason, sizeof s->reason, "restart limit reached: %u restarts within %us",
-			cfg_svc[i].start_limit_burst, cfg_svc[i].start_limit_interval_sec);
-		note(i, 1, "Service %s not restarted: %s", cfg_svc[i].name, s->reason);
+			svc_cfg(i)->start_limit_burst, svc_cfg(i)->start_limit_interval_sec);
+		note(i, 1, "Service %s not restarted: %s", svc_cfg(i)->name, s->reason);
 		set_state(i, SVC_FAILED);
 		return;
 	}
 	s->restarts++;
-	note(i, 0, "Restarting service %s (restart %u)", cfg_svc[i].name, s->restarts);
+	note(i, 0, "Restarting service %s (restart %u)", svc_cfg(i)->name, s->restarts);
 	begin_start(i);
 }
 
@@ -367,7 +370,7 @@ void svc_event(int i, enum svc_event ev)
 {
 	action *act;
 
-	if (NEVER(i < 0 || i >= CFG_NSVC || ev >= SVC_NEVENTS))
+	if (NEVER(i < 0 || i >= SVC_N || ev >= SVC_NEVENTS))
 		return;
 	act = machine[tab[i].state][ev];
 	if (act)
@@ -384,8 +387,8 @@ static int dependants_up(int i)
 {
 	int k;
 
-	for (k = 0; k < cfg_svc[i].nsucc; k++) {
-		int d = cfg_svc[i].succ[k];
+	for (k = 0; k < svc_cfg(i)->nsucc; k++) {
+		int d = svc_cfg(i)->succ[k];
 		if (deps_requires(d, i) && (svc_is_active(tab[d].state) || tab[d].pending))
 			return 1;
 	}
@@ -399,8 +402,8 @@ static int stop_dependants(int i)
 {
 	int k;
 
-	for (k = 0; k < cfg_svc[i].nsucc; k++) {
-		int d = cfg_svc[i].succ[k];
+	for (k = 0; k < svc_cfg(i)->nsucc; k++) {
+		int d = svc_cfg(i)->succ[k];
 
 		if (!deps_requires(d, i) || is_down(d) || tab[d].pending)
 			continue;
@@ -464,10 +467,10 @@ void svc_init(void)
 {
 	int i;
 
-	for (i = 0; i < CFG_NSVC; i++) {
+	for (i = 0; i < SVC_N; i++) {
 		memset(&tab[i], 0, sizeof tab[i]);
 		tab[i].exec_fd = -1;
-		tab[i].enabled = cfg_svc[i].enabled;
+		tab[i].enabled = svc_cfg(i)->enabled;
 		tab[i].since = clock_ms();
 	}
 }
@@ -476,7 +479,7 @@ void svc_boot_except(const unsigned char *adopted)
 {
 	int i;
 
-	for (i = 0; i < CFG_NSVC; i++)
+	for (i = 0; i < SVC_N; i++)
 		if (tab[i].enabled && !(adopted && adopted[i]))
 			svc_event(i, SVC_EV_START);
 }
@@ -509,8 +512,8 @@ int svc_find(const char *name)
 {
 	int i;
 
-	for (i = 0; i < CFG_NSVC; i++)
-		if (!strcmp(cfg_svc[i].name, name))
+	for (i = 0; i < SVC_N; i++)
+		if (svc_present(i) && !strcmp(svc_cfg(i)->name, name))
 			return i;
 	return -1;
 }
@@ -529,7 +532,7 @@ int svc_reaped(pid_t pid, int status)
 {
 	int i;
 
-	for (i = 0; i < CFG_NSVC; i++)
+	for (i = 0; i < SVC_N; i++)
 		if (tab[i].pid == pid) {
 			last_status = status;
 			svc_event(i, SVC_EV_EXIT);
@@ -543,7 +546,7 @@ static void scan(int64_t now)
 {
 	int i, culprit;
 
-	for (i = 0; i < CFG_NSVC; i++) {
+	for (i = 0; i < SVC_N; i++) {
 		struct svc *s = &tab[i];
 
 		if (s->state == SVC_WAITING) {
@@ -566,10 +569,10 @@ void svc_tick(int64_t now)
 	 * (at any index); what it changes may free a waiting service, so the
 	 * scan runs again until nothing fires (each round settles at least
 	 * one service, so this ends). */
-	for (round = 0; fired && round <= CFG_NSVC; round++) {
+	for (round = 0; fired && round <= SVC_N; round++) {
 		scan(now);
 		fired = 0;
-		for (i = CFG_NSVC - 1; i >= 0; i--)
+		for (i = SVC_N - 1; i >= 0; i--)
 			if (tab[i].pending && !dependants_up(i)) {
 				enum svc_event ev = (enum svc_event)(tab[i].pending - 1);
 				tab[i].pending = 0;
@@ -584,7 +587,7 @@ int64_t svc_next_deadline(void)
 	int64_t next = 0;
 	int i;
 
-	for (i = 0; i < CFG_NSVC; i++)
+	for (i = 0; i < SVC_N; i++)
 		if (tab[i].deadline && (!next || tab[i].deadline < next))
 			next = tab[i].deadline;
 	return next;
@@ -594,7 +597,7 @@ int svc_poll_add(struct pollfd *p, int max)
 {
 	int i, n = 0;
 
-	for (i = 0; i < CFG_NSVC && n < max; i++)
+	for (i = 0; i < SVC_N && n < max; i++)
 		if (tab[i].exec_fd >= 0) {
 			p[n].fd = tab[i].exec_fd;
 			p[n].events = POLLIN;
@@ -611,7 +614,7 @@ void svc_poll_done(const struct pollfd *p, int n)
 	for (k = 0; k < n; k++) {
 		if (!p[k].revents)
 			continue;
-		for (i = 0; i < CFG_NSVC; i++)
+		for (i = 0; i < SVC_N; i++)
 			if (tab[i].exec_fd == p[k].fd) {
 				if (read_exec_report(i) && !tab[i].reason[0])
 					svc_event(i, SVC_EV_EXEC_OK);
@@ -625,7 +628,7 @@ int svc_shutdown_step(void)
 	int i, k, left = 0;
 
 	shutting_down = 1;
-	for (i = CFG_NSVC - 1; i >= 0; i--) {
+	for (i = SVC_N - 1; i >= 0; i--) {
 		struct svc *s = &tab[i];
 		int dependants_up = 0;
 
@@ -639,8 +642,8 @@ int svc_shutdown_step(void)
 		if (s->state == SVC_STOPPING)
 			continue;
 		/* Reverse order: wait until everything started after it is down. */
-		for (k = 0; k < cfg_svc[i].nsucc; k++)
-			dependants_up |= svc_is_active(tab[cfg_svc[i].succ[k]].state);
+		for (k = 0; k < svc_cfg(i)->nsucc; k++)
+			dependants_up |= svc_is_active(tab[svc_cfg(i)->succ[k]].state);
 		if (!dependants_up)
 			svc_event(i, SVC_EV_STOP);
 	}

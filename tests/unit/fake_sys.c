@@ -67,3 +67,7 @@ const char *spawn_stage_name(int stage)
 {
 	return stage == SPAWN_CHDIR ? "chdir" : "exec";
 }
+
+/* The app slot's end (src/app.c): counted, not acted on. */
+int fake_app_exits;
+void app_exited(void) { fake_app_exits++; }

@@ -8,4 +8,5 @@ extern const char *fake_spawned[64];
 extern int fake_nspawned;
 extern int fake_kills[64][2];
 extern int fake_nkills;
+extern int fake_app_exits;
 #endif
