@@ -19,7 +19,8 @@
 struct logread {
 	int chan;
 	int active;                    /* set up and not yet released */
-	int follow;                    /* holds a follower slot */
+	int follow;                    /* goes on with new lines */
+	int counted;                   /* holds one of the CFG_MAX_LOG_FOLLOWERS slots */
 	int nfile, cur;                /* files to send, oldest first; the one being sent */
 	int fd[CFG_MAX_LOG_FILES + 1];
 	uint64_t off[CFG_MAX_LOG_FILES + 1], end[CFG_MAX_LOG_FILES + 1];
@@ -30,6 +31,8 @@ enum logread_result { LOGREAD_OK = 0, LOGREAD_NO_FOLLOWERS = 1 };
 
 /* Set up the last n lines of chan; follow keeps reading new lines. */
 enum logread_result logread_begin(struct logread *lr, int chan, uint64_t n, int follow);
+/* The same for a log stream (stream.c), which has slots of its own. */
+void logread_begin_stream(struct logread *lr, int chan, uint64_t n, int follow);
 /* Whether logread_next has bytes to give now. */
 int logread_ready(const struct logread *lr);
 /* Whether it will never have more (a tail that has been sent). */

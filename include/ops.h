@@ -26,6 +26,9 @@ struct reply {
 	unsigned wait_ev;            /* the request waited on (enum svc_event) */
 	unsigned wait_ups;           /* the service's `ups` when asked */
 	int64_t wait_deadline;       /* monotonic ms: give up then */
+	int stream;                  /* logs-stream: its slot (stream.c), -1 when none */
+	unsigned stream_gen;
+	uint32_t stream_cid, stream_port;
 };
 
 /* A transport: its name and the operation groups its policy allows. */

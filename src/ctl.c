@@ -1,6 +1,9 @@
-/* ctl.c: the control socket and its client slots.
+/* ctl.c: the control sockets and their client slots.
  *
- * Owns the listening Unix socket and a fixed table of clients. Moves whole
+ * Owns the listening sockets (Unix, and AF_VSOCK for the parent instance of
+ * an enclave) and one fixed table of clients that both share: the same
+ * frames, the same loop, each client tied to the policy of the transport it
+ * came in by. Moves whole
  * frames in and out without ever blocking: every socket is non-blocking,
  * a reply is produced one frame at a time as the peer drains it, and a peer
  * that sends nothing or reads nothing is dropped at its deadline. A bad
@@ -21,10 +24,12 @@
 #include "ops.h"
 #include "say.h"
 #include "sys.h"
+#include "vsock.h"
 
 struct client {
 	int fd;                       /* -1: free slot */
 	int may_change;               /* peer is root or init's own user */
+	const struct transport *t;    /* what it came in by, and its policy */
 	int replying;                 /* a reply is being produced */
 	int closing;                  /* close once the reply is out */
 	int64_t deadline;             /* drop the peer if nothing moves by then */
@@ -35,10 +40,12 @@ struct client {
 };
 
 static struct client clients[CFG_MAX_CLIENTS];
-static const struct transport unix_transport = {
-	"the unix socket", CFG_UNIX_ALLOW, "control.unix_allow", CFG_UNIX_ALLOW_TEXT,
+static const struct transport transports[2] = {
+	{ "the unix socket", CFG_UNIX_ALLOW, "control.unix_allow", CFG_UNIX_ALLOW_TEXT },
+	{ "vsock", CFG_VSOCK_ALLOW, "control.vsock_allow", CFG_VSOCK_ALLOW_TEXT },
 };
-static int listen_fd = -1;
+enum { T_UNIX = 0, T_VSOCK = 1 };
+static int listen_fd[2] = { -1, -1 };
 static int64_t accept_paused_until;  /* out of file descriptors: retry later */
 
 static void drop(struct client *c)
@@ -65,7 +72,7 @@ static void make_parent(const char *path)
 	}
 }
 
-int ctl_open(void)
+static int open_unix(void)
 {
 	const char *path = cfg_init.unix_socket_path;
 	struct sockaddr_un sa;
@@ -73,10 +80,6 @@ int ctl_open(void)
 	mode_t old;
 	int i, fd;
 
-	for (i = 0; i < CFG_MAX_CLIENTS; i++)
-		clients[i].fd = -1;
-	if (!cfg_init.unix_socket_enabled)
-		return 0;
 	make_parent(path);
 	if (sys_stat(path, &st, 1) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
@@ -101,9 +104,50 @@ int ctl_open(void)
 		close(fd);
 		return -1;
 	}
-	listen_fd = fd;
+	listen_fd[T_UNIX] = fd;
 	say("listening on %s", path);
 	return 0;
+}
+
+/* Inside an enclave the local CID is only known at launch: the usual
+ * configuration binds VMADDR_CID_ANY. Anyone who can reach the port may
+ * connect; what they may do is the compiled-in control.vsock_allow. */
+static int open_vsock(void)
+{
+	struct vsock_addr sa;
+	int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		say_error("vsock control socket: %s (no vsock in this kernel?)", strerror(errno));
+		return -1;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.svm_family = AF_VSOCK;
+	sa.svm_cid = cfg_init.vsock_cid;
+	sa.svm_port = cfg_init.vsock_port;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 64) < 0) {
+		say_error("vsock control socket %u:%u: %s", cfg_init.vsock_cid, cfg_init.vsock_port,
+			  strerror(errno));
+		close(fd);
+		return -1;
+	}
+	listen_fd[T_VSOCK] = fd;
+	say("listening on vsock %u:%u (allowed: %s)", cfg_init.vsock_cid, cfg_init.vsock_port,
+	    CFG_VSOCK_ALLOW_TEXT[0] ? CFG_VSOCK_ALLOW_TEXT : "nothing");
+	return 0;
+}
+
+int ctl_open(void)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < CFG_MAX_CLIENTS; i++)
+		clients[i].fd = -1;
+	if (cfg_init.unix_socket_enabled && listen_fd[T_UNIX] < 0)
+		rc |= open_unix();
+	if (cfg_init.vsock_enabled && listen_fd[T_VSOCK] < 0)
+		rc |= open_vsock();
+	return rc;
 }
 
 static void reject_busy(int fd)
@@ -117,12 +161,12 @@ static void reject_busy(int fd)
 	close(fd);
 }
 
-static void accept_all(int64_t now)
+static void accept_all(int t, int64_t now)
 {
 	for (;;) {
 		struct ucred cred;
 		socklen_t len = sizeof cred;
-		int fd = accept4(listen_fd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC), i;
+		int fd = accept4(listen_fd[t], 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC), i;
 
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
@@ -141,10 +185,13 @@ static void accept_all(int64_t now)
 		}
 		memset(&clients[i], 0, offsetof(struct client, r));
 		clients[i].fd = fd;
+		clients[i].t = &transports[t];
 		clients[i].deadline = now + CTL_TIMEOUT_MS;
-		/* Without credentials the peer is treated as unprivileged. */
-		clients[i].may_change = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
-					(cred.uid == 0 || cred.uid == geteuid());
+		/* Without credentials a Unix peer is treated as unprivileged. A
+		 * vsock peer has no uid at all: its transport's policy decides. */
+		clients[i].may_change = t == T_VSOCK ||
+			(getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+			 (cred.uid == 0 || cred.uid == geteuid()));
 	}
 }
 
@@ -175,7 +222,7 @@ static void take_request(struct client *c)
 		fail(c, st, why);
 		return;
 	}
-	ops_begin(&c->r, c->rx, c->may_change, &unix_transport);
+	ops_begin(&c->r, c->rx, c->may_change, c->t);
 	c->replying = 1;
 }
 
@@ -241,11 +288,12 @@ int ctl_poll_add(struct pollfd *p, int max)
 {
 	int i, n = 0;
 
-	if (listen_fd >= 0 && n < max && clock_ms() >= accept_paused_until) {
-		p[n].fd = listen_fd;
-		p[n].events = POLLIN;
-		p[n++].revents = 0;
-	}
+	for (i = 0; i < 2; i++)
+		if (listen_fd[i] >= 0 && n < max && clock_ms() >= accept_paused_until) {
+			p[n].fd = listen_fd[i];
+			p[n].events = POLLIN;
+			p[n++].revents = 0;
+		}
 	for (i = 0; i < CFG_MAX_CLIENTS && n < max; i++) {
 		struct client *c = &clients[i];
 		if (c->fd < 0)
@@ -271,8 +319,8 @@ void ctl_poll_done(const struct pollfd *p, int n, int64_t now)
 	for (k = 0; k < n; k++) {
 		if (!p[k].revents)
 			continue;
-		if (p[k].fd == listen_fd) {
-			accept_all(now);
+		if (p[k].fd == listen_fd[T_UNIX] || p[k].fd == listen_fd[T_VSOCK]) {
+			accept_all(p[k].fd == listen_fd[T_VSOCK], now);
 			continue;
 		}
 		for (i = 0; i < CFG_MAX_CLIENTS; i++) {

@@ -79,18 +79,14 @@ static int open_files(struct logread *lr, uint64_t n)
 	return 0;
 }
 
-enum logread_result logread_begin(struct logread *lr, int chan, uint64_t n, int follow)
+static void begin(struct logread *lr, int chan, uint64_t n, int follow)
 {
 	const struct ring *r = log_ring(chan);
 	uint64_t found, start;
 
-	memset(lr, 0, sizeof *lr);
-	if (follow && followers >= CFG_MAX_LOG_FOLLOWERS)
-		return LOGREAD_NO_FOLLOWERS;
 	lr->chan = chan;
 	lr->active = 1;
 	lr->follow = follow;
-	followers += follow;
 	start = ring_last_lines(r, n, &found);
 	/* The ring when it has them all (no disk), the files when they have
 	 * more, the ring again when there are no files to read. */
@@ -101,7 +97,23 @@ enum logread_result logread_begin(struct logread *lr, int chan, uint64_t n, int 
 		lr->pos = start;
 	}
 	lr->stop = r->head;
+}
+
+enum logread_result logread_begin(struct logread *lr, int chan, uint64_t n, int follow)
+{
+	memset(lr, 0, sizeof *lr);
+	if (follow && followers >= CFG_MAX_LOG_FOLLOWERS)
+		return LOGREAD_NO_FOLLOWERS;
+	begin(lr, chan, n, follow);
+	lr->counted = follow;
+	followers += follow;
 	return LOGREAD_OK;
+}
+
+void logread_begin_stream(struct logread *lr, int chan, uint64_t n, int follow)
+{
+	memset(lr, 0, sizeof *lr);
+	begin(lr, chan, n, follow);
 }
 
 static int ring_has_more(const struct logread *lr)
@@ -158,7 +170,7 @@ void logread_end(struct logread *lr)
 		return;
 	for (; lr->cur < lr->nfile; lr->cur++)
 		close(lr->fd[lr->cur]);
-	followers -= lr->follow;
+	followers -= lr->counted;
 	lr->active = 0;
 }
 

@@ -19,10 +19,12 @@
 #include "say.h"
 #include "shutdown.h"
 #include "sigs.h"
+#include "stream.h"
 #include "svc.h"
 
-/* signalfd + listener + clients + an exec pipe and a log pipe per service. */
-#define LOOP_MAX_FDS (2 + CFG_MAX_CLIENTS + 2 * SVC_SLOTS)
+/* signalfd + two listeners + clients + an exec pipe and a log pipe per
+ * service + log streams. */
+#define LOOP_MAX_FDS (3 + CFG_MAX_CLIENTS + 2 * SVC_SLOTS + CFG_MAX_LOG_STREAMS)
 
 static int64_t earliest(int64_t a, int64_t b)
 {
@@ -53,8 +55,9 @@ void loop_run(int signal_fd)
 
 	for (;;) {
 		int64_t next = earliest(earliest(svc_next_deadline(), ctl_next_deadline()),
-					earliest(shutdown_deadline(), reload_deadline()));
-		int nsvc, nlog, nctl, n = 0;
+					earliest(earliest(shutdown_deadline(), reload_deadline()),
+						 stream_next_deadline()));
+		int nsvc, nlog, nctl, nstr, n = 0;
 		unsigned sig;
 		int64_t now;
 
@@ -67,6 +70,8 @@ void loop_run(int signal_fd)
 		n += nlog;
 		nctl = ctl_poll_add(p + n, LOOP_MAX_FDS - n);
 		n += nctl;
+		nstr = stream_poll_add(p + n, LOOP_MAX_FDS - n);
+		n += nstr;
 		if (poll(p, (nfds_t)n, first ? 0 : timeout_ms(next, signal_fd)) < 0 && errno != EINTR)
 			say_error("poll: %s", strerror(errno));
 
@@ -94,10 +99,12 @@ void loop_run(int signal_fd)
 		log_poll_done(p + 1 + nsvc, nlog);
 		now = clock_ms();
 		ctl_poll_done(p + 1 + nsvc + nlog, nctl, now);
+		stream_poll_done(p + 1 + nsvc + nlog + nctl, nstr, now);
 		svc_tick(now);
 		shutdown_tick(now);
 		reload_tick(now);
 		ctl_tick(now);
+		stream_tick(now);
 		/* 8. a reload asked for above, now that its answer has been sent */
 		reload_run_pending();
 	}

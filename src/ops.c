@@ -15,6 +15,7 @@
 #include "procfs.h"
 #include "reload.h"
 #include "shutdown.h"
+#include "stream.h"
 #include "svc.h"
 
 extern int64_t init_started_ms;  /* init.c */
@@ -25,6 +26,7 @@ static const char *const op_names[PROTO_OP_MAX + 1] = {
 	[PROTO_OP_SYSTEM_STATUS] = "system-status", [PROTO_OP_SHUTDOWN] = "shutdown",
 	[PROTO_OP_REBOOT] = "reboot", [PROTO_OP_LOGS] = "logs", [PROTO_OP_LOGS_CLEAR] = "logs-clear",
 	[PROTO_OP_ENABLE] = "enable", [PROTO_OP_DISABLE] = "disable", [PROTO_OP_RELOAD] = "reload",
+	[PROTO_OP_LOGS_STREAM] = "logs-stream", [PROTO_OP_LOGS_STREAM_STOP] = "logs-stream-stop",
 };
 
 static int changes_state(unsigned op)
@@ -38,6 +40,7 @@ void ops_fail(struct reply *r, enum proto_status st, const char *msg)
 {
 	memset(r, 0, sizeof *r);
 	r->svc = -1;
+	r->stream = -1;
 	r->status = st;
 	fmt_fmt(r->msg, sizeof r->msg, "%s", msg);
 }
@@ -166,6 +169,36 @@ static void begin_logs(struct reply *r, const char *name, uint32_t lines, int fo
 	fmt_fmt(r->msg, sizeof r->msg, "End of log of '%s'", name);
 }
 
+static void begin_stream(struct reply *r, const unsigned char *req)
+{
+	uint32_t a2 = proto_get32(req, PROTO_OFF_ARG2);
+
+	r->stream_cid = proto_get32(req, PROTO_OFF_ARG0);
+	r->stream_port = proto_get32(req, PROTO_OFF_ARG1);
+	r->stream = stream_open(r->svc, r->stream_cid, r->stream_port, a2 & PROTO_STREAM_LINES,
+				!!(a2 & PROTO_STREAM_FOLLOW), &r->stream_gen, r->msg, sizeof r->msg);
+	if (r->stream < 0)
+		r->status = PROTO_E_FAILED;
+}
+
+/* A logs-stream is answered once init's connection is made or has failed. */
+static int stream_settled(struct reply *r)
+{
+	switch (stream_state(r->stream, r->stream_gen, r->msg, sizeof r->msg)) {
+	case STREAM_CONNECTING:
+		return 0;
+	case STREAM_UP:
+		fmt_fmt(r->msg, sizeof r->msg, "Streaming logs of '%s' to vsock %u:%u",
+			r->svc == LOG_INIT ? "init" : svc_cfg(r->svc)->name, r->stream_cid, r->stream_port);
+		break;
+	case STREAM_FAILED:
+		r->status = PROTO_E_FAILED;
+		break;
+	}
+	r->stream = -1;
+	return 1;
+}
+
 static unsigned op_group(unsigned op)
 {
 	switch (op) {
@@ -177,6 +210,8 @@ static unsigned op_group(unsigned op)
 	case PROTO_OP_STATUS:
 	case PROTO_OP_SYSTEM_STATUS:
 	case PROTO_OP_LOGS:
+	case PROTO_OP_LOGS_STREAM:
+	case PROTO_OP_LOGS_STREAM_STOP:
 		return PROTO_GROUP_READ;
 	}
 	return PROTO_GROUP_SERVICES;
@@ -190,6 +225,7 @@ void ops_begin(struct reply *r, const unsigned char *req, int may_change, const 
 	memset(r, 0, sizeof *r);
 	r->op = op;
 	r->svc = -1;
+	r->stream = -1;
 	if (!(t->allow & op_group(op))) {
 		/* The policy is compiled in: part of the image's measurement. */
 		r->status = PROTO_E_PERM;
@@ -204,7 +240,8 @@ void ops_begin(struct reply *r, const unsigned char *req, int may_change, const 
 			"or init's own user", op_names[op]);
 		return;
 	}
-	if (op == PROTO_OP_LOGS || op == PROTO_OP_LOGS_CLEAR) {
+	if (op == PROTO_OP_LOGS || op == PROTO_OP_LOGS_CLEAR || op == PROTO_OP_LOGS_STREAM ||
+	    op == PROTO_OP_LOGS_STREAM_STOP) {
 		r->svc = log_find(name);  /* a service, or "init" for init's own log */
 		if (r->svc < 0) {
 			r->status = PROTO_E_NOT_FOUND;
@@ -246,6 +283,17 @@ void ops_begin(struct reply *r, const unsigned char *req, int may_change, const 
 	case PROTO_OP_LOGS:
 		begin_logs(r, name, proto_get32(req, PROTO_OFF_ARG0),
 			   proto_get32(req, PROTO_OFF_ARG1) & PROTO_LOGS_FOLLOW);
+		break;
+	case PROTO_OP_LOGS_STREAM:
+		begin_stream(r, req);
+		break;
+	case PROTO_OP_LOGS_STREAM_STOP:
+		if (!stream_stop(r->svc, proto_get32(req, PROTO_OFF_ARG1))) {
+			r->status = PROTO_E_STATE;
+			fmt_fmt(r->msg, sizeof r->msg, "No active log stream for '%s'", name);
+		} else {
+			fmt_fmt(r->msg, sizeof r->msg, "Log stream of '%s' stopped", name);
+		}
 		break;
 	case PROTO_OP_LOGS_CLEAR:
 		if (log_clear(r->svc, r->msg, sizeof r->msg) < 0)
@@ -354,6 +402,8 @@ int ops_ready(struct reply *r)
 {
 	if (r->wait)
 		return wait_settled(r);
+	if (r->stream >= 0)
+		return stream_settled(r);
 	if (r->status != PROTO_OK || r->op != PROTO_OP_LOGS)
 		return 1;
 	return logread_ready(&r->lr) || logread_done(&r->lr);
@@ -361,6 +411,8 @@ int ops_ready(struct reply *r)
 
 int64_t ops_wake(const struct reply *r)
 {
+	if (r->stream >= 0)
+		return clock_ms() + 100;  /* look again soon: the connect settles in stream.c */
 	return r->wait ? r->wait_deadline : 0;
 }
 
@@ -425,6 +477,10 @@ int ops_next(struct reply *r, unsigned char *f)
 	proto_init(f, PROTO_REC_DONE, CFG_HASH);
 	proto_put16(f, PROTO_OFF_STATUS, (uint16_t)r->status);
 	proto_put16(f, PROTO_OFF_FLAGS, PROTO_F_FINAL);
+	if (r->op == PROTO_OP_LOGS_STREAM && r->status == PROTO_OK) {
+		proto_put32(f, PROTO_OFF_ARG0, r->stream_cid);
+		proto_put32(f, PROTO_OFF_ARG1, r->stream_port);
+	}
 	proto_put_str(f, PROTO_OFF_TEXT, PROTO_TEXT_SIZE, r->msg);
 	return 1;
 }

@@ -293,8 +293,10 @@ static void act_exit(int i)
 	} else {
 		set_state(i, SVC_FAILED);
 	}
+#if CFG_APP_SLOT
 	if (i == SVC_APP && s->state != SVC_RESTART_WAIT)
 		app_exited();  /* as AWS's init: the enclave ends with its program */
+#endif
 }
 
 static void stop_done(int i)
