@@ -10,6 +10,8 @@
 #   BOOTTEST PASS name
 #   BOOTTEST FAIL name: why
 #   BOOTTEST | excerpt line             (after a FAIL: what was seen)
+#   BOOTTEST INFO name: text            (after a PASS: what a check saw; its
+#                                        "info: " lines)
 #
 # then "BOOTTEST DONE" and exits 0: the app has ended, so init shuts the
 # machine down (app.poweroff_on_exit). tests/boot/run.sh reads the console.
@@ -38,6 +40,7 @@ check() {
 	"$@" > "$out" 2>&1
 	if [ $? = 0 ]; then
 		say "BOOTTEST PASS $_check"
+		sed -n "s/^info: /BOOTTEST INFO $_check: /p" "$out" >&3
 	else
 		_why=$(tail -n 1 "$out")
 		say "BOOTTEST FAIL $_check: ${_why:-failed}"
@@ -209,7 +212,7 @@ c_vsock_services_allowed() {
 	wait_until 10 sh -c "p=\$(/bin/initctl status web | sed -n 's/^  PID: //p'); [ -n \"\$p\" ] && [ \"\$p\" != '$before' ]" ||
 		{ ictl status web; echo "web's PID is still $before after a restart over VSOCK"; return 1; }
 	after=$(field web PID)
-	echo "web: PID $before -> $after"
+	echo "info: web restarted over VSOCK, PID $before -> $after"
 	wait_until 10 test "$(state web)" = active || { echo "web not active after restart"; return 1; }
 }
 
@@ -223,7 +226,7 @@ c_vsock_policy_refuses() {
 		*) echo "$out"; echo "'$op' over VSOCK: the refusal does not name the policy"; return 1 ;;
 		esac
 	done
-	echo "$out"
+	echo "info: $out"
 	ictl ping >/dev/null || { echo "init no longer answers after the refusals"; return 1; }
 }
 
@@ -279,7 +282,7 @@ c_logs_stream_follow_two() {
 	done
 	wait $p1; rc1=$?
 	wait $p2; rc2=$?
-	echo "chatty: line $a1 -> $b1, ticker: line $a2 -> $b2, exit statuses after SIGINT: $rc1, $rc2"
+	echo "info: over 2 s of following, chatty went from line $a1 to $b1, ticker from $a2 to $b2; exit statuses after SIGINT: $rc1, $rc2"
 	stream_ok /tmp/f1 chatty 3 || { echo "chatty follow stream: bad output"; return 1; }
 	stream_ok /tmp/f2 ticker 3 || { echo "ticker follow stream: bad output"; return 1; }
 	[ "$b1" -gt "$a1" ] && [ "$b2" -gt "$a2" ] || { echo "no new lines arrived while following"; return 1; }

@@ -178,7 +178,7 @@ GUEST_FULL="service-env-and-logs vsock-initctl-yaml vsock-services-allowed vsock
 	logs-stream-vsock logs-stream-follow-two"
 
 run_boot() {
-	local boot=$1 con raw t0 t1 rc ms name why re out
+	local boot=$1 con raw t0 t1 rc ms name why re out up
 	con=$B/console-$boot.log
 	if ! out=$(image "$boot" 2>&1); then
 		fail "$boot: image" "tools/mkinitramfs.py failed" "$out"
@@ -195,7 +195,8 @@ run_boot() {
 	t1=$(date +%s%N)
 	ms=$(( (t1 - t0) / 1000000 ))
 	tr -d '\r' < "$raw" > "$con"
-	info "$boot: QEMU ran $((ms / 1000)).$(printf %03d $((ms % 1000)) | cut -c1) s wall, exit status $rc; guest uptime at power-down: $(sed -n 's/^\[ *\([0-9.]*\)\] reboot: Power down.*/\1 s/p' "$con" | head -1)"
+	up=$(sed -n 's/^\[ *\([0-9.]*\)\] reboot: Power down.*/\1 s/p' "$con" | head -1)
+	info "$boot: QEMU ran $((ms / 1000)).$(printf %03d $((ms % 1000)) | cut -c1) s wall, exit status $rc; guest uptime at power-down: ${up:-(no power-down)}"
 
 	# the machine
 	case $rc in
@@ -216,13 +217,14 @@ run_boot() {
 	if re=$(in_order "$con" 'hbinit: started as PID 1' 'hbinit: exec /sbin/enclave-init' '\] init: '); then
 		pass "$boot: init-is-pid1"
 	else
-		fail "$boot: init-is-pid1" "the shim did not hand over to init: nothing matched /$re/" "$(excerpt "$con")"
+		fail "$boot: init-is-pid1" "no init log line after the shim's exec: nothing matched /$re/" "$(excerpt "$con")"
 	fi
 
 	# the guest's own checks
 	for name in $GUEST_COMMON $( [ "$boot" = full ] && echo "$GUEST_FULL" ); do
 		if grep -qx "BOOTTEST PASS $name" "$con"; then
 			pass "$boot: $name"
+			grep "^BOOTTEST INFO $name: " "$con" | sed "s/^BOOTTEST INFO /INFO boot: $boot: /"
 		elif why=$(grep -m1 "^BOOTTEST FAIL $name: " "$con"); then
 			fail "$boot: $name" "${why#BOOTTEST FAIL $name: }" \
 				"$(awk -v n="$name" 'index($0, "BOOTTEST FAIL " n ": ") == 1 { on = 1; next }
