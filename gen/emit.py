@@ -128,6 +128,7 @@ def yaml_echo(cfg, services, digest):
     for k, v in cfg["app"].items():
         out.append(f"  {k}: {yaml_scalar(v)}")
     out.append(f"max_log_streams: {yaml_scalar(cfg['max_log_streams'])}")
+    out.append(f"max_adhoc: {yaml_scalar(cfg['max_adhoc'])}")
     out.append("services:" + ("" if services else " []"))
     for s in services:
         out.append(f"  - name: {yaml_scalar(s.name)}")
@@ -180,7 +181,11 @@ def render(cfg, services, order_info, sources, version):
         loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates")),
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined)
-    ctx = {"cfg": cfg, "rows": rows, "app_restart": RESTART_ENUM.get(cfg["app"]["restart"]), "digest": digest, "sources": [c_comment(x) for x in sources],
+    base_env = {}
+    for name, value in list(cfg["environment"]) + [("PATH", "/sbin:/usr/sbin:/bin:/usr/bin")]:
+        base_env[name] = value
+    ctx = {"cfg": cfg, "rows": rows,
+           "base_env": [c_string(f"{k}={v}") for k, v in base_env.items()], "app_restart": RESTART_ENUM.get(cfg["app"]["restart"]), "digest": digest, "sources": [c_comment(x) for x in sources],
            "version": version, "c": c_string, "policy_mask": policy_mask,
            "yaml_lines": [c_string(line + "\n") for line in yaml_head(cfg, services, digest).splitlines()]}
     return digest, {

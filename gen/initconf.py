@@ -96,6 +96,8 @@ SCHEMA = Section({
     }), None),
     # extension: log streams over VSOCK at once (initctl logs-stream)
     "max_log_streams": (Int(0, 16), 4),
+    # extension: ad-hoc processes (initctl ps start) init keeps track of
+    "max_adhoc": (Int(1, 256), 16),
 })
 
 _constructor = SafeConstructor()

@@ -90,6 +90,7 @@ static inline int svc_present(int i)
 {
 	return i < CFG_NSVC || app_cfg.argv != 0;
 }
-extern const char cfg_yaml[];   /* the settings as YAML (services: printcfg.c) */
+extern const char cfg_yaml[];
+extern const char *const cfg_base_env[];  /* environment: + the default PATH */   /* the settings as YAML (services: printcfg.c) */
 
 #endif
