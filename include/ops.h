@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "logread.h"
+#include "pslist.h"
 #include "proto.h"
 
 struct reply {
@@ -29,6 +30,10 @@ struct reply {
 	int stream;                  /* logs-stream: its slot (stream.c), -1 when none */
 	unsigned stream_gen;
 	uint32_t stream_cid, stream_port;
+	int ps_pid;                  /* ps status/start: the process */
+	int adhoc;                   /* ps start: its slot (adhoc.c), -1 when none */
+	unsigned adhoc_gen;
+	struct pswalk walk;          /* ps list: where in /proc */
 };
 
 /* A transport: its name and the operation groups its policy allows. */

@@ -36,8 +36,8 @@
  *      records); enable, disable, reload (ops 12-14), --wait on start,
  *      stop and restart (arg1, arg2), state 6 (waiting for dependencies),
  *      the exec-hash field of SVC records; logs-stream and
- *      logs-stream-stop (ops 15, 16). An init that predates an
- *      operation answers PROTO_E_OP.
+ *      logs-stream-stop (ops 15, 16); the ps operations (17-22, PS
+ *      records). An init that predates an operation answers PROTO_E_OP.
  *
  * `logs` is the one reply of unbounded length: LOG records carry the log's
  * bytes in order (lines may span records), then DONE; when following, the
@@ -93,13 +93,19 @@ enum proto_op {
 	PROTO_OP_LOGS_STREAM = 15,    /* name ("init" too); arg0 CID, arg1 port to connect to;
 				       * arg2 lines of backlog | PROTO_STREAM_FOLLOW */
 	PROTO_OP_LOGS_STREAM_STOP = 16, /* name; arg1 port (0: every stream of that log) */
-	PROTO_OP_MAX = 16,
+	PROTO_OP_PS_LIST = 17,        /* PS records, one per process, then DONE */
+	PROTO_OP_PS_STATUS = 18,      /* arg0 pid: one PS record, TEXT (command line), DONE */
+	PROTO_OP_PS_START = 19,       /* text: argv then env, see PROTO_PS_START_* below */
+	PROTO_OP_PS_STOP = 20,        /* arg0 pid: SIGTERM */
+	PROTO_OP_PS_KILL = 21,        /* arg0 pid, arg1 signal (1..64) */
+	PROTO_OP_PS_RESTART = 22,     /* arg0 pid: restart the service whose main process it is */
+	PROTO_OP_MAX = 22,
 };
 
 /* Control policy groups (init.yaml control.unix_allow / vsock_allow). */
 #define PROTO_GROUP_READ 0x1u      /* ping, list, status, logs, logs-stream[-stop], system-status */
 #define PROTO_GROUP_SERVICES 0x2u  /* start, stop, restart, enable, disable, reload, logs-clear */
-#define PROTO_GROUP_PROCESSES 0x4u /* ps start/stop/kill/restart (a later release) */
+#define PROTO_GROUP_PROCESSES 0x4u /* ps start/stop/kill/restart (ps list/status: read) */
 #define PROTO_GROUP_SYSTEM 0x8u    /* shutdown, reboot */
 
 #define PROTO_LOGS_FOLLOW 0x1u    /* logs: keep sending new lines */
@@ -112,6 +118,12 @@ enum proto_op {
  * new line until logs-stream-stop or the peer closes; without it, init
  * closes the stream after the backlog. The DONE frame comes once the
  * connection is made (or has failed) and carries arg0 CID, arg1 port. */
+/* ps start: the text field holds arg0 strings (the command and its
+ * arguments) then arg1 strings (KEY=VALUE), each NUL-terminated, arg2 bytes
+ * in all (at most PROTO_TEXT_SIZE); the rest of the field is zero. The DONE
+ * frame comes once the exec has succeeded or failed; arg0 = the pid. */
+#define PROTO_PS_MAX_ARGS 255
+#define PROTO_SIG_MAX 64
 #define PROTO_STREAM_FOLLOW 0x80000000u
 #define PROTO_STREAM_LINES 0x7fffffffu
 
@@ -122,6 +134,7 @@ enum proto_rec {
 	PROTO_REC_TEXT = 0x102,       /* arg0 = enum proto_key; text continues across frames */
 	PROTO_REC_SYSTEM = 0x103,     /* system-status numbers, fields below */
 	PROTO_REC_LOG = 0x104,        /* arg0 bytes of log in text (at most PROTO_TEXT_SIZE - 1) */
+	PROTO_REC_PS = 0x105,         /* one process, fields below; name = its service or "" */
 };
 
 enum proto_status {
@@ -148,7 +161,8 @@ enum proto_key {
 	PROTO_KEY_REASON = 7,         /* why the last start failed */
 	PROTO_KEY_SERVICE_DIR = 8,
 	PROTO_KEY_LOG_DIR = 9,
-	PROTO_KEY_MAX = 9,
+	PROTO_KEY_CMDLINE = 10,       /* ps status: the whole command line */
+	PROTO_KEY_MAX = 10,
 };
 
 /* PROTO_REC_SVC fields (after the name). */
@@ -178,6 +192,22 @@ enum proto_exit {
 #define PROTO_SYS_ENABLED 108     /* u32 */
 #define PROTO_SYS_ACTIVE 112      /* u32 */
 #define PROTO_SYS_PROCESSES 116   /* u32 */
+
+/* PROTO_REC_PS fields. */
+#define PROTO_PS_PID 96           /* u32 */
+#define PROTO_PS_PPID 100         /* u32 */
+#define PROTO_PS_STATE 104        /* u8 the /proc state letter (R S D Z T t X x K W P I); 0: ended */
+#define PROTO_PS_MANAGED 105      /* u8 1: a service's main process */
+#define PROTO_PS_KTHREAD 106      /* u8 1: a kernel thread (no command line) */
+#define PROTO_PS_EXIT_KIND 107    /* u8 enum proto_exit: an ad-hoc process that has ended */
+#define PROTO_PS_CPU 108          /* u32 CPU% x 100 over the process's lifetime */
+#define PROTO_PS_RSS_KB 112       /* u64 VmRSS in KiB */
+#define PROTO_PS_START 120        /* u64 start time, seconds since the epoch */
+#define PROTO_PS_EXIT_CODE 128    /* u32 exit status, or the signal */
+#define PROTO_PS_ADHOC 132        /* u8 1: started by ps start */
+#define PROTO_PS_COMM 136         /* 16: the name (/proc/PID/stat), NUL-terminated */
+#define PROTO_PS_CMD 152          /* the command line, spaces for NULs, cut to fit, NUL-terminated */
+#define PROTO_PS_CMD_SIZE (PROTO_FRAME_SIZE - PROTO_PS_CMD)
 
 /* Byte-order-explicit field access. */
 void proto_put16(unsigned char *f, size_t off, uint16_t v);

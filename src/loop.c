@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <string.h>
 
+#include "adhoc.h"
 #include "cfg.h"
 #include "clock.h"
 #include "ctl.h"
@@ -23,8 +24,8 @@
 #include "svc.h"
 
 /* signalfd + two listeners + clients + an exec pipe and a log pipe per
- * service + log streams. */
-#define LOOP_MAX_FDS (3 + CFG_MAX_CLIENTS + 2 * SVC_SLOTS + CFG_MAX_LOG_STREAMS)
+ * service + log streams + exec pipes of ad-hoc processes. */
+#define LOOP_MAX_FDS (3 + CFG_MAX_CLIENTS + 2 * SVC_SLOTS + CFG_MAX_LOG_STREAMS + CFG_MAX_ADHOC)
 
 static int64_t earliest(int64_t a, int64_t b)
 {
@@ -57,7 +58,7 @@ void loop_run(int signal_fd)
 		int64_t next = earliest(earliest(svc_next_deadline(), ctl_next_deadline()),
 					earliest(earliest(shutdown_deadline(), reload_deadline()),
 						 stream_next_deadline()));
-		int nsvc, nlog, nctl, nstr, n = 0;
+		int nsvc, nlog, nctl, nstr, nadh, n = 0;
 		unsigned sig;
 		int64_t now;
 
@@ -72,6 +73,8 @@ void loop_run(int signal_fd)
 		n += nctl;
 		nstr = stream_poll_add(p + n, LOOP_MAX_FDS - n);
 		n += nstr;
+		nadh = adhoc_poll_add(p + n, LOOP_MAX_FDS - n);
+		n += nadh;
 		if (poll(p, (nfds_t)n, first ? 0 : timeout_ms(next, signal_fd)) < 0 && errno != EINTR)
 			say_error("poll: %s", strerror(errno));
 
@@ -96,6 +99,7 @@ void loop_run(int signal_fd)
 		 * which may follow from any of the above; 7. clients past their
 		 * deadline. */
 		svc_poll_done(p + 1, nsvc);
+		adhoc_poll_done(p + 1 + nsvc + nlog + nctl + nstr, nadh);
 		log_poll_done(p + 1 + nsvc, nlog);
 		now = clock_ms();
 		ctl_poll_done(p + 1 + nsvc + nlog, nctl, now);

@@ -12,6 +12,7 @@
 #include "fmt.h"
 #include "log.h"
 #include "ops.h"
+#include "ops_ps.h"
 #include "procfs.h"
 #include "reload.h"
 #include "shutdown.h"
@@ -27,20 +28,32 @@ static const char *const op_names[PROTO_OP_MAX + 1] = {
 	[PROTO_OP_REBOOT] = "reboot", [PROTO_OP_LOGS] = "logs", [PROTO_OP_LOGS_CLEAR] = "logs-clear",
 	[PROTO_OP_ENABLE] = "enable", [PROTO_OP_DISABLE] = "disable", [PROTO_OP_RELOAD] = "reload",
 	[PROTO_OP_LOGS_STREAM] = "logs-stream", [PROTO_OP_LOGS_STREAM_STOP] = "logs-stream-stop",
+	[PROTO_OP_PS_LIST] = "ps list", [PROTO_OP_PS_STATUS] = "ps status", [PROTO_OP_PS_START] = "ps start",
+	[PROTO_OP_PS_STOP] = "ps stop", [PROTO_OP_PS_KILL] = "ps kill", [PROTO_OP_PS_RESTART] = "ps restart",
 };
 
 static int changes_state(unsigned op)
 {
 	return op == PROTO_OP_START || op == PROTO_OP_STOP || op == PROTO_OP_RESTART ||
 	       op == PROTO_OP_SHUTDOWN || op == PROTO_OP_REBOOT || op == PROTO_OP_LOGS_CLEAR ||
-	       op == PROTO_OP_ENABLE || op == PROTO_OP_DISABLE || op == PROTO_OP_RELOAD;
+	       op == PROTO_OP_ENABLE || op == PROTO_OP_DISABLE || op == PROTO_OP_RELOAD ||
+	       (ops_ps_op(op) && op != PROTO_OP_PS_LIST && op != PROTO_OP_PS_STATUS);
+}
+
+/* What every reply starts from: nothing held yet. */
+static void reply_init(struct reply *r, unsigned op)
+{
+	memset(r, 0, sizeof *r);
+	r->op = op;
+	r->svc = -1;
+	r->stream = -1;
+	r->adhoc = -1;
+	r->walk.fd = -1;
 }
 
 void ops_fail(struct reply *r, enum proto_status st, const char *msg)
 {
-	memset(r, 0, sizeof *r);
-	r->svc = -1;
-	r->stream = -1;
+	reply_init(r, 0);
 	r->status = st;
 	fmt_fmt(r->msg, sizeof r->msg, "%s", msg);
 }
@@ -212,7 +225,14 @@ static unsigned op_group(unsigned op)
 	case PROTO_OP_LOGS:
 	case PROTO_OP_LOGS_STREAM:
 	case PROTO_OP_LOGS_STREAM_STOP:
+	case PROTO_OP_PS_LIST:
+	case PROTO_OP_PS_STATUS:
 		return PROTO_GROUP_READ;
+	case PROTO_OP_PS_START:
+	case PROTO_OP_PS_STOP:
+	case PROTO_OP_PS_KILL:
+	case PROTO_OP_PS_RESTART:
+		return PROTO_GROUP_PROCESSES;
 	}
 	return PROTO_GROUP_SERVICES;
 }
@@ -222,10 +242,7 @@ void ops_begin(struct reply *r, const unsigned char *req, int may_change, const 
 	unsigned op = proto_get16(req, PROTO_OFF_OP);
 	const char *name = proto_get_str(req, PROTO_OFF_NAME, PROTO_NAME_SIZE);
 
-	memset(r, 0, sizeof *r);
-	r->op = op;
-	r->svc = -1;
-	r->stream = -1;
+	reply_init(r, op);
 	if (!(t->allow & op_group(op))) {
 		/* The policy is compiled in: part of the image's measurement. */
 		r->status = PROTO_E_PERM;
@@ -255,6 +272,10 @@ void ops_begin(struct reply *r, const unsigned char *req, int may_change, const 
 			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' not found", name);
 			return;
 		}
+	}
+	if (ops_ps_op(op)) {
+		ops_ps_begin(r, req);
+		return;
 	}
 	switch (op) {
 	case PROTO_OP_PING:
@@ -404,6 +425,8 @@ int ops_ready(struct reply *r)
 		return wait_settled(r);
 	if (r->stream >= 0)
 		return stream_settled(r);
+	if (ops_ps_op(r->op))
+		return ops_ps_ready(r);
 	if (r->status != PROTO_OK || r->op != PROTO_OP_LOGS)
 		return 1;
 	return logread_ready(&r->lr) || logread_done(&r->lr);
@@ -425,6 +448,7 @@ void ops_release(struct reply *r)
 {
 	if (r->op == PROTO_OP_LOGS)
 		logread_end(&r->lr);
+	ops_ps_release(r);
 }
 
 int ops_next(struct reply *r, unsigned char *f)
@@ -432,6 +456,8 @@ int ops_next(struct reply *r, unsigned char *f)
 	if (r->status == PROTO_OK) {
 		size_t n;  /* bytes of a LOG record */
 
+		if (ops_ps_op(r->op) && ops_ps_next(r, f))
+			return 0;
 		switch (r->op) {
 		case PROTO_OP_LOGS:
 			if (logread_done(&r->lr))
@@ -481,6 +507,8 @@ int ops_next(struct reply *r, unsigned char *f)
 		proto_put32(f, PROTO_OFF_ARG0, r->stream_cid);
 		proto_put32(f, PROTO_OFF_ARG1, r->stream_port);
 	}
+	if (r->op == PROTO_OP_PS_START && r->status == PROTO_OK)
+		proto_put32(f, PROTO_OFF_ARG0, (uint32_t)r->ps_pid);
 	proto_put_str(f, PROTO_OFF_TEXT, PROTO_TEXT_SIZE, r->msg);
 	return 1;
 }

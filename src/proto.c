@@ -128,6 +128,17 @@ static int args_ok(unsigned op, uint32_t a0, uint32_t a1, uint32_t a2, const cha
 	}
 	if (op == PROTO_OP_LOGS_STREAM_STOP)
 		return !a0 && !a2;
+	if (op == PROTO_OP_PS_STATUS || op == PROTO_OP_PS_STOP || op == PROTO_OP_PS_RESTART)
+		return !a1 && !a2;  /* arg0 pid: any value; init says what is wrong with it */
+	if (op == PROTO_OP_PS_KILL) {
+		if (a1 < 1 || a1 > PROTO_SIG_MAX)
+			*why = "bad signal: 1 to 64";
+		return a1 >= 1 && a1 <= PROTO_SIG_MAX && !a2;
+	}
+	if (op == PROTO_OP_PS_START) {
+		*why = "bad ps start: 1 to 255 arguments, at most 928 bytes of text";
+		return a0 >= 1 && a0 <= PROTO_PS_MAX_ARGS && a1 <= PROTO_PS_MAX_ARGS && a2 && a2 <= PROTO_TEXT_SIZE;
+	}
 	if (op == PROTO_OP_ENABLE) {
 		if (a0 & ~PROTO_ENABLE_NOW)
 			*why = "unknown enable option bits";
@@ -139,6 +150,36 @@ static int args_ok(unsigned op, uint32_t a0, uint32_t a1, uint32_t a2, const cha
 		return !a0 && a1 == PROTO_WAIT && a2 && a2 <= PROTO_WAIT_MAX_SEC;
 	}
 	return !a0 && !a1 && !a2;
+}
+
+/* ps start's text: exactly arg0 + arg1 NUL-terminated strings in arg2
+ * bytes, a non-empty command, and KEY=VALUE environment entries. */
+static int ps_start_text_ok(const unsigned char *f, const char **why)
+{
+	uint32_t argc = proto_get32(f, PROTO_OFF_ARG0), envc = proto_get32(f, PROTO_OFF_ARG1);
+	uint32_t len = proto_get32(f, PROTO_OFF_ARG2), k = 0, n = 0, start = 0, i;
+	const unsigned char *t = f + PROTO_OFF_TEXT;
+
+	*why = "bad ps start text: the strings do not match their counts";
+	for (i = 0; i < len; i++) {
+		if (t[i])
+			continue;
+		if (k == 0 && i == 0) {
+			*why = "bad ps start text: empty command";
+			return 0;
+		}
+		if (k >= argc) {
+			const unsigned char *eq = memchr(t + start, '=', i - start);
+			if (!eq || eq == t + start) {
+				*why = "bad ps start text: environment entries must be KEY=VALUE";
+				return 0;
+			}
+		}
+		k++;
+		n = i + 1;
+		start = i + 1;
+	}
+	return k == argc + envc && n == len;
 }
 
 enum proto_status proto_check_request(const unsigned char *f, uint64_t hash, const char **why)
@@ -170,7 +211,10 @@ enum proto_status proto_check_request(const unsigned char *f, uint64_t hash, con
 	if (!args_ok(op, proto_get32(f, PROTO_OFF_ARG0), proto_get32(f, PROTO_OFF_ARG1),
 		     proto_get32(f, PROTO_OFF_ARG2), why))
 		return PROTO_E_FRAME;
-	for (i = PROTO_OFF_TEXT; i < PROTO_FRAME_SIZE; i++)
+	if (op == PROTO_OP_PS_START && !ps_start_text_ok(f, why))
+		return PROTO_E_FRAME;
+	for (i = op == PROTO_OP_PS_START ? PROTO_OFF_TEXT + proto_get32(f, PROTO_OFF_ARG2) : PROTO_OFF_TEXT;
+	     i < PROTO_FRAME_SIZE; i++)
 		if (f[i]) {
 			*why = "unused request fields must be zero";
 			return PROTO_E_FRAME;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <sys/wait.h>
 
+#include "adhoc.h"
 #include "reap.h"
 #include "svc.h"
 
@@ -13,7 +14,9 @@ int reap_all(void)
 		pid_t pid = waitpid(-1, &status, WNOHANG);
 
 		if (pid > 0) {
-			(void)svc_reaped(pid, status);  /* orphans: collected, nothing more */
+			/* a service, an ad-hoc process, or an orphan: collected, nothing more */
+			if (!svc_reaped(pid, status))
+				(void)adhoc_reaped(pid, status);
 			continue;
 		}
 		if (pid < 0 && errno == EINTR)

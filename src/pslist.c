@@ -1,0 +1,210 @@
+/* pslist.c: /proc/PID/{stat,statm,cmdline} into a struct psinfo.
+ *
+ * CPU% is manual 002's formula, (utime + stime) / HZ over the seconds since
+ * the process started, with the kernel's own tick (AT_CLKTCK from the
+ * auxiliary vector: what sysconf(_SC_CLK_TCK) reports on glibc; musl's
+ * sysconf returns a constant 100) and the uptime from /proc/uptime. The
+ * resident size is statm's second field, the counter VmRSS shows.
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "fmt.h"
+#include "pslist.h"
+
+#define PF_KTHREAD 0x00200000u
+
+static uint64_t hz = 100, page_kb = 4;
+static uint64_t uptime_cs;       /* centiseconds since boot */
+static uint64_t boot_epoch;
+
+/* Read a small /proc file whole; returns its length or -1. */
+static ssize_t slurp(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, cap - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
+	return n;
+}
+
+static uint64_t number(const char **p)
+{
+	uint64_t v = 0;
+
+	while (**p == ' ')
+		++*p;
+	while (**p >= '0' && **p <= '9')
+		v = v * 10 + (uint64_t)(*(*p)++ - '0');
+	return v;
+}
+
+void ps_snapshot(void)
+{
+	char buf[64];
+	const char *p = buf;
+	uint64_t sec, cs = 0;
+
+	if (getauxval(AT_CLKTCK))
+		hz = getauxval(AT_CLKTCK);
+	if (getauxval(AT_PAGESZ))
+		page_kb = getauxval(AT_PAGESZ) / 1024;
+	if (slurp("/proc/uptime", buf, sizeof buf) < 0)
+		return;
+	sec = number(&p);
+	if (*p == '.') {
+		p++;
+		cs = number(&p);  /* two digits: centiseconds */
+	}
+	uptime_cs = sec * 100 + cs;
+	boot_epoch = (uint64_t)(clock_wall() / 1000) - sec;
+}
+
+/* Fields of /proc/PID/stat after the name, counted from 0 = state. */
+enum { F_STATE = 0, F_PPID = 1, F_FLAGS = 6, F_UTIME = 11, F_STIME = 12, F_START = 19 };
+
+static int read_stat(int pid, struct psinfo *pi)
+{
+	char path[32], buf[1024];
+	const char *p, *open_paren, *close_paren;
+	uint64_t f[F_START + 1] = { 0 };
+	uint64_t cpu_cs, start_cs;
+	int k;
+	ssize_t n;
+	size_t len;
+
+	fmt_fmt(path, sizeof path, "/proc/%d/stat", pid);
+	if ((n = slurp(path, buf, sizeof buf)) <= 0)
+		return -1;
+	/* The name may hold spaces and parentheses: it ends at the last ')'. */
+	open_paren = strchr(buf, '(');
+	close_paren = memrchr(buf, ')', (size_t)n);
+	if (!open_paren || !close_paren || close_paren < open_paren || close_paren[1] != ' ')
+		return -1;
+	len = (size_t)(close_paren - open_paren - 1);
+	if (len >= sizeof pi->comm)
+		len = sizeof pi->comm - 1;
+	memcpy(pi->comm, open_paren + 1, len);
+	pi->comm[len] = 0;
+	p = close_paren + 2;
+	pi->state = *p;
+	for (k = 1, p++; k <= F_START && *p; k++) {
+		if (*p == ' ')
+			p++;
+		f[k] = number(&p);
+		while (*p && *p != ' ')
+			p++;  /* negative or odd fields: skipped */
+	}
+	if (k <= F_START)
+		return -1;
+	pi->ppid = (int)f[F_PPID];
+	pi->kthread = !!(f[F_FLAGS] & PF_KTHREAD);
+	cpu_cs = (f[F_UTIME] + f[F_STIME]) * 100 / hz;
+	start_cs = f[F_START] * 100 / hz;
+	pi->cpu_x100 = uptime_cs > start_cs ? (uint32_t)(cpu_cs * 10000 / (uptime_cs - start_cs)) : 0;
+	pi->start_epoch = boot_epoch + start_cs / 100;
+	return 0;
+}
+
+static void read_rss(int pid, struct psinfo *pi)
+{
+	char path[32], buf[128];
+	const char *p = buf;
+
+	fmt_fmt(path, sizeof path, "/proc/%d/statm", pid);
+	pi->rss_kb = 0;
+	if (slurp(path, buf, sizeof buf) <= 0)
+		return;
+	(void)number(&p);  /* size */
+	pi->rss_kb = number(&p) * page_kb;
+}
+
+static void read_cmdline(int pid, const struct psinfo *pi, char *cmd, size_t cap)
+{
+	char path[32];
+	ssize_t n, i;
+	int fd;
+
+	fmt_fmt(path, sizeof path, "/proc/%d/cmdline", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, cmd, cap - 1);
+	if (fd >= 0)
+		close(fd);
+	while (n > 0 && !cmd[n - 1])
+		n--;
+	if (n <= 0) {
+		fmt_fmt(cmd, cap, "[%s]", pi->comm);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (!cmd[i])
+			cmd[i] = ' ';
+	cmd[n] = 0;
+}
+
+int ps_read(int pid, struct psinfo *pi, char *cmd, size_t cap)
+{
+	memset(pi, 0, sizeof *pi);
+	pi->pid = pid;
+	if (read_stat(pid, pi) < 0)
+		return -1;
+	read_rss(pid, pi);
+	if (cmd && cap)
+		read_cmdline(pid, pi, cmd, cap);
+	return 0;
+}
+
+struct dirent64_hdr {
+	unsigned long long ino;
+	long long off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
+void pswalk_begin(struct pswalk *w)
+{
+	w->fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	w->n = w->off = 0;
+}
+
+int pswalk_next(struct pswalk *w)
+{
+	while (w->fd >= 0) {
+		if (w->off >= w->n) {
+			w->n = syscall(SYS_getdents64, w->fd, w->buf, sizeof w->buf);
+			w->off = 0;
+			if (w->n <= 0) {
+				pswalk_end(w);
+				return 0;
+			}
+		}
+		struct dirent64_hdr *d = (struct dirent64_hdr *)(w->buf + w->off);
+		const char *c = d->name;
+		int pid = 0;
+
+		w->off += d->reclen;
+		while (*c >= '0' && *c <= '9' && pid < 100000000)
+			pid = pid * 10 + (*c++ - '0');
+		if (!*c && pid > 0)
+			return pid;
+	}
+	return 0;
+}
+
+void pswalk_end(struct pswalk *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+}
