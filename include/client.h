@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "proto.h"
+#include "vsock.h"
 
 /* Called for each record frame of a reply (not the final one). Returns 0
  * to go on, non-zero to end the exchange there (client_call returns -1). */
@@ -39,20 +40,8 @@ struct client_target {
 int client_call(const struct client_target *t, const struct client_req *rq, client_record_fn *fn,
 		void *ctx, struct client_result *res);
 
-/* <linux/vm_sockets.h> is not among musl's headers; this is its struct
- * sockaddr_vm, a fixed kernel ABI. */
-struct client_sockaddr_vm {
-	sa_family_t svm_family;        /* AF_VSOCK */
-	unsigned short svm_reserved1;
-	unsigned int svm_port;
-	unsigned int svm_cid;
-	unsigned char svm_flags;
-	unsigned char svm_zero[3];
-};
-_Static_assert(sizeof(struct client_sockaddr_vm) == 16, "struct sockaddr_vm is 16 bytes");
+#define CLIENT_VMADDR_CID_ANY VSOCK_CID_ANY  /* bind: whatever CID this side has */
 
-#define CLIENT_VMADDR_CID_ANY 0xffffffffu  /* bind: whatever CID this side has */
-
-void client_vsock_addr(struct client_sockaddr_vm *a, uint32_t cid, uint32_t port);
+void client_vsock_addr(struct vsock_addr *a, uint32_t cid, uint32_t port);
 
 #endif

@@ -20,7 +20,7 @@
  * reset comes back through the hypervisor), so it gets a deadline. */
 #define CONNECT_TIMEOUT_MS 10000
 
-void client_vsock_addr(struct client_sockaddr_vm *a, uint32_t cid, uint32_t port)
+void client_vsock_addr(struct vsock_addr *a, uint32_t cid, uint32_t port)
 {
 	memset(a, 0, sizeof *a);
 	a->svm_family = AF_VSOCK;
@@ -66,7 +66,7 @@ static int connect_unix(const char *path, int forever, struct client_result *res
 /* Non-blocking connect, then poll for it until the deadline. */
 static int connect_vsock(uint32_t cid, uint32_t port, int forever, struct client_result *res)
 {
-	struct client_sockaddr_vm sa;
+	struct vsock_addr sa;
 	int fd, err = 0;
 	socklen_t len = sizeof err;
 

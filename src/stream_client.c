@@ -101,7 +101,7 @@ static int listen_vsock(const struct stream_req *r, uint32_t *port, struct clien
 	uint32_t p = r->listen_port;
 
 	for (;;) {
-		struct client_sockaddr_vm sa;
+		struct vsock_addr sa;
 		int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0), err;
 
 		client_vsock_addr(&sa, CLIENT_VMADDR_CID_ANY, p);
@@ -150,7 +150,7 @@ static int accept_stream(int lfd, int sfd, uint32_t port, uint32_t from_cid, str
 
 	for (;;) {
 		struct pollfd p[2] = { { lfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
-		struct client_sockaddr_vm peer;
+		struct vsock_addr peer;
 		socklen_t len = sizeof peer;
 		/* Each refused stranger restarts the wait; SIGINT and SIGTERM
 		 * are blocked (they come through sfd), so poll is not interrupted. */

@@ -51,7 +51,7 @@ int __wrap_socket(int domain, int type, int protocol)
 
 int __wrap_bind(int fd, const struct sockaddr *a, socklen_t len)
 {
-	const struct client_sockaddr_vm *vm = (const void *)a;
+	const struct vsock_addr *vm = (const void *)a;
 	struct sockaddr_un un;
 
 	if (a->sa_family != AF_VSOCK)
@@ -61,7 +61,7 @@ int __wrap_bind(int fd, const struct sockaddr *a, socklen_t len)
 
 int __wrap_accept4(int fd, struct sockaddr *a, socklen_t *len, int flags)
 {
-	struct client_sockaddr_vm *vm = (void *)a;
+	struct vsock_addr *vm = (void *)a;
 	struct sockaddr_un un;
 	socklen_t ulen = sizeof un;
 	unsigned cid = 0;
@@ -81,7 +81,7 @@ int __wrap_accept4(int fd, struct sockaddr *a, socklen_t *len, int flags)
 	return c;
 }
 
-void client_vsock_addr(struct client_sockaddr_vm *a, uint32_t cid, uint32_t port)
+void client_vsock_addr(struct vsock_addr *a, uint32_t cid, uint32_t port)
 {
 	memset(a, 0, sizeof *a);
 	a->svm_family = AF_VSOCK;
