@@ -230,6 +230,23 @@ c_vsock_policy_refuses() {
 	ictl ping >/dev/null || { echo "init no longer answers after the refusals"; return 1; }
 }
 
+# the processes group (ps start/stop/kill/restart) is not in the default
+# control.vsock_allow; ps list and ps status are reads
+c_vsock_policy_processes() {
+	local out rc
+	out=$(vctl ps list 2>&1) || { echo "$out" | head -5; echo "initctl -p vsock ps list (a read) failed"; return 1; }
+	out=$(vctl ps start /bin/sleep 1000 2>&1); rc=$?
+	[ $rc != 0 ] || { echo "$out"; echo "'ps start' over VSOCK succeeded (exit 0)"; return 1; }
+	case $out in
+	*"control policy"*control.vsock_allow*) ;;
+	*) echo "$out"; echo "'ps start' over VSOCK: the refusal does not name the policy"; return 1 ;;
+	esac
+	if ictl ps list 2>/dev/null | grep -q 'sleep 1000'; then
+		echo "a refused 'ps start' started the process anyway"; return 1
+	fi
+	echo "info: $out"
+}
+
 # ---- log streams --------------------------------------------------------
 
 # stream_ok FILE NAME MIN: every line "[YYYY-MM-DD HH:MM:SS] NAME line N", at
@@ -314,6 +331,7 @@ if [ "$mode" = full ]; then
 	check vsock-initctl-yaml c_vsock_initctl_yaml
 	check vsock-services-allowed c_vsock_services_allowed
 	check vsock-policy-refuses c_vsock_policy_refuses
+	check vsock-policy-processes c_vsock_policy_processes
 	check logs-stream-unix c_logs_stream_unix
 	check logs-stream-vsock c_logs_stream_vsock
 	check logs-stream-follow-two c_logs_stream_follow_two

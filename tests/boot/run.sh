@@ -174,7 +174,7 @@ in_order() {
 
 GUEST_COMMON="pid1 cmd-args environment mounts mount-modes dev-symlinks cgroups switch-root
 	nsm-module unix-ping services-running app-is-service vsock-read"
-GUEST_FULL="service-env-and-logs vsock-initctl-yaml vsock-services-allowed vsock-policy-refuses logs-stream-unix
+GUEST_FULL="service-env-and-logs vsock-initctl-yaml vsock-services-allowed vsock-policy-refuses vsock-policy-processes logs-stream-unix
 	logs-stream-vsock logs-stream-follow-two"
 
 run_boot() {
