@@ -17,6 +17,7 @@
 #include "cfg.h"
 #include "client.h"
 #include "ictlconf.h"
+#include "initctl_ps.h"
 #include "signames.h"
 #include "stream_client.h"
 #include "svc.h"
@@ -64,18 +65,19 @@ static void usage(FILE *f)
 	      "  disable SERVICE     do not start it at boot; stops it if it runs\n"
 	      "  reload [--dry-run]  re-execute init (perhaps a new build); unchanged services keep\n"
 	      "                      running; --dry-run prints what a reload would do\n"
-	      "  system-status       uptime, service and process counts\n"
-	      "  ping                check that init answers\n"
+	      "  system-status       uptime, service and process counts\n", f);
+	ps_usage(f);
+	fputs("  ping                check that init answers\n"
 	      "  shutdown            stop everything and power off\n"
 	      "  reboot              stop everything and reboot\n", f);
 }
 
-static void ok(const char *msg)
+void initctl_ok(const char *msg)
 {
 	printf(colour_out ? "\033[32m✓\033[0m %s\n" : "✓ %s\n", msg);
 }
 
-static int error(const char *msg)
+int initctl_error(const char *msg)
 {
 	fprintf(stderr, colour_err ? "\033[31m✗ Error:\033[0m %s\n" : "✗ Error: %s\n", msg);
 	return 1;
@@ -354,7 +356,7 @@ static int reload_plan(const struct client_target *t)
 	int i, k;
 
 	if (client_call(t, &rq, collect_running, 0, &res) < 0 || res.status != PROTO_OK)
-		return error(res.msg);
+		return initctl_error(res.msg);
 	printf("%-8s %-25s %s\n", "ACTION", "SERVICE", "WHY");
 	for (i = 0; i < nrunning; i++) {
 		const struct running *r = &running[i];
@@ -549,7 +551,7 @@ static int bad_name(const char *name)
 	char msg[PROTO_TEXT_SIZE];
 
 	snprintf(msg, sizeof msg, "'%s' is not a valid service name", name);
-	return error(msg);
+	return initctl_error(msg);
 }
 
 /* logs SERVICE [-n|--lines N] [-f|--follow], options before or after the name. */
@@ -574,7 +576,7 @@ static int logs(const struct client_target *t, int argc, char **argv)
 	}
 	if (client_call(t, &rq, log_record, &la.follow, &res) < 0 || res.status != PROTO_OK) {
 		fflush(stdout);
-		return error(res.msg);
+		return initctl_error(res.msg);
 	}
 	return 0;
 }
@@ -600,13 +602,13 @@ static int logs_stream(const struct client_target *t, int argc, char **argv)
 		if (r.out_fd < 0) {
 			char msg[PROTO_TEXT_SIZE];
 			snprintf(msg, sizeof msg, "cannot open %s for writing: %s", la.output, strerror(errno));
-			return error(msg);
+			return initctl_error(msg);
 		}
 		r.out_name = la.output;
 	}
 	end = t->transport == CLIENT_VSOCK ? stream_over_vsock(t, &r, &res) : stream_over_unix(t, &r, &res);
 	if (end == STREAM_FAILED || (end == STREAM_STOPPED && res.status != PROTO_OK))
-		return error(res.msg);
+		return initctl_error(res.msg);
 	if (end == STREAM_STOPPED)  /* stdout may be the stream: the answer goes to stderr */
 		fprintf(stderr, colour_err ? "\033[32m✓\033[0m %s\n" : "✓ %s\n", res.msg);
 	return 0;
@@ -632,7 +634,7 @@ static int run(const struct client_target *t, const struct command *c, struct cl
 		ctx = &sys;
 	}
 	if (client_call(t, &rq, fn, ctx, &res) < 0 || res.status != PROTO_OK)
-		return error(res.msg);
+		return initctl_error(res.msg);
 	if (c->op == PROTO_OP_LIST) {
 		list_header(&header);
 	} else if (c->op == PROTO_OP_STATUS) {
@@ -645,7 +647,7 @@ static int run(const struct client_target *t, const struct command *c, struct cl
 		printf("  Service Directory: %s\n", sys.texts.text[PROTO_KEY_SERVICE_DIR]);
 		printf("  Log Directory: %s\n", sys.texts.text[PROTO_KEY_LOG_DIR]);
 	} else if (c->op != PROTO_OP_LIST) {
-		ok(res.msg);
+		initctl_ok(res.msg);
 	}
 	return 0;
 }
@@ -781,6 +783,8 @@ int main(int argc, char **argv)
 		return logs(&t, argc - i - 1, argv + i + 1);
 	if (!strcmp(argv[i], "logs-stream"))
 		return logs_stream(&t, argc - i - 1, argv + i + 1);
+	if (!strcmp(argv[i], "ps"))
+		return ps_command(&t, argc - i - 1, argv + i + 1);
 	for (k = 0; k < sizeof commands / sizeof commands[0]; k++) {
 		const struct command *c = &commands[k];
 		if (strcmp(argv[i], c->name))
