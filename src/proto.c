@@ -233,7 +233,7 @@ enum proto_status proto_check_reply(const unsigned char *f, const char **why)
 
 	if (st != PROTO_OK)
 		return st;
-	if (op < PROTO_REC_DONE || op > PROTO_REC_LOG) {
+	if (op < PROTO_REC_DONE || op > PROTO_REC_PS) {
 		*why = "unknown record type";
 		return PROTO_E_FRAME;
 	}
