@@ -423,3 +423,23 @@ t_16_help_and_system_status() {
 	done
 	expect_eq "$n" "$rows" "system-status's process count against ps list"
 }
+
+# Anyone who can open the socket may list; changing anything needs root or
+# init's user (the socket is opened to everyone for this step only).
+t_17_a_peer_that_is_not_root_may_only_read() {
+	local p out rc
+	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$INITCTL" "$@"; }
+	p=$(field webapp PID)
+	chmod 0666 "$INIT_SOCKET" || fail "chmod"
+	out=$(as_nobody ps list) || { chmod 0600 "$INIT_SOCKET"; fail "ps list as nobody: $out"; }
+	out+=$'\n'$(as_nobody ps status "$p") || { chmod 0600 "$INIT_SOCKET"; fail "ps status as nobody: $out"; }
+	for op in "kill $p -s KILL" "stop $p" "restart $p" "start /bin/sleep 4243"; do
+		out=$(as_nobody ps $op 2>&1); rc=$?
+		[ "$rc/$out" = "1/✗ Error: permission denied: 'ps ${op%% *}' changes state and needs root or init's own user" ] ||
+			{ chmod 0600 "$INIT_SOCKET"; fail "ps $op as nobody: $rc/$out"; }
+	done
+	chmod 0600 "$INIT_SOCKET"
+	expect_eq "$(field webapp PID)" "$p" "webapp untouched"
+	ctl ps list | grep -q 'sleep 4243' && fail "a refused ps start started its process"
+	true
+}
