@@ -3,8 +3,12 @@
  * The formatting helpers against manual 002's own samples (byte for byte),
  * the parsing of every command, and the requests they make: client_call is
  * a fake here that records the request and replays canned records; ps
- * start, which has its own exchange, talks to a fake init on a Unix socket.
+ * start, which has its own exchange, talks to a fake init on a Unix socket,
+ * over VSOCK too: the linker wraps socket and connect (-Wl,--wrap=...) so
+ * that AF_VSOCK port P is a Unix socket at /tmp/ei-unit-ps.PID.vsock-P,
+ * whose connect answers EINPROGRESS as a VSOCK connect does.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -17,6 +21,37 @@
 #include "cfg.h"
 #include "harness.h"
 #include "initctl_ps.h"
+
+/* --- AF_VSOCK played by AF_UNIX --- */
+
+int __real_socket(int domain, int type, int protocol);
+int __real_connect(int fd, const struct sockaddr *a, socklen_t len);
+int __wrap_socket(int domain, int type, int protocol);
+int __wrap_connect(int fd, const struct sockaddr *a, socklen_t len);
+
+int __wrap_socket(int domain, int type, int protocol)
+{
+	return __real_socket(domain == AF_VSOCK ? AF_UNIX : domain, type, domain == AF_VSOCK ? 0 : protocol);
+}
+
+static void vsock_path(char *buf, size_t n, unsigned port)
+{
+	snprintf(buf, n, "/tmp/ei-unit-ps.%d.vsock-%u", (int)getpid(), port);
+}
+
+int __wrap_connect(int fd, const struct sockaddr *a, socklen_t len)
+{
+	const struct vsock_addr *vm = (const void *)a;
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+
+	if (a->sa_family != AF_VSOCK)
+		return __real_connect(fd, a, len);
+	vsock_path(un.sun_path, sizeof un.sun_path, vm->svm_port);
+	if (__real_connect(fd, (struct sockaddr *)&un, sizeof un) < 0)
+		return -1;
+	errno = EINPROGRESS;  /* what a non-blocking VSOCK connect says */
+	return -1;
+}
 
 /* --- fakes of initctl.c and client.c --- */
 
@@ -606,7 +641,7 @@ static void fake_init(int lfd, int mismatch)
 	_exit(0);
 }
 
-static int start_against_fake(const char *words, int mismatch)
+static int start_against_fake(const char *words, int mismatch, int vsock)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct client_target t = { CLIENT_UNIX, sa.sun_path, 0, 0 };
@@ -615,7 +650,12 @@ static int start_against_fake(const char *words, int mismatch)
 	int lfd, argc = 0, rc, st;
 	pid_t child;
 
-	snprintf(sa.sun_path, sizeof sa.sun_path, "/tmp/ei-unit-ps.%d.sock", (int)getpid());
+	if (vsock) {
+		t = (struct client_target){ CLIENT_VSOCK, 0, 3, 9001 };
+		vsock_path(sa.sun_path, sizeof sa.sun_path, 9001);
+	} else {
+		snprintf(sa.sun_path, sizeof sa.sun_path, "/tmp/ei-unit-ps.%d.sock", (int)getpid());
+	}
 	unlink(sa.sun_path);
 	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(lfd, 2) < 0)
@@ -639,14 +679,14 @@ TEST(start_sends_the_packed_text)
 {
 	char want[256];
 
-	CHECK(start_against_fake("start /usr/bin/myapp --config /etc/myapp.conf -e LOG_LEVEL=debug -e PORT=8080", 0) == 0);
+	CHECK(start_against_fake("start /usr/bin/myapp --config /etc/myapp.conf -e LOG_LEVEL=debug -e PORT=8080", 0, 0) == 0);
 	snprintf(want, sizeof want, "✓ op=19 hash=%llx argc=3 envc=2 len=66 "
 		 "text=/usr/bin/myapp|--config|/etc/myapp.conf|LOG_LEVEL=debug|PORT=8080|\n",
 		 (unsigned long long)CFG_HASH);
 	CHECK_STR(out_buf, want);
 	/* run is start; a configuration mismatch is said once and repeated
 	 * with init's hash, as client_call does. */
-	CHECK(start_against_fake("run /bin/true", 1) == 0);
+	CHECK(start_against_fake("run /bin/true", 1, 0) == 0);
 	CHECK_STR(out_buf, "✓ op=19 hash=abcdef argc=1 envc=0 len=10 text=/bin/true|\n");
 	CHECK(strstr(err_buf, "initctl: warning: initctl and init were built from different configurations"));
 	/* No init: the connect error, exit status 1. */
@@ -656,10 +696,24 @@ TEST(start_sends_the_packed_text)
 	CHECK(run_ps("run -e X /bin/true") == 2 && strstr(err_buf, "initctl: ps run: -e takes KEY=VALUE"));
 }
 
-/* initctl checks every reply frame before reading it: PS records included.
- * KNOWN INIT-SIDE BUG: fails while proto_check_reply (src/proto.c) still
- * ends the known record types at PROTO_REC_LOG; every `ps list` and
- * `ps status` then ends in "malformed reply from init: unknown record type". */
+TEST(start_over_vsock)
+{
+	struct client_target t = { CLIENT_VSOCK, 0, 3, 9999 };
+	char *argv[] = { "start", "/bin/true", 0 };
+	int rc;
+
+	CHECK(start_against_fake("start /bin/true -e A=b", 0, 1) == 0);
+	CHECK(strstr(out_buf, "argc=1 envc=1 len=14 text=/bin/true|A=b|\n"));
+	/* Nobody at that port. */
+	capture();
+	rc = ps_command(&t, 2, argv);
+	release();
+	CHECK(rc == 1 && strstr(err_buf, "✗ Error: cannot connect to init at vsock 3:9999: "));
+}
+
+/* initctl checks every reply frame before reading it: PS records included
+ * (without them, every `ps list` and `ps status` ends in "malformed reply
+ * from init: unknown record type"). */
 TEST(ps_records_pass_the_reply_check)
 {
 	unsigned char f[PROTO_FRAME_SIZE];
@@ -675,4 +729,4 @@ RUN_TESTS("initctl_ps", T(state_words), T(cpu_one_decimal_truncated), T(memory_u
 	  T(status_block_as_in_the_manual), T(status_of_an_ended_adhoc_process), T(pids),
 	  T(start_packing), T(start_usage_errors), T(kill_requests), T(pid_requests),
 	  T(list_streams_every_record), T(status_joins_the_command_line),
-	  T(start_sends_the_packed_text), T(ps_records_pass_the_reply_check))
+	  T(start_sends_the_packed_text), T(start_over_vsock), T(ps_records_pass_the_reply_check))
