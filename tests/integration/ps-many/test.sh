@@ -50,3 +50,19 @@ t_03_several_clients_list_at_once() {
 		listed "$WORK/par.$i" || fail "listing $i of 4 at once"
 	done
 }
+
+# Readers that stop after a few rows (`| head -3`): init drops them (its
+# walk of /proc ends, its descriptor with it) and serves the next.
+t_04_readers_that_stop_midway() {
+	local h before after i
+	h=$(init_hostpid) || fail "init's host PID"
+	before=$(ls "/proc/$h/fd" | wc -l)
+	for i in $(seq 20); do
+		ctl ps list 2>/dev/null | head -3 > "$WORK/head.$i"
+		expect_eq "$(sed -n 1p "$WORK/head.$i" | cut -c1-12)" "PID      PPI" "head of listing $i"
+	done
+	ctl ping >/dev/null || fail "init stopped answering"
+	ctl ps list > "$WORK/list.after" || fail "ps list after the readers"
+	listed "$WORK/list.after" || fail "listing after the readers"
+	wait_for "init's descriptors back to $before" 10 eval '[ "$(ls "/proc/$h/fd" | wc -l)" = "$before" ]'
+}
