@@ -241,7 +241,7 @@ c_vsock_policy_processes() {
 	*"control policy"*control.vsock_allow*) ;;
 	*) echo "$out"; echo "'ps start' over VSOCK: the refusal does not name the policy"; return 1 ;;
 	esac
-	if ictl ps list 2>/dev/null | grep -q 'sleep 1000'; then
+	if ictl ps list 2>/dev/null | grep -q '/bin/[s]leep 1000'; then  # [s]: not grep's own command line
 		echo "a refused 'ps start' started the process anyway"; return 1
 	fi
 	echo "info: $out"
