@@ -307,13 +307,15 @@ void ps_print_status(FILE *out, const unsigned char *rec, const char *cmdline)
 
 void ps_usage(FILE *f)
 {
-	fputs("  ps list             every process: PID, PPID, STATE, CPU%, MEM, MANAGED, SERVICE,\n"
-	      "                      COMMAND (cut to 33 characters)\n"
-	      "  ps status PID       one process in detail, with its whole command line\n"
-	      "  ps start|run COMMAND [ARGS...] [-e|--env KEY=VALUE]... [--]\n"
-	      "                      start an ad-hoc process (not a service: never restarted);\n"
-	      "                      -e anywhere is an option, after -- every word is the command's\n"
-	      "  ps stop PID         send SIGTERM to a process\n"
+	fprintf(f, "  ps list             every process: PID, PPID, STATE, CPU%%, MEM, MANAGED, SERVICE,\n"
+		"                      COMMAND (cut to 33 characters)\n"
+		"  ps status PID       one process in detail, with its whole command line\n"
+		"  ps start|run COMMAND [ARGS...] [-e|--env KEY=VALUE]... [--]\n"
+		"                      start an ad-hoc process (not a service: never restarted; at\n"
+		"                      most %d at once), its output in adhoc-PID.log in init's log\n"
+		"                      directory; -e anywhere is an option, after -- every word is\n"
+		"                      the command's\n", CFG_MAX_ADHOC);
+	fputs("  ps stop PID         send SIGTERM to a process\n"
 	      "  ps kill PID [-s|--signal N|NAME]\n"
 	      "                      send a signal (default 15; 1 to 64, KILL, SIGHUP, ...)\n"
 	      "  ps restart PID      restart the service whose main process PID is\n", f);
