@@ -395,8 +395,8 @@ t_14_bad_frames() {
 t_15_the_adhoc_limit() {
 	local p ps=() out rc
 	# End every ad-hoc process still running, then fill the 4 slots.
-	for p in $(cat "$WORK/adhoc.pids"); do ctl ps stop "$p" >/dev/null 2>&1; done
-	for p in $(cat "$WORK/adhoc.pids"); do wait_for "$p ended" 10 not_running "$p"; done
+	for p in $(cat "$WORK/adhoc.pids" 2>/dev/null); do ctl ps stop "$p" >/dev/null 2>&1; done
+	for p in $(cat "$WORK/adhoc.pids" 2>/dev/null); do wait_for "$p ended" 10 not_running "$p"; done
 	for p in 1 2 3 4; do ps+=("$(adhoc /bin/sleep 100000)") || fail "ps start $p"; done
 	out=$(ctl ps start /bin/sleep 100000 2>&1); rc=$?
 	expect_eq "$rc/$out" "1/✗ Error: too many ad-hoc processes running (at most 4 at once, max_adhoc)" "a fifth"
