@@ -310,6 +310,27 @@ c_logs_stream_follow_two() {
 	ictl ping > /dev/null || { echo "init does not answer after the streams stopped"; return 1; }
 }
 
+# A reader that takes nothing (its stdout is a pipe nobody reads): init must
+# neither stop draining the flooding service nor stop answering.
+c_logs_stream_stalled_reader() {
+	local n=0
+	(timeout 60 /bin/initctl -p vsock --vsock-cid 1 --vsock-port 9001 \
+		logs-stream flood --listen-cid 1 --listen-port 9103 -f -n 0 | sleep 50) &
+	sleep 2  # initctl listens, init connects: the stream is up before the flood
+	ictl start flood > /dev/null || { echo "start flood failed"; return 1; }
+	# (the log's last line is init's note of the exit; the flood's own comes before)
+	until ictl logs flood -n 3 2>/dev/null | grep -q 'flood done'; do
+		n=$((n + 1))
+		[ $n -lt 300 ] || { pkill -f 'listen-port 9103'; echo "the flood did not finish within 60 s: init stalled on the reader?"; return 1; }
+		sleep 0.2
+	done
+	timeout 5 /bin/initctl ping > /dev/null || { pkill -f 'listen-port 9103'; echo "init does not answer with a stalled stream reader"; return 1; }
+	echo "info: 50,000 lines logged while the stream's reader read nothing; init answered throughout"
+	pkill -f 'listen-port 9103'
+	pkill -x sleep 2>/dev/null
+	return 0
+}
+
 # ---- run ----------------------------------------------------------------
 
 say "BOOTTEST START $mode"
@@ -335,6 +356,7 @@ if [ "$mode" = full ]; then
 	check logs-stream-unix c_logs_stream_unix
 	check logs-stream-vsock c_logs_stream_vsock
 	check logs-stream-follow-two c_logs_stream_follow_two
+	check logs-stream-stalled-reader c_logs_stream_stalled_reader
 fi
 say "BOOTTEST DONE $mode"
 exit 0
