@@ -2,6 +2,18 @@
 #ifndef PROCFS_H
 #define PROCFS_H
 
+/* Walks /proc one process at a time, resumable between frames. */
+struct pswalk {
+	int fd;                      /* the /proc directory, -1 when done */
+	long n, off;                 /* of buf: bytes read, next entry */
+	char buf[2048] __attribute__((aligned(8)));
+};
+
+void pswalk_begin(struct pswalk *w);
+/* The next pid, or 0 at the end. */
+int pswalk_next(struct pswalk *w);
+void pswalk_end(struct pswalk *w);
+
 /* Number of processes visible in /proc, or 0 when /proc is not mounted. */
 unsigned procfs_count(void);
 

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "procfs.h"
+
 struct psinfo {
 	int pid, ppid;
 	char state;                  /* the /proc letter */
@@ -19,13 +21,6 @@ struct psinfo {
 	uint64_t start_epoch;        /* seconds since 1970 */
 };
 
-/* Walks /proc one process at a time, resumable between frames. */
-struct pswalk {
-	int fd;                      /* the /proc directory, -1 when done */
-	long n, off;                 /* of buf: bytes read, next entry */
-	char buf[2048] __attribute__((aligned(8)));
-};
-
 /* Read the clock tick, uptime and boot time once per listing, so every
  * process of one answer is measured against the same instant. */
 void ps_snapshot(void);
@@ -33,10 +28,5 @@ void ps_snapshot(void);
  * kernel thread or a zombie) into cmd, cut at cap - 1 bytes. Returns 0, or
  * -1 when the process is not (or no longer) there. */
 int ps_read(int pid, struct psinfo *pi, char *cmd, size_t cap);
-
-void pswalk_begin(struct pswalk *w);
-/* The next pid, or 0 at the end. */
-int pswalk_next(struct pswalk *w);
-void pswalk_end(struct pswalk *w);
 
 #endif

@@ -15,40 +15,51 @@ struct dirent64_hdr {
 	char name[];
 };
 
-static int all_digits(const char *s)
+void pswalk_begin(struct pswalk *w)
 {
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
+	w->fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	w->n = w->off = 0;
+}
+
+int pswalk_next(struct pswalk *w)
+{
+	while (w->fd >= 0) {
+		if (w->off >= w->n) {
+			w->n = syscall(SYS_getdents64, w->fd, w->buf, sizeof w->buf);
+			w->off = 0;
+			if (w->n <= 0) {
+				pswalk_end(w);
+				return 0;
+			}
+		}
+		struct dirent64_hdr *d = (struct dirent64_hdr *)(w->buf + w->off);
+		const char *c = d->name;
+		int pid = 0;
+
+		w->off += d->reclen;
+		while (*c >= '0' && *c <= '9' && pid < 100000000)
+			pid = pid * 10 + (*c++ - '0');
+		if (!*c && pid > 0)
+			return pid;
+	}
+	return 0;
+}
+
+void pswalk_end(struct pswalk *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
 }
 
 void procfs_each_pid(void (*fn)(int pid, void *ctx), void *ctx)
 {
-	static char buf[4096] __attribute__((aligned(8)));
-	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	long n;
+	static struct pswalk w;
+	int pid;
 
-	if (fd < 0)
-		return;
-	while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
-		long off = 0;
-		while (off < n) {
-			struct dirent64_hdr *d = (struct dirent64_hdr *)(buf + off);
-			int pid = 0;
-			const char *c;
-
-			if (all_digits(d->name)) {
-				for (c = d->name; *c; c++)
-					pid = pid * 10 + (*c - '0');
-				fn(pid, ctx);
-			}
-			off += d->reclen;
-		}
-	}
-	close(fd);
+	pswalk_begin(&w);
+	while ((pid = pswalk_next(&w)))
+		fn(pid, ctx);
 }
 
 static void count_one(int pid, void *ctx)

@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/auxv.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -162,49 +161,4 @@ int ps_read(int pid, struct psinfo *pi, char *cmd, size_t cap)
 	if (cmd && cap)
 		read_cmdline(pid, pi, cmd, cap);
 	return 0;
-}
-
-struct dirent64_hdr {
-	unsigned long long ino;
-	long long off;
-	unsigned short reclen;
-	unsigned char type;
-	char name[];
-};
-
-void pswalk_begin(struct pswalk *w)
-{
-	w->fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	w->n = w->off = 0;
-}
-
-int pswalk_next(struct pswalk *w)
-{
-	while (w->fd >= 0) {
-		if (w->off >= w->n) {
-			w->n = syscall(SYS_getdents64, w->fd, w->buf, sizeof w->buf);
-			w->off = 0;
-			if (w->n <= 0) {
-				pswalk_end(w);
-				return 0;
-			}
-		}
-		struct dirent64_hdr *d = (struct dirent64_hdr *)(w->buf + w->off);
-		const char *c = d->name;
-		int pid = 0;
-
-		w->off += d->reclen;
-		while (*c >= '0' && *c <= '9' && pid < 100000000)
-			pid = pid * 10 + (*c++ - '0');
-		if (!*c && pid > 0)
-			return pid;
-	}
-	return 0;
-}
-
-void pswalk_end(struct pswalk *w)
-{
-	if (w->fd >= 0)
-		close(w->fd);
-	w->fd = -1;
 }
