@@ -14,6 +14,8 @@
 /* Read and unlink /cmd and /env (relative to the current root). Missing or
  * empty /cmd: no app. Returns 1 when the app slot was filled. */
 int app_load(void);
+/* The same from other paths (the unit tests). */
+int app_load_files(const char *cmd_path, const char *env_path);
 /* Keep a copy for a reload (once /run is mounted). */
 void app_save(void);
 /* A reload: fill the slot from that copy, if there is one. */

@@ -154,29 +154,34 @@ static void forget(const char *path)
 		say_warn("app: cannot remove %s: %s", path, strerror(errno));
 }
 
-int app_load(void)
+int app_load_files(const char *cmd_path, const char *env_path)
 {
 	ssize_t c, e;
 
 	if (!CFG_APP_SLOT)
 		return 0;
-	c = slurp("/cmd", cmd_buf, APP_CMD_MAX);
-	e = slurp("/env", env_buf, APP_ENV_MAX);
+	c = slurp(cmd_path, cmd_buf, APP_CMD_MAX);
+	e = slurp(env_path, env_buf, APP_ENV_MAX);
 	/* AWS's init unlinks both: the image's secrets in /env should not stay
 	 * readable in the root any longer than needed. */
-	forget("/cmd");
-	forget("/env");
+	forget(cmd_path);
+	forget(env_path);
 	if (c == -1) {
-		say("app: no /cmd in the image; no app to run");
+		say("app: no %s in the image; no app to run", cmd_path);
 		return 0;
 	}
 	if (c < 0 || e == -2)
 		return 0;
 	if (e == -1)
-		say("app: no /env in the image; the app starts with an empty environment");
+		say("app: no %s in the image; the app starts with an empty environment", env_path);
 	cmd_len = (size_t)c;
 	env_len = e > 0 ? (size_t)e : 0;
-	return app_fill("/cmd");
+	return app_fill(cmd_path);
+}
+
+int app_load(void)
+{
+	return app_load_files("/cmd", "/env");
 }
 
 static void save_one(const char *path, const char *buf, size_t len)
