@@ -22,6 +22,8 @@ struct client_req {
 	const char *name;              /* service, or 0 */
 	uint32_t arg0, arg1, arg2;
 	int forever;                   /* no reply timeout (logs --follow) */
+	const void *text;              /* the request's text field (ps start), or 0 */
+	size_t text_len;               /* its bytes, at most PROTO_TEXT_SIZE */
 };
 
 enum client_transport { CLIENT_UNIX, CLIENT_VSOCK };

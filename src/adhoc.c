@@ -40,7 +40,7 @@ static struct slot *free_slot(void)
 
 	for (i = 0; i < CFG_MAX_ADHOC; i++) {
 		struct slot *s = &slots[i];
-		if (!s->pid && s->state != ADHOC_STARTING)
+		if (!s->pid)
 			return s;
 		if ((s->state == ADHOC_ENDED || s->state == ADHOC_FAILED) &&
 		    (!best || s->ended_seq < best->ended_seq))
@@ -207,22 +207,29 @@ int adhoc_reaped(pid_t pid, int status)
 
 int adhoc_find(pid_t pid, struct adhoc_view *v, char *cmd, size_t cap)
 {
+	const struct slot *best = 0;
+	size_t off = 0;
 	int i, k;
 
+	/* After PID reuse two slots may hold the same pid: the running one,
+	 * else the one that ended last, is the process asked about. */
 	for (i = 0; pid > 0 && i < CFG_MAX_ADHOC; i++) {
 		const struct slot *s = &slots[i];
-		if (s->pid == pid) {
-			size_t off = 0;
-			for (k = 0; s->argv[k] && off + 1 < cap; k++)
-				off += fmt_fmt(cmd + off, cap - off, "%s%s", k ? " " : "", s->argv[k]);
-			v->pid = pid;
-			v->state = s->state;
-			v->exit_kind = s->exit_kind;
-			v->exit_code = s->exit_code;
-			return 1;
-		}
+		if (s->pid != pid)
+			continue;
+		if (!best || s->state == ADHOC_RUNNING || s->state == ADHOC_STARTING ||
+		    (best->state != ADHOC_RUNNING && s->ended_seq > best->ended_seq))
+			best = s;
 	}
-	return 0;
+	if (!best)
+		return 0;
+	for (k = 0; best->argv[k] && off + 1 < cap; k++)
+		off += fmt_fmt(cmd + off, cap - off, "%s%s", k ? " " : "", best->argv[k]);
+	v->pid = pid;
+	v->state = best->state;
+	v->exit_kind = best->exit_kind;
+	v->exit_code = best->exit_code;
+	return 1;
 }
 
 int adhoc_poll_add(struct pollfd *p, int max)

@@ -184,6 +184,8 @@ int client_call(const struct client_target *t, const struct client_req *rq, clie
 		proto_put32(req, PROTO_OFF_ARG0, rq->arg0);
 		proto_put32(req, PROTO_OFF_ARG1, rq->arg1);
 		proto_put32(req, PROTO_OFF_ARG2, rq->arg2);
+		if (rq->text)
+			memcpy(req + PROTO_OFF_TEXT, rq->text, rq->text_len);
 		rc = exchange(fd, req, fn, ctx, res, &peer);
 		close(fd);
 		if (rc < 0)

@@ -7,15 +7,9 @@
  * frame of memory here, as in init.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include "cfg.h"
 #include "initctl_ps.h"
@@ -489,143 +483,21 @@ int ps_command(const struct client_target *t, int argc, char **argv)
 	return 0;
 }
 
-/* --- ps start's exchange ---------------------------------------------- */
-
-/* TEMPORARY. ps start is the one request with a text field, and struct
- * client_req (client.c, not this file's) cannot carry one yet; so this is
- * client_call's exchange once more, for one frame of text. Once client_req
- * has a text (pointer + length, copied after the header), ps_start calls
- * client_call and everything below this line and above ps_start goes. */
-
-#define START_TIMEOUT_S 30        /* as client.c: init answers once the exec is settled */
-#define START_CONNECT_MS 10000
-
-static int start_connect(const struct client_target *t, struct client_result *res)
-{
-	struct timeval tv = { START_TIMEOUT_S, 0 };
-	int fd, err = 0;
-	socklen_t elen = sizeof err;
-
-	if (t->transport == CLIENT_UNIX) {
-		struct sockaddr_un sa = { .sun_family = AF_UNIX };
-		if (strlen(t->unix_path) >= sizeof sa.sun_path) {
-			snprintf(res->msg, sizeof res->msg, "socket path too long: %s", t->unix_path);
-			return -1;
-		}
-		strcpy(sa.sun_path, t->unix_path);
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-			snprintf(res->msg, sizeof res->msg, "cannot connect to init at %s: %s", t->unix_path,
-				 strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			return -1;
-		}
-	} else {
-		struct vsock_addr sa;
-		struct pollfd p;
-		client_vsock_addr(&sa, t->vsock_cid, t->vsock_port);
-		fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-		if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-			p = (struct pollfd){ fd, POLLOUT, 0 };
-			if (errno != EINPROGRESS)
-				err = errno;
-			else if (poll(&p, 1, START_CONNECT_MS) <= 0)
-				err = ETIMEDOUT;
-			else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
-				err = errno;
-		}
-		if (fd < 0 || err || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
-			snprintf(res->msg, sizeof res->msg, "cannot connect to init at vsock %u:%u: %s",
-				 t->vsock_cid, t->vsock_port, strerror(err ? err : errno));
-			if (fd >= 0)
-				close(fd);
-			return -1;
-		}
-	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	return fd;
-}
-
-static int start_io(int fd, unsigned char *buf, int writing)
-{
-	size_t done = 0;
-
-	while (done < PROTO_FRAME_SIZE) {
-		ssize_t n = writing ? send(fd, buf + done, PROTO_FRAME_SIZE - done, MSG_NOSIGNAL)
-				    : recv(fd, buf + done, PROTO_FRAME_SIZE - done, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-/* One request, records skipped, the final frame into res; -1 when the
- * exchange failed. *peer gets init's configuration hash. */
-static int start_exchange(const struct client_target *t, const struct ps_start_req *r, uint64_t hash,
-			  struct client_result *res, uint64_t *peer)
-{
-	unsigned char f[PROTO_FRAME_SIZE];
-	const char *why;
-	int fd = start_connect(t, res), rc = -1;
-
-	if (fd < 0)
-		return -1;
-	proto_init(f, PROTO_OP_PS_START, hash);
-	proto_put32(f, PROTO_OFF_ARG0, r->argc);
-	proto_put32(f, PROTO_OFF_ARG1, r->envc);
-	proto_put32(f, PROTO_OFF_ARG2, r->len);
-	memcpy(f + PROTO_OFF_TEXT, r->text, r->len);
-	if (start_io(fd, f, 1) < 0) {
-		snprintf(res->msg, sizeof res->msg, "cannot send request: %s", strerror(errno));
-		goto out;
-	}
-	for (;;) {
-		if (start_io(fd, f, 0) < 0) {
-			snprintf(res->msg, sizeof res->msg, "no reply from init: %s",
-				 errno == EAGAIN ? "timed out" : errno ? strerror(errno) : "connection closed");
-			goto out;
-		}
-		if (proto_check_reply(f, &why) != PROTO_OK) {
-			snprintf(res->msg, sizeof res->msg, "malformed reply from init: %s", why);
-			goto out;
-		}
-		if (proto_get16(f, PROTO_OFF_OP) == PROTO_REC_DONE)
-			break;
-	}
-	res->status = proto_get16(f, PROTO_OFF_STATUS);
-	snprintf(res->msg, sizeof res->msg, "%s", (const char *)f + PROTO_OFF_TEXT);
-	*peer = proto_get64(f, PROTO_OFF_HASH);
-	rc = 0;
-out:
-	close(fd);
-	return rc;
-}
-
 static int ps_start(const struct client_target *t, const char *cmd, int argc, char **argv)
 {
 	static struct ps_start_req r;
-	struct client_result res = { -1, "" };
-	uint64_t peer = 0;
+	struct client_req rq = { PROTO_OP_PS_START };
+	struct client_result res;
 	char err[256];
 
 	if (ps_pack_start(argc, argv, &r, err, sizeof err))
 		return usage_error(cmd, err);
-	if (start_exchange(t, &r, CFG_HASH, &res, &peer) < 0)
-		return initctl_error(res.msg);
-	if (res.status == PROTO_E_CONFIG) {
-		/* As client_call: ps start names no service, so going on is safe. */
-		fprintf(stderr, "initctl: warning: initctl and init were built from different "
-			"configurations (initctl %016llx, init %016llx); continuing by service name\n",
-			(unsigned long long)CFG_HASH, (unsigned long long)peer);
-		if (start_exchange(t, &r, peer, &res, &peer) < 0)
-			return initctl_error(res.msg);
-	}
-	if (res.status != PROTO_OK)
+	rq.arg0 = r.argc;
+	rq.arg1 = r.envc;
+	rq.arg2 = r.len;
+	rq.text = r.text;
+	rq.text_len = r.len;
+	if (client_call(t, &rq, 0, 0, &res) < 0 || res.status != PROTO_OK)
 		return initctl_error(res.msg);
 	initctl_ok(res.msg);
 	return 0;

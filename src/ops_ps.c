@@ -240,6 +240,11 @@ int ops_ps_next(struct reply *r, unsigned char *f)
 			no_such(r, r->ps_pid);  /* gone since the request */
 			return 0;
 		}
+		/* The buffer is shared by every client: fill it again for this
+		 * reply's process before each chunk. */
+		if (ps_read(r->ps_pid, &pi, status_cmd, sizeof status_cmd) < 0 &&
+		    !adhoc_find(r->ps_pid, &v, status_cmd, sizeof status_cmd))
+			return 0;
 		return text_record(r, f, status_cmd);
 	}
 	return 0;

@@ -66,7 +66,7 @@ void ps_snapshot(void)
 		cs = number(&p);  /* two digits: centiseconds */
 	}
 	uptime_cs = sec * 100 + cs;
-	boot_epoch = (uint64_t)(clock_wall() / 1000) - sec;
+	boot_epoch = (uint64_t)clock_wall() - sec;  /* clock_wall(): seconds */
 }
 
 /* Fields of /proc/PID/stat after the name, counted from 0 = state. */

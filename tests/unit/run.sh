@@ -24,8 +24,7 @@ build_run logline tests/unit/test_logline.c src/logline.c
 build_run ictlconf tests/unit/test_ictlconf.c src/ictlconf.c
 build_run stream_client -DACCEPT_TIMEOUT_MS=300 tests/unit/test_stream_client.c src/stream_client.c src/proto.c \
 	-Wl,--wrap=socket,--wrap=bind,--wrap=accept4
-build_run initctl_ps tests/unit/test_initctl_ps.c src/initctl_ps.c src/proto.c src/signames.c \
-	-Wl,--wrap=socket,--wrap=connect
+build_run initctl_ps tests/unit/test_initctl_ps.c src/initctl_ps.c src/proto.c src/signames.c
 build_run app tests/unit/test_app.c src/app.c src/fmt.c "$out/gen/config_gen.c"
 build_run svc tests/unit/test_svc.c tests/unit/fake_sys.c src/svc.c src/deps.c src/fmt.c "$out/gen/config_gen.c"
 exit 0

@@ -2,17 +2,9 @@
  *
  * The formatting helpers against manual 002's own samples (byte for byte),
  * the parsing of every command, and the requests they make: client_call is
- * a fake here that records the request and replays canned records; ps
- * start, which has its own exchange, talks to a fake init on a Unix socket,
- * over VSOCK too: the linker wraps socket and connect (-Wl,--wrap=...) so
- * that AF_VSOCK port P is a Unix socket at /tmp/ei-unit-ps.PID.vsock-P,
- * whose connect answers EINPROGRESS as a VSOCK connect does.
+ * a fake here that records the request and replays canned records.
  */
-#include <errno.h>
 #include <stdlib.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 /* CHECK_STR cuts long strings into its message on purpose. */
@@ -22,40 +14,10 @@
 #include "harness.h"
 #include "initctl_ps.h"
 
-/* --- AF_VSOCK played by AF_UNIX --- */
-
-int __real_socket(int domain, int type, int protocol);
-int __real_connect(int fd, const struct sockaddr *a, socklen_t len);
-int __wrap_socket(int domain, int type, int protocol);
-int __wrap_connect(int fd, const struct sockaddr *a, socklen_t len);
-
-int __wrap_socket(int domain, int type, int protocol)
-{
-	return __real_socket(domain == AF_VSOCK ? AF_UNIX : domain, type, domain == AF_VSOCK ? 0 : protocol);
-}
-
-static void vsock_path(char *buf, size_t n, unsigned port)
-{
-	snprintf(buf, n, "/tmp/ei-unit-ps.%d.vsock-%u", (int)getpid(), port);
-}
-
-int __wrap_connect(int fd, const struct sockaddr *a, socklen_t len)
-{
-	const struct vsock_addr *vm = (const void *)a;
-	struct sockaddr_un un = { .sun_family = AF_UNIX };
-
-	if (a->sa_family != AF_VSOCK)
-		return __real_connect(fd, a, len);
-	vsock_path(un.sun_path, sizeof un.sun_path, vm->svm_port);
-	if (__real_connect(fd, (struct sockaddr *)&un, sizeof un) < 0)
-		return -1;
-	errno = EINPROGRESS;  /* what a non-blocking VSOCK connect says */
-	return -1;
-}
-
 /* --- fakes of initctl.c and client.c --- */
 
 static struct client_req last;        /* the last request client_call got */
+static unsigned char last_text[PROTO_TEXT_SIZE];
 static int calls;
 static int nrecs;                     /* records the fake replies with */
 static unsigned char recs[4][PROTO_FRAME_SIZE];
@@ -70,6 +32,9 @@ int client_call(const struct client_target *t, const struct client_req *rq, clie
 
 	(void)t;
 	last = *rq;
+	memset(last_text, 0, sizeof last_text);
+	if (rq->text)
+		memcpy(last_text, rq->text, rq->text_len);
 	calls++;
 	for (i = 0; i < nrecs; i++)
 		for (k = 0; k < rec_repeat; k++)
@@ -78,14 +43,6 @@ int client_call(const struct client_target *t, const struct client_req *rq, clie
 	res->status = reply_status;
 	snprintf(res->msg, sizeof res->msg, "%s", reply_msg);
 	return 0;
-}
-
-void client_vsock_addr(struct vsock_addr *a, uint32_t cid, uint32_t port)
-{
-	memset(a, 0, sizeof *a);
-	a->svm_family = AF_VSOCK;
-	a->svm_cid = cid;
-	a->svm_port = port;
 }
 
 void initctl_ok(const char *msg)
@@ -608,108 +565,23 @@ TEST(status_joins_the_command_line)
 	CHECK(run_ps("status 42") == 1 && strstr(err_buf, "init sent no process record"));
 }
 
-/* ps start over a Unix socket, to a fake init that answers what it read. */
-static void fake_init(int lfd, int mismatch)
+TEST(start_requests)
 {
-	unsigned char f[PROTO_FRAME_SIZE];
-	char msg[600];
-	int round, c;
-	size_t got, i, off;
-	ssize_t n;
-
-	alarm(10);  /* never outlive a test that did not connect */
-	for (round = 0; round < 1 + mismatch; round++) {
-		if ((c = accept(lfd, 0, 0)) < 0)
-			_exit(1);
-		for (got = 0; got < sizeof f && (n = read(c, f + got, sizeof f - got)) > 0;)
-			got += (size_t)n;
-		off = (size_t)snprintf(msg, sizeof msg, "op=%u hash=%llx argc=%u envc=%u len=%u text=",
-				       proto_get16(f, PROTO_OFF_OP),
-				       (unsigned long long)proto_get64(f, PROTO_OFF_HASH),
-				       proto_get32(f, PROTO_OFF_ARG0), proto_get32(f, PROTO_OFF_ARG1),
-				       proto_get32(f, PROTO_OFF_ARG2));
-		for (i = 0; i < proto_get32(f, PROTO_OFF_ARG2) && off < sizeof msg - 1; i++)
-			msg[off++] = f[PROTO_OFF_TEXT + i] ? (char)f[PROTO_OFF_TEXT + i] : '|';
-		msg[off] = 0;
-		proto_init(f, PROTO_REC_DONE, 0xabcdef);
-		proto_put16(f, PROTO_OFF_FLAGS, PROTO_F_FINAL);
-		proto_put16(f, PROTO_OFF_STATUS, round < mismatch ? PROTO_E_CONFIG : PROTO_OK);
-		proto_put_str(f, PROTO_OFF_TEXT, PROTO_TEXT_SIZE, msg);
-		if (write(c, f, sizeof f) != (ssize_t)sizeof f)
-			_exit(1);
-		close(c);
-	}
-	_exit(0);
-}
-
-static int start_against_fake(const char *words, int mismatch, int vsock)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct client_target t = { CLIENT_UNIX, sa.sun_path, 0, 0 };
-	static char copy[4096];
-	char *argv[64], *w;
-	int lfd, argc = 0, rc, st;
-	pid_t child;
-
-	if (vsock) {
-		t = (struct client_target){ CLIENT_VSOCK, 0, 3, 9001 };
-		vsock_path(sa.sun_path, sizeof sa.sun_path, 9001);
-	} else {
-		snprintf(sa.sun_path, sizeof sa.sun_path, "/tmp/ei-unit-ps.%d.sock", (int)getpid());
-	}
-	unlink(sa.sun_path);
-	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(lfd, 2) < 0)
-		return -1;
-	child = fork();
-	if (child == 0)
-		fake_init(lfd, mismatch);
-	close(lfd);
-	snprintf(copy, sizeof copy, "%s", words);
-	for (w = strtok(copy, " "); w && argc < 63; w = strtok(0, " "))
-		argv[argc++] = w;
-	capture();
-	rc = ps_command(&t, argc, argv);
-	release();
-	waitpid(child, &st, 0);
-	unlink(sa.sun_path);
-	return rc;
-}
-
-TEST(start_sends_the_packed_text)
-{
-	char want[256];
-
-	CHECK(start_against_fake("start /usr/bin/myapp --config /etc/myapp.conf -e LOG_LEVEL=debug -e PORT=8080", 0, 0) == 0);
-	snprintf(want, sizeof want, "✓ op=19 hash=%llx argc=3 envc=2 len=66 "
-		 "text=/usr/bin/myapp|--config|/etc/myapp.conf|LOG_LEVEL=debug|PORT=8080|\n",
-		 (unsigned long long)CFG_HASH);
-	CHECK_STR(out_buf, want);
-	/* run is start; a configuration mismatch is said once and repeated
-	 * with init's hash, as client_call does. */
-	CHECK(start_against_fake("run /bin/true", 1, 0) == 0);
-	CHECK_STR(out_buf, "✓ op=19 hash=abcdef argc=1 envc=0 len=10 text=/bin/true|\n");
-	CHECK(strstr(err_buf, "initctl: warning: initctl and init were built from different configurations"));
-	/* No init: the connect error, exit status 1. */
 	reset();
-	CHECK(run_ps("start /bin/true") == 1 && strstr(err_buf, "✗ Error: cannot connect to init at /nonexistent/test.sock"));
+	reply_msg = "Process started with PID 789 (PID: 789)";
+	CHECK(run_ps("start /usr/bin/myapp --config /etc/myapp.conf -e LOG_LEVEL=debug -e PORT=8080") == 0);
+	CHECK(last.op == PROTO_OP_PS_START && last.arg0 == 3 && last.arg1 == 2 && last.arg2 == 66 &&
+	      last.text_len == 66);
+	CHECK(!memcmp(last_text, "/usr/bin/myapp\0--config\0/etc/myapp.conf\0LOG_LEVEL=debug\0PORT=8080", 66));
+	CHECK_STR(out_buf, "✓ Process started with PID 789 (PID: 789)\n");
+	CHECK(run_ps("run /bin/true") == 0 && last.arg0 == 1 && last.arg2 == 10);
+	reply_status = PROTO_E_FAILED;
+	reply_msg = "cannot start /x: exec: No such file or directory";
+	CHECK(run_ps("start /x") == 1 && !strcmp(err_buf, "✗ Error: cannot start /x: exec: No such file or directory\n"));
+	calls = 0;
 	CHECK(run_ps("start") == 2 && strstr(err_buf, "initctl: ps start: needs a COMMAND"));
 	CHECK(run_ps("run -e X /bin/true") == 2 && strstr(err_buf, "initctl: ps run: -e takes KEY=VALUE"));
-}
-
-TEST(start_over_vsock)
-{
-	struct client_target t = { CLIENT_VSOCK, 0, 3, 9999 };
-	char *argv[] = { "start", "/bin/true", 0 };
-	int rc;
-
-	CHECK(start_against_fake("start /bin/true -e A=b", 0, 1) == 0);
-	CHECK(strstr(out_buf, "argc=1 envc=1 len=14 text=/bin/true|A=b|\n"));
-	/* Nobody at that port. */
-	capture();
-	rc = ps_command(&t, 2, argv);
-	release();
-	CHECK(rc == 1 && strstr(err_buf, "✗ Error: cannot connect to init at vsock 3:9999: "));
+	CHECK(calls == 0);
 }
 
 /* initctl checks every reply frame before reading it: PS records included
@@ -730,4 +602,4 @@ RUN_TESTS("initctl_ps", T(state_words), T(cpu_one_decimal_truncated), T(memory_u
 	  T(status_block_as_in_the_manual), T(status_of_an_ended_adhoc_process), T(pids),
 	  T(start_packing), T(start_usage_errors), T(kill_requests), T(pid_requests),
 	  T(list_streams_every_record), T(status_joins_the_command_line),
-	  T(start_sends_the_packed_text), T(start_over_vsock), T(ps_records_pass_the_reply_check))
+	  T(start_requests), T(ps_records_pass_the_reply_check))
