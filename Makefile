@@ -40,7 +40,7 @@ export SOURCE_DATE_EPOCH := 0
 
 INIT_SRCS := init loop svc spawn reap sigs ctl ops proto say fmt clock procfs shutdown \
 	log logline logring logread deps reload printcfg app boot mounts modload heartbeat switchroot stream pslist adhoc ops_ps
-INITCTL_SRCS := initctl initctl_ps client stream_client ictlconf proto signames
+INITCTL_SRCS := initctl initctl_opts initctl_show initctl_dryrun initctl_logs initctl_ps client stream_client ictlconf proto signames
 INIT_OBJS := $(INIT_SRCS:%=$(BUILD)/obj/%.o) $(BUILD)/obj/config_gen.o
 INITCTL_OBJS := $(INITCTL_SRCS:%=$(BUILD)/obj/%.o) $(BUILD)/obj/config_gen.o
 GEN_SRCS := $(sort $(wildcard gen/*.py gen/templates/*.j2))

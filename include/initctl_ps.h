@@ -20,11 +20,6 @@
 #include "client.h"
 #include "proto.h"
 
-/* Provided by initctl.c: "✓ msg" on stdout; "✗ Error: msg" on stderr,
- * returning 1 (the exit status of a refused request). */
-void initctl_ok(const char *msg);
-int initctl_error(const char *msg);
-
 /* `initctl ps ARGS...` (ARGS after the word "ps"): the exit status, 2 for a
  * usage error. */
 int ps_command(const struct client_target *t, int argc, char **argv);

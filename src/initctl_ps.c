@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "initctl.h"
 #include "initctl_ps.h"
 #include "signames.h"
 

@@ -1,0 +1,273 @@
+/* initctl_show.c: the plain commands' replies, printed.
+ *
+ * list, status and system-status print manual 002's table and blocks so
+ * that its scripts work as written (`grep "Status: active"`,
+ * `grep "PID:" | awk '{print $2}'`); every other plain command prints
+ * init's message after "✓". Nothing is printed before the reply has come:
+ * a failed connection prints only the error (the list header waits for
+ * the first row).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "initctl.h"
+#include "initctl_show.h"
+#include "signames.h"
+#include "svc.h"
+
+/* The fields of a PROTO_REC_SVC record and the texts that follow it. */
+struct svc_view {
+	char name[PROTO_NAME_SIZE];
+	unsigned state, enabled, restart, exit_kind;
+	unsigned pid, restarts, exit_code, exit_signal, restart_sec;
+	unsigned long long log_dropped;
+	char text[PROTO_KEY_MAX + 1][8192];
+};
+
+static const char *restart_name(unsigned r)
+{
+	static const char *const n[] = { "no", "always", "on-failure", "on-success" };
+	return r < 4 ? n[r] : "?";
+}
+
+static void read_svc(const unsigned char *f, struct svc_view *v)
+{
+	memcpy(v->name, f + PROTO_OFF_NAME, PROTO_NAME_SIZE);
+	v->state = f[PROTO_SVC_STATE];
+	v->enabled = f[PROTO_SVC_ENABLED];
+	v->restart = f[PROTO_SVC_RESTART];
+	v->exit_kind = f[PROTO_SVC_EXIT_KIND];
+	v->pid = proto_get32(f, PROTO_SVC_PID);
+	v->restarts = proto_get32(f, PROTO_SVC_RESTARTS);
+	v->exit_code = proto_get32(f, PROTO_SVC_EXIT_CODE);
+	v->exit_signal = proto_get32(f, PROTO_SVC_EXIT_SIGNAL);
+	v->restart_sec = proto_get32(f, PROTO_SVC_RESTART_SEC);
+	v->log_dropped = proto_get64(f, PROTO_SVC_LOG_DROPPED);
+}
+
+/* Text records of one key arrive in order and are joined. */
+static void read_text(const unsigned char *f, struct svc_view *v)
+{
+	unsigned key = proto_get32(f, PROTO_OFF_ARG0);
+	size_t have;
+
+	if (key > PROTO_KEY_MAX)
+		return;  /* a newer init's key: nothing to show for it */
+	have = strlen(v->text[key]);
+	snprintf(v->text[key] + have, sizeof v->text[key] - have, "%s", (const char *)f + PROTO_OFF_TEXT);
+}
+
+/* The state in words, as the issue of dependencies asks for. */
+static const char *state_words(const struct svc_view *v)
+{
+	switch (v->state) {
+	case SVC_STARTING: return "starting";
+	case SVC_RUNNING: return "running";
+	case SVC_STOPPING: return "stopping";
+	case SVC_RESTART_WAIT: return "waiting to restart";
+	case SVC_FAILED: return "failed";
+	case SVC_WAITING: return "waiting for dependencies";
+	}
+	return v->enabled ? "stopped" : "disabled";
+}
+
+static const char *active_word(unsigned state)
+{
+	switch (state) {
+	case SVC_WAITING: return "activating";
+	case SVC_RUNNING: return "active";
+	case SVC_STARTING:
+	case SVC_RESTART_WAIT: return "activating";
+	case SVC_STOPPING: return "deactivating";
+	case SVC_FAILED: return "failed";
+	}
+	return "inactive";
+}
+
+/* Printed with the first row (or at the end of an empty list), so that a
+ * failed connection prints only the error. */
+static void list_header(int *printed)
+{
+	if (*printed)
+		return;
+	*printed = 1;
+	printf("%-25s %-10s %-10s %-15s %s\n", "NAME", "ENABLED", "ACTIVE", "RESTART", "RESTARTS");
+	printf("%.75s\n", "----------------------------------------------------------------------------------");
+}
+
+static int list_row(const unsigned char *f, void *ctx)
+{
+	struct svc_view v;
+
+	if (proto_get16(f, PROTO_OFF_OP) != PROTO_REC_SVC)
+		return 0;
+	list_header(ctx);
+	read_svc(f, &v);
+	printf("%-25s %-10s %-10s %-15s %u\n", v.name, v.enabled ? "enabled" : "disabled",
+	       active_word(v.state), restart_name(v.restart), v.restarts);
+	return 0;
+}
+
+static int status_record(const unsigned char *f, void *ctx)
+{
+	unsigned op = proto_get16(f, PROTO_OFF_OP);
+
+	if (op == PROTO_REC_SVC)
+		read_svc(f, ctx);
+	else if (op == PROTO_REC_TEXT || op == PROTO_REC_SYSTEM)
+		read_text(f, ctx);
+	return 0;
+}
+
+static void exit_text(const struct svc_view *v, char *buf, size_t n)
+{
+	const char *sn = signame((int)v->exit_signal);
+
+	if (v->exit_kind == PROTO_EXIT_SIGNAL && sn)
+		snprintf(buf, n, "killed by SIG%s", sn);
+	else if (v->exit_kind == PROTO_EXIT_SIGNAL)
+		snprintf(buf, n, "killed by signal %u", v->exit_signal);
+	else
+		snprintf(buf, n, "exit code %u", v->exit_code);
+}
+
+/* Why it failed, in a word or two (systemd's results where they fit). */
+static const char *failure_word(const struct svc_view *v, const char *how)
+{
+	const char *r = v->text[PROTO_KEY_REASON];
+
+	if (!r[0])
+		return how;
+	if (!strncmp(r, "restart limit", 13))
+		return "start-limit-hit";
+	if (!strncmp(r, "dependency ", 11))
+		return "dependency";
+	return "start failed";
+}
+
+static void print_status(const struct svc_view *v)
+{
+	static const struct { int key; const char *label; } deps[] = {
+		{ PROTO_KEY_AFTER, "After" }, { PROTO_KEY_REQUIRES, "Requires" },
+		{ PROTO_KEY_BEFORE, "Before" }, { PROTO_KEY_REQUIRED_BY, "Required By" },
+	};
+	char how[64];
+	size_t i;
+
+	exit_text(v, how, sizeof how);
+	printf("Service: %s\n", v->name);
+	printf("  Enabled: %s\n", v->enabled ? "yes" : "no");
+	switch (v->state) {
+	case SVC_RUNNING: printf("  Status: active (running)\n"); break;
+	case SVC_STARTING: printf("  Status: activating (start)\n"); break;
+	case SVC_STOPPING: printf("  Status: deactivating (stop-sigterm)\n"); break;
+	case SVC_RESTART_WAIT: printf("  Status: activating (auto-restart)\n"); break;
+	case SVC_FAILED:
+		printf("  Status: failed (%s)\n", failure_word(v, how));
+		break;
+	case SVC_WAITING: printf("  Status: activating (waiting for dependencies)\n"); break;
+	default: printf("  Status: inactive (dead)\n"); break;
+	}
+	printf("  State: %s\n", state_words(v));
+	if (v->pid)
+		printf("  PID: %u\n", v->pid);
+	printf("  Command: %s\n", v->text[PROTO_KEY_COMMAND]);
+	if (v->text[PROTO_KEY_WORKDIR][0])
+		printf("  Working Directory: %s\n", v->text[PROTO_KEY_WORKDIR]);
+	printf("  Restart Policy: %s\n", restart_name(v->restart));
+	printf("  Restart Delay: %us\n", v->restart_sec);
+	printf("  Restart Count: %u\n", v->restarts);
+	if (v->exit_kind == PROTO_EXIT_SIGNAL)
+		printf("  Last Exit Code: %u (%s)\n", v->exit_code, how);
+	else if (v->exit_kind == PROTO_EXIT_CODE)
+		printf("  Last Exit Code: %u\n", v->exit_code);
+	if (v->text[PROTO_KEY_REASON][0])
+		printf("  Last Error: %s\n", v->text[PROTO_KEY_REASON]);
+	if (v->log_dropped)
+		printf("  Log lines dropped: %llu\n", v->log_dropped);
+	for (i = 0; i < sizeof deps / sizeof deps[0]; i++)
+		if (v->text[deps[i].key][0])
+			printf("  %s: %s\n", deps[i].label, v->text[deps[i].key]);
+}
+
+/* The PROTO_REC_SYSTEM counts; the directories come as text records,
+ * kept in a svc_view's texts by the same joining code. */
+struct sys_view {
+	unsigned long long uptime;
+	unsigned services, enabled, active, processes;
+	struct svc_view texts;
+};
+
+static int system_record(const unsigned char *f, void *ctx)
+{
+	struct sys_view *s = ctx;
+
+	if (proto_get16(f, PROTO_OFF_OP) == PROTO_REC_SYSTEM) {
+		s->uptime = proto_get64(f, PROTO_SYS_UPTIME);
+		s->services = proto_get32(f, PROTO_SYS_SERVICES);
+		s->enabled = proto_get32(f, PROTO_SYS_ENABLED);
+		s->active = proto_get32(f, PROTO_SYS_ACTIVE);
+		s->processes = proto_get32(f, PROTO_SYS_PROCESSES);
+	} else if (proto_get16(f, PROTO_OFF_OP) == PROTO_REC_TEXT) {
+		read_text(f, &s->texts);
+	}
+	return 0;
+}
+
+static void print_uptime(unsigned long long t)
+{
+	unsigned long long d = t / 86400, h = t / 3600 % 24, m = t / 60 % 60, s = t % 60;
+
+	if (d)
+		printf("%llud %lluh %llum %llus\n", d, h, m, s);
+	else if (h)
+		printf("%lluh %llum %llus\n", h, m, s);
+	else if (m)
+		printf("%llum %llus\n", m, s);
+	else
+		printf("%llus\n", s);
+}
+
+static void print_system(const struct sys_view *s)
+{
+	printf("System Status\n  Uptime: ");
+	print_uptime(s->uptime);
+	printf("  Services: %u total, %u enabled, %u active\n", s->services, s->enabled, s->active);
+	printf("  Processes: %u total\n", s->processes);
+	printf("  Service Directory: %s\n", s->texts.text[PROTO_KEY_SERVICE_DIR]);
+	printf("  Log Directory: %s\n", s->texts.text[PROTO_KEY_LOG_DIR]);
+}
+
+int show_command(const struct client_target *t, struct client_req rq)
+{
+	/* Static: a view holds PROTO_KEY_MAX + 1 texts of 8 KiB, too much for the stack. */
+	static struct svc_view view;
+	static struct sys_view sys;
+	static int header;
+	struct client_result res;
+	client_record_fn *fn = 0;
+	void *ctx = 0;
+
+	if (rq.op == PROTO_OP_LIST) {
+		fn = list_row;
+		ctx = &header;
+	} else if (rq.op == PROTO_OP_STATUS) {
+		fn = status_record;
+		ctx = &view;
+	} else if (rq.op == PROTO_OP_SYSTEM_STATUS) {
+		fn = system_record;
+		ctx = &sys;
+	}
+	if (client_call(t, &rq, fn, ctx, &res) < 0 || res.status != PROTO_OK)
+		return initctl_error(res.msg);
+	if (rq.op == PROTO_OP_LIST) {
+		list_header(&header);
+	} else if (rq.op == PROTO_OP_STATUS) {
+		print_status(&view);
+	} else if (rq.op == PROTO_OP_SYSTEM_STATUS) {
+		print_system(&sys);
+	} else {
+		initctl_ok(res.msg);
+	}
+	return 0;
+}
