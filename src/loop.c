@@ -2,8 +2,9 @@
  *
  * One poll(2) over every descriptor init owns; its timeout is the nearest
  * deadline in the tables (restart delays, stop timeouts, client deadlines,
- * shutdown grace). Nothing else in init waits. Each wake-up runs the same
- * fixed passes, so the order of effects is always the same.
+ * shutdown grace, log streams). Nothing else in init waits. Each wake-up
+ * runs the same fixed passes, in the order of the tables below, so the
+ * order of effects is always the same.
  */
 #include <errno.h>
 #include <poll.h>
@@ -27,19 +28,44 @@
  * service + log streams + exec pipes of ad-hoc processes. */
 #define LOOP_MAX_FDS (3 + CFG_MAX_CLIENTS + 2 * SVC_SLOTS + CFG_MAX_LOG_STREAMS + CFG_MAX_ADHOC)
 
-static int64_t earliest(int64_t a, int64_t b)
-{
-	return !a ? b : !b ? a : a < b ? a : b;
-}
-
 /* Without a signalfd (it could not be created) nothing announces a dead
  * child: then the loop wakes every second and reaps anyway. */
 #define NO_SIGNALFD_POLL_MS 1000
 
-static int timeout_ms(int64_t deadline, int signal_fd)
-{
-	int64_t now = clock_ms();
+static void svc_done(const struct pollfd *p, int n, int64_t now) { (void)now; svc_poll_done(p, n); }
+static void adhoc_done(const struct pollfd *p, int n, int64_t now) { (void)now; adhoc_poll_done(p, n); }
+static void log_done(const struct pollfd *p, int n, int64_t now) { (void)now; log_poll_done(p, n); }
 
+/* Every owner of descriptors: what it wants polled, what to do after. */
+static const struct source {
+	int (*add)(struct pollfd *p, int max);
+	void (*done)(const struct pollfd *p, int n, int64_t now);
+} sources[] = {
+	{ svc_poll_add, svc_done },             /* 2. exec outcomes of services */
+	{ adhoc_poll_add, adhoc_done },         /*    and of ad-hoc processes */
+	{ log_poll_add, log_done },             /* 3. service output */
+	{ ctl_poll_add, ctl_poll_done },        /* 4. requests, acted on at once */
+	{ stream_poll_add, stream_poll_done },  /* 5. log streams */
+};
+#define NSOURCES (int)(sizeof sources / sizeof sources[0])
+
+/* 6. deadlines and stopping groups; shutdown progress, which may follow
+ * from any of the above; clients and streams past their deadline. */
+static int64_t (*const deadlines[])(void) = {
+	svc_next_deadline, ctl_next_deadline, shutdown_deadline, reload_deadline, stream_next_deadline,
+};
+static void (*const ticks[])(int64_t now) = { svc_tick, shutdown_tick, reload_tick, ctl_tick, stream_tick };
+
+static int timeout_ms(int signal_fd)
+{
+	int64_t deadline = 0, now = clock_ms();
+	size_t k;
+
+	for (k = 0; k < sizeof deadlines / sizeof deadlines[0]; k++) {
+		int64_t d = deadlines[k]();
+		if (d && (!deadline || d < deadline))
+			deadline = d;
+	}
 	if (!deadline)
 		return signal_fd < 0 ? NO_SIGNALFD_POLL_MS : -1;
 	if (deadline <= now)
@@ -49,67 +75,54 @@ static int timeout_ms(int64_t deadline, int signal_fd)
 	return deadline - now > 60000 ? 60000 : (int)(deadline - now);
 }
 
+/* 1. signals: reap first, so every pass after sees who is gone. */
+static void take_signals(unsigned sig)
+{
+	char msg[128];
+
+	if (sig & SIGS_CHLD)
+		(void)reap_all();
+	if (sig & SIGS_TERM)
+		shutdown_request(SYS_POWEROFF, "SIGTERM/SIGINT");
+	if (sig & SIGS_HUP)
+		(void)reload_request("SIGHUP", msg, sizeof msg);
+}
+
 void loop_run(int signal_fd)
 {
 	struct pollfd p[LOOP_MAX_FDS];
+	int count[NSOURCES];
 	int first = 1;  /* the first pass does not wait, and reaps: see below */
 
 	for (;;) {
-		int64_t next = earliest(earliest(svc_next_deadline(), ctl_next_deadline()),
-					earliest(earliest(shutdown_deadline(), reload_deadline()),
-						 stream_next_deadline()));
-		int nsvc, nlog, nctl, nstr, nadh, n = 0;
+		int n = 0, k, at;
 		unsigned sig;
 		int64_t now;
 
 		p[n].fd = signal_fd;
 		p[n].events = POLLIN;
 		p[n++].revents = 0;
-		nsvc = svc_poll_add(p + n, LOOP_MAX_FDS - n);
-		n += nsvc;
-		nlog = log_poll_add(p + n, LOOP_MAX_FDS - n);
-		n += nlog;
-		nctl = ctl_poll_add(p + n, LOOP_MAX_FDS - n);
-		n += nctl;
-		nstr = stream_poll_add(p + n, LOOP_MAX_FDS - n);
-		n += nstr;
-		nadh = adhoc_poll_add(p + n, LOOP_MAX_FDS - n);
-		n += nadh;
-		if (poll(p, (nfds_t)n, first ? 0 : timeout_ms(next, signal_fd)) < 0 && errno != EINTR)
+		for (k = 0; k < NSOURCES; k++) {
+			count[k] = sources[k].add(p + n, LOOP_MAX_FDS - n);
+			n += count[k];
+		}
+		if (poll(p, (nfds_t)n, first ? 0 : timeout_ms(signal_fd)) < 0 && errno != EINTR)
 			say_error("poll: %s", strerror(errno));
 
-		/* 1. signals: reap first, so every pass below sees who is gone.
-		 * The first pass reaps anyway and runs every tick: after a reload
-		 * a child may have died during the exec, and an adopted service
-		 * may be waiting for something that is already settled. */
-		sig = signal_fd < 0 || first ? SIGS_CHLD : p[0].revents ? sigs_read(signal_fd) : 0;
-		if (first && signal_fd >= 0 && p[0].revents)
+		/* The first pass reaps anyway and runs every tick: after a reload a
+		 * child may have died during the exec, and an adopted service may
+		 * be waiting for something that is already settled. */
+		sig = signal_fd < 0 || first ? SIGS_CHLD : 0;
+		if (signal_fd >= 0 && p[0].revents)
 			sig |= sigs_read(signal_fd);
 		first = 0;
-		if (sig & SIGS_CHLD)
-			(void)reap_all();
-		if (sig & SIGS_TERM)
-			shutdown_request(SYS_POWEROFF, "SIGTERM/SIGINT");
-		if (sig & SIGS_HUP) {
-			char msg[128];
-			(void)reload_request("SIGHUP", msg, sizeof msg);
-		}
-		/* 2. exec outcomes; 3. service output; 4. requests, acted on at
-		 * once; 5. deadlines and stopping groups; 6. shutdown progress,
-		 * which may follow from any of the above; 7. clients past their
-		 * deadline. */
-		svc_poll_done(p + 1, nsvc);
-		adhoc_poll_done(p + 1 + nsvc + nlog + nctl + nstr, nadh);
-		log_poll_done(p + 1 + nsvc, nlog);
+		take_signals(sig);
 		now = clock_ms();
-		ctl_poll_done(p + 1 + nsvc + nlog, nctl, now);
-		stream_poll_done(p + 1 + nsvc + nlog + nctl, nstr, now);
-		svc_tick(now);
-		shutdown_tick(now);
-		reload_tick(now);
-		ctl_tick(now);
-		stream_tick(now);
-		/* 8. a reload asked for above, now that its answer has been sent */
+		for (k = 0, at = 1; k < NSOURCES; at += count[k++])
+			sources[k].done(p + at, count[k], now);
+		for (k = 0; k < (int)(sizeof ticks / sizeof ticks[0]); k++)
+			ticks[k](now);
+		/* 7. a reload asked for above, now that its answer has been sent */
 		reload_run_pending();
 	}
 }
