@@ -118,6 +118,8 @@ int adhoc_start(const char *text, size_t len, int argc, int envc, unsigned *gen,
 	pid = spawn_service(&c, &s->exec_fd, out);
 	if (pid < 0) {
 		fmt_fmt(msg, cap, "cannot start %s: fork: %s", s->argv[0], strerror(errno));
+		s->pid = 0;  /* its old record was overwritten above: the slot is free */
+		s->state = ADHOC_ENDED;
 		if (out >= 0) {
 			close(out);
 			(void)unlink(tmp);

@@ -162,8 +162,9 @@ int app_load_files(const char *cmd_path, const char *env_path)
 		return 0;
 	c = slurp(cmd_path, cmd_buf, APP_CMD_MAX);
 	e = slurp(env_path, env_buf, APP_ENV_MAX);
-	/* AWS's init unlinks both: the image's secrets in /env should not stay
-	 * readable in the root any longer than needed. */
+	/* AWS's init unlinks both, and so does this one. (A copy stays in
+	 * /run/enclave-init, mode 0600 in a 0700 directory, for a reload:
+	 * app_save.) */
 	forget(cmd_path);
 	forget(env_path);
 	if (c == -1) {
@@ -200,6 +201,11 @@ static void save_one(const char *path, const char *buf, size_t len)
 		if (w <= 0)
 			break;
 		done += (size_t)w;
+	}
+	if (done < len) {
+		/* A cut copy would come back as another command: none at all. */
+		say_warn("app: cannot keep %s for a reload: %s", path, strerror(errno));
+		(void)unlink(path);
 	}
 	close(fd);
 }

@@ -132,7 +132,17 @@ static int exchange(int fd, const unsigned char *req, client_record_fn *fn, void
 	int n;
 
 	if (io_full(fd, (unsigned char *)req, PROTO_FRAME_SIZE, 1) != PROTO_FRAME_SIZE) {
-		snprintf(res->msg, sizeof res->msg, "cannot send request: %s", strerror(errno));
+		int err = errno;
+		/* init may have said why before it closed (too many clients):
+		 * that answer is better than the broken pipe. */
+		if (io_full(fd, f, sizeof f, 0) == PROTO_FRAME_SIZE && proto_check_reply(f, &why) == PROTO_OK &&
+		    proto_get16(f, PROTO_OFF_OP) == PROTO_REC_DONE) {
+			res->status = proto_get16(f, PROTO_OFF_STATUS);
+			snprintf(res->msg, sizeof res->msg, "%s", (const char *)f + PROTO_OFF_TEXT);
+			*peer_hash = proto_get64(f, PROTO_OFF_HASH);
+			return 0;
+		}
+		snprintf(res->msg, sizeof res->msg, "cannot send request: %s", strerror(err));
 		return -1;
 	}
 	for (;;) {

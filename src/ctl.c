@@ -161,6 +161,20 @@ static void reject_busy(int fd)
 	close(fd);
 }
 
+/* VSOCK peers may hold all slots but one while the Unix socket is served:
+ * the parent instance must not be able to lock the enclave's own operator
+ * out (idle peers are dropped after CTL_TIMEOUT_MS, followers are not). */
+static int vsock_full(void)
+{
+	int i, n = 0;
+
+	if (listen_fd[T_UNIX] < 0 || CFG_MAX_CLIENTS < 2)
+		return 0;
+	for (i = 0; i < CFG_MAX_CLIENTS; i++)
+		n += clients[i].fd >= 0 && clients[i].t == &transports[T_VSOCK];
+	return n >= CFG_MAX_CLIENTS - 1;
+}
+
 static void accept_all(int t, int64_t now)
 {
 	for (;;) {
@@ -179,7 +193,7 @@ static void accept_all(int t, int64_t now)
 		}
 		for (i = 0; i < CFG_MAX_CLIENTS && clients[i].fd >= 0; i++)
 			;
-		if (i == CFG_MAX_CLIENTS) {
+		if (i == CFG_MAX_CLIENTS || (t == T_VSOCK && vsock_full())) {
 			reject_busy(fd);
 			continue;
 		}

@@ -27,6 +27,10 @@ enum deps_verdict deps_check(int i, int *culprit)
 
 		if (st == SVC_RUNNING)
 			continue;
+		/* The app comes after every service, but not after one that keeps
+		 * crashing: that one is not going to be running any time soon. */
+		if (i == SVC_APP && st == SVC_RESTART_WAIT)
+			continue;
 		if (down && deps_requires(i, p)) {
 			*culprit = p;
 			return DEPS_FAILED;

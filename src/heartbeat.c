@@ -73,9 +73,15 @@ void heartbeat(unsigned cid, unsigned port)
 	b = 0;
 	if (!wait_for(fd, POLLIN, deadline))
 		goto fail;
-	if (recv(fd, &b, 1, 0) != 1) {
-		if (!errno)
-			errno = ECONNRESET;
+	switch (recv(fd, &b, 1, 0)) {
+	case 1:
+		break;
+	case 0:
+		say_error("heartbeat to vsock %u:%u: the parent closed the connection without answering; "
+			  "booting on", cid, port);
+		close(fd);
+		return;
+	default:
 		goto fail;
 	}
 	close(fd);

@@ -39,7 +39,9 @@ void mounts_early(void)
 	int fd;
 
 	mount_one("devtmpfs", "/dev", "devtmpfs", MS_NOSUID | MS_NOEXEC, 0);
-	fd = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	/* Non-blocking: a console that stalls (a slow serial line) must cost
+	 * init lines, not its loop (say.c drops a line it cannot write). */
+	fd = open("/dev/console", O_RDWR | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return;  /* the kernel's own fds 0-2 (if any) stay */
 	(void)dup2(fd, 0);

@@ -77,7 +77,7 @@ static int read_stat(int pid, struct psinfo *pi)
 	char path[32], buf[1024];
 	const char *p, *open_paren, *close_paren;
 	uint64_t f[F_START + 1] = { 0 };
-	uint64_t cpu_cs, start_cs;
+	uint64_t cpu_cs, start_cs, cpu;
 	int k;
 	ssize_t n;
 	size_t len;
@@ -110,7 +110,10 @@ static int read_stat(int pid, struct psinfo *pi)
 	pi->kthread = !!(f[F_FLAGS] & PF_KTHREAD);
 	cpu_cs = (f[F_UTIME] + f[F_STIME]) * 100 / hz;
 	start_cs = f[F_START] * 100 / hz;
-	pi->cpu_x100 = uptime_cs > start_cs ? (uint32_t)(cpu_cs * 10000 / (uptime_cs - start_cs)) : 0;
+	/* (a process that started after the snapshot, or nearly with it,
+	 * would divide by next to nothing: 0 then, and a ceiling) */
+	cpu = uptime_cs > start_cs ? cpu_cs * 10000 / (uptime_cs - start_cs) : 0;
+	pi->cpu_x100 = cpu > 0xffffffffu ? 0xffffffffu : (uint32_t)cpu;
 	pi->start_epoch = boot_epoch + start_cs / 100;
 	return 0;
 }

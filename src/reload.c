@@ -89,11 +89,18 @@ void reload_set_argv0(const char *path)
 	argv0 = path;
 }
 
+/* What to execute: the path init runs from when it names this very binary,
+ * or a new build installed there (the old file then reads as "(deleted)");
+ * otherwise /proc/self/exe itself. After a switch root the path names a
+ * file of the application's root, or nothing: executing it would make
+ * whatever the image has there PID 1. /proc/self/exe reaches the running
+ * binary across the chroot. */
 static int self_path(char *buf, size_t cap)
 {
 	static const char deleted[] = " (deleted)";
 	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
 	size_t d = sizeof deleted - 1;
+	struct stat self, there;
 
 	if (n <= 0 && argv0 && argv0[0] == '/') {
 		/* No /proc (early in a VM): the path init was started by. */
@@ -103,8 +110,15 @@ static int self_path(char *buf, size_t cap)
 	if (n <= 0)
 		return -1;
 	buf[n] = 0;
-	if ((size_t)n > d && !strcmp(buf + n - d, deleted))
+	if ((size_t)n > d && !strcmp(buf + n - d, deleted)) {
 		buf[n - d] = 0;
+		if (buf[0] == '/' && sys_stat(buf, &there, 0) == 0 && S_ISREG(there.st_mode))
+			return 0;  /* replaced by a new build */
+	} else if (sys_stat("/proc/self/exe", &self, 0) == 0 && sys_stat(buf, &there, 0) == 0 &&
+		   self.st_dev == there.st_dev && self.st_ino == there.st_ino) {
+		return 0;
+	}
+	fmt_fmt(buf, cap, "/proc/self/exe");
 	return 0;
 }
 
@@ -199,6 +213,8 @@ void reload_run_pending(void)
 	fmt_fmt(fdarg, sizeof fdarg, "%d", fd);
 	say("reloading: executing %s", self);
 	keep_across_exec(1);
+	if (!strcmp(self, "/proc/self/exe") && argv0)
+		argv[0] = (char *)argv0;  /* what ps shows: the name init was started by */
 	execve(self, argv, environ);
 	keep_across_exec(0);
 	close(fd);

@@ -229,15 +229,20 @@ void stream_poll_done(const struct pollfd *p, int n, int64_t now)
 	for (k = 0; k < n; k++) {
 		for (i = 0; i < CFG_MAX_LOG_STREAMS; i++) {
 			struct stream *s = &streams[i];
-			char b[64];
+			char b[16];
 
 			if (s->fd != p[k].fd || !p[k].revents)
 				continue;
 			if (s->state == STREAM_CONNECTING) {
 				connected(s);
 			} else if (p[k].revents & (POLLIN | POLLHUP | POLLERR)) {
+				/* The reader sends nothing: a byte from it is as much an
+				 * end as its hang-up (and a reader that keeps talking must
+				 * not cost init a loop pass per read). */
 				ssize_t r = recv(s->fd, b, sizeof b, MSG_DONTWAIT);
-				if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
+				if (r > 0)
+					end(s, "ended: the reader sent data");
+				else if (r == 0 || (errno != EAGAIN && errno != EINTR))
 					end(s, "ended: the reader closed it");
 			}
 			if (s->fd >= 0 && s->state == STREAM_UP)

@@ -40,6 +40,7 @@ const char *svc_state_name(enum svc_state st)
 static void set_state(int i, enum svc_state to)
 {
 	struct svc *s = &tab[i];
+	int app_ends = i == SVC_APP && to == SVC_FAILED && s->state != SVC_FAILED;
 
 	if (s->state != to && to != SVC_STARTING && to != SVC_STOPPING)
 		say("service %s: %s -> %s", svc_cfg(i)->name, state_name[s->state], state_name[to]);
@@ -47,6 +48,14 @@ static void set_state(int i, enum svc_state to)
 	s->since = clock_ms();
 	if (to != SVC_STOPPING && to != SVC_RESTART_WAIT)
 		s->deadline = 0;
+#if CFG_APP_SLOT
+	/* As AWS's init: the enclave ends with its program, however it failed
+	 * (exit, exec, fork, restart limit). A clean exit: act_exit. */
+	if (app_ends)
+		app_exited();
+#else
+	(void)app_ends;
+#endif
 }
 
 /* A lifecycle event of service i: on the console, in init.log, and in the
@@ -294,8 +303,8 @@ static void act_exit(int i)
 		set_state(i, SVC_FAILED);
 	}
 #if CFG_APP_SLOT
-	if (i == SVC_APP && s->state != SVC_RESTART_WAIT)
-		app_exited();  /* as AWS's init: the enclave ends with its program */
+	if (i == SVC_APP && s->state == SVC_STOPPED)
+		app_exited();  /* a clean exit with no restart; failures: set_state */
 #endif
 }
 
@@ -643,9 +652,14 @@ int svc_shutdown_step(void)
 		left++;
 		if (s->state == SVC_STOPPING)
 			continue;
-		/* Reverse order: wait until everything started after it is down. */
+		/* Reverse order: wait until everything started after it is down,
+		 * the app (which comes after every configured service) included. */
 		for (k = 0; k < svc_cfg(i)->nsucc; k++)
 			dependants_up |= svc_is_active(tab[svc_cfg(i)->succ[k]].state);
+#if CFG_APP_SLOT
+		if (i != SVC_APP && svc_present(SVC_APP))
+			dependants_up |= svc_is_active(tab[SVC_APP].state);
+#endif
 		if (!dependants_up)
 			svc_event(i, SVC_EV_STOP);
 	}

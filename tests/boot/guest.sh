@@ -143,7 +143,9 @@ c_cgroups() {
 c_switch_root() {
 	local root
 	[ -f /etc/boottest-rootfs ] || { echo "/etc/boottest-rootfs missing: / is not the image's /rootfs"; return 1; }
-	for f in /init /hbinit.conf /sbin/enclave-init /nsm.ko /cmd /env /rootfs; do
+	# (/sbin/enclave-init is in both: the image has an impostor there, see
+	# c_reload_after_switch_root)
+	for f in /init /hbinit.conf /nsm.ko /cmd /env /rootfs; do
 		[ -e "$f" ] && { echo "$f is visible: the initramfs root is still /"; return 1; }
 	done
 	# mountinfo: ID PARENT MAJ:MIN ROOT MOUNTPOINT ...
@@ -331,6 +333,41 @@ c_logs_stream_stalled_reader() {
 	return 0
 }
 
+# A reload after the switch root: init must execute itself (its binary is
+# in the initramfs, out of sight), not the image's /sbin/enclave-init
+# (an impostor script in this rootfs), and keep every service.
+c_reload_after_switch_root() {
+	local web_before web_after exe
+	web_before=$(field web PID)
+	ictl reload > /dev/null || { echo "initctl reload failed"; return 1; }
+	wait_until 10 sh -c '/bin/initctl ping > /dev/null 2>&1' || { echo "init does not answer after reload"; return 1; }
+	web_after=$(field web PID)
+	exe=$(readlink /proc/1/exe)
+	echo "info: PID 1 runs $exe after the reload; web PID $web_before -> $web_after"
+	grep -q 'sleep 100000' /proc/1/cmdline 2>/dev/null && { echo "PID 1 is the impostor"; return 1; }
+	[ "$web_before" = "$web_after" ] || { echo "web was restarted by the reload ($web_before -> $web_after)"; return 1; }
+	[ "$(state guest)" = active ] || { echo "the app is not active after the reload"; return 1; }
+}
+
+# The parent instance holds every control slot it can (vhold: idle VSOCK
+# connections, reopened as soon as init drops them): the Unix socket must
+# still answer, and one more VSOCK peer is told why it is refused.
+c_vsock_cannot_lock_out_unix() {
+	local out rc p
+	/bin/vhold 8 6 > /tmp/vhold.out & p=$!
+	sleep 2
+	timeout 5 /bin/initctl ping > /dev/null || { kill $p; echo "the Unix socket did not answer while VSOCK peers held the slots"; return 1; }
+	out=$(vctl ping 2>&1); rc=$?
+	wait $p
+	echo "info: $(cat /tmp/vhold.out); a 9th VSOCK peer: $out"
+	[ $rc != 0 ] || { echo "a VSOCK peer got a slot beyond max_clients - 1"; return 1; }
+	case $out in
+	*"too many control clients"*) ;;
+	*) echo "the refused VSOCK peer was not told why: $out"; return 1 ;;
+	esac
+	timeout 5 /bin/initctl ping > /dev/null || { echo "init does not answer afterwards"; return 1; }
+}
+
 # ---- run ----------------------------------------------------------------
 
 say "BOOTTEST START $mode"
@@ -357,6 +394,8 @@ if [ "$mode" = full ]; then
 	check logs-stream-vsock c_logs_stream_vsock
 	check logs-stream-follow-two c_logs_stream_follow_two
 	check logs-stream-stalled-reader c_logs_stream_stalled_reader
+	check reload-after-switch-root c_reload_after_switch_root
+	check vsock-cannot-lock-out-unix c_vsock_cannot_lock_out_unix
 fi
 say "BOOTTEST DONE $mode"
 exit 0

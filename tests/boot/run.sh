@@ -70,6 +70,10 @@ build() {
 		fail build "tests/boot/hbinit.c does not build" "$(echo "$out" | tail -20)"
 		return 1
 	fi
+	if ! out=$(musl-gcc -static -Os -std=c11 -Wall -Wextra -Werror -o "$B/vhold" $here/vhold.c 2>&1); then
+		fail build "tests/boot/vhold.c does not build" "$(echo "$out" | tail -20)"
+		return 1
+	fi
 	pass build
 }
 
@@ -114,9 +118,15 @@ rootfs() {
 		[ "$a" = busybox ] || ln -s busybox "$r/bin/$a"
 	done
 	cp "$B/initctl" "$r/bin/initctl"
+	cp "$B/vhold" "$r/bin/vhold"
 	cp $here/guest.sh "$r/boottest/guest.sh"
 	chmod 755 "$r/boottest/guest.sh"
 	echo "this is the image's /rootfs" > "$r/etc/boottest-rootfs"
+	# An image may have its own file where init sits in the initramfs
+	# (s6-overlay images ship /init): a reload must never execute it.
+	mkdir -p "$r/sbin"
+	printf '#!/bin/sh\necho "IMPOSTOR: the image'"'"'s /sbin/enclave-init ran as PID $$" > /dev/console\nexec sleep 100000\n' > "$r/sbin/enclave-init"
+	chmod 755 "$r/sbin/enclave-init"
 	printf 'BOOTTEST_TOKEN=a=b=c\nEMPTY=\nGREETING=hello from /env\n' > "$B/env-full"
 	cp "$B/env-full" "$r/boottest/env.expected.full"
 	cp "$B/env-full" "$r/boottest/env.expected.silent"
@@ -175,7 +185,7 @@ in_order() {
 GUEST_COMMON="pid1 cmd-args environment mounts mount-modes dev-symlinks cgroups switch-root
 	nsm-module unix-ping services-running app-is-service vsock-read"
 GUEST_FULL="service-env-and-logs vsock-initctl-yaml vsock-services-allowed vsock-policy-refuses vsock-policy-processes logs-stream-unix
-	logs-stream-vsock logs-stream-follow-two logs-stream-stalled-reader"
+	logs-stream-vsock logs-stream-follow-two logs-stream-stalled-reader reload-after-switch-root vsock-cannot-lock-out-unix"
 
 run_boot() {
 	local boot=$1 con raw t0 t1 rc ms name why re out up

@@ -1111,6 +1111,113 @@ TEST(fork_failure_restarts_count_against_the_restart_limit)
 	CHECK(svc_get(B)->restarts <= 5);
 }
 
+/* The app slot (init.yaml app:, default on): what src/app.c does once /cmd
+ * was read, then undone so that the other tests see no app. */
+static const char *const app_argv[] = { "/bin/app", 0 };
+static const char *const app_envp[] = { 0 };
+static unsigned short app_after[CFG_NSVC];
+
+static void app_load_fake(unsigned char restart)
+{
+	int k;
+
+	for (k = 0; k < CFG_NSVC; k++)
+		app_after[k] = (unsigned short)k;
+	app_cfg.argv = app_argv;
+	app_cfg.envp = app_envp;
+	app_cfg.pred = app_after;
+	app_cfg.npred = CFG_NSVC;
+	app_cfg.enabled = 1;
+	app_cfg.restart = restart;
+	app_cfg.restart_sec = 0;
+	fake_app_exits = 0;
+	reset();
+}
+
+static void app_unload(void)
+{
+	app_cfg.argv = 0;
+	app_cfg.enabled = 0;
+	app_cfg.restart = CFG_RESTART_NO;
+	reset();
+}
+
+TEST(app_starts_after_the_services_not_behind_a_crash_loop)
+{
+	app_load_fake(CFG_RESTART_NO);
+	svc_boot();
+	CHECK(state(SVC_APP) == SVC_WAITING);
+	exec_ok(A);
+	exec_ok(E);
+	svc_tick(fake_now);
+	CHECK(state(SVC_APP) == SVC_WAITING);   /* b and c are still to come */
+	CHECK(reap(E, EXITED(1)));              /* e crashes: waits to restart */
+	CHECK(state(E) == SVC_RESTART_WAIT);
+	exec_ok(B);
+	svc_tick(fake_now);
+	exec_ok(C);
+	svc_tick(fake_now);
+	CHECK(state(SVC_APP) == SVC_STARTING);  /* not held up by e */
+	CHECK(spawns(A) == 1);
+	app_unload();
+}
+
+TEST(app_exit_powers_off_an_operator_stop_does_not)
+{
+	app_load_fake(CFG_RESTART_NO);
+	boot_all();
+	svc_tick(fake_now);
+	exec_ok(SVC_APP);
+	CHECK(state(SVC_APP) == SVC_RUNNING);
+	CHECK(svc_request(SVC_APP, SVC_EV_STOP) == SVC_OK);
+	CHECK(reap(SVC_APP, KILLED(SIGTERM)));
+	svc_tick(fake_now);
+	CHECK(state(SVC_APP) == SVC_STOPPED && fake_app_exits == 0);
+	CHECK(svc_request(SVC_APP, SVC_EV_START) == SVC_OK);
+	exec_ok(SVC_APP);
+	CHECK(reap(SVC_APP, EXITED(0)));
+	CHECK(state(SVC_APP) == SVC_STOPPED && fake_app_exits == 1);
+	CHECK(svc_request(SVC_APP, SVC_EV_START) == SVC_OK);
+	exec_ok(SVC_APP);
+	CHECK(reap(SVC_APP, EXITED(3)));
+	CHECK(state(SVC_APP) == SVC_FAILED && fake_app_exits == 2);
+	app_unload();
+}
+
+TEST(app_reaching_its_restart_limit_powers_off)
+{
+	int n;
+
+	app_load_fake(CFG_RESTART_ALWAYS);
+	boot_all();
+	svc_tick(fake_now);
+	for (n = 0; n < 10 && state(SVC_APP) != SVC_FAILED; n++) {
+		exec_ok(SVC_APP);
+		CHECK(reap(SVC_APP, EXITED(1)));
+		svc_tick(fake_now);             /* RestartSec 0: restarts at once */
+	}
+	CHECK(state(SVC_APP) == SVC_FAILED);
+	CHECK(fake_app_exits == 1);
+	app_unload();
+}
+
+SHUTDOWN_TEST(shutdown_stops_the_app_before_every_service)
+{
+	app_load_fake(CFG_RESTART_NO);
+	boot_all();
+	svc_tick(fake_now);
+	exec_ok(SVC_APP);
+	fake_group_alive = 1;
+	CHECK(!svc_shutdown_step());
+	CHECK(state(SVC_APP) == SVC_STOPPING);
+	CHECK(state(E) == SVC_RUNNING && state(C) == SVC_RUNNING);  /* not before the app is down */
+	CHECK(reap(SVC_APP, KILLED(SIGTERM)));
+	fake_group_alive = 0;
+	svc_tick(fake_now);
+	CHECK(!svc_shutdown_step());
+	CHECK(state(E) == SVC_STOPPING && state(C) == SVC_STOPPING);
+}
+
 RUN_TESTS("svc", T(table_is_in_start_order), T(boot_starts_enabled_services_in_order),
 	  T(independent_services_start_at_once), T(ups_counts_entries_into_running),
 	  T(restart_waits_restart_sec_from_the_exit), T(policies_decide_on_exit_status),
@@ -1138,5 +1245,9 @@ RUN_TESTS("svc", T(table_is_in_start_order), T(boot_starts_enabled_services_in_o
 	  T(restart_of_a_waiting_service_keeps_its_dependant),
 	  T(fork_failure_restarts_count_against_the_restart_limit),
 	  T(shutdown_stops_in_reverse_dependency_order),
+	  T(app_starts_after_the_services_not_behind_a_crash_loop),
+	  T(app_exit_powers_off_an_operator_stop_does_not),
+	  T(app_reaching_its_restart_limit_powers_off),
+	  T(shutdown_stops_the_app_before_every_service),
 	  T(shutdown_stops_waiting_services_at_once),
 	  T(shutdown_stops_a_waiting_service_before_its_dependants), T(no_enable_while_shutting_down))
