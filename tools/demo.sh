@@ -23,6 +23,9 @@ step "$ctl" list
 step "$ctl" status webapp
 step "$ctl" status flaky
 step "$ctl" system-status
+step "$ctl" ps list
+step "$ctl" ps start /bin/sh -c 'echo hello from an ad-hoc process; sleep 1' -e GREETING=hi
+step "$ctl" ps status 1
 step "$ctl" logs webapp
 step "$ctl" logs ticker -n 3
 step "$ctl" stop ticker
