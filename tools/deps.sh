@@ -8,7 +8,7 @@ opts=""
 case "${1:-build}" in
 # the boot tests (tests/boot) need QEMU and a static busybox; their
 # recommended packages are not needed
-test) need="$need procps qemu-system-x86 busybox-static"; opts="--no-install-recommends" ;;
+test) need="$need procps bc qemu-system-x86 busybox-static"; opts="--no-install-recommends" ;;
 bench) need="$need procps s6 runit tini dumb-init hyperfine" ;;
 esac
 missing=""
