@@ -100,6 +100,13 @@ int adhoc_start(const char *text, size_t len, int argc, int envc, unsigned *gen,
 		fmt_fmt(msg, cap, "too many environment variables (at most %d)", ADHOC_ENV_MAX);
 		return -1;
 	}
+	if (s->pid) {
+		/* The slot's old process goes out of memory, and its output file
+		 * with it: at most max_adhoc files ever (log_dir is enclave RAM). */
+		fmt_fmt(path, sizeof path, "%s/adhoc-%d.log", cfg_init.log_dir, (int)s->pid);
+		(void)unlink(path);
+		s->pid = 0;
+	}
 	memset(s->text, 0, sizeof s->text);
 	memcpy(s->text, text, len);
 	for (i = 0; i < argc + envc; i++) {
@@ -118,8 +125,7 @@ int adhoc_start(const char *text, size_t len, int argc, int envc, unsigned *gen,
 	pid = spawn_service(&c, &s->exec_fd, out);
 	if (pid < 0) {
 		fmt_fmt(msg, cap, "cannot start %s: fork: %s", s->argv[0], strerror(errno));
-		s->pid = 0;  /* its old record was overwritten above: the slot is free */
-		s->state = ADHOC_ENDED;
+		s->state = ADHOC_ENDED;  /* pid 0: the slot is free */
 		if (out >= 0) {
 			close(out);
 			(void)unlink(tmp);

@@ -404,6 +404,11 @@ t_15_the_adhoc_limit() {
 	ctl ps kill "${ps[0]}" -s KILL >/dev/null || fail "kill"
 	wait_for "${ps[0]} ended" 10 ended_as "${ps[0]}" "Killed (signal 9: SIGKILL)"
 	p=$(adhoc /bin/sleep 100000) || fail "a start once a slot is free"
+	[ ! -e "$WORK/log/adhoc-${ps[0]}.log" ] || fail "the evicted process's output file is still there"
+	[ -e "$WORK/log/adhoc-$p.log" ] || fail "no output file for $p"
+	local files
+	files=$(ls "$WORK/log" | grep -c '^adhoc-')
+	[ "$files" -le 4 ] || fail "$files adhoc-*.log files with max_adhoc 4: $(ls "$WORK/log")"
 	for p in "${ps[@]:1}" "$p"; do ctl ps stop "$p" >/dev/null || fail "stop $p"; done
 }
 
