@@ -26,6 +26,8 @@ struct stream {
 	size_t off, len;         /* of buf: taken from the log, not yet sent */
 	char buf[2048];
 	char why[96];            /* why it failed, for the reply that waits on it */
+	unsigned char unread;    /* failed, and its reply has not read why yet */
+	unsigned char polled;    /* in this pass's poll set (a new stream is not) */
 };
 
 static struct stream streams[STREAM_SLOTS];
@@ -65,7 +67,8 @@ int stream_open(int chan, uint32_t cid, uint32_t port, uint32_t lines, int follo
 	for (i = 0; i < CFG_MAX_LOG_STREAMS; i++) {
 		struct stream *t = &streams[i];
 		if (t->fd < 0) {
-			if (!s)
+			/* a slot whose failure its reply has not read yet: last */
+			if (!s || (s->unread && !t->unread))
 				s = t;
 		} else if (t->cid == cid && t->port == port) {
 			fmt_fmt(msg, cap, "Log streaming already active to vsock %u:%u (log of '%s'); "
@@ -101,6 +104,7 @@ int stream_open(int chan, uint32_t cid, uint32_t port, uint32_t lines, int follo
 	s->deadline = clock_ms() + STREAM_CONNECT_MS;
 	s->off = s->len = 0;
 	s->why[0] = 0;
+	s->unread = s->polled = 0;
 	*gen = ++s->gen;
 	logread_begin_stream(&s->lr, chan, lines, follow);
 	return (int)(s - streams);
@@ -114,8 +118,10 @@ enum stream_state stream_state(int slot, unsigned gen, char *msg, size_t cap)
 		fmt_fmt(msg, cap, "the log stream ended before it started");
 		return STREAM_FAILED;
 	}
-	if (s->state == STREAM_FAILED)
+	if (s->state == STREAM_FAILED) {
 		fmt_fmt(msg, cap, "%s", s->why);
+		streams[slot].unread = 0;
+	}
 	return s->state;
 }
 
@@ -124,6 +130,7 @@ static void fail(struct stream *s, const char *step, int err)
 	fmt_fmt(s->why, sizeof s->why, "Failed to connect to VSock %u:%u: %s%s%s", s->cid, s->port,
 		step, step[0] ? ": " : "", strerror(err));
 	s->state = STREAM_FAILED;
+	s->unread = 1;
 	end(s, "could not connect");
 }
 
@@ -166,6 +173,7 @@ int stream_poll_add(struct pollfd *p, int max)
 		struct stream *s = &streams[i];
 		if (s->fd < 0)
 			continue;
+		s->polled = 1;
 		p[n].fd = s->fd;
 		/* POLLIN only to notice the reader going away; it sends nothing. */
 		p[n].events = s->state == STREAM_CONNECTING ? POLLOUT
@@ -231,7 +239,9 @@ void stream_poll_done(const struct pollfd *p, int n, int64_t now)
 			struct stream *s = &streams[i];
 			char b[16];
 
-			if (s->fd != p[k].fd || !p[k].revents)
+			/* (a stream opened in this pass under a reused fd number
+			 * is not the one poll looked at) */
+			if (s->fd != p[k].fd || !s->polled || !p[k].revents)
 				continue;
 			if (s->state == STREAM_CONNECTING) {
 				connected(s);
