@@ -14,6 +14,10 @@ void pswalk_begin(struct pswalk *w);
 int pswalk_next(struct pswalk *w);
 void pswalk_end(struct pswalk *w);
 
+/* Read a small file (a /proc file, one read is all it takes) into buf,
+ * NUL-terminated. Returns its length, or -1 when it cannot be read. */
+long procfs_read(const char *path, char *buf, unsigned long cap);
+
 /* Number of processes visible in /proc, or 0 when /proc is not mounted. */
 unsigned procfs_count(void);
 

@@ -15,6 +15,7 @@
 
 #include "boot.h"
 #include "fmt.h"
+#include "procfs.h"
 #include "say.h"
 
 #define SAFE (MS_NOSUID | MS_NODEV | MS_NOEXEC)
@@ -57,18 +58,11 @@ static void mount_cgroups(void)
 {
 	static char buf[4096];
 	char path[96], *line, *next;
-	ssize_t n;
-	int fd = open("/proc/cgroups", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0) {
+	if (procfs_read("/proc/cgroups", buf, sizeof buf) < 0) {
 		say_warn("/proc/cgroups: %s; no cgroup controllers mounted", strerror(errno));
 		return;
 	}
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = 0;
 	for (line = buf; *line; line = next) {
 		char name[32];
 		int field = 0, enabled = 0;

@@ -62,6 +62,21 @@ void procfs_each_pid(void (*fn)(int pid, void *ctx), void *ctx)
 		fn(pid, ctx);
 }
 
+long procfs_read(const char *path, char *buf, unsigned long cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, cap - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
+	return n;
+}
+
 static void count_one(int pid, void *ctx)
 {
 	(void)pid;

@@ -21,22 +21,6 @@ static uint64_t hz = 100, page_kb = 4;
 static uint64_t uptime_cs;       /* centiseconds since boot */
 static uint64_t boot_epoch;
 
-/* Read a small /proc file whole; returns its length or -1. */
-static ssize_t slurp(const char *path, char *buf, size_t cap)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, cap - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = 0;
-	return n;
-}
-
 static uint64_t number(const char **p)
 {
 	uint64_t v = 0;
@@ -58,7 +42,7 @@ void ps_snapshot(void)
 		hz = getauxval(AT_CLKTCK);
 	if (getauxval(AT_PAGESZ))
 		page_kb = getauxval(AT_PAGESZ) / 1024;
-	if (slurp("/proc/uptime", buf, sizeof buf) < 0)
+	if (procfs_read("/proc/uptime", buf, sizeof buf) < 0)
 		return;
 	sec = number(&p);
 	if (*p == '.') {
@@ -83,7 +67,7 @@ static int read_stat(int pid, struct psinfo *pi)
 	size_t len;
 
 	fmt_fmt(path, sizeof path, "/proc/%d/stat", pid);
-	if ((n = slurp(path, buf, sizeof buf)) <= 0)
+	if ((n = procfs_read(path, buf, sizeof buf)) <= 0)
 		return -1;
 	/* The name may hold spaces and parentheses: it ends at the last ')'. */
 	open_paren = strchr(buf, '(');
@@ -125,7 +109,7 @@ static void read_rss(int pid, struct psinfo *pi)
 
 	fmt_fmt(path, sizeof path, "/proc/%d/statm", pid);
 	pi->rss_kb = 0;
-	if (slurp(path, buf, sizeof buf) <= 0)
+	if (procfs_read(path, buf, sizeof buf) <= 0)
 		return;
 	(void)number(&p);  /* size */
 	pi->rss_kb = number(&p) * page_kb;

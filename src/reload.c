@@ -357,14 +357,8 @@ static void adopt_by_cmdline(int pid, void *ctx)
 	if (getpgid(pid) != pid || getsid(pid) != pid)
 		return;
 	fmt_fmt(path, sizeof path, "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (procfs_read(path, buf, sizeof buf) <= 0)
 		return;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = 0;
 	{
 		const char *p = strrchr(buf, ')');  /* after the command name: " S ppid" */
 		if (!p || p[1] != ' ' || !p[2] || p[3] != ' ' || (pid_t)atol_simple(p + 4) != getpid())

@@ -315,21 +315,26 @@ c_logs_stream_follow_two() {
 # A reader that takes nothing (its stdout is a pipe nobody reads): init must
 # neither stop draining the flooding service nor stop answering.
 c_logs_stream_stalled_reader() {
-	local n=0
-	(timeout 60 /bin/initctl -p vsock --vsock-cid 1 --vsock-port 9001 \
-		logs-stream flood --listen-cid 1 --listen-port 9103 -f -n 0 | sleep 50) &
-	sleep 2  # initctl listens, init connects: the stream is up before the flood
-	ictl start flood > /dev/null || { echo "start flood failed"; return 1; }
+	local n=0 reader
+	rm -f /tmp/stall.pid
+	# initctl (its pid in /tmp/stall.pid: timeout execs it) writes into a
+	# pipe that sleep never reads
+	(sh -c 'echo $$ > /tmp/stall.pid; exec timeout 60 /bin/initctl -p vsock --vsock-cid 1 \
+		--vsock-port 9001 logs-stream flood --listen-cid 1 --listen-port 9103 -f -n 0' | sleep 50) &
+	# up once init has connected back: init's own log says so
+	wait_until 15 sh -c "/bin/initctl logs init -n 50 | grep -q 'log stream of flood to vsock 1:9103 started'" ||
+		{ echo "the stream did not start"; return 1; }
+	reader=$(cat /tmp/stall.pid)
+	ictl start flood > /dev/null || { kill -INT "$reader"; echo "start flood failed"; return 1; }
 	# (the log's last line is init's note of the exit; the flood's own comes before)
 	until ictl logs flood -n 3 2>/dev/null | grep -q 'flood done'; do
 		n=$((n + 1))
-		[ $n -lt 300 ] || { pkill -f 'listen-port 9103'; echo "the flood did not finish within 60 s: init stalled on the reader?"; return 1; }
+		[ $n -lt 300 ] || { kill -INT "$reader"; echo "the flood did not finish within 60 s: init stalled on the reader?"; return 1; }
 		sleep 0.2
 	done
-	timeout 5 /bin/initctl ping > /dev/null || { pkill -f 'listen-port 9103'; echo "init does not answer with a stalled stream reader"; return 1; }
+	timeout 5 /bin/initctl ping > /dev/null || { kill -INT "$reader"; echo "init does not answer with a stalled stream reader"; return 1; }
 	echo "info: 50,000 lines logged while the stream's reader read nothing; init answered throughout"
-	pkill -f 'listen-port 9103'
-	pkill -x sleep 2>/dev/null
+	kill -INT "$reader" 2>/dev/null
 	return 0
 }
 
@@ -354,8 +359,10 @@ c_reload_after_switch_root() {
 # still answer, and one more VSOCK peer is told why it is refused.
 c_vsock_cannot_lock_out_unix() {
 	local out rc p
-	/bin/vhold 8 6 > /tmp/vhold.out & p=$!
-	sleep 2
+	/bin/vhold 8 8 > /tmp/vhold.out & p=$!
+	# held once a VSOCK peer finds no slot
+	wait_until 6 sh -c '! /bin/initctl -p vsock --vsock-cid 1 --vsock-port 9001 ping >/dev/null 2>&1' ||
+		{ kill $p; echo "VSOCK peers never filled the slots"; return 1; }
 	timeout 5 /bin/initctl ping > /dev/null || { kill $p; echo "the Unix socket did not answer while VSOCK peers held the slots"; return 1; }
 	out=$(vctl ping 2>&1); rc=$?
 	wait $p

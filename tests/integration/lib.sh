@@ -49,6 +49,15 @@ init_hostpid() {
 	[ -n "$u" ] && pgrep -P "$u" | head -1
 }
 
+# host_pid NSPID: the host PID of init's child whose namespace PID is NSPID.
+host_pid() {
+	local p
+	for p in $(pgrep -P "$(init_hostpid)"); do
+		[ "$(awk '/^NSpid:/ { print $NF }' "/proc/$p/status" 2>/dev/null)" = "$1" ] && { echo "$p"; return 0; }
+	done
+	return 1
+}
+
 # field SERVICE LABEL: one "  Label: value" line of `initctl status`.
 field() { ctl status "$1" | sed -n "s/^  $2: //p"; }
 

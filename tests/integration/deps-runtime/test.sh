@@ -38,15 +38,6 @@ new_pid() {
 
 enabled_col() { ctl list | awk -v s="$1" '$1 == s { print $2 }'; }
 
-# host_pid NSPID: the host PID of init's child whose namespace PID is NSPID.
-host_pid() {
-	local p
-	for p in $(pgrep -P "$(init_hostpid)"); do
-		[ "$(awk '/^NSpid:/ { print $NF }' "/proc/$p/status" 2>/dev/null)" = "$1" ] && { echo "$p"; return 0; }
-	done
-	return 1
-}
-
 # start_ticks HOSTPID: when the kernel forked it (clock ticks since boot).
 start_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $20 }'; }
 

@@ -29,15 +29,6 @@ psfield() { ctl ps status "$1" | sed -n "s/^  $2: //p"; }
 row() { ctl ps list | awk -v p="$1" '$1 == p'; }
 col() { awk -v n="$2" '{ print $n }' <<< "$1"; }  # col ROW N
 
-# host_pid NSPID: the host PID of init's child whose namespace PID is NSPID.
-host_pid() {
-	local p
-	for p in $(pgrep -P "$(init_hostpid)"); do
-		[ "$(awk '/^NSpid:/ { print $NF }' "/proc/$p/status" 2>/dev/null)" = "$1" ] && { echo "$p"; return 0; }
-	done
-	return 1
-}
-
 # kib "12.5M": the KiB a MEM cell stands for (its lower bound: it is truncated).
 kib() {
 	awk -v m="$1" 'BEGIN { u = substr(m, length(m)); v = substr(m, 1, length(m) - 1);
