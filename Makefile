@@ -22,13 +22,13 @@ PYTHON ?= $(shell tools/find-python)
 
 # Reproducible: no paths, dates or build ids leak into the binaries.
 ABS_BUILD := $(abspath $(BUILD))
+# CFLAGS is the user's (make CFLAGS=-O2 works); what the code needs is added.
 CFLAGS ?= -Os
-CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wdate-time -Wshadow \
+EI_CFLAGS = $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wdate-time -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
 	-ffunction-sections -fdata-sections -fno-ident \
-	-ffile-prefix-map=$(CURDIR)=. -ffile-prefix-map=$(ABS_BUILD)=build \
-	-Iinclude -I$(BUILD)/gen $(EXTRA_CFLAGS)
+	-ffile-prefix-map=$(CURDIR)=. -ffile-prefix-map=$(ABS_BUILD)=build $(EXTRA_CFLAGS)
 # common-page-size: the data segment may share the text's last page in the
 # file, instead of starting on a page of its own (up to 4 KiB of padding).
 LDFLAGS += -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro -Wl,-z,noseparate-code \
@@ -38,40 +38,66 @@ export LC_ALL := C
 export TZ := UTC
 export SOURCE_DATE_EPOCH := 0
 
-INIT_SRCS := init loop svc spawn reap sigs ctl ops proto say fmt clock procfs shutdown \
-	log logline logring logread deps reload printcfg app boot mounts modload heartbeat switchroot stream pslist adhoc ops_ps
-INITCTL_SRCS := initctl initctl_opts initctl_show initctl_dryrun initctl_logs initctl_ps client stream_client ictlconf proto signames
-INIT_OBJS := $(INIT_SRCS:%=$(BUILD)/obj/%.o) $(BUILD)/obj/config_gen.o
-INITCTL_OBJS := $(INITCTL_SRCS:%=$(BUILD)/obj/%.o) $(BUILD)/obj/config_gen.o
+# The layout is the architecture: src/init/ is PID 1, src/initctl/ the tool,
+# src/common/ what both link. Each sees its own folder and include/ (the
+# contracts shared with the generator), never the other program's headers.
+INIT_SRCS := $(sort $(wildcard src/init/*.c))
+INITCTL_SRCS := $(sort $(wildcard src/initctl/*.c))
+COMMON_SRCS := $(sort $(wildcard src/common/*.c))
+GEN_OBJ := $(BUILD)/obj/config_gen.o
+INIT_OBJS := $(COMMON_SRCS:src/%.c=$(BUILD)/obj/%.o) $(INIT_SRCS:src/%.c=$(BUILD)/obj/%.o) $(GEN_OBJ)
+INITCTL_OBJS := $(COMMON_SRCS:src/%.c=$(BUILD)/obj/%.o) $(INITCTL_SRCS:src/%.c=$(BUILD)/obj/%.o) $(GEN_OBJ)
 GEN_SRCS := $(sort $(wildcard gen/*.py gen/templates/*.j2))
+GEN_OUT := $(BUILD)/gen/config_gen.c $(BUILD)/gen/config_gen.h $(BUILD)/gen/print-config.yaml
+GEN_STAMP := $(BUILD)/gen/.stamp
 
 .DELETE_ON_ERROR:
-.PHONY: all demo test check check-nomalloc check-static repro bench install clean test-boot
+.PHONY: all demo test check check-nomalloc check-static repro bench install clean test-boot FORCE
 
 all: $(BUILD)/init $(BUILD)/initctl
 
-# The generator writes both files; the .c stands for the pair.
-$(BUILD)/gen/config_gen.c: $(CONFIG) $(GEN_SRCS)
+# Sound incremental builds: one `make` after any change gives the bytes of a
+# clean build. The compiler lists each object's headers (-MMD -MP); the
+# generator runs as one step for all its outputs and rewrites only those
+# whose text changed (atomically), so what includes an unchanged header is
+# not rebuilt; the empty recipe of the outputs makes make look at their
+# times again after the generator ran. The flags and the object lists are
+# inputs too: each lives in a file rewritten only when it changes.
+$(GEN_STAMP): $(CONFIG) $(GEN_SRCS)
 	@test -n "$(PYTHON)" || { tools/find-python; exit 1; }
 	@mkdir -p $(BUILD)/gen
 	$(PYTHON) gen/initgen.py --deps $(BUILD)/gen/config.d --target $@ $(CONFIG) $(BUILD)/gen
 	@touch $@
-$(BUILD)/gen/config_gen.h: $(BUILD)/gen/config_gen.c
+$(GEN_OUT): $(GEN_STAMP) ;
 -include $(BUILD)/gen/config.d
 
-$(BUILD)/obj/config_gen.o: $(BUILD)/gen/config_gen.c $(BUILD)/gen/config_gen.h include/cfg.h
-	@mkdir -p $(BUILD)/obj
-	$(CC) $(CFLAGS) -c -o $@ $<
+# record FILE TEXT: FILE holds TEXT; rewritten (newer) only when TEXT changes.
+record = mkdir -p $(dir $(1)) && printf '%s\n' '$(2)' | cmp -s - $(1) || printf '%s\n' '$(2)' > $(1)
+$(BUILD)/flags/cc: FORCE
+	@$(call record,$@,$(CC) $(EI_CFLAGS))
+$(BUILD)/flags/init.link: FORCE
+	@$(call record,$@,$(CC) $(LDFLAGS) $(INIT_OBJS))
+$(BUILD)/flags/initctl.link: FORCE
+	@$(call record,$@,$(CC) $(LDFLAGS) $(INITCTL_OBJS))
 
-$(BUILD)/obj/%.o: src/%.c $(BUILD)/gen/config_gen.h $(sort $(wildcard include/*.h))
-	@mkdir -p $(BUILD)/obj
-	$(CC) $(CFLAGS) -c -o $@ $<
+INC_gen := -Iinclude -I$(BUILD)/gen
+INC_common := -Isrc/common $(INC_gen)
+INC_init := -Isrc/init $(INC_gen)
+INC_initctl := -Isrc/initctl $(INC_gen)
+# Objects wait for the generated header (order only: -MMD says which use it).
+$(GEN_OBJ): $(BUILD)/gen/config_gen.c $(BUILD)/flags/cc
+	@mkdir -p $(@D)
+	$(CC) $(EI_CFLAGS) $(INC_gen) -MMD -MP -c -o $@ $<
+$(BUILD)/obj/%.o: src/%.c $(BUILD)/flags/cc | $(BUILD)/gen/config_gen.h
+	@mkdir -p $(@D)
+	$(CC) $(EI_CFLAGS) $(INC_$(firstword $(subst /, ,$*))) -MMD -MP -c -o $@ $<
+-include $(sort $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d))
 
 # *.full keep their symbols: the checks below read them.
-$(BUILD)/init.full: $(INIT_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^
-$(BUILD)/initctl.full: $(INITCTL_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^
+$(BUILD)/init.full: $(INIT_OBJS) $(BUILD)/flags/init.link
+	$(CC) $(LDFLAGS) -o $@ $(INIT_OBJS)
+$(BUILD)/initctl.full: $(INITCTL_OBJS) $(BUILD)/flags/initctl.link
+	$(CC) $(LDFLAGS) -o $@ $(INITCTL_OBJS)
 $(BUILD)/%: $(BUILD)/%.full
 	$(STRIP) --strip-all -R .comment -o $@ $<
 

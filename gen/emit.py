@@ -192,7 +192,7 @@ def render(cfg, services, order_info, sources, version):
         "config_gen.h": env.get_template("config_gen.h.j2").render(ctx),
         "config_gen.c": env.get_template("config_gen.c.j2").render(ctx),
         # What `init --print-config` prints: the head above, then the
-        # services printed from the tables by src/printcfg.c (the build
+        # services printed from the tables by src/init/printcfg.c (the build
         # tests compare the two byte for byte).
         "print-config.yaml": yaml_echo(cfg, services, digest),
     }

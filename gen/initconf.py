@@ -17,7 +17,7 @@ from diag import Fatal
 U32_MAX = 0xFFFFFFFF
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 SUN_PATH_MAX = 107  # sizeof(sockaddr_un.sun_path) - 1 for the NUL
-LOG_DIR_MAX = 192  # leaves room for "/<name>.log.NN" in init's fixed path buffers (src/log.c)
+LOG_DIR_MAX = 192  # leaves room for "/<name>.log.NN" in init's fixed path buffers (src/init/log.c)
 
 
 class Str:

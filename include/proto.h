@@ -166,7 +166,7 @@ enum proto_key {
 };
 
 /* PROTO_REC_SVC fields (after the name). */
-#define PROTO_SVC_STATE 96        /* u8 enum svc_state */
+#define PROTO_SVC_STATE 96        /* u8 enum proto_svc_state */
 #define PROTO_SVC_ENABLED 97      /* u8 */
 #define PROTO_SVC_RESTART 98      /* u8 enum cfg_restart */
 #define PROTO_SVC_EXIT_KIND 99    /* u8 enum proto_exit */
@@ -179,6 +179,19 @@ enum proto_key {
 #define PROTO_SVC_SINCE 124       /* u32 seconds in the current state */
 #define PROTO_SVC_LOG_DROPPED 128 /* u64 log lines that did not reach the file */
 #define PROTO_SVC_EXEC_HASH 136   /* u64 what a change of restarts it (reload --dry-run) */
+
+/* A service's state in SVC records: init's state machine (svc.h) uses
+ * these values, so the wire and the machine cannot drift apart. */
+enum proto_svc_state {
+	PROTO_STATE_STOPPED = 0,      /* not running; starts only when asked */
+	PROTO_STATE_STARTING = 1,     /* forked; exec not yet confirmed */
+	PROTO_STATE_RUNNING = 2,      /* exec succeeded */
+	PROTO_STATE_STOPPING = 3,     /* SIGTERM sent; SIGKILL at the deadline */
+	PROTO_STATE_RESTART_WAIT = 4, /* exited; starts again after RestartSec */
+	PROTO_STATE_FAILED = 5,       /* exited unsuccessfully; will not restart */
+	PROTO_STATE_WAITING = 6,      /* waits for the services it comes after */
+	PROTO_NSTATES = 7,
+};
 
 enum proto_exit {
 	PROTO_EXIT_NONE = 0,          /* has not exited yet */

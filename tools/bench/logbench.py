@@ -11,7 +11,7 @@ Used by bench.py (the "Log throughput" section of the report, alone with
   99. The clock stops when init says `Service logw exited with code 0` on
   its console (a pipe the benchmark reads): init takes what is left in the
   service's pipe and writes it to the file before it says so (log_drain()
-  before the exit note, src/svc.c).
+  before the exit note, src/init/svc.c).
 - s6-log: `logw | s6-log T s1048576 n99 DIR`; svlogd: `logw | svlogd -tt DIR`
   with DIR/config = `s1048576`, `n99`. Both exit at the end of their input,
   after writing everything; the clock stops when wait4() returns the logger.

@@ -19,8 +19,6 @@
 #include "stream.h"
 #include "svc.h"
 
-extern int64_t init_started_ms;  /* init.c */
-
 static const char *const op_names[PROTO_OP_MAX + 1] = {
 	[PROTO_OP_PING] = "ping", [PROTO_OP_LIST] = "list", [PROTO_OP_STATUS] = "status",
 	[PROTO_OP_START] = "start", [PROTO_OP_STOP] = "stop", [PROTO_OP_RESTART] = "restart",
@@ -412,7 +410,7 @@ static void fill_system(unsigned char *f)
 		enabled += svc_get(i)->enabled;
 		active += svc_get(i)->state == SVC_RUNNING;
 	}
-	proto_put64(f, PROTO_SYS_UPTIME, (uint64_t)((clock_ms() - init_started_ms) / 1000));
+	proto_put64(f, PROTO_SYS_UPTIME, (uint64_t)((clock_ms() - clock_started()) / 1000));
 	proto_put32(f, PROTO_SYS_SERVICES, present);
 	proto_put32(f, PROTO_SYS_ENABLED, enabled);
 	proto_put32(f, PROTO_SYS_ACTIVE, active);

@@ -7,96 +7,25 @@
  * and every other command, one request and its reply, to initctl_show.c.
  * The output is manual 002's, so its scripts work as written: "✓ message"
  * on success, "✗ Error: message" on stderr with exit status 1, usage
- * errors with exit status 2. Colour only on a terminal; all of it is
- * printed here, so that every command answers alike.
+ * errors with exit status 2. Colour only on a terminal; every command
+ * prints its outcome through out.c, so that all answer alike.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cfg.h"
 #include "client.h"
 #include "ictlconf.h"
-#include "initctl.h"
 #include "initctl_dryrun.h"
 #include "initctl_logs.h"
 #include "initctl_opts.h"
 #include "initctl_ps.h"
 #include "initctl_show.h"
+#include "out.h"
+#include "usage.h"
 
-static int colour_out, colour_err;
-
-void initctl_usage(FILE *f)
-{
-	fputs("usage: initctl [OPTIONS] COMMAND [ARGS]\n"
-	      "\n"
-	      "Options (each: command line, else environment, else initctl.yaml, else built in):\n"
-	      "  -c, --config PATH   initctl.yaml to read (default $INITCTL_CONFIG, else\n"
-	      "                      " ICTLCONF_DEFAULT_PATH ", which may be missing)\n"
-	      "  -p, --protocol unix|vsock\n"
-	      "                      how to reach init (default unix)\n"
-	      "  -s, --socket PATH   Unix socket (default $INIT_SOCKET, else initctl.yaml, else\n"
-	      "                      " CFG_UNIX_SOCKET_PATH ")\n", f);
-	if (CFG_VSOCK_CID == CLIENT_VMADDR_CID_ANY)
-		fputs("      --vsock-cid CID the enclave's CID (no default: see nitro-cli describe-enclaves)\n", f);
-	else
-		fprintf(f, "      --vsock-cid CID the enclave's CID (default %u)\n", (unsigned)CFG_VSOCK_CID);
-	fprintf(f, "      --vsock-port PORT  init's VSOCK control port (default %u)\n", (unsigned)CFG_VSOCK_PORT);
-	fputs("  -h, --help          print this help\n"
-	      "  -V, --version       print the version\n"
-	      "\n"
-	      "Commands:\n"
-	      "  list                list all services\n"
-	      "  status SERVICE      show a service in detail\n"
-	      "  start SERVICE       start a stopped service\n"
-	      "  stop SERVICE        stop a service (SIGTERM, then SIGKILL after its timeout)\n"
-	      "  restart SERVICE     stop if running, then start\n"
-	      "      --wait [--timeout SECONDS]  return when it is running (stopped); default 90 s\n"
-	      "  logs SERVICE [-n|--lines N] [-f|--follow]\n"
-	      "                      the last N lines (default 50) of a service's log; -f goes on\n"
-	      "                      printing new lines until interrupted (\"init\": init's own log)\n"
-	      "  logs-stream SERVICE [-n N] [-f] [-o|--output FILE] [--listen-cid CID] [--listen-port PORT]\n"
-	      "                      stream the last N lines (default 10) and, with -f, new ones\n"
-	      "                      until interrupted, to stdout or appended to FILE; over vsock\n"
-	      "                      init connects back to CID (default 3: the parent instance) on\n"
-	      "                      PORT (default 9100, else the next free one up to 9199)\n"
-	      "  logs-clear SERVICE  remove a service's log files and start an empty one\n"
-	      "  enable [--now] SERVICE  start it at boot (and now); in memory, kept across reload\n"
-	      "  disable SERVICE     do not start it at boot; stops it if it runs\n"
-	      "  reload [--dry-run]  re-execute init (perhaps a new build); unchanged services keep\n"
-	      "                      running; --dry-run prints what a reload would do\n"
-	      "  system-status       uptime, service and process counts\n", f);
-	ps_usage(f);
-	fputs("  ping                check that init answers\n"
-	      "  shutdown            stop everything and power off\n"
-	      "  reboot              stop everything and reboot\n", f);
-}
-
-void initctl_ok(const char *msg)
-{
-	printf(colour_out ? "\033[32m✓\033[0m %s\n" : "✓ %s\n", msg);
-}
-
-void initctl_ok_stderr(const char *msg)
-{
-	fprintf(stderr, colour_err ? "\033[32m✓\033[0m %s\n" : "✓ %s\n", msg);
-}
-
-int initctl_error(const char *msg)
-{
-	fprintf(stderr, colour_err ? "\033[31m✗ Error:\033[0m %s\n" : "✗ Error: %s\n", msg);
-	return 1;
-}
-
-int initctl_bad_name(const char *name)
-{
-	char msg[PROTO_TEXT_SIZE];
-
-	snprintf(msg, sizeof msg, "'%s' is not a valid service name", name);
-	return initctl_error(msg);
-}
 
 /* Options a command takes. */
 #define OPT_WAIT 1      /* --wait [--timeout SECONDS] */
@@ -182,13 +111,12 @@ int main(int argc, char **argv)
 	size_t k;
 	int i, rc;
 
-	colour_out = isatty(1) && !(no_colour && *no_colour);
-	colour_err = isatty(2) && !(no_colour && *no_colour);
+	out_colour(!(no_colour && *no_colour));
 	rc = opts_parse_global(argc, argv, &o, &i);
 	if (rc)
 		return rc - 1;
 	if (i == argc) {
-		initctl_usage(stderr);
+		usage_print(stderr);
 		return 2;
 	}
 	rc = opts_resolve_target(&o, &t);
@@ -210,10 +138,10 @@ int main(int argc, char **argv)
 		if (parse_opts(c, argc - i - 1, argv + i + 1, &rq, &dry))
 			return 2;
 		if (rq.name && !proto_name_ok(rq.name))
-			return initctl_bad_name(rq.name);
+			return out_bad_name(rq.name);
 		return dry ? dryrun_reload(&t) : show_command(&t, rq);
 	}
 	fprintf(stderr, "initctl: unknown command: %s\n", argv[i]);
-	initctl_usage(stderr);
+	usage_print(stderr);
 	return 2;
 }

@@ -27,8 +27,6 @@
 
 #define INIT_VERSION "0.1.0"
 
-int64_t init_started_ms;
-
 static void out(int fd, const char *s)
 {
 	size_t n = strlen(s);
@@ -122,7 +120,7 @@ int main(int argc, char **argv)
 		app_restore();
 	ensure_std_fds();
 	reload_set_argv0(argv[0]);
-	init_started_ms = clock_ms();
+	clock_set_started(clock_ms());
 	if (handover_fd >= 0)
 		readable = reload_read(handover_fd) == 0;
 	spawn_raise_nofile();

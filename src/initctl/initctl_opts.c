@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "cfg.h"
-#include "initctl.h"
 #include "initctl_opts.h"
+#include "usage.h"
 
 #define INITCTL_VERSION "0.1.0"
 
@@ -45,7 +45,7 @@ int opts_parse_global(int argc, char **argv, struct opts_global *o, int *next)
 		size_t k;
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			initctl_usage(stdout);
+			usage_print(stdout);
 			return 1;
 		}
 		if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
@@ -57,7 +57,7 @@ int opts_parse_global(int argc, char **argv, struct opts_global *o, int *next)
 				break;
 		if (k == sizeof opts / sizeof opts[0]) {
 			fprintf(stderr, "initctl: unknown option: %s\n", a);
-			initctl_usage(stderr);
+			usage_print(stderr);
 			return 3;
 		}
 		if (!v) {

@@ -9,9 +9,8 @@
 #include <string.h>
 
 #include "cfg.h"
-#include "initctl.h"
 #include "initctl_dryrun.h"
-#include "svc.h"
+#include "out.h"
 
 /* One service as init runs it: what the plan compares. Static, and
  * filled by the record callback, because the reply is read before the
@@ -44,7 +43,7 @@ static int collect_running(const unsigned char *f, void *ctx)
  * the service has something to stop. */
 static int is_up(unsigned state)
 {
-	return state != SVC_STOPPED && state != SVC_FAILED;
+	return state != PROTO_STATE_STOPPED && state != PROTO_STATE_FAILED;
 }
 
 int dryrun_reload(const struct client_target *t)
@@ -54,7 +53,7 @@ int dryrun_reload(const struct client_target *t)
 	int i, k;
 
 	if (client_call(t, &rq, collect_running, 0, &res) < 0 || res.status != PROTO_OK)
-		return initctl_error(res.msg);
+		return out_error(res.msg);
 	printf("%-8s %-25s %s\n", "ACTION", "SERVICE", "WHY");
 	/* Every service init has, in init's order; then the ones only the new tables have. */
 	for (i = 0; i < nrunning; i++) {

@@ -10,10 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "initctl.h"
 #include "initctl_show.h"
+#include "out.h"
 #include "signames.h"
-#include "svc.h"
 
 /* The fields of a PROTO_REC_SVC record and the texts that follow it. */
 struct svc_view {
@@ -61,12 +60,12 @@ static void read_text(const unsigned char *f, struct svc_view *v)
 static const char *state_words(const struct svc_view *v)
 {
 	switch (v->state) {
-	case SVC_STARTING: return "starting";
-	case SVC_RUNNING: return "running";
-	case SVC_STOPPING: return "stopping";
-	case SVC_RESTART_WAIT: return "waiting to restart";
-	case SVC_FAILED: return "failed";
-	case SVC_WAITING: return "waiting for dependencies";
+	case PROTO_STATE_STARTING: return "starting";
+	case PROTO_STATE_RUNNING: return "running";
+	case PROTO_STATE_STOPPING: return "stopping";
+	case PROTO_STATE_RESTART_WAIT: return "waiting to restart";
+	case PROTO_STATE_FAILED: return "failed";
+	case PROTO_STATE_WAITING: return "waiting for dependencies";
 	}
 	return v->enabled ? "stopped" : "disabled";
 }
@@ -74,12 +73,12 @@ static const char *state_words(const struct svc_view *v)
 static const char *active_word(unsigned state)
 {
 	switch (state) {
-	case SVC_WAITING: return "activating";
-	case SVC_RUNNING: return "active";
-	case SVC_STARTING:
-	case SVC_RESTART_WAIT: return "activating";
-	case SVC_STOPPING: return "deactivating";
-	case SVC_FAILED: return "failed";
+	case PROTO_STATE_WAITING: return "activating";
+	case PROTO_STATE_RUNNING: return "active";
+	case PROTO_STATE_STARTING:
+	case PROTO_STATE_RESTART_WAIT: return "activating";
+	case PROTO_STATE_STOPPING: return "deactivating";
+	case PROTO_STATE_FAILED: return "failed";
 	}
 	return "inactive";
 }
@@ -158,14 +157,14 @@ static void print_status(const struct svc_view *v)
 	printf("Service: %s\n", v->name);
 	printf("  Enabled: %s\n", v->enabled ? "yes" : "no");
 	switch (v->state) {
-	case SVC_RUNNING: printf("  Status: active (running)\n"); break;
-	case SVC_STARTING: printf("  Status: activating (start)\n"); break;
-	case SVC_STOPPING: printf("  Status: deactivating (stop-sigterm)\n"); break;
-	case SVC_RESTART_WAIT: printf("  Status: activating (auto-restart)\n"); break;
-	case SVC_FAILED:
+	case PROTO_STATE_RUNNING: printf("  Status: active (running)\n"); break;
+	case PROTO_STATE_STARTING: printf("  Status: activating (start)\n"); break;
+	case PROTO_STATE_STOPPING: printf("  Status: deactivating (stop-sigterm)\n"); break;
+	case PROTO_STATE_RESTART_WAIT: printf("  Status: activating (auto-restart)\n"); break;
+	case PROTO_STATE_FAILED:
 		printf("  Status: failed (%s)\n", failure_word(v, how));
 		break;
-	case SVC_WAITING: printf("  Status: activating (waiting for dependencies)\n"); break;
+	case PROTO_STATE_WAITING: printf("  Status: activating (waiting for dependencies)\n"); break;
 	default: printf("  Status: inactive (dead)\n"); break;
 	}
 	printf("  State: %s\n", state_words(v));
@@ -259,7 +258,7 @@ int show_command(const struct client_target *t, struct client_req rq)
 		ctx = &sys;
 	}
 	if (client_call(t, &rq, fn, ctx, &res) < 0 || res.status != PROTO_OK)
-		return initctl_error(res.msg);
+		return out_error(res.msg);
 	if (rq.op == PROTO_OP_LIST) {
 		list_header(&header);
 	} else if (rq.op == PROTO_OP_STATUS) {
@@ -267,7 +266,7 @@ int show_command(const struct client_target *t, struct client_req rq)
 	} else if (rq.op == PROTO_OP_SYSTEM_STATUS) {
 		print_system(&sys);
 	} else {
-		initctl_ok(res.msg);
+		out_ok(res.msg);
 	}
 	return 0;
 }

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "cfg.h"
-#include "initctl.h"
 #include "initctl_ps.h"
+#include "out.h"
 #include "signames.h"
 
 /* --- formatting ------------------------------------------------------- */
@@ -450,7 +450,7 @@ int ps_command(const struct client_target *t, int argc, char **argv)
 		rq.op = PROTO_OP_PS_LIST;
 		if (client_call(t, &rq, list_record, &header, &res) < 0 || res.status != PROTO_OK) {
 			fflush(stdout);
-			return initctl_error(res.msg);
+			return out_error(res.msg);
 		}
 		if (!header)
 			ps_print_header(stdout);
@@ -473,13 +473,13 @@ int ps_command(const struct client_target *t, int argc, char **argv)
 		rq.arg1 = 0;
 	if (client_call(t, &rq, rq.op == PROTO_OP_PS_STATUS ? status_record : 0, &view, &res) < 0 ||
 	    res.status != PROTO_OK)
-		return initctl_error(res.msg);
+		return out_error(res.msg);
 	if (rq.op != PROTO_OP_PS_STATUS) {
-		initctl_ok(res.msg);
+		out_ok(res.msg);
 		return 0;
 	}
 	if (!view.have)
-		return initctl_error("init sent no process record");
+		return out_error("init sent no process record");
 	ps_print_status(stdout, view.rec, view.cmdline);
 	return 0;
 }
@@ -499,7 +499,7 @@ static int ps_start(const struct client_target *t, const char *cmd, int argc, ch
 	rq.text = r.text;
 	rq.text_len = r.len;
 	if (client_call(t, &rq, 0, 0, &res) < 0 || res.status != PROTO_OK)
-		return initctl_error(res.msg);
-	initctl_ok(res.msg);
+		return out_error(res.msg);
+	out_ok(res.msg);
 	return 0;
 }

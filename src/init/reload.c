@@ -51,7 +51,6 @@ struct handover_rec {
 	struct svc s;
 };
 
-extern int64_t init_started_ms;  /* init.c */
 extern char **environ;
 
 static int requested;
@@ -163,7 +162,7 @@ static int write_state(int fd)
 	for (i = 0; i < SVC_N; i++)
 		hdr.count += (uint32_t)svc_present(i);  /* an app that never came is not handed over */
 	hdr.old_hash = CFG_HASH;
-	hdr.started_ms = init_started_ms;
+	hdr.started_ms = clock_started();
 	if (write_all(fd, &hdr, sizeof hdr) < 0)
 		return -1;
 	for (i = 0; i < SVC_N; i++) {
@@ -291,7 +290,7 @@ int reload_read(int fd)
 		why = rec_problem(i);
 	close(fd);
 	if (!why) {
-		init_started_ms = hdr.started_ms;
+		clock_set_started(hdr.started_ms);
 		return 0;
 	}
 	say_error("reload: the handed-over state cannot be used (%s, format %u, this init reads %u); "

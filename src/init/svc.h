@@ -20,15 +20,17 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "proto.h"
+
 enum svc_state {
-	SVC_STOPPED = 0,       /* not running; starts only when asked */
-	SVC_STARTING = 1,      /* forked; exec not yet confirmed */
-	SVC_RUNNING = 2,       /* exec succeeded */
-	SVC_STOPPING = 3,      /* SIGTERM sent to the group; SIGKILL at the deadline */
-	SVC_RESTART_WAIT = 4,  /* exited; starts again at the deadline (RestartSec) */
-	SVC_FAILED = 5,        /* exited unsuccessfully and will not restart */
-	SVC_WAITING = 6,       /* asked to start; waits for the services it comes after */
-	SVC_NSTATES = 7,
+	SVC_STOPPED = PROTO_STATE_STOPPED,       /* not running; starts only when asked */
+	SVC_STARTING = PROTO_STATE_STARTING,      /* forked; exec not yet confirmed */
+	SVC_RUNNING = PROTO_STATE_RUNNING,       /* exec succeeded */
+	SVC_STOPPING = PROTO_STATE_STOPPING,      /* SIGTERM sent to the group; SIGKILL at the deadline */
+	SVC_RESTART_WAIT = PROTO_STATE_RESTART_WAIT,  /* exited; starts again at the deadline (RestartSec) */
+	SVC_FAILED = PROTO_STATE_FAILED,        /* exited unsuccessfully and will not restart */
+	SVC_WAITING = PROTO_STATE_WAITING,       /* asked to start; waits for the services it comes after */
+	SVC_NSTATES = PROTO_NSTATES,
 };
 
 enum svc_event {
@@ -52,7 +54,11 @@ enum svc_result {
 	SVC_SHUTTING_DOWN = 3,
 };
 
-enum svc_exit_kind { SVC_EXIT_NONE = 0, SVC_EXIT_CODE = 1, SVC_EXIT_SIGNAL = 2 };
+enum svc_exit_kind {
+	SVC_EXIT_NONE = PROTO_EXIT_NONE,
+	SVC_EXIT_CODE = PROTO_EXIT_CODE,
+	SVC_EXIT_SIGNAL = PROTO_EXIT_SIGNAL,
+};
 
 struct svc {
 	enum svc_state state;

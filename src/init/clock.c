@@ -1,8 +1,11 @@
-/* clock.c: monotonic milliseconds for deadlines, wall seconds for stamps. */
+/* clock.c: monotonic milliseconds for deadlines, wall seconds for stamps,
+ * and when init started (for uptime). */
 #include <time.h>
 
 #include "clock.h"
 #include "sys.h"
+
+static int64_t started_ms;
 
 int64_t clock_ms(void)
 {
@@ -19,4 +22,14 @@ int64_t clock_wall(void)
 
 	(void)sys_clock(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec;
+}
+
+int64_t clock_started(void)
+{
+	return started_ms;
+}
+
+void clock_set_started(int64_t ms)
+{
+	started_ms = ms;
 }

@@ -17,9 +17,9 @@
 #include <unistd.h>
 
 #include "ictlconf.h"
-#include "initctl.h"
 #include "initctl_logs.h"
 #include "initctl_opts.h"
+#include "out.h"
 #include "stream_client.h"
 
 /* LOG records: the log's bytes, as they are. */
@@ -117,7 +117,7 @@ static int parse_log_args(const char *cmd, int stream, int argc, char **argv, st
 		return 2;
 	}
 	if (!proto_name_ok(la->name))
-		return initctl_bad_name(la->name);
+		return out_bad_name(la->name);
 	return 0;
 }
 
@@ -141,7 +141,7 @@ int logs_command(const struct client_target *t, int argc, char **argv)
 	}
 	if (client_call(t, &rq, log_record, &la.follow, &res) < 0 || res.status != PROTO_OK) {
 		fflush(stdout);
-		return initctl_error(res.msg);
+		return out_error(res.msg);
 	}
 	return 0;
 }
@@ -165,14 +165,14 @@ int logs_stream_command(const struct client_target *t, int argc, char **argv)
 		if (r.out_fd < 0) {
 			char msg[PROTO_TEXT_SIZE];
 			snprintf(msg, sizeof msg, "cannot open %s for writing: %s", la.output, strerror(errno));
-			return initctl_error(msg);
+			return out_error(msg);
 		}
 		r.out_name = la.output;
 	}
 	end = t->transport == CLIENT_VSOCK ? stream_over_vsock(t, &r, &res) : stream_over_unix(t, &r, &res);
 	if (end == STREAM_FAILED || (end == STREAM_STOPPED && res.status != PROTO_OK))
-		return initctl_error(res.msg);
+		return out_error(res.msg);
 	if (end == STREAM_STOPPED)  /* stdout may be the stream: the answer goes to stderr */
-		initctl_ok_stderr(res.msg);
+		out_ok_stderr(res.msg);
 	return 0;
 }

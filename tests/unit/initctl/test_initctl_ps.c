@@ -45,12 +45,12 @@ int client_call(const struct client_target *t, const struct client_req *rq, clie
 	return 0;
 }
 
-void initctl_ok(const char *msg)
+void out_ok(const char *msg)
 {
 	printf("✓ %s\n", msg);
 }
 
-int initctl_error(const char *msg)
+int out_error(const char *msg)
 {
 	fprintf(stderr, "✗ Error: %s\n", msg);
 	return 1;

@@ -1,0 +1,39 @@
+/* out.c: the ✓ and ✗ lines of every initctl command (manual 002's format,
+ * so its scripts can grep them). Colour only on a terminal. */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "out.h"
+#include "proto.h"
+
+static int colour_out, colour_err;
+
+void out_colour(int allowed)
+{
+	colour_out = allowed && isatty(1);
+	colour_err = allowed && isatty(2);
+}
+
+void out_ok(const char *msg)
+{
+	printf(colour_out ? "\033[32m✓\033[0m %s\n" : "✓ %s\n", msg);
+}
+
+void out_ok_stderr(const char *msg)
+{
+	fprintf(stderr, colour_err ? "\033[32m✓\033[0m %s\n" : "✓ %s\n", msg);
+}
+
+int out_error(const char *msg)
+{
+	fprintf(stderr, colour_err ? "\033[31m✗ Error:\033[0m %s\n" : "✗ Error: %s\n", msg);
+	return 1;
+}
+
+int out_bad_name(const char *name)
+{
+	char msg[PROTO_TEXT_SIZE];
+
+	snprintf(msg, sizeof msg, "'%s' is not a valid service name", name);
+	return out_error(msg);
+}

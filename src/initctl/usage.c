@@ -1,0 +1,58 @@
+/* usage.c: `initctl --help`, the one text that lists every command.
+ *
+ * The defaults it names come from the build (cfg.h), so the help always
+ * says what this initctl will do.
+ */
+#include <stdio.h>
+
+#include "cfg.h"
+#include "client.h"
+#include "ictlconf.h"
+#include "initctl_ps.h"
+#include "usage.h"
+
+void usage_print(FILE *f)
+{
+	fputs("usage: initctl [OPTIONS] COMMAND [ARGS]\n"
+	      "\n"
+	      "Options (each: command line, else environment, else initctl.yaml, else built in):\n"
+	      "  -c, --config PATH   initctl.yaml to read (default $INITCTL_CONFIG, else\n"
+	      "                      " ICTLCONF_DEFAULT_PATH ", which may be missing)\n"
+	      "  -p, --protocol unix|vsock\n"
+	      "                      how to reach init (default unix)\n"
+	      "  -s, --socket PATH   Unix socket (default $INIT_SOCKET, else initctl.yaml, else\n"
+	      "                      " CFG_UNIX_SOCKET_PATH ")\n", f);
+	if (CFG_VSOCK_CID == CLIENT_VMADDR_CID_ANY)
+		fputs("      --vsock-cid CID the enclave's CID (no default: see nitro-cli describe-enclaves)\n", f);
+	else
+		fprintf(f, "      --vsock-cid CID the enclave's CID (default %u)\n", (unsigned)CFG_VSOCK_CID);
+	fprintf(f, "      --vsock-port PORT  init's VSOCK control port (default %u)\n", (unsigned)CFG_VSOCK_PORT);
+	fputs("  -h, --help          print this help\n"
+	      "  -V, --version       print the version\n"
+	      "\n"
+	      "Commands:\n"
+	      "  list                list all services\n"
+	      "  status SERVICE      show a service in detail\n"
+	      "  start SERVICE       start a stopped service\n"
+	      "  stop SERVICE        stop a service (SIGTERM, then SIGKILL after its timeout)\n"
+	      "  restart SERVICE     stop if running, then start\n"
+	      "      --wait [--timeout SECONDS]  return when it is running (stopped); default 90 s\n"
+	      "  logs SERVICE [-n|--lines N] [-f|--follow]\n"
+	      "                      the last N lines (default 50) of a service's log; -f goes on\n"
+	      "                      printing new lines until interrupted (\"init\": init's own log)\n"
+	      "  logs-stream SERVICE [-n N] [-f] [-o|--output FILE] [--listen-cid CID] [--listen-port PORT]\n"
+	      "                      stream the last N lines (default 10) and, with -f, new ones\n"
+	      "                      until interrupted, to stdout or appended to FILE; over vsock\n"
+	      "                      init connects back to CID (default 3: the parent instance) on\n"
+	      "                      PORT (default 9100, else the next free one up to 9199)\n"
+	      "  logs-clear SERVICE  remove a service's log files and start an empty one\n"
+	      "  enable [--now] SERVICE  start it at boot (and now); in memory, kept across reload\n"
+	      "  disable SERVICE     do not start it at boot; stops it if it runs\n"
+	      "  reload [--dry-run]  re-execute init (perhaps a new build); unchanged services keep\n"
+	      "                      running; --dry-run prints what a reload would do\n"
+	      "  system-status       uptime, service and process counts\n", f);
+	ps_usage(f);
+	fputs("  ping                check that init answers\n"
+	      "  shutdown            stop everything and power off\n"
+	      "  reboot              stop everything and reboot\n", f);
+}
