@@ -136,6 +136,9 @@ int main(int argc, char **argv)
 	if (sfd < 0)
 		say_error("signalfd: cannot take signals; services will not be reaped promptly");
 	svc_init();
+#if CFG_APP_SLOT
+	svc_app_ended = app_exited;  /* the enclave ends with its program */
+#endif
 	(void)ctl_open();
 	if (handover_fd >= 0)
 		reload_adopt(readable);
