@@ -124,6 +124,29 @@ def one_cycle(graph, scc):
     return [start]
 
 
+def count_cycles(graph, scc, cap=10000):
+    """Elementary cycles within scc (each counted once, from its least
+    module), up to cap: how tangled the set is."""
+    order = {m: k for k, m in enumerate(scc)}
+    count = 0
+    for start in scc:
+        # paths from start through modules after it in scc, back to start
+        stack = [(start, iter(sorted(graph[start])))]
+        on_path = {start}
+        while stack and count < cap:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                on_path.discard(node)
+            elif child == start:
+                count += 1
+            elif child in order and order[child] > order[start] and child not in on_path:
+                on_path.add(child)
+                stack.append((child, iter(sorted(graph[child]))))
+    return count
+
+
 def layers(graph):
     """Layer of each module of an acyclic graph: 1 + the highest of its deps."""
     layer = {}
@@ -156,12 +179,13 @@ def main():
         sccs = strongly_connected(graph)
         if sccs:
             failed = True
-            print("check-layers: %s: %d module cycle(s):" % (name, len(sccs)))
+            print("check-layers: %s: FAILED: %d set(s) of modules in a cycle, %d cycle(s) in all:"
+                  % (name, len(sccs), sum(count_cycles(graph, s) for s in sccs)))
             for scc in sccs:
                 cyc = one_cycle(graph, scc)
                 steps = " -> ".join(
                     "%s (%s)" % (a, graph[a][b]) for a, b in zip(cyc, cyc[1:]))
-                print("  {%s}" % ", ".join(scc))
+                print("  {%s}: %d cycle(s)" % (", ".join(scc), count_cycles(graph, scc)))
                 print("    e.g. %s -> %s" % (steps, cyc[-1]))
             continue
         layer = layers(graph)
