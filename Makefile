@@ -5,7 +5,7 @@
 #                                 another configuration, another build directory
 #   make demo                     build and run init with the example config (root)
 #   make test                     every test; ends with "N passed, N failed"
-#   make check-nomalloc check-static repro
+#   make check-nomalloc check-layers check-static repro
 #                                 prove the design's claims on the linked binaries
 #   make bench                    tools/bench: compare with s6, runit, tini, ...
 
@@ -52,7 +52,7 @@ GEN_OUT := $(BUILD)/gen/config_gen.c $(BUILD)/gen/config_gen.h $(BUILD)/gen/prin
 GEN_STAMP := $(BUILD)/gen/.stamp
 
 .DELETE_ON_ERROR:
-.PHONY: all demo test check check-nomalloc check-static repro bench install clean test-boot FORCE
+.PHONY: all demo test check check-nomalloc check-layers check-static repro bench install clean test-boot FORCE
 
 all: $(BUILD)/init $(BUILD)/initctl
 
@@ -113,6 +113,11 @@ check-nomalloc: $(BUILD)/init.full
 	@bad=$$(for s in $(FORBIDDEN); do grep -qx "$$s" $(BUILD)/init.symbols && echo "$$s"; done); \
 	if [ -n "$$bad" ]; then echo "check-nomalloc: FAILED, $< links:" $$bad; exit 1; fi
 	@echo "check-nomalloc: ok ($< links no allocator and no stdio streams)"
+
+# No cycle among each program's modules, read from the objects' symbols.
+check-layers: $(INIT_OBJS) $(INITCTL_OBJS)
+	@$(or $(PYTHON),python3) tools/check-layers.py --nm $(NM) \
+		--program init $(INIT_OBJS) --program initctl $(INITCTL_OBJS)
 
 check-static: $(BUILD)/init $(BUILD)/initctl
 	@for b in $^; do \

@@ -1,4 +1,5 @@
-/* deps.c: dependency verdicts, from the generated lists and live states. */
+/* deps.c: dependency verdicts, from the generated lists and the live
+ * states its caller (svc.c) hands it; it calls nothing of svc.c's. */
 #include "cfg.h"
 #include "deps.h"
 #include "svc.h"
@@ -13,7 +14,7 @@ int deps_requires(int i, int r)
 	return 0;
 }
 
-enum deps_verdict deps_check(int i, int *culprit)
+enum deps_verdict deps_check(const struct svc *tab, int i, int *culprit)
 {
 	enum deps_verdict v = DEPS_READY;
 	int k;
@@ -22,7 +23,7 @@ enum deps_verdict deps_check(int i, int *culprit)
 	 * Before/RequiredBy of others. */
 	for (k = 0; k < svc_cfg(i)->npred; k++) {
 		int p = svc_cfg(i)->pred[k];
-		enum svc_state st = svc_get(p)->state;
+		enum svc_state st = tab[p].state;
 		int down = st == SVC_STOPPED || st == SVC_FAILED;
 
 		if (st == SVC_RUNNING)

@@ -125,6 +125,7 @@ int main(int argc, char **argv)
 		readable = reload_read(handover_fd) == 0;
 	spawn_raise_nofile();
 	log_open();
+	say_log_warnings();  /* a service without a log pipe */
 	if (!pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		say_warn("cannot become a child subreaper; orphans will not be reaped here");
 	if (pid1)
@@ -136,6 +137,9 @@ int main(int argc, char **argv)
 	if (sfd < 0)
 		say_error("signalfd: cannot take signals; services will not be reaped promptly");
 	svc_init();
+#if CFG_APP_SLOT
+	svc_app_ended = app_exited;  /* the enclave ends with its program */
+#endif
 	(void)ctl_open();
 	if (handover_fd >= 0)
 		reload_adopt(readable);

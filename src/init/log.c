@@ -8,8 +8,10 @@
  * its format) and the lines it lost are counted.
  *
  * Warnings about log files are themselves log lines (of init's channel),
- * so they are not said in the middle of the work: they are noted and said
- * when the outermost call is done (see leave()).
+ * so they are not said in the middle of the work: they are noted, and said
+ * from a pass of their own (say_log_warnings, each loop pass) that asks
+ * log_warning for them. log.c never says anything itself: say.c writes
+ * through log.c, so log.c calling say.c would be a cycle.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,11 +25,11 @@
 #include "fmt.h"
 #include "log.h"
 #include "logline.h"
-#include "say.h"
 
 #define RETRY_MS 1000                  /* a failing file is tried again after this */
 #define PIPE_SIZE (256 * 1024)         /* room for a burst while init is busy */
 #define READ_BUDGET 4                  /* reads per service per pass: one flood cannot starve the rest */
+#define WARN_PIPE 0x10000              /* above every errno */
 
 struct chan {
 	int rfd, wfd;                  /* the service's output pipe, or -1 */
@@ -37,7 +39,8 @@ struct chan {
 	int64_t retry_at;              /* failing: do not try the file before this */
 	int64_t rotate_at;             /* rotation failed: do not retry before this */
 	int failing;                   /* warned about the file; quiet until it works */
-	int warn_err;                  /* a warning to give: errno, or -1 for "works again" */
+	int warn_err;                  /* a warning to give: errno, -1 "works again", or
+					* WARN_PIPE | errno: no pipe (log_open) */
 	struct linebuf line;
 	struct ring ring;
 };
@@ -82,29 +85,34 @@ static void enter(void)
 	}
 }
 
-/* Say the warnings noted on the way, now that nothing is half done. */
 static void leave(void)
 {
-	int i;
+	depth--;
+}
 
-	if (--depth)
-		return;
-	for (i = 0; i < LOG_NCHAN; i++) {
-		struct chan *c = &chans[i];
-		char path[LOG_PATH_MAX];
-		int err = c->warn_err;
+int log_warning(int chan, char *msg, unsigned cap)
+{
+	struct chan *c = &chans[chan];
+	char path[LOG_PATH_MAX];
+	int err = c->warn_err;
 
-		if (!err)
-			continue;
-		c->warn_err = 0;
-		log_path(i, 0, path);
-		if (err < 0)
-			say("log file %s is writable again; %llu lines dropped so far", path,
-			    (unsigned long long)c->dropped);
-		else
-			say_warn("cannot write log file %s: %s; lines stay in memory and are "
-				 "counted as dropped until it works again", path, strerror(err));
+	if (!err)
+		return LOG_WARN_NONE;
+	c->warn_err = 0;
+	log_path(chan, 0, path);
+	if (err & WARN_PIPE) {
+		fmt_fmt(msg, cap, "service %s: no log pipe (%s); its output goes to the console",
+			chan_name(chan), strerror(err & ~WARN_PIPE));
+		return LOG_WARN_ERROR;
 	}
+	if (err < 0) {
+		fmt_fmt(msg, cap, "log file %s is writable again; %llu lines dropped so far", path,
+			(unsigned long long)c->dropped);
+		return LOG_WARN_INFO;
+	}
+	fmt_fmt(msg, cap, "cannot write log file %s: %s; lines stay in memory and are "
+		"counted as dropped until it works again", path, strerror(err));
+	return LOG_WARN_WARNING;
 }
 
 static void failed(struct chan *c, int err)
@@ -302,8 +310,7 @@ void log_open(void)
 		if (i == LOG_INIT)
 			continue;
 		if (pipe2(p, O_CLOEXEC) < 0) {
-			say_error("service %s: no log pipe (%s); its output goes to the console",
-				  svc_cfg(i)->name, strerror(errno));
+			c->warn_err = WARN_PIPE | errno;  /* said by say_log_warnings */
 			continue;
 		}
 		/* Only init's end is non-blocking: a service writes as usual. */

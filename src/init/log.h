@@ -34,6 +34,12 @@ int log_service_fd(int svc);
 void log_pipe(int svc, int *rfd, int *wfd);
 void log_adopt_pipe(int svc, int rfd, int wfd);
 void log_set_dropped(int chan, uint64_t n);
+/* What log_warning found to say. */
+enum log_warn { LOG_WARN_NONE = 0, LOG_WARN_INFO = 1, LOG_WARN_WARNING = 2, LOG_WARN_ERROR = 3 };
+/* Take the warning noted about channel chan (its file failing or working
+ * again, its pipe missing), built into msg; LOG_WARN_NONE when there is
+ * none. Said by say_log_warnings: log.c is below say.c and says nothing. */
+int log_warning(int chan, char *msg, unsigned cap);
 /* One whole line from init about channel chan (a service, or LOG_INIT). */
 void log_note(int chan, const char *msg);
 /* Poll entries for the service pipes; returns how many. */

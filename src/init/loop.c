@@ -122,6 +122,8 @@ void loop_run(int signal_fd)
 			sources[k].done(p + at, count[k], now);
 		for (k = 0; k < (int)(sizeof ticks / sizeof ticks[0]); k++)
 			ticks[k](now);
+		/* what log.c noted on the way (log.c itself never says) */
+		say_log_warnings();
 		/* 7. a reload asked for above, now that its answer has been sent */
 		reload_run_pending();
 	}

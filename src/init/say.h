@@ -13,5 +13,8 @@ void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void say_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "init: error: ..." */
 void say_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Say what log.c noted about its files and pipes (log.c says nothing
+ * itself: it is below say.c). A pass of the loop, and once after log_open. */
+void say_log_warnings(void);
 
 #endif

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app.h"
 #include "cfg.h"
 #include "check.h"
 #include "clock.h"
@@ -24,6 +23,7 @@
 
 static struct svc tab[SVC_SLOTS];
 static int shutting_down;
+void (*svc_app_ended)(void);
 
 static const char *const state_name[SVC_NSTATES] = {
 	[SVC_STOPPED] = "stopped", [SVC_STARTING] = "starting", [SVC_RUNNING] = "running",
@@ -51,8 +51,8 @@ static void set_state(int i, enum svc_state to)
 #if CFG_APP_SLOT
 	/* As AWS's init: the enclave ends with its program, however it failed
 	 * (exit, exec, fork, restart limit). A clean exit: act_exit. */
-	if (app_ends)
-		app_exited();
+	if (app_ends && svc_app_ended)
+		svc_app_ended();
 #else
 	(void)app_ends;
 #endif
@@ -168,7 +168,7 @@ static void begin_start(int i)
 			svc_event(r, SVC_EV_START);
 	}
 	tab[i].reason[0] = 0;
-	if (deps_check(i, &culprit) == DEPS_READY) {
+	if (deps_check(tab, i, &culprit) == DEPS_READY) {
 		spawn(i);
 	} else {
 		set_state(i, SVC_WAITING);
@@ -193,7 +193,7 @@ static void act_deps_failed(int i)
 	struct svc *s = &tab[i];
 	int culprit = i;
 
-	(void)deps_check(i, &culprit);
+	(void)deps_check(tab, i, &culprit);
 	fmt_fmt(s->reason, sizeof s->reason, "dependency %s %s", svc_cfg(culprit)->name,
 		tab[culprit].state == SVC_FAILED ? "failed" : "is not running");
 	note(i, 1, "Service %s not started: %s", svc_cfg(i)->name, s->reason);
@@ -303,8 +303,8 @@ static void act_exit(int i)
 		set_state(i, SVC_FAILED);
 	}
 #if CFG_APP_SLOT
-	if (i == SVC_APP && s->state == SVC_STOPPED)
-		app_exited();  /* a clean exit with no restart; failures: set_state */
+	if (i == SVC_APP && s->state == SVC_STOPPED && svc_app_ended)
+		svc_app_ended();  /* a clean exit with no restart; failures: set_state */
 #endif
 }
 
@@ -561,7 +561,7 @@ static void scan(int64_t now)
 		struct svc *s = &tab[i];
 
 		if (s->state == SVC_WAITING) {
-			enum deps_verdict v = deps_check(i, &culprit);
+			enum deps_verdict v = deps_check(tab, i, &culprit);
 			if (v != DEPS_WAIT)
 				svc_event(i, v == DEPS_READY ? SVC_EV_DEPS_READY : SVC_EV_DEPS_FAILED);
 		}

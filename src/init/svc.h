@@ -82,6 +82,11 @@ struct svc {
 	char reason[96];       /* why the last start failed, e.g. "exec: No such file or directory" */
 };
 
+/* Called once the app (slot SVC_APP) has ended for good: a clean exit that
+ * is not restarted, or a failure (exit, exec, fork, restart limit). init.c
+ * installs app_exited: svc.c is below app.c and never calls it by name. */
+extern void (*svc_app_ended)(void);
+
 /* Set every slot to its compiled-in initial state. */
 void svc_init(void);
 /* Start every enabled service, in the generated order. */

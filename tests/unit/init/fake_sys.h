@@ -9,4 +9,6 @@ extern int fake_nspawned;
 extern int fake_kills[64][2];
 extern int fake_nkills;
 extern int fake_app_exits;
+/* The app's end (app.h), counted: the test installs it as svc_app_ended. */
+void app_exited(void);
 #endif

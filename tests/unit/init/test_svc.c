@@ -29,6 +29,7 @@ static void reset(void)
 	fake_now = 1000000;
 	fake_fork_fails = fake_report_stage = fake_group_alive = 0;
 	fake_nspawned = fake_nkills = 0;
+	svc_app_ended = app_exited;  /* what init.c installs; fake_sys.c counts */
 	svc_init();
 }
 
