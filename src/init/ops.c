@@ -9,9 +9,11 @@
  * Messages are worded in init, so every initctl, whatever its version or
  * transport, prints the same thing.
  */
+#include <stdarg.h>
 #include <string.h>
 
 #include "cfg.h"
+#include "clock.h"
 #include "fmt.h"
 #include "log.h"
 #include "ops_handlers.h"
@@ -22,14 +24,11 @@ enum { NAMES_NOTHING, NAMES_SERVICE, NAMES_LOG /* a service, or "init" for init'
 
 struct op {
 	const char *name;            /* in messages */
+	void (*begin)(struct reply *r, const struct proto_req *rq);  /* 0: nothing to do */
+	const struct ops_reply *reply; /* how its reply goes on; 0: the message is all */
 	unsigned char group;         /* PROTO_GROUP_* */
 	unsigned char changes;       /* changes state: root or init's own user only */
 	unsigned char names;         /* NAMES_* */
-	void (*begin)(struct reply *r, const struct proto_req *rq);
-	int (*ready)(struct reply *r);
-	int64_t (*wake)(const struct reply *r);
-	int (*next)(struct reply *r, unsigned char *f);
-	void (*release)(struct reply *r);
 };
 
 #define READ PROTO_GROUP_READ
@@ -39,34 +38,28 @@ struct op {
 
 /* Row 0 is no operation: a reply that failed before its handler ran. */
 static const struct op ops[PROTO_OP_MAX + 1] = {
-	[PROTO_OP_PING] = { "ping", READ, 0, NAMES_NOTHING, ops_svc_ping },
-	[PROTO_OP_LIST] = { "list", READ, 0, NAMES_NOTHING, 0, .next = ops_svc_list_next },
-	[PROTO_OP_STATUS] = { "status", READ, 0, NAMES_SERVICE, ops_svc_status, .next = ops_svc_status_next },
-	[PROTO_OP_START] = { "start", SERVICES, 1, NAMES_SERVICE, ops_svc_start, ops_svc_wait_ready,
-			     ops_svc_wait_wake },
-	[PROTO_OP_STOP] = { "stop", SERVICES, 1, NAMES_SERVICE, ops_svc_stop, ops_svc_wait_ready,
-			    ops_svc_wait_wake },
-	[PROTO_OP_RESTART] = { "restart", SERVICES, 1, NAMES_SERVICE, ops_svc_restart, ops_svc_wait_ready,
-			       ops_svc_wait_wake },
-	[PROTO_OP_SYSTEM_STATUS] = { "system-status", READ, 0, NAMES_NOTHING, 0, .next = ops_svc_system_next },
-	[PROTO_OP_SHUTDOWN] = { "shutdown", SYSTEM, 1, NAMES_NOTHING, ops_svc_shutdown },
-	[PROTO_OP_REBOOT] = { "reboot", SYSTEM, 1, NAMES_NOTHING, ops_svc_reboot },
-	[PROTO_OP_LOGS] = { "logs", READ, 0, NAMES_LOG, ops_logs_begin, ops_logs_ready, 0, ops_logs_next,
-			    ops_logs_release },
-	[PROTO_OP_LOGS_CLEAR] = { "logs-clear", SERVICES, 1, NAMES_LOG, ops_logs_clear },
-	[PROTO_OP_ENABLE] = { "enable", SERVICES, 1, NAMES_SERVICE, ops_svc_enable },
-	[PROTO_OP_DISABLE] = { "disable", SERVICES, 1, NAMES_SERVICE, ops_svc_disable },
-	[PROTO_OP_RELOAD] = { "reload", SERVICES, 1, NAMES_NOTHING, ops_svc_reload },
-	[PROTO_OP_LOGS_STREAM] = { "logs-stream", READ, 0, NAMES_LOG, ops_logs_stream, ops_logs_stream_ready,
-				   ops_logs_stream_wake },
-	[PROTO_OP_LOGS_STREAM_STOP] = { "logs-stream-stop", READ, 0, NAMES_LOG, ops_logs_stream_stop },
-	[PROTO_OP_PS_LIST] = { "ps list", READ, 0, NAMES_NOTHING, ops_ps_list, .next = ops_ps_list_next,
-			       .release = ops_ps_list_release },
-	[PROTO_OP_PS_STATUS] = { "ps status", READ, 0, NAMES_NOTHING, ops_ps_status, .next = ops_ps_status_next },
-	[PROTO_OP_PS_START] = { "ps start", PROCESSES, 1, NAMES_NOTHING, ops_ps_start, ops_ps_start_ready },
-	[PROTO_OP_PS_STOP] = { "ps stop", PROCESSES, 1, NAMES_NOTHING, ops_ps_stop },
-	[PROTO_OP_PS_KILL] = { "ps kill", PROCESSES, 1, NAMES_NOTHING, ops_ps_kill },
-	[PROTO_OP_PS_RESTART] = { "ps restart", PROCESSES, 1, NAMES_NOTHING, ops_ps_restart },
+	[PROTO_OP_PING] = { "ping", ops_svc_ping, 0, READ, 0, NAMES_NOTHING },
+	[PROTO_OP_LIST] = { "list", 0, &ops_svc_list_reply, READ, 0, NAMES_NOTHING },
+	[PROTO_OP_STATUS] = { "status", ops_svc_status, &ops_svc_status_reply, READ, 0, NAMES_SERVICE },
+	[PROTO_OP_START] = { "start", ops_svc_start, &ops_svc_wait_reply, SERVICES, 1, NAMES_SERVICE },
+	[PROTO_OP_STOP] = { "stop", ops_svc_stop, &ops_svc_wait_reply, SERVICES, 1, NAMES_SERVICE },
+	[PROTO_OP_RESTART] = { "restart", ops_svc_restart, &ops_svc_wait_reply, SERVICES, 1, NAMES_SERVICE },
+	[PROTO_OP_SYSTEM_STATUS] = { "system-status", 0, &ops_svc_system_reply, READ, 0, NAMES_NOTHING },
+	[PROTO_OP_SHUTDOWN] = { "shutdown", ops_svc_shutdown, 0, SYSTEM, 1, NAMES_NOTHING },
+	[PROTO_OP_REBOOT] = { "reboot", ops_svc_reboot, 0, SYSTEM, 1, NAMES_NOTHING },
+	[PROTO_OP_LOGS] = { "logs", ops_logs_begin, &ops_logs_reply, READ, 0, NAMES_LOG },
+	[PROTO_OP_LOGS_CLEAR] = { "logs-clear", ops_logs_clear, 0, SERVICES, 1, NAMES_LOG },
+	[PROTO_OP_ENABLE] = { "enable", ops_svc_enable, 0, SERVICES, 1, NAMES_SERVICE },
+	[PROTO_OP_DISABLE] = { "disable", ops_svc_disable, 0, SERVICES, 1, NAMES_SERVICE },
+	[PROTO_OP_RELOAD] = { "reload", ops_svc_reload, 0, SERVICES, 1, NAMES_NOTHING },
+	[PROTO_OP_LOGS_STREAM] = { "logs-stream", ops_logs_stream, &ops_logs_stream_reply, READ, 0, NAMES_LOG },
+	[PROTO_OP_LOGS_STREAM_STOP] = { "logs-stream-stop", ops_logs_stream_stop, 0, READ, 0, NAMES_LOG },
+	[PROTO_OP_PS_LIST] = { "ps list", ops_ps_list, &ops_ps_list_reply, READ, 0, NAMES_NOTHING },
+	[PROTO_OP_PS_STATUS] = { "ps status", ops_ps_status, &ops_ps_status_reply, READ, 0, NAMES_NOTHING },
+	[PROTO_OP_PS_START] = { "ps start", ops_ps_start, &ops_ps_start_reply, PROCESSES, 1, NAMES_NOTHING },
+	[PROTO_OP_PS_STOP] = { "ps stop", ops_ps_stop, 0, PROCESSES, 1, NAMES_NOTHING },
+	[PROTO_OP_PS_KILL] = { "ps kill", ops_ps_kill, 0, PROCESSES, 1, NAMES_NOTHING },
+	[PROTO_OP_PS_RESTART] = { "ps restart", ops_ps_restart, 0, PROCESSES, 1, NAMES_NOTHING },
 };
 
 /* What every reply starts from: nothing held yet. */
@@ -76,11 +69,21 @@ static void reply_init(struct reply *r)
 	r->svc = -1;
 }
 
+void ops_say(struct reply *r, enum proto_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (st != PROTO_OK)
+		r->status = st;
+	va_start(ap, fmt);
+	fmt_vfmt(r->msg, sizeof r->msg, fmt, ap);
+	va_end(ap);
+}
+
 void ops_fail(struct reply *r, enum proto_status st, const char *msg)
 {
 	reply_init(r);
-	r->status = st;
-	fmt_fmt(r->msg, sizeof r->msg, "%s", msg);
+	ops_say(r, st, "%s", msg);
 }
 
 void ops_begin(struct reply *r, const struct proto_req *rq, int may_change, const struct transport *t)
@@ -90,23 +93,20 @@ void ops_begin(struct reply *r, const struct proto_req *rq, int may_change, cons
 	reply_init(r);
 	if (!(t->allow & o->group)) {
 		/* The policy is compiled in: part of the image's measurement. */
-		r->status = PROTO_E_PERM;
-		fmt_fmt(r->msg, sizeof r->msg, "'%s' is not allowed over %s by this image's control "
+		ops_say(r, PROTO_E_PERM, "'%s' is not allowed over %s by this image's control "
 			"policy (%s: %s)", o->name, t->name, t->allow_key,
 			t->allow_text[0] ? t->allow_text : "nothing");
 		return;
 	}
 	if (o->changes && !may_change) {
-		r->status = PROTO_E_PERM;
-		fmt_fmt(r->msg, sizeof r->msg, "permission denied: '%s' changes state and needs root "
+		ops_say(r, PROTO_E_PERM, "permission denied: '%s' changes state and needs root "
 			"or init's own user", o->name);
 		return;
 	}
 	if (o->names != NAMES_NOTHING) {
 		r->svc = o->names == NAMES_LOG ? log_find(rq->name) : svc_find(rq->name);
 		if (r->svc < 0) {
-			r->status = PROTO_E_NOT_FOUND;
-			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' not found", rq->name);
+			ops_say(r, PROTO_E_NOT_FOUND, "Service '%s' not found", rq->name);
 			return;
 		}
 	}
@@ -117,18 +117,22 @@ void ops_begin(struct reply *r, const struct proto_req *rq, int may_change, cons
 
 int ops_ready(struct reply *r)
 {
-	return ops[r->op].ready ? ops[r->op].ready(r) : 1;
+	const struct ops_reply *k = ops[r->op].reply;
+
+	return k && k->ready ? k->ready(r) : 1;
 }
 
 int64_t ops_wake(const struct reply *r)
 {
-	return ops[r->op].wake ? ops[r->op].wake(r) : 0;
+	return r->wake == OPS_WAKE_SOON ? clock_ms() + 100 : r->wake;
 }
 
 void ops_release(struct reply *r)
 {
-	if (ops[r->op].release)
-		ops[r->op].release(r);
+	const struct ops_reply *k = ops[r->op].reply;
+
+	if (k && k->release)
+		k->release(r);
 }
 
 int ops_text(struct reply *r, unsigned char *f, int key, const char *text)
@@ -145,9 +149,10 @@ int ops_text(struct reply *r, unsigned char *f, int key, const char *text)
 
 int ops_next(struct reply *r, unsigned char *f)
 {
+	const struct ops_reply *k = ops[r->op].reply;
 	struct proto_done d = { 0 };
 
-	if (r->status == PROTO_OK && ops[r->op].next && ops[r->op].next(r, f))
+	if (r->status == PROTO_OK && k && k->next && k->next(r, f))
 		return 0;
 	ops_release(r);
 	if (r->status == PROTO_OK)

@@ -26,13 +26,13 @@ struct reply {
 	size_t off;                  /* bytes of the current text already sent */
 	char msg[192];               /* message of the final frame */
 	struct proto_done done;      /* what else the final frame carries (pid; cid, port) */
+	int64_t wake;                /* a waiting reply: look at it again then (monotonic ms),
+				      * OPS_WAKE_SOON: every 100 ms; 0: it waits for nothing */
 	union {
 		char reason[96];     /* status: snapshot of the service's failure reason */
-		struct {             /* start, stop, restart --wait */
-			int on;              /* the final frame waits for the state */
+		struct {             /* start, stop, restart --wait (until r->wake: give up) */
 			unsigned ev;         /* the request waited on (enum svc_event) */
 			unsigned ups;        /* the service's `ups` when asked */
-			int64_t deadline;    /* monotonic ms: give up then */
 		} wait;
 		struct logread lr;   /* logs: what is being sent */
 		struct {             /* logs-stream, until its connection is settled */
@@ -47,6 +47,8 @@ struct reply {
 		} adhoc;
 	};
 };
+
+#define OPS_WAKE_SOON (-1)
 
 /* A transport: its name and the operation groups its policy allows. */
 struct transport {

@@ -8,7 +8,6 @@
  * failed. Each names a service's log, or "init" for init's own.
  */
 #include "cfg.h"
-#include "clock.h"
 #include "fmt.h"
 #include "log.h"
 #include "ops_handlers.h"
@@ -20,22 +19,22 @@ void ops_logs_begin(struct reply *r, const struct proto_req *rq)
 	if (logread_begin(&r->lr, r->svc, rq->lines, rq->follow) == LOGREAD_NO_FOLLOWERS) {
 		r->status = PROTO_E_BUSY;
 		if (CFG_MAX_LOG_FOLLOWERS)
-			fmt_fmt(r->msg, sizeof r->msg, "too many log followers (at most %d at once); "
+			ops_say(r, PROTO_OK, "too many log followers (at most %d at once); "
 				"try again later", CFG_MAX_LOG_FOLLOWERS);
 		else
-			fmt_fmt(r->msg, sizeof r->msg, "following logs is switched off in this build "
+			ops_say(r, PROTO_OK, "following logs is switched off in this build "
 				"(max_log_followers: 0)");
 		return;
 	}
-	fmt_fmt(r->msg, sizeof r->msg, "End of log of '%s'", rq->name);
+	ops_say(r, PROTO_OK, "End of log of '%s'", rq->name);
 }
 
-int ops_logs_ready(struct reply *r)
+static int logs_ready(struct reply *r)
 {
 	return r->status != PROTO_OK || logread_ready(&r->lr) || logread_done(&r->lr);
 }
 
-int ops_logs_next(struct reply *r, unsigned char *f)
+static int logs_next(struct reply *r, unsigned char *f)
 {
 	/* One frame's worth, read straight from the log; the record is built
 	 * around it. */
@@ -47,17 +46,19 @@ int ops_logs_next(struct reply *r, unsigned char *f)
 	return 1;
 }
 
-void ops_logs_release(struct reply *r)
+static void logs_release(struct reply *r)
 {
 	logread_end(&r->lr);
 }
+
+const struct ops_reply ops_logs_reply = { logs_ready, logs_next, logs_release };
 
 void ops_logs_clear(struct reply *r, const struct proto_req *rq)
 {
 	if (log_clear(r->svc, r->msg, sizeof r->msg) < 0)
 		r->status = PROTO_E_FAILED;
 	else
-		fmt_fmt(r->msg, sizeof r->msg, "Logs cleared for service '%s'", rq->name);
+		ops_say(r, PROTO_OK, "Logs cleared for service '%s'", rq->name);
 }
 
 void ops_logs_stream(struct reply *r, const struct proto_req *rq)
@@ -68,9 +69,11 @@ void ops_logs_stream(struct reply *r, const struct proto_req *rq)
 				     r->msg, sizeof r->msg);
 	if (r->stream.slot < 0)
 		r->status = PROTO_E_FAILED;
+	else
+		r->wake = OPS_WAKE_SOON;  /* the connect settles in stream.c: look again soon */
 }
 
-int ops_logs_stream_ready(struct reply *r)
+static int stream_ready(struct reply *r)
 {
 	if (r->stream.slot < 0)
 		return 1;
@@ -78,7 +81,7 @@ int ops_logs_stream_ready(struct reply *r)
 	case STREAM_CONNECTING:
 		return 0;
 	case STREAM_UP:
-		fmt_fmt(r->msg, sizeof r->msg, "Streaming logs of '%s' to vsock %u:%u",
+		ops_say(r, PROTO_OK, "Streaming logs of '%s' to vsock %u:%u",
 			r->svc == LOG_INIT ? "init" : svc_cfg(r->svc)->name, r->done.cid, r->done.port);
 		break;
 	case STREAM_FAILED:
@@ -86,21 +89,17 @@ int ops_logs_stream_ready(struct reply *r)
 		break;
 	}
 	r->stream.slot = -1;
+	r->wake = 0;
 	return 1;
 }
 
-int64_t ops_logs_stream_wake(const struct reply *r)
-{
-	/* Look again soon: the connect settles in stream.c. */
-	return r->stream.slot >= 0 ? clock_ms() + 100 : 0;
-}
+const struct ops_reply ops_logs_stream_reply = { .ready = stream_ready };
 
 void ops_logs_stream_stop(struct reply *r, const struct proto_req *rq)
 {
 	if (!stream_stop(r->svc, rq->port)) {
-		r->status = PROTO_E_STATE;
-		fmt_fmt(r->msg, sizeof r->msg, "No active log stream for '%s'", rq->name);
+		ops_say(r, PROTO_E_STATE, "No active log stream for '%s'", rq->name);
 	} else {
-		fmt_fmt(r->msg, sizeof r->msg, "Log stream of '%s' stopped", rq->name);
+		ops_say(r, PROTO_OK, "Log stream of '%s' stopped", rq->name);
 	}
 }

@@ -38,12 +38,12 @@ static int service_of(int pid)
 static int pid_ok(struct reply *r, int32_t pid, const char *what)
 {
 	if (pid == 1 && r->op != PROTO_OP_PS_STATUS)
-		fmt_fmt(r->msg, sizeof r->msg, "refusing to %s PID 1: it is init itself", what);
+		ops_say(r, PROTO_OK, "refusing to %s PID 1: it is init itself", what);
 	else if (pid == 0)
-		fmt_fmt(r->msg, sizeof r->msg, "refusing to %s PID 0: not a process (kill(2) would "
+		ops_say(r, PROTO_OK, "refusing to %s PID 0: not a process (kill(2) would "
 			"take it for the caller's process group)", what);
 	else if (pid < 0)
-		fmt_fmt(r->msg, sizeof r->msg, "refusing to %s PID %d: not a process (a negative PID "
+		ops_say(r, PROTO_OK, "refusing to %s PID %d: not a process (a negative PID "
 			"names a process group)", what, (int)pid);
 	else
 		return 1;
@@ -53,8 +53,7 @@ static int pid_ok(struct reply *r, int32_t pid, const char *what)
 
 static void no_such(struct reply *r, int pid)
 {
-	r->status = PROTO_E_NOT_FOUND;
-	fmt_fmt(r->msg, sizeof r->msg, "Process %d: no such process", pid);
+	ops_say(r, PROTO_E_NOT_FOUND, "Process %d: no such process", pid);
 }
 
 static void send_signal(struct reply *r, int pid, int sig)
@@ -64,14 +63,13 @@ static void send_signal(struct reply *r, int pid, int sig)
 			no_such(r, pid);
 			return;
 		}
-		r->status = PROTO_E_FAILED;
-		fmt_fmt(r->msg, sizeof r->msg, "cannot signal process %d: %s", pid, strerror(errno));
+		ops_say(r, PROTO_E_FAILED, "cannot signal process %d: %s", pid, strerror(errno));
 		return;
 	}
 	if (sig == SIGTERM && r->op == PROTO_OP_PS_STOP)
-		fmt_fmt(r->msg, sizeof r->msg, "SIGTERM sent to process %d", pid);
+		ops_say(r, PROTO_OK, "SIGTERM sent to process %d", pid);
 	else
-		fmt_fmt(r->msg, sizeof r->msg, "Signal %d sent to process %d", sig, pid);
+		ops_say(r, PROTO_OK, "Signal %d sent to process %d", sig, pid);
 }
 
 void ops_ps_stop(struct reply *r, const struct proto_req *rq)
@@ -98,22 +96,19 @@ void ops_ps_restart(struct reply *r, const struct proto_req *rq)
 		if (ps_read(pid, &pi, 0, 0) < 0)
 			no_such(r, pid);
 		else {
-			r->status = PROTO_E_STATE;
-			fmt_fmt(r->msg, sizeof r->msg, "Process %d is not managed by init, cannot restart", pid);
+			ops_say(r, PROTO_E_STATE, "Process %d is not managed by init, cannot restart", pid);
 		}
 		return;
 	}
 	switch (svc_request(i, SVC_EV_RESTART)) {
 	case SVC_OK:
-		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' restarted", svc_cfg(i)->name);
+		ops_say(r, PROTO_OK, "Service '%s' restarted", svc_cfg(i)->name);
 		break;
 	case SVC_SHUTTING_DOWN:
-		r->status = PROTO_E_BUSY;
-		fmt_fmt(r->msg, sizeof r->msg, "init is shutting down");
+		ops_say(r, PROTO_E_BUSY, "init is shutting down");
 		break;
 	default:
-		r->status = PROTO_E_STATE;
-		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' cannot be restarted now", svc_cfg(i)->name);
+		ops_say(r, PROTO_E_STATE, "Service '%s' cannot be restarted now", svc_cfg(i)->name);
 	}
 }
 
@@ -125,7 +120,7 @@ void ops_ps_start(struct reply *r, const struct proto_req *rq)
 		r->status = PROTO_E_FAILED;
 }
 
-int ops_ps_start_ready(struct reply *r)
+static int start_ready(struct reply *r)
 {
 	pid_t pid;
 
@@ -139,11 +134,13 @@ int ops_ps_start_ready(struct reply *r)
 		break;
 	default:
 		r->done.pid = (uint32_t)pid;
-		fmt_fmt(r->msg, sizeof r->msg, "Process started with PID %d (PID: %d)", (int)pid, (int)pid);
+		ops_say(r, PROTO_OK, "Process started with PID %d (PID: %d)", (int)pid, (int)pid);
 	}
 	r->adhoc.slot = -1;
 	return 1;
 }
+
+const struct ops_reply ops_ps_start_reply = { .ready = start_ready };
 
 /* One PS record into f from rec, whose command line the caller has set:
  * a live process (pi), or an ad-hoc one that has ended. */
@@ -177,12 +174,11 @@ void ops_ps_list(struct reply *r, const struct proto_req *rq)
 	ps_snapshot();
 	pswalk_begin(&r->walk);
 	if (r->walk.fd < 0) {
-		r->status = PROTO_E_FAILED;
-		fmt_fmt(r->msg, sizeof r->msg, "cannot read /proc: %s", strerror(errno));
+		ops_say(r, PROTO_E_FAILED, "cannot read /proc: %s", strerror(errno));
 	}
 }
 
-int ops_ps_list_next(struct reply *r, unsigned char *f)
+static int list_next(struct reply *r, unsigned char *f)
 {
 	struct psinfo pi;
 	int pid;
@@ -195,10 +191,12 @@ int ops_ps_list_next(struct reply *r, unsigned char *f)
 	return 0;
 }
 
-void ops_ps_list_release(struct reply *r)
+static void list_release(struct reply *r)
 {
 	pswalk_end(&r->walk);
 }
+
+const struct ops_reply ops_ps_list_reply = { .next = list_next, .release = list_release };
 
 void ops_ps_status(struct reply *r, const struct proto_req *rq)
 {
@@ -226,7 +224,7 @@ static int status_read(int pid, struct psinfo *pi, struct adhoc_view *ended)
 	return 1;
 }
 
-int ops_ps_status_next(struct reply *r, unsigned char *f)
+static int status_next(struct reply *r, unsigned char *f)
 {
 	struct psinfo pi;
 	struct adhoc_view v;
@@ -246,3 +244,5 @@ int ops_ps_status_next(struct reply *r, unsigned char *f)
 	}
 	return got >= 0 && ops_text(r, f, PROTO_KEY_CMDLINE, status_cmd);
 }
+
+const struct ops_reply ops_ps_status_reply = { .next = status_next };

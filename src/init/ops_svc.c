@@ -21,7 +21,7 @@
 void ops_svc_ping(struct reply *r, const struct proto_req *rq)
 {
 	(void)rq;
-	fmt_fmt(r->msg, sizeof r->msg, "Pong - init system is responsive");
+	ops_say(r, PROTO_OK, "Pong - init system is responsive");
 }
 
 /* Word a service request's outcome; returns 1 when it was carried out. */
@@ -32,27 +32,24 @@ static int service_result(struct reply *r, enum svc_event ev, enum svc_state bef
 	switch (res) {
 	case SVC_OK:
 		if (ev == SVC_EV_START && before == SVC_STOPPING)
-			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' will start once it has stopped", name);
+			ops_say(r, PROTO_OK, "Service '%s' will start once it has stopped", name);
 		else if (ev == SVC_EV_START)
-			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' started", name);
+			ops_say(r, PROTO_OK, "Service '%s' started", name);
 		else if (ev == SVC_EV_RESTART)
-			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' restarted", name);
+			ops_say(r, PROTO_OK, "Service '%s' restarted", name);
 		else if (before == SVC_RESTART_WAIT)
-			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' stopped (pending restart cancelled)", name);
+			ops_say(r, PROTO_OK, "Service '%s' stopped (pending restart cancelled)", name);
 		else
-			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' stop signal sent", name);
+			ops_say(r, PROTO_OK, "Service '%s' stop signal sent", name);
 		return 1;
 	case SVC_ALREADY_RUNNING:
-		r->status = PROTO_E_STATE;
-		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' is already running", name);
+		ops_say(r, PROTO_E_STATE, "Service '%s' is already running", name);
 		return 0;
 	case SVC_NOT_RUNNING:
-		r->status = PROTO_E_STATE;
-		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' is not running", name);
+		ops_say(r, PROTO_E_STATE, "Service '%s' is not running", name);
 		return 0;
 	case SVC_SHUTTING_DOWN:
-		r->status = PROTO_E_BUSY;
-		fmt_fmt(r->msg, sizeof r->msg, "init is shutting down");
+		ops_say(r, PROTO_E_BUSY, "init is shutting down");
 		return 0;
 	}
 	return 0;
@@ -67,15 +64,14 @@ static void service_request(struct reply *r, enum svc_event ev, const struct pro
 	if (!service_result(r, ev, before, svc_request(r->svc, ev)))
 		return;
 	if (ev == SVC_EV_START && held) {
-		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' keeps running: its pending stop is called off",
+		ops_say(r, PROTO_OK, "Service '%s' keeps running: its pending stop is called off",
 			svc_cfg(r->svc)->name);
 		return;  /* nothing to wait for */
 	}
 	if (rq->wait) {
-		r->wait.on = 1;
 		r->wait.ev = ev;
 		r->wait.ups = ups;
-		r->wait.deadline = clock_ms() + (int64_t)rq->wait_sec * 1000;
+		r->wake = clock_ms() + (int64_t)rq->wait_sec * 1000;  /* give up then */
 	}
 }
 
@@ -96,44 +92,39 @@ void ops_svc_restart(struct reply *r, const struct proto_req *rq)
 
 /* A waiting request is settled once the service has reached the state
  * asked for, or cannot, or the time is up; then the message is set. */
-int ops_svc_wait_ready(struct reply *r)
+static int wait_ready(struct reply *r)
 {
 	const struct svc *s = svc_get(r->svc);
 	const char *name = svc_cfg(r->svc)->name;
 	int starting = r->wait.ev != SVC_EV_STOP;
 
-	if (!r->wait.on)
-		return 1;
+	if (!r->wake)
+		return 1;  /* answered at once */
 	if (!starting && (s->state == SVC_STOPPED || s->state == SVC_FAILED)) {
-		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' stopped", name);
+		ops_say(r, PROTO_OK, "Service '%s' stopped", name);
 	} else if (starting && s->ups > r->wait.ups && s->state == SVC_RUNNING) {
-		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' is running (PID %d)", name, (int)s->pid);
+		ops_say(r, PROTO_OK, "Service '%s' is running (PID %d)", name, (int)s->pid);
 	} else if (starting && s->ups > r->wait.ups && s->state != SVC_FAILED) {
-		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' started, and has exited already", name);
+		ops_say(r, PROTO_OK, "Service '%s' started, and has exited already", name);
 	} else if (starting && s->state == SVC_FAILED) {
 		r->status = PROTO_E_FAILED;
 		if (s->reason[0])
-			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' failed: %s", name, s->reason);
+			ops_say(r, PROTO_OK, "Service '%s' failed: %s", name, s->reason);
 		else
-			fmt_fmt(r->msg, sizeof r->msg, "Service '%s' failed (exit status %d)", name, s->exit_code);
+			ops_say(r, PROTO_OK, "Service '%s' failed (exit status %d)", name, s->exit_code);
 	} else if (starting && s->state == SVC_STOPPED && !s->pending && !s->want_start) {
-		r->status = PROTO_E_FAILED;
-		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' was stopped before it was running", name);
-	} else if (clock_ms() >= r->wait.deadline) {
-		r->status = PROTO_E_FAILED;
-		fmt_fmt(r->msg, sizeof r->msg, "timed out waiting for service '%s' to be %s (it is %s)", name,
+		ops_say(r, PROTO_E_FAILED, "Service '%s' was stopped before it was running", name);
+	} else if (clock_ms() >= r->wake) {
+		ops_say(r, PROTO_E_FAILED, "timed out waiting for service '%s' to be %s (it is %s)", name,
 			starting ? "running" : "stopped", svc_state_name(s->state));
 	} else {
 		return 0;
 	}
-	r->wait.on = 0;
+	r->wake = 0;
 	return 1;
 }
 
-int64_t ops_svc_wait_wake(const struct reply *r)
-{
-	return r->wait.on ? r->wait.deadline : 0;
-}
+const struct ops_reply ops_svc_wait_reply = { .ready = wait_ready };
 
 static void enable_request(struct reply *r, int enable, int now)
 {
@@ -146,13 +137,13 @@ static void enable_request(struct reply *r, int enable, int now)
 		return;
 	}
 	if (enable && now && res == SVC_OK && before != svc_get(r->svc)->state)
-		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' enabled and started", name);
+		ops_say(r, PROTO_OK, "Service '%s' enabled and started", name);
 	else if (enable)
-		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' enabled", name);
+		ops_say(r, PROTO_OK, "Service '%s' enabled", name);
 	else if (before != svc_get(r->svc)->state)
-		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' disabled and stopping", name);
+		ops_say(r, PROTO_OK, "Service '%s' disabled and stopping", name);
 	else
-		fmt_fmt(r->msg, sizeof r->msg, "Service '%s' disabled", name);
+		ops_say(r, PROTO_OK, "Service '%s' disabled", name);
 }
 
 void ops_svc_enable(struct reply *r, const struct proto_req *rq)
@@ -176,12 +167,11 @@ void ops_svc_reload(struct reply *r, const struct proto_req *rq)
 static void shutdown_op(struct reply *r, int reboot)
 {
 	if (shutdown_active()) {
-		r->status = PROTO_E_BUSY;
-		fmt_fmt(r->msg, sizeof r->msg, "init is already shutting down");
+		ops_say(r, PROTO_E_BUSY, "init is already shutting down");
 		return;
 	}
 	shutdown_request(reboot ? SYS_REBOOT : SYS_POWEROFF, "initctl");
-	fmt_fmt(r->msg, sizeof r->msg, "System %s initiated", reboot ? "reboot" : "shutdown");
+	ops_say(r, PROTO_OK, "System %s initiated", reboot ? "reboot" : "shutdown");
 }
 
 void ops_svc_shutdown(struct reply *r, const struct proto_req *rq)
@@ -214,7 +204,7 @@ static void svc_record(unsigned char *f, int i)
 	proto_pack_svc(f, CFG_HASH, &v);
 }
 
-int ops_svc_list_next(struct reply *r, unsigned char *f)
+static int list_next(struct reply *r, unsigned char *f)
 {
 	while (r->step < SVC_N && !svc_present(r->step))
 		r->step++;
@@ -223,6 +213,8 @@ int ops_svc_list_next(struct reply *r, unsigned char *f)
 	svc_record(f, r->step++);
 	return 1;
 }
+
+const struct ops_reply ops_svc_list_reply = { .next = list_next };
 
 void ops_svc_status(struct reply *r, const struct proto_req *rq)
 {
@@ -247,7 +239,7 @@ static const char *status_text(const struct reply *r, int key)
 	return 0;
 }
 
-int ops_svc_status_next(struct reply *r, unsigned char *f)
+static int status_next(struct reply *r, unsigned char *f)
 {
 	if (r->step == 0) {
 		svc_record(f, r->svc);
@@ -259,6 +251,8 @@ int ops_svc_status_next(struct reply *r, unsigned char *f)
 			return 1;
 	return 0;
 }
+
+const struct ops_reply ops_svc_status_reply = { .next = status_next };
 
 static void system_record(unsigned char *f)
 {
@@ -276,7 +270,7 @@ static void system_record(unsigned char *f)
 	proto_pack_system(f, CFG_HASH, &v);
 }
 
-int ops_svc_system_next(struct reply *r, unsigned char *f)
+static int system_next(struct reply *r, unsigned char *f)
 {
 	if (r->step == 0) {
 		system_record(f);
@@ -289,3 +283,5 @@ int ops_svc_system_next(struct reply *r, unsigned char *f)
 			return 1;
 	return 0;
 }
+
+const struct ops_reply ops_svc_system_reply = { .next = system_next };
