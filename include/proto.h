@@ -308,7 +308,7 @@ int proto_name_ok(const char *name);
 void proto_pack_request(unsigned char *f, uint64_t hash, const struct proto_req *rq);
 /* Check a request frame and decode it (init): PROTO_OK, or the status to
  * answer with and *why pointing at a message. rq->version and rq->hash
- * are set whatever the outcome; the rest only on PROTO_OK. */
+ * are set whatever the outcome; the rest means something only on PROTO_OK. */
 enum proto_status proto_unpack_request(const unsigned char *f, uint64_t hash, struct proto_req *rq,
 				       const char **why);
 /* Check a reply frame the same way (initctl's side). Only a frame that

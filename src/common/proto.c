@@ -108,39 +108,61 @@ static int has_name(unsigned shape)
 	return shape >= PROTO_SHAPE_NAME && shape <= PROTO_SHAPE_STREAM_STOP;
 }
 
-/* The arguments of each shape; everything else must be zero, so that a
- * later version can give those bytes a meaning without ambiguity. */
-static int args_ok(unsigned shape, uint32_t a0, uint32_t a1, uint32_t a2, const char **why)
+/* Check the arguments of a request of this shape and decode them into
+ * rq (meaningful only when they pass). Everything a shape does not name
+ * must be zero, so that a later version can give those bytes a meaning
+ * without ambiguity. */
+static int take_args(unsigned shape, const unsigned char *f, struct proto_req *rq, const char **why)
 {
+	uint32_t a0 = proto_get32(f, PROTO_OFF_ARG0), a1 = proto_get32(f, PROTO_OFF_ARG1);
+	uint32_t a2 = proto_get32(f, PROTO_OFF_ARG2);
+
 	*why = "unused request fields must be zero";
 	switch (shape) {
 	case PROTO_SHAPE_LOGS:
+		rq->lines = a0;
+		rq->follow = a1 == PROTO_LOGS_FOLLOW;
 		if (a1 & ~PROTO_LOGS_FOLLOW)
 			*why = "unknown logs option bits";
 		return !(a1 & ~PROTO_LOGS_FOLLOW) && !a2;
 	case PROTO_SHAPE_STREAM:
+		rq->cid = a0;
+		rq->port = a1;
+		rq->lines = a2 & PROTO_STREAM_LINES;
+		rq->follow = !!(a2 & PROTO_STREAM_FOLLOW);
 		/* CIDs 0 (hypervisor) and -1 (any) cannot be connected to. */
 		if (a0 == 0 || a0 == 0xffffffffu || !a1 || a1 == 0xffffffffu)
 			*why = "bad logs-stream address: CID and port must be real";
 		return a0 != 0 && a0 != 0xffffffffu && a1 && a1 != 0xffffffffu;
 	case PROTO_SHAPE_STREAM_STOP:
+		rq->port = a1;
 		return !a0 && !a2;
 	case PROTO_SHAPE_PID:
-		return !a1 && !a2;  /* arg0 pid: any value; init says what is wrong with it */
+		rq->pid = (int32_t)a0;  /* any value: init says what is wrong with it */
+		return !a1 && !a2;
 	case PROTO_SHAPE_PID_SIGNAL:
+		rq->pid = (int32_t)a0;
+		rq->signal = a1;
 		if (a1 < 1 || a1 > PROTO_SIG_MAX)
 			*why = "bad signal: 1 to 64";
 		return a1 >= 1 && a1 <= PROTO_SIG_MAX && !a2;
 	case PROTO_SHAPE_PS_START:
+		rq->argc = a0;
+		rq->envc = a1;
+		rq->len = a2;
+		rq->text = f + PROTO_OFF_TEXT;
 		*why = "bad ps start: 1 to 255 arguments, at most 928 bytes of text";
 		return a0 >= 1 && a0 <= PROTO_PS_MAX_ARGS && a1 <= PROTO_PS_MAX_ARGS && a2 && a2 <= PROTO_TEXT_SIZE;
 	case PROTO_SHAPE_ENABLE:
+		rq->now = a0 == PROTO_ENABLE_NOW;
 		if (a0 & ~PROTO_ENABLE_NOW)
 			*why = "unknown enable option bits";
 		return !(a0 & ~PROTO_ENABLE_NOW) && !a1 && !a2;
 	case PROTO_SHAPE_WAIT:
 		if (!a1)
 			break;
+		rq->wait = 1;
+		rq->wait_sec = a2;
 		if (a1 != PROTO_WAIT || !a2 || a2 > PROTO_WAIT_MAX_SEC)
 			*why = "bad wait: arg1 must be 1 and the timeout 1 to 86400 seconds";
 		return !a0 && a1 == PROTO_WAIT && a2 && a2 <= PROTO_WAIT_MAX_SEC;
@@ -220,48 +242,6 @@ void proto_pack_request(unsigned char *f, uint64_t hash, const struct proto_req 
 	proto_put32(f, PROTO_OFF_ARG2, a[2]);
 }
 
-/* The checked arguments, as the struct names them. */
-static void decode_args(const unsigned char *f, unsigned shape, struct proto_req *rq)
-{
-	uint32_t a0 = proto_get32(f, PROTO_OFF_ARG0), a1 = proto_get32(f, PROTO_OFF_ARG1);
-	uint32_t a2 = proto_get32(f, PROTO_OFF_ARG2);
-
-	switch (shape) {
-	case PROTO_SHAPE_WAIT:
-		rq->wait = a1 == PROTO_WAIT;
-		rq->wait_sec = a2;
-		break;
-	case PROTO_SHAPE_ENABLE:
-		rq->now = !!(a0 & PROTO_ENABLE_NOW);
-		break;
-	case PROTO_SHAPE_LOGS:
-		rq->lines = a0;
-		rq->follow = !!(a1 & PROTO_LOGS_FOLLOW);
-		break;
-	case PROTO_SHAPE_STREAM:
-		rq->cid = a0;
-		rq->port = a1;
-		rq->lines = a2 & PROTO_STREAM_LINES;
-		rq->follow = !!(a2 & PROTO_STREAM_FOLLOW);
-		break;
-	case PROTO_SHAPE_STREAM_STOP:
-		rq->port = a1;
-		break;
-	case PROTO_SHAPE_PID_SIGNAL:
-		rq->signal = a1;
-		/* fall through */
-	case PROTO_SHAPE_PID:
-		rq->pid = (int32_t)a0;
-		break;
-	case PROTO_SHAPE_PS_START:
-		rq->argc = a0;
-		rq->envc = a1;
-		rq->len = a2;
-		rq->text = f + PROTO_OFF_TEXT;
-		break;
-	}
-}
-
 enum proto_status proto_unpack_request(const unsigned char *f, uint64_t hash, struct proto_req *rq,
 				       const char **why)
 {
@@ -293,8 +273,7 @@ enum proto_status proto_unpack_request(const unsigned char *f, uint64_t hash, st
 		*why = has_name(shape) ? "malformed service name" : "unexpected service name";
 		return PROTO_E_FRAME;
 	}
-	if (!args_ok(shape, proto_get32(f, PROTO_OFF_ARG0), proto_get32(f, PROTO_OFF_ARG1),
-		     proto_get32(f, PROTO_OFF_ARG2), why))
+	if (!take_args(shape, f, rq, why))
 		return PROTO_E_FRAME;
 	if (shape == PROTO_SHAPE_PS_START && !ps_start_text_ok(f, why))
 		return PROTO_E_FRAME;
@@ -310,7 +289,6 @@ enum proto_status proto_unpack_request(const unsigned char *f, uint64_t hash, st
 	}
 	rq->op = op;
 	rq->name = name;
-	decode_args(f, shape, rq);
 	return PROTO_OK;
 }
 
@@ -347,8 +325,7 @@ enum proto_status proto_check_reply(const unsigned char *f, const char **why)
  * Numbers are big-endian of their member's size (1, 4 or 8 bytes);
  * strings are cut to fit and NUL-terminated. */
 struct field {
-	uint16_t off, at, size;
-	uint8_t str;
+	uint32_t off : 10, at : 8, size : 10, str : 1;  /* 4 bytes a field: both programs are measured */
 };
 #define NUM(off, type, m) { off, offsetof(type, m), sizeof(((type *)0)->m), 0 }
 #define STR(off, type, m) { off, offsetof(type, m), sizeof(((type *)0)->m), 1 }
@@ -402,36 +379,38 @@ static void pack(unsigned char *f, uint16_t rec, uint64_t hash, const struct fie
 	proto_init(f, rec, hash);
 	for (; n--; d++) {
 		const unsigned char *p = (const unsigned char *)from + d->at;
+		size_t off = d->off, size = d->size;
 
 		if (d->str)
-			proto_put_str(f, d->off, d->size, (const char *)p);
-		else if (d->size == 1)
-			f[d->off] = *p;
-		else if (d->size == 4)
-			proto_put32(f, d->off, *(const uint32_t *)p);
+			proto_put_str(f, off, size, (const char *)p);
+		else if (size == 1)
+			f[off] = *p;
+		else if (size == 4)
+			proto_put32(f, off, *(const uint32_t *)p);
 		else
-			proto_put64(f, d->off, *(const uint64_t *)p);
+			proto_put64(f, off, *(const uint64_t *)p);
 	}
 }
 
 static int unpack(const unsigned char *f, uint16_t rec, const struct field *d, size_t n, void *to,
-		  size_t size)
+		  size_t tosize)
 {
 	if (proto_get16(f, PROTO_OFF_OP) != rec)
 		return -1;
-	memset(to, 0, size);
+	memset(to, 0, tosize);
 	for (; n--; d++) {
 		unsigned char *p = (unsigned char *)to + d->at;
+		size_t off = d->off, size = d->size;
 
 		if (d->str) {
-			memcpy(p, f + d->off, d->size);
-			p[d->size - 1] = 0;
-		} else if (d->size == 1) {
-			*p = f[d->off];
-		} else if (d->size == 4) {
-			*(uint32_t *)p = proto_get32(f, d->off);
+			memcpy(p, f + off, size);
+			p[size - 1] = 0;
+		} else if (size == 1) {
+			*p = f[off];
+		} else if (size == 4) {
+			*(uint32_t *)p = proto_get32(f, off);
 		} else {
-			*(uint64_t *)p = proto_get64(f, d->off);
+			*(uint64_t *)p = proto_get64(f, off);
 		}
 	}
 	return 0;

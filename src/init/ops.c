@@ -22,14 +22,15 @@
 /* What a request's name argument names. */
 enum { NAMES_NOTHING, NAMES_SERVICE, NAMES_LOG /* a service, or "init" for init's own log */ };
 
+/* Packed: 23 rows of 25 bytes rather than 32; init's size is measured. */
 struct op {
 	const char *name;            /* in messages */
 	void (*begin)(struct reply *r, const struct proto_req *rq);  /* 0: nothing to do */
 	const struct ops_reply *reply; /* how its reply goes on; 0: the message is all */
-	unsigned char group;         /* PROTO_GROUP_* */
-	unsigned char changes;       /* changes state: root or init's own user only */
-	unsigned char names;         /* NAMES_* */
-};
+	unsigned char group : 4;     /* PROTO_GROUP_* */
+	unsigned char changes : 1;   /* changes state: root or init's own user only */
+	unsigned char names : 2;     /* NAMES_* */
+} __attribute__((packed));
 
 #define READ PROTO_GROUP_READ
 #define SERVICES PROTO_GROUP_SERVICES
