@@ -151,15 +151,14 @@ int ops_text(struct reply *r, unsigned char *f, int key, const char *text)
 int ops_next(struct reply *r, unsigned char *f)
 {
 	const struct ops_reply *k = ops[r->op].reply;
-	struct proto_done d = { 0 };
 
 	if (r->status == PROTO_OK && k && k->next && k->next(r, f))
 		return 0;
 	ops_release(r);
-	if (r->status == PROTO_OK)
-		d = r->done;
-	d.status = (uint16_t)r->status;
-	d.msg = r->msg;
-	proto_pack_done(f, CFG_HASH, &d);
+	if (r->status != PROTO_OK)
+		r->done.cid = r->done.port = 0;  /* what an operation adds, it adds on success */
+	r->done.status = (uint16_t)r->status;
+	r->done.msg = r->msg;
+	proto_pack_done(f, CFG_HASH, &r->done);
 	return 1;
 }

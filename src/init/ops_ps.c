@@ -198,21 +198,10 @@ static void list_release(struct reply *r)
 
 const struct ops_reply ops_ps_list_reply = { .next = list_next, .release = list_release };
 
-void ops_ps_status(struct reply *r, const struct proto_req *rq)
-{
-	struct psinfo pi;
-	struct adhoc_view v;
-
-	r->pid = rq->pid;
-	if (!pid_ok(r, rq->pid, "show"))
-		return;
-	ps_snapshot();
-	if (ps_read(r->pid, &pi, 0, 0) < 0 && !adhoc_find(r->pid, &v, status_cmd, 1))
-		no_such(r, r->pid);
-}
-
-/* ps status's process and its whole command line, into status_cmd; the
- * buffer is shared by every client, so it is read again for each frame. */
+/* ps status's process and its whole command line, into status_cmd: 0 for
+ * a live process, 1 for an ad-hoc one that has ended (*ended), -1 for
+ * none. The buffer is shared by every client, so it is read again for
+ * each frame. */
 static int status_read(int pid, struct psinfo *pi, struct adhoc_view *ended)
 {
 	if (ps_read(pid, pi, status_cmd, sizeof status_cmd) == 0)
@@ -222,6 +211,19 @@ static int status_read(int pid, struct psinfo *pi, struct adhoc_view *ended)
 	memset(pi, 0, sizeof *pi);
 	pi->pid = pid;
 	return 1;
+}
+
+void ops_ps_status(struct reply *r, const struct proto_req *rq)
+{
+	struct psinfo pi;
+	struct adhoc_view v;
+
+	r->pid = rq->pid;
+	if (!pid_ok(r, rq->pid, "show"))
+		return;
+	ps_snapshot();
+	if (status_read(r->pid, &pi, &v) < 0)
+		no_such(r, r->pid);
 }
 
 static int status_next(struct reply *r, unsigned char *f)
