@@ -3,7 +3,10 @@
  * Every message is one frame of exactly PROTO_FRAME_SIZE bytes, in both
  * directions, whatever the transport. Fields sit at fixed offsets in
  * network byte order and are packed one by one (never by writing a struct),
- * so the layout is the same on every compiler and architecture.
+ * so the layout is the same on every compiler and architecture. proto.c
+ * alone does that: everyone else builds and reads the typed structs at the
+ * end of this file. The header is below; each record's fields are listed
+ * beside their offsets in src/common/proto_layout.h.
  *
  *   offset size  field
  *        0    4  magic    PROTO_MAGIC
@@ -53,23 +56,12 @@
 #define PROTO_MAGIC 0x454e4954u   /* "ENIT" */
 #define PROTO_VERSION 1
 #define PROTO_FRAME_SIZE 1024
-
-#define PROTO_OFF_MAGIC 0
-#define PROTO_OFF_VERSION 4
-#define PROTO_OFF_OP 6
-#define PROTO_OFF_HASH 8
-#define PROTO_OFF_STATUS 16
-#define PROTO_OFF_FLAGS 18
-#define PROTO_OFF_ARG0 20
-#define PROTO_OFF_ARG1 24
-#define PROTO_OFF_ARG2 28
-#define PROTO_OFF_NAME 32
+/* The sizes of the string fields (the offsets are proto.c's own,
+ * src/common/proto_layout.h). */
 #define PROTO_NAME_SIZE 64
-#define PROTO_OFF_TEXT 96
-#define PROTO_TEXT_SIZE (PROTO_FRAME_SIZE - PROTO_OFF_TEXT)
-
-_Static_assert(PROTO_OFF_NAME + PROTO_NAME_SIZE == PROTO_OFF_TEXT, "name then text");
-_Static_assert(PROTO_TEXT_SIZE == 928, "text field size is part of the protocol");
+#define PROTO_TEXT_SIZE 928
+#define PROTO_PS_COMM_SIZE 16
+#define PROTO_PS_CMD_SIZE 872
 
 #define PROTO_F_FINAL 0x0001u     /* last frame of a reply */
 #define PROTO_F_KNOWN 0x0001u     /* every flag version 1 defines */
@@ -95,7 +87,7 @@ enum proto_op {
 	PROTO_OP_LOGS_STREAM_STOP = 16, /* name; arg1 port (0: every stream of that log) */
 	PROTO_OP_PS_LIST = 17,        /* PS records, one per process, then DONE */
 	PROTO_OP_PS_STATUS = 18,      /* arg0 pid: one PS record, TEXT (command line), DONE */
-	PROTO_OP_PS_START = 19,       /* text: argv then env, see PROTO_PS_START_* below */
+	PROTO_OP_PS_START = 19,       /* text: argv then env, see "ps start" below */
 	PROTO_OP_PS_STOP = 20,        /* arg0 pid: SIGTERM */
 	PROTO_OP_PS_KILL = 21,        /* arg0 pid, arg1 signal (1..64) */
 	PROTO_OP_PS_RESTART = 22,     /* arg0 pid: restart the service whose main process it is */
@@ -165,21 +157,6 @@ enum proto_key {
 	PROTO_KEY_MAX = 10,
 };
 
-/* PROTO_REC_SVC fields (after the name). */
-#define PROTO_SVC_STATE 96        /* u8 enum proto_svc_state */
-#define PROTO_SVC_ENABLED 97      /* u8 */
-#define PROTO_SVC_RESTART 98      /* u8 enum cfg_restart */
-#define PROTO_SVC_EXIT_KIND 99    /* u8 enum proto_exit */
-#define PROTO_SVC_PID 100         /* u32, 0 when not running */
-#define PROTO_SVC_RESTARTS 104    /* u32 automatic restarts so far */
-#define PROTO_SVC_EXIT_CODE 108   /* u32 exit status, or 128 + signal */
-#define PROTO_SVC_EXIT_SIGNAL 112 /* u32 signal number when killed */
-#define PROTO_SVC_RESTART_SEC 116 /* u32 */
-#define PROTO_SVC_STOP_TIMEOUT 120 /* u32 seconds */
-#define PROTO_SVC_SINCE 124       /* u32 seconds in the current state */
-#define PROTO_SVC_LOG_DROPPED 128 /* u64 log lines that did not reach the file */
-#define PROTO_SVC_EXEC_HASH 136   /* u64 what a change of restarts it (reload --dry-run) */
-
 /* A service's state in SVC records: init's state machine (svc.h) uses
  * these values, so the wire and the machine cannot drift apart. */
 enum proto_svc_state {
@@ -199,53 +176,162 @@ enum proto_exit {
 	PROTO_EXIT_SIGNAL = 2,        /* killed by a signal */
 };
 
-/* PROTO_REC_SYSTEM fields. */
-#define PROTO_SYS_UPTIME 96       /* u64 seconds since init started */
-#define PROTO_SYS_SERVICES 104    /* u32 */
-#define PROTO_SYS_ENABLED 108     /* u32 */
-#define PROTO_SYS_ACTIVE 112      /* u32 */
-#define PROTO_SYS_PROCESSES 116   /* u32 */
+/* What each request carries besides its op; proto.c checks a request
+ * against its op's shape and decodes it into struct proto_req. Every field
+ * a shape does not name must be zero, so that a later version can give
+ * those bytes a meaning without ambiguity. */
+enum proto_shape {
+	PROTO_SHAPE_NONE = 0,         /* nothing */
+	PROTO_SHAPE_NAME,             /* name */
+	PROTO_SHAPE_WAIT,             /* name; arg1 PROTO_WAIT, arg2 seconds (or both 0) */
+	PROTO_SHAPE_ENABLE,           /* name; arg0 PROTO_ENABLE_NOW */
+	PROTO_SHAPE_LOGS,             /* name; arg0 lines; arg1 PROTO_LOGS_FOLLOW */
+	PROTO_SHAPE_STREAM,           /* name; arg0 CID, arg1 port (neither 0 nor -1);
+				       * arg2 lines | PROTO_STREAM_FOLLOW */
+	PROTO_SHAPE_STREAM_STOP,      /* name; arg1 port */
+	PROTO_SHAPE_PID,              /* arg0 pid (any value: init says what is wrong with it) */
+	PROTO_SHAPE_PID_SIGNAL,       /* arg0 pid, arg1 signal 1..PROTO_SIG_MAX */
+	PROTO_SHAPE_PS_START,         /* arg0 argc 1..255, arg1 envc 0..255, arg2 bytes; text */
+};
 
-/* PROTO_REC_PS fields. */
-#define PROTO_PS_PID 96           /* u32 */
-#define PROTO_PS_PPID 100         /* u32 */
-#define PROTO_PS_STATE 104        /* u8 the /proc state letter (R S D Z T t X x K W P I); 0: ended */
-#define PROTO_PS_MANAGED 105      /* u8 1: a service's main process */
-#define PROTO_PS_KTHREAD 106      /* u8 1: a kernel thread (no command line) */
-#define PROTO_PS_EXIT_KIND 107    /* u8 enum proto_exit: an ad-hoc process that has ended */
-#define PROTO_PS_CPU 108          /* u32 CPU% x 100 over the process's lifetime */
-#define PROTO_PS_RSS_KB 112       /* u64 VmRSS in KiB */
-#define PROTO_PS_START 120        /* u64 start time, seconds since the epoch */
-#define PROTO_PS_EXIT_CODE 128    /* u32 exit status, or the signal */
-#define PROTO_PS_ADHOC 132        /* u8 1: started by ps start */
-#define PROTO_PS_COMM 136         /* 16: the name (/proc/PID/stat), NUL-terminated */
-#define PROTO_PS_CMD 152          /* the command line, spaces for NULs, cut to fit, NUL-terminated */
-#define PROTO_PS_CMD_SIZE (PROTO_FRAME_SIZE - PROTO_PS_CMD)
+/* The shape of every operation: a new operation of a known shape is one
+ * line here (proto.c has the table: `= PROTO_OP_SHAPES;`). */
+#define PROTO_OP_SHAPES { \
+	[PROTO_OP_PING] = PROTO_SHAPE_NONE, [PROTO_OP_LIST] = PROTO_SHAPE_NONE, \
+	[PROTO_OP_STATUS] = PROTO_SHAPE_NAME, [PROTO_OP_START] = PROTO_SHAPE_WAIT, \
+	[PROTO_OP_STOP] = PROTO_SHAPE_WAIT, [PROTO_OP_RESTART] = PROTO_SHAPE_WAIT, \
+	[PROTO_OP_SYSTEM_STATUS] = PROTO_SHAPE_NONE, [PROTO_OP_SHUTDOWN] = PROTO_SHAPE_NONE, \
+	[PROTO_OP_REBOOT] = PROTO_SHAPE_NONE, [PROTO_OP_LOGS] = PROTO_SHAPE_LOGS, \
+	[PROTO_OP_LOGS_CLEAR] = PROTO_SHAPE_NAME, [PROTO_OP_ENABLE] = PROTO_SHAPE_ENABLE, \
+	[PROTO_OP_DISABLE] = PROTO_SHAPE_NAME, [PROTO_OP_RELOAD] = PROTO_SHAPE_NONE, \
+	[PROTO_OP_LOGS_STREAM] = PROTO_SHAPE_STREAM, [PROTO_OP_LOGS_STREAM_STOP] = PROTO_SHAPE_STREAM_STOP, \
+	[PROTO_OP_PS_LIST] = PROTO_SHAPE_NONE, [PROTO_OP_PS_STATUS] = PROTO_SHAPE_PID, \
+	[PROTO_OP_PS_START] = PROTO_SHAPE_PS_START, [PROTO_OP_PS_STOP] = PROTO_SHAPE_PID, \
+	[PROTO_OP_PS_KILL] = PROTO_SHAPE_PID_SIGNAL, [PROTO_OP_PS_RESTART] = PROTO_SHAPE_PID, \
+}
 
-/* Byte-order-explicit field access. */
-void proto_put16(unsigned char *f, size_t off, uint16_t v);
-void proto_put32(unsigned char *f, size_t off, uint32_t v);
-void proto_put64(unsigned char *f, size_t off, uint64_t v);
-uint16_t proto_get16(const unsigned char *f, size_t off);
-uint32_t proto_get32(const unsigned char *f, size_t off);
-uint64_t proto_get64(const unsigned char *f, size_t off);
+/* A request, as initctl builds it and init decodes it. Only the fields of
+ * its op's shape mean anything; the others are zero. */
+struct proto_req {
+	unsigned op;                  /* enum proto_op */
+	const char *name;             /* the service (logs: or "init"); 0 or "" when none.
+				       * Decoded: points into the frame */
+	uint32_t lines;               /* logs, logs-stream: lines of backlog */
+	int follow;                   /* logs, logs-stream: go on with new lines */
+	int wait;                     /* start, stop, restart: answer once the state is reached */
+	uint32_t wait_sec;            /* with wait: give up after 1..PROTO_WAIT_MAX_SEC seconds */
+	int now;                      /* enable: start it too */
+	uint32_t cid, port;           /* logs-stream: where init connects to;
+				       * logs-stream-stop: port (0: every stream of the log) */
+	int32_t pid;                  /* ps status, stop, kill, restart */
+	uint32_t signal;              /* ps kill: 1..PROTO_SIG_MAX */
+	uint32_t argc, envc;          /* ps start: the command's strings, then KEY=VALUE ones */
+	const void *text;             /* ps start: those strings, each NUL-terminated */
+	uint32_t len;                 /* ps start: their bytes, 1..PROTO_TEXT_SIZE */
+	/* Decoded only: the header as it came, for the messages of
+	 * PROTO_E_VERSION and PROTO_E_CONFIG. */
+	unsigned version;
+	uint64_t hash;
+};
 
-/* Zero a frame and fill its header. */
-void proto_init(unsigned char *f, uint16_t op, uint64_t hash);
-/* Copy s into a fixed field, cutting it to fit; always NUL-terminated.
- * Returns the number of bytes of s stored. */
-size_t proto_put_str(unsigned char *f, size_t off, size_t size, const char *s);
-/* A fixed string field, or 0 when it is not NUL-terminated within size. */
-const char *proto_get_str(const unsigned char *f, size_t off, size_t size);
-/* Whether op names a service in its name field. */
-int proto_op_has_name(unsigned op);
+/* PROTO_REC_DONE: the last frame of every reply. */
+struct proto_done {
+	uint16_t status;              /* enum proto_status */
+	union {
+		uint32_t pid;         /* ps start: the process started */
+		struct {
+			uint32_t cid, port; /* logs-stream: where the stream goes */
+		};
+	};
+	const char *msg;              /* decoded: points into the frame */
+	uint64_t hash;                /* decoded: the sender's configuration hash */
+};
+
+/* PROTO_REC_SVC: one service. */
+struct proto_svc {
+	char name[PROTO_NAME_SIZE];
+	uint8_t state;                /* enum proto_svc_state */
+	uint8_t enabled;
+	uint8_t restart;              /* enum cfg_restart */
+	uint8_t exit_kind;            /* enum proto_exit */
+	uint32_t pid;                 /* 0 when not running */
+	uint32_t restarts;            /* automatic restarts so far */
+	uint32_t exit_code;           /* exit status, or 128 + signal */
+	uint32_t exit_signal;         /* signal number when killed */
+	uint32_t restart_sec;
+	uint32_t stop_timeout;        /* seconds */
+	uint32_t since;               /* seconds in the current state */
+	uint64_t log_dropped;         /* log lines that did not reach the file */
+	uint64_t exec_hash;           /* what a change of restarts it (reload --dry-run) */
+};
+
+/* PROTO_REC_TEXT: a piece of one text; the pieces of a key come in order. */
+struct proto_text {
+	uint32_t key;                 /* enum proto_key */
+	const char *text;             /* encoded: len bytes; decoded: NUL-terminated, in the frame */
+	size_t len;
+};
+
+/* PROTO_REC_SYSTEM: system-status numbers. */
+struct proto_system {
+	uint64_t uptime;              /* seconds since init started */
+	uint32_t services, enabled, active, processes;
+};
+
+/* PROTO_REC_LOG: bytes of a log, as they are (lines may span records). */
+struct proto_log {
+	const char *bytes;            /* decoded: points into the frame */
+	size_t len;
+};
+
+/* PROTO_REC_PS: one process. */
+struct proto_ps {
+	char name[PROTO_NAME_SIZE];   /* its service, or "" */
+	uint32_t pid, ppid;
+	uint8_t state;                /* the /proc state letter (R S D Z T t X x K W P I); 0: ended */
+	uint8_t managed;              /* 1: a service's main process */
+	uint8_t kthread;              /* 1: a kernel thread (no command line) */
+	uint8_t exit_kind;            /* enum proto_exit: an ad-hoc process that has ended */
+	uint8_t adhoc;                /* 1: started by ps start */
+	uint32_t cpu_x100;            /* CPU% x 100 over the process's lifetime */
+	uint64_t rss_kb;              /* VmRSS in KiB */
+	uint64_t start;               /* start time, seconds since the epoch */
+	uint32_t exit_code;           /* exit status, or the signal */
+	char comm[PROTO_PS_COMM_SIZE]; /* the name (/proc/PID/stat) */
+	char cmd[PROTO_PS_CMD_SIZE];  /* the command line, spaces for NULs, cut to fit */
+};
+
 /* Whether name is a well-formed service name (what the generator allows). */
 int proto_name_ok(const char *name);
 
-/* Check a request frame; on failure returns the status to answer with and
- * points *why at a message. */
-enum proto_status proto_check_request(const unsigned char *f, uint64_t hash, const char **why);
-/* Check a reply frame the same way (initctl's side). */
+/* Encode a request (initctl). Strings are cut to fit. */
+void proto_pack_request(unsigned char *f, uint64_t hash, const struct proto_req *rq);
+/* Check a request frame and decode it (init): PROTO_OK, or the status to
+ * answer with and *why pointing at a message. rq->version and rq->hash
+ * are set whatever the outcome; the rest means something only on PROTO_OK. */
+enum proto_status proto_unpack_request(const unsigned char *f, uint64_t hash, struct proto_req *rq,
+				       const char **why);
+/* Check a reply frame the same way (initctl's side). Only a frame that
+ * passed may be given to the proto_unpack_* functions below. */
 enum proto_status proto_check_reply(const unsigned char *f, const char **why);
+
+/* Each record, encoded into f (a whole frame, header included) and
+ * decoded from a checked one. Decoding returns -1 when f is a record of
+ * another type, so a reader tries the ones it expects. Strings are cut to
+ * fit when encoded and always NUL-terminated when decoded. */
+void proto_pack_done(unsigned char *f, uint64_t hash, const struct proto_done *d);
+int proto_unpack_done(const unsigned char *f, struct proto_done *d);
+void proto_pack_svc(unsigned char *f, uint64_t hash, const struct proto_svc *s);
+int proto_unpack_svc(const unsigned char *f, struct proto_svc *s);
+/* TEXT and LOG records hold at most PROTO_TEXT_SIZE - 1 bytes: their
+ * pack returns how many of len it took. */
+size_t proto_pack_text(unsigned char *f, uint64_t hash, const struct proto_text *t);
+int proto_unpack_text(const unsigned char *f, struct proto_text *t);
+void proto_pack_system(unsigned char *f, uint64_t hash, const struct proto_system *s);
+int proto_unpack_system(const unsigned char *f, struct proto_system *s);
+size_t proto_pack_log(unsigned char *f, uint64_t hash, const struct proto_log *l);
+int proto_unpack_log(const unsigned char *f, struct proto_log *l);
+void proto_pack_ps(unsigned char *f, uint64_t hash, const struct proto_ps *p);
+int proto_unpack_ps(const unsigned char *f, struct proto_ps *p);
 
 #endif

@@ -1,12 +1,15 @@
-/* proto.c: frame packing and validation, shared by init and initctl.
+/* proto.c: the one owner of the wire, shared by init and initctl.
  *
  * Pure functions over byte arrays: no I/O, no allocation, no state. Every
- * frame init reads passes through proto_check_request() before any field of
- * it is trusted.
+ * byte of every frame is written and read here and nowhere else: a request
+ * is checked and decoded once into a struct proto_req (init trusts no field
+ * before that), and each record's pack and unpack sit side by side, driven
+ * by one table of its fields, so the two directions cannot disagree.
  */
+#include <stddef.h>
 #include <string.h>
 
-#include "proto.h"
+#include "proto_layout.h"
 
 void proto_put16(unsigned char *f, size_t off, uint16_t v)
 {
@@ -66,14 +69,6 @@ const char *proto_get_str(const unsigned char *f, size_t off, size_t size)
 	return memchr(f + off, 0, size) ? (const char *)f + off : 0;
 }
 
-int proto_op_has_name(unsigned op)
-{
-	return op == PROTO_OP_STATUS || op == PROTO_OP_START || op == PROTO_OP_STOP ||
-	       op == PROTO_OP_RESTART || op == PROTO_OP_LOGS || op == PROTO_OP_LOGS_CLEAR ||
-	       op == PROTO_OP_ENABLE || op == PROTO_OP_DISABLE || op == PROTO_OP_LOGS_STREAM ||
-	       op == PROTO_OP_LOGS_STREAM_STOP;
-}
-
 int proto_name_ok(const char *name)
 {
 	size_t i;
@@ -108,43 +103,66 @@ static enum proto_status check_header(const unsigned char *f, const char **why)
 	return PROTO_OK;
 }
 
-/* The arguments each operation takes; everything else must be zero, so
- * that a later version can give those bytes a meaning without ambiguity. */
-static int args_ok(unsigned op, uint32_t a0, uint32_t a1, uint32_t a2, const char **why)
+static int has_name(unsigned shape)
 {
-	int waits = op == PROTO_OP_START || op == PROTO_OP_STOP || op == PROTO_OP_RESTART;
+	return shape >= PROTO_SHAPE_NAME && shape <= PROTO_SHAPE_STREAM_STOP;
+}
+
+/* Check the arguments of a request of this shape and decode them into
+ * rq (meaningful only when they pass). Everything a shape does not name
+ * must be zero, so that a later version can give those bytes a meaning
+ * without ambiguity. */
+static int take_args(unsigned shape, const unsigned char *f, struct proto_req *rq, const char **why)
+{
+	uint32_t a0 = proto_get32(f, PROTO_OFF_ARG0), a1 = proto_get32(f, PROTO_OFF_ARG1);
+	uint32_t a2 = proto_get32(f, PROTO_OFF_ARG2);
 
 	*why = "unused request fields must be zero";
-	if (op == PROTO_OP_LOGS) {
+	switch (shape) {
+	case PROTO_SHAPE_LOGS:
+		rq->lines = a0;
+		rq->follow = a1 == PROTO_LOGS_FOLLOW;
 		if (a1 & ~PROTO_LOGS_FOLLOW)
 			*why = "unknown logs option bits";
 		return !(a1 & ~PROTO_LOGS_FOLLOW) && !a2;
-	}
-	if (op == PROTO_OP_LOGS_STREAM) {
+	case PROTO_SHAPE_STREAM:
+		rq->cid = a0;
+		rq->port = a1;
+		rq->lines = a2 & PROTO_STREAM_LINES;
+		rq->follow = !!(a2 & PROTO_STREAM_FOLLOW);
 		/* CIDs 0 (hypervisor) and -1 (any) cannot be connected to. */
 		if (a0 == 0 || a0 == 0xffffffffu || !a1 || a1 == 0xffffffffu)
 			*why = "bad logs-stream address: CID and port must be real";
 		return a0 != 0 && a0 != 0xffffffffu && a1 && a1 != 0xffffffffu;
-	}
-	if (op == PROTO_OP_LOGS_STREAM_STOP)
+	case PROTO_SHAPE_STREAM_STOP:
+		rq->port = a1;
 		return !a0 && !a2;
-	if (op == PROTO_OP_PS_STATUS || op == PROTO_OP_PS_STOP || op == PROTO_OP_PS_RESTART)
-		return !a1 && !a2;  /* arg0 pid: any value; init says what is wrong with it */
-	if (op == PROTO_OP_PS_KILL) {
+	case PROTO_SHAPE_PID:
+		rq->pid = (int32_t)a0;  /* any value: init says what is wrong with it */
+		return !a1 && !a2;
+	case PROTO_SHAPE_PID_SIGNAL:
+		rq->pid = (int32_t)a0;
+		rq->signal = a1;
 		if (a1 < 1 || a1 > PROTO_SIG_MAX)
 			*why = "bad signal: 1 to 64";
 		return a1 >= 1 && a1 <= PROTO_SIG_MAX && !a2;
-	}
-	if (op == PROTO_OP_PS_START) {
+	case PROTO_SHAPE_PS_START:
+		rq->argc = a0;
+		rq->envc = a1;
+		rq->len = a2;
+		rq->text = f + PROTO_OFF_TEXT;
 		*why = "bad ps start: 1 to 255 arguments, at most 928 bytes of text";
 		return a0 >= 1 && a0 <= PROTO_PS_MAX_ARGS && a1 <= PROTO_PS_MAX_ARGS && a2 && a2 <= PROTO_TEXT_SIZE;
-	}
-	if (op == PROTO_OP_ENABLE) {
+	case PROTO_SHAPE_ENABLE:
+		rq->now = a0 == PROTO_ENABLE_NOW;
 		if (a0 & ~PROTO_ENABLE_NOW)
 			*why = "unknown enable option bits";
 		return !(a0 & ~PROTO_ENABLE_NOW) && !a1 && !a2;
-	}
-	if (waits && a1) {
+	case PROTO_SHAPE_WAIT:
+		if (!a1)
+			break;
+		rq->wait = 1;
+		rq->wait_sec = a2;
 		if (a1 != PROTO_WAIT || !a2 || a2 > PROTO_WAIT_MAX_SEC)
 			*why = "bad wait: arg1 must be 1 and the timeout 1 to 86400 seconds";
 		return !a0 && a1 == PROTO_WAIT && a2 && a2 <= PROTO_WAIT_MAX_SEC;
@@ -182,19 +200,66 @@ static int ps_start_text_ok(const unsigned char *f, const char **why)
 	return k == argc + envc && n == len;
 }
 
-enum proto_status proto_check_request(const unsigned char *f, uint64_t hash, const char **why)
+static const unsigned char shapes[PROTO_OP_MAX + 1] = PROTO_OP_SHAPES;
+
+void proto_pack_request(unsigned char *f, uint64_t hash, const struct proto_req *rq)
+{
+	uint32_t a[3] = { 0, 0, 0 };
+
+	proto_init(f, (uint16_t)rq->op, hash);
+	if (rq->name)
+		proto_put_str(f, PROTO_OFF_NAME, PROTO_NAME_SIZE, rq->name);
+	switch (rq->op <= PROTO_OP_MAX ? shapes[rq->op] : PROTO_SHAPE_NONE) {
+	case PROTO_SHAPE_WAIT:
+		if (rq->wait)
+			a[1] = PROTO_WAIT, a[2] = rq->wait_sec;
+		break;
+	case PROTO_SHAPE_ENABLE:
+		a[0] = rq->now ? PROTO_ENABLE_NOW : 0;
+		break;
+	case PROTO_SHAPE_LOGS:
+		a[0] = rq->lines, a[1] = rq->follow ? PROTO_LOGS_FOLLOW : 0;
+		break;
+	case PROTO_SHAPE_STREAM:
+		a[0] = rq->cid, a[1] = rq->port, a[2] = rq->lines | (rq->follow ? PROTO_STREAM_FOLLOW : 0);
+		break;
+	case PROTO_SHAPE_STREAM_STOP:
+		a[1] = rq->port;
+		break;
+	case PROTO_SHAPE_PID_SIGNAL:
+		a[1] = rq->signal;
+		/* fall through */
+	case PROTO_SHAPE_PID:
+		a[0] = (uint32_t)rq->pid;
+		break;
+	case PROTO_SHAPE_PS_START:
+		a[0] = rq->argc, a[1] = rq->envc, a[2] = rq->len;
+		memcpy(f + PROTO_OFF_TEXT, rq->text, rq->len);
+		break;
+	}
+	proto_put32(f, PROTO_OFF_ARG0, a[0]);
+	proto_put32(f, PROTO_OFF_ARG1, a[1]);
+	proto_put32(f, PROTO_OFF_ARG2, a[2]);
+}
+
+enum proto_status proto_unpack_request(const unsigned char *f, uint64_t hash, struct proto_req *rq,
+				       const char **why)
 {
 	enum proto_status st = check_header(f, why);
-	unsigned op = proto_get16(f, PROTO_OFF_OP);
+	unsigned op = proto_get16(f, PROTO_OFF_OP), shape;
 	const char *name;
 	size_t i;
 
+	memset(rq, 0, sizeof *rq);
+	rq->version = proto_get16(f, PROTO_OFF_VERSION);
+	rq->hash = proto_get64(f, PROTO_OFF_HASH);
 	if (st != PROTO_OK)
 		return st;
 	if (op < 1 || op > PROTO_OP_MAX) {
 		*why = "unknown operation";
 		return PROTO_E_OP;
 	}
+	shape = shapes[op];
 	if (proto_get16(f, PROTO_OFF_STATUS) != 0 || proto_get16(f, PROTO_OFF_FLAGS) != 0) {
 		*why = "status and flags must be zero in a request";
 		return PROTO_E_FRAME;
@@ -204,25 +269,26 @@ enum proto_status proto_check_request(const unsigned char *f, uint64_t hash, con
 		*why = "service name field is not terminated";
 		return PROTO_E_FRAME;
 	}
-	if (proto_op_has_name(op) ? !proto_name_ok(name) : name[0] != 0) {
-		*why = proto_op_has_name(op) ? "malformed service name" : "unexpected service name";
+	if (has_name(shape) ? !proto_name_ok(name) : name[0] != 0) {
+		*why = has_name(shape) ? "malformed service name" : "unexpected service name";
 		return PROTO_E_FRAME;
 	}
-	if (!args_ok(op, proto_get32(f, PROTO_OFF_ARG0), proto_get32(f, PROTO_OFF_ARG1),
-		     proto_get32(f, PROTO_OFF_ARG2), why))
+	if (!take_args(shape, f, rq, why))
 		return PROTO_E_FRAME;
-	if (op == PROTO_OP_PS_START && !ps_start_text_ok(f, why))
+	if (shape == PROTO_SHAPE_PS_START && !ps_start_text_ok(f, why))
 		return PROTO_E_FRAME;
-	for (i = op == PROTO_OP_PS_START ? PROTO_OFF_TEXT + proto_get32(f, PROTO_OFF_ARG2) : PROTO_OFF_TEXT;
+	for (i = shape == PROTO_SHAPE_PS_START ? PROTO_OFF_TEXT + proto_get32(f, PROTO_OFF_ARG2) : PROTO_OFF_TEXT;
 	     i < PROTO_FRAME_SIZE; i++)
 		if (f[i]) {
 			*why = "unused request fields must be zero";
 			return PROTO_E_FRAME;
 		}
-	if (proto_get64(f, PROTO_OFF_HASH) != hash) {
+	if (rq->hash != hash) {
 		*why = "configuration hash differs";
 		return PROTO_E_CONFIG;
 	}
+	rq->op = op;
+	rq->name = name;
 	return PROTO_OK;
 }
 
@@ -251,4 +317,199 @@ enum proto_status proto_check_reply(const unsigned char *f, const char **why)
 		return PROTO_E_FRAME;
 	}
 	return PROTO_OK;
+}
+
+/* --- records ------------------------------------------------------------ */
+
+/* One field of a record: where it sits in the frame and in its struct.
+ * Numbers are big-endian of their member's size (1, 4 or 8 bytes);
+ * strings are cut to fit and NUL-terminated. */
+struct field {
+	uint32_t off : 10, at : 8, size : 10, str : 1;  /* 4 bytes a field: both programs are measured */
+};
+#define NUM(off, type, m) { off, offsetof(type, m), sizeof(((type *)0)->m), 0 }
+#define STR(off, type, m) { off, offsetof(type, m), sizeof(((type *)0)->m), 1 }
+#define NFIELDS(t) (sizeof t / sizeof t[0])
+
+static const struct field svc_fields[] = {
+	STR(PROTO_OFF_NAME, struct proto_svc, name),
+	NUM(PROTO_SVC_STATE, struct proto_svc, state),
+	NUM(PROTO_SVC_ENABLED, struct proto_svc, enabled),
+	NUM(PROTO_SVC_RESTART, struct proto_svc, restart),
+	NUM(PROTO_SVC_EXIT_KIND, struct proto_svc, exit_kind),
+	NUM(PROTO_SVC_PID, struct proto_svc, pid),
+	NUM(PROTO_SVC_RESTARTS, struct proto_svc, restarts),
+	NUM(PROTO_SVC_EXIT_CODE, struct proto_svc, exit_code),
+	NUM(PROTO_SVC_EXIT_SIGNAL, struct proto_svc, exit_signal),
+	NUM(PROTO_SVC_RESTART_SEC, struct proto_svc, restart_sec),
+	NUM(PROTO_SVC_STOP_TIMEOUT, struct proto_svc, stop_timeout),
+	NUM(PROTO_SVC_SINCE, struct proto_svc, since),
+	NUM(PROTO_SVC_LOG_DROPPED, struct proto_svc, log_dropped),
+	NUM(PROTO_SVC_EXEC_HASH, struct proto_svc, exec_hash),
+};
+
+static const struct field system_fields[] = {
+	NUM(PROTO_SYS_UPTIME, struct proto_system, uptime),
+	NUM(PROTO_SYS_SERVICES, struct proto_system, services),
+	NUM(PROTO_SYS_ENABLED, struct proto_system, enabled),
+	NUM(PROTO_SYS_ACTIVE, struct proto_system, active),
+	NUM(PROTO_SYS_PROCESSES, struct proto_system, processes),
+};
+
+static const struct field ps_fields[] = {
+	STR(PROTO_OFF_NAME, struct proto_ps, name),
+	NUM(PROTO_PS_PID, struct proto_ps, pid),
+	NUM(PROTO_PS_PPID, struct proto_ps, ppid),
+	NUM(PROTO_PS_STATE, struct proto_ps, state),
+	NUM(PROTO_PS_MANAGED, struct proto_ps, managed),
+	NUM(PROTO_PS_KTHREAD, struct proto_ps, kthread),
+	NUM(PROTO_PS_EXIT_KIND, struct proto_ps, exit_kind),
+	NUM(PROTO_PS_CPU, struct proto_ps, cpu_x100),
+	NUM(PROTO_PS_RSS_KB, struct proto_ps, rss_kb),
+	NUM(PROTO_PS_START, struct proto_ps, start),
+	NUM(PROTO_PS_EXIT_CODE, struct proto_ps, exit_code),
+	NUM(PROTO_PS_ADHOC, struct proto_ps, adhoc),
+	STR(PROTO_PS_COMM, struct proto_ps, comm),
+	STR(PROTO_PS_CMD, struct proto_ps, cmd),
+};
+
+static void pack(unsigned char *f, uint16_t rec, uint64_t hash, const struct field *d, size_t n,
+		 const void *from)
+{
+	proto_init(f, rec, hash);
+	for (; n--; d++) {
+		const unsigned char *p = (const unsigned char *)from + d->at;
+		size_t off = d->off, size = d->size;
+
+		if (d->str)
+			proto_put_str(f, off, size, (const char *)p);
+		else if (size == 1)
+			f[off] = *p;
+		else if (size == 4)
+			proto_put32(f, off, *(const uint32_t *)p);
+		else
+			proto_put64(f, off, *(const uint64_t *)p);
+	}
+}
+
+static int unpack(const unsigned char *f, uint16_t rec, const struct field *d, size_t n, void *to,
+		  size_t tosize)
+{
+	if (proto_get16(f, PROTO_OFF_OP) != rec)
+		return -1;
+	memset(to, 0, tosize);
+	for (; n--; d++) {
+		unsigned char *p = (unsigned char *)to + d->at;
+		size_t off = d->off, size = d->size;
+
+		if (d->str) {
+			memcpy(p, f + off, size);
+			p[size - 1] = 0;
+		} else if (size == 1) {
+			*p = f[off];
+		} else if (size == 4) {
+			*(uint32_t *)p = proto_get32(f, off);
+		} else {
+			*(uint64_t *)p = proto_get64(f, off);
+		}
+	}
+	return 0;
+}
+
+void proto_pack_svc(unsigned char *f, uint64_t hash, const struct proto_svc *s)
+{
+	pack(f, PROTO_REC_SVC, hash, svc_fields, NFIELDS(svc_fields), s);
+}
+
+int proto_unpack_svc(const unsigned char *f, struct proto_svc *s)
+{
+	return unpack(f, PROTO_REC_SVC, svc_fields, NFIELDS(svc_fields), s, sizeof *s);
+}
+
+void proto_pack_system(unsigned char *f, uint64_t hash, const struct proto_system *s)
+{
+	pack(f, PROTO_REC_SYSTEM, hash, system_fields, NFIELDS(system_fields), s);
+}
+
+int proto_unpack_system(const unsigned char *f, struct proto_system *s)
+{
+	return unpack(f, PROTO_REC_SYSTEM, system_fields, NFIELDS(system_fields), s, sizeof *s);
+}
+
+void proto_pack_ps(unsigned char *f, uint64_t hash, const struct proto_ps *p)
+{
+	pack(f, PROTO_REC_PS, hash, ps_fields, NFIELDS(ps_fields), p);
+}
+
+int proto_unpack_ps(const unsigned char *f, struct proto_ps *p)
+{
+	return unpack(f, PROTO_REC_PS, ps_fields, NFIELDS(ps_fields), p, sizeof *p);
+}
+
+/* TEXT and LOG: bytes in the text field, at most all but its last byte,
+ * so that the field stays NUL-terminated. Returns the bytes stored. */
+static size_t pack_bytes(unsigned char *f, uint16_t rec, uint64_t hash, const char *b, size_t len)
+{
+	size_t n = len < PROTO_TEXT_SIZE - 1 ? len : PROTO_TEXT_SIZE - 1;
+
+	proto_init(f, rec, hash);
+	memcpy(f + PROTO_OFF_TEXT, b, n);
+	return n;
+}
+
+size_t proto_pack_text(unsigned char *f, uint64_t hash, const struct proto_text *t)
+{
+	size_t n = pack_bytes(f, PROTO_REC_TEXT, hash, t->text, t->len);
+
+	proto_put32(f, PROTO_OFF_ARG0, t->key);
+	return n;
+}
+
+int proto_unpack_text(const unsigned char *f, struct proto_text *t)
+{
+	if (proto_get16(f, PROTO_OFF_OP) != PROTO_REC_TEXT)
+		return -1;
+	t->key = proto_get32(f, PROTO_OFF_ARG0);
+	t->text = (const char *)f + PROTO_OFF_TEXT;
+	t->len = strlen(t->text);
+	return 0;
+}
+
+size_t proto_pack_log(unsigned char *f, uint64_t hash, const struct proto_log *l)
+{
+	size_t n = pack_bytes(f, PROTO_REC_LOG, hash, l->bytes, l->len);
+
+	proto_put32(f, PROTO_OFF_ARG0, (uint32_t)n);
+	return n;
+}
+
+int proto_unpack_log(const unsigned char *f, struct proto_log *l)
+{
+	if (proto_get16(f, PROTO_OFF_OP) != PROTO_REC_LOG)
+		return -1;
+	l->bytes = (const char *)f + PROTO_OFF_TEXT;
+	l->len = proto_get32(f, PROTO_OFF_ARG0);
+	return 0;
+}
+
+void proto_pack_done(unsigned char *f, uint64_t hash, const struct proto_done *d)
+{
+	proto_init(f, PROTO_REC_DONE, hash);
+	proto_put16(f, PROTO_OFF_STATUS, d->status);
+	proto_put16(f, PROTO_OFF_FLAGS, PROTO_F_FINAL);
+	proto_put32(f, PROTO_OFF_ARG0, d->cid);  /* or the pid: they share arg0 */
+	proto_put32(f, PROTO_OFF_ARG1, d->port);
+	proto_put_str(f, PROTO_OFF_TEXT, PROTO_TEXT_SIZE, d->msg);
+}
+
+int proto_unpack_done(const unsigned char *f, struct proto_done *d)
+{
+	if (proto_get16(f, PROTO_OFF_OP) != PROTO_REC_DONE)
+		return -1;
+	d->status = proto_get16(f, PROTO_OFF_STATUS);
+	d->cid = proto_get32(f, PROTO_OFF_ARG0);
+	d->port = proto_get32(f, PROTO_OFF_ARG1);
+	d->msg = (const char *)f + PROTO_OFF_TEXT;
+	d->hash = proto_get64(f, PROTO_OFF_HASH);
+	return 0;
 }

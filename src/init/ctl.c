@@ -219,24 +219,25 @@ static void fail(struct client *c, enum proto_status st, const char *why)
 static void take_request(struct client *c)
 {
 	const char *why = "";
-	enum proto_status st = proto_check_request(c->rx, CFG_HASH, &why);
+	struct proto_req rq;
+	enum proto_status st = proto_unpack_request(c->rx, CFG_HASH, &rq, &why);
 	char msg[160];
 
 	c->rxlen = 0;
 	if (st == PROTO_E_VERSION) {
 		fmt_fmt(msg, sizeof msg, "unsupported protocol version %u (init speaks %u)",
-			proto_get16(c->rx, PROTO_OFF_VERSION), PROTO_VERSION);
+			rq.version, PROTO_VERSION);
 		why = msg;
 	} else if (st == PROTO_E_CONFIG) {
 		fmt_fmt(msg, sizeof msg, "configuration mismatch: request built for %016llx, init has %016llx",
-			(unsigned long long)proto_get64(c->rx, PROTO_OFF_HASH), (unsigned long long)CFG_HASH);
+			(unsigned long long)rq.hash, (unsigned long long)CFG_HASH);
 		why = msg;
 	}
 	if (st != PROTO_OK) {
 		fail(c, st, why);
 		return;
 	}
-	ops_begin(&c->r, c->rx, c->may_change, c->t);
+	ops_begin(&c->r, &rq, c->may_change, c->t);
 	c->replying = 1;
 }
 

@@ -122,6 +122,19 @@ static int io_full(int fd, unsigned char *buf, size_t len, int writing)
 	return (int)done;
 }
 
+/* Whether f is the final frame; if so, res and *peer_hash get what it says. */
+static int done(const unsigned char *f, struct client_result *res, uint64_t *peer_hash)
+{
+	struct proto_done d;
+
+	if (proto_unpack_done(f, &d) < 0)
+		return 0;
+	res->status = d.status;
+	snprintf(res->msg, sizeof res->msg, "%s", d.msg);
+	*peer_hash = d.hash;
+	return 1;
+}
+
 /* One exchange. Returns 0 with res filled from the final frame, -1 on a
  * transport or protocol failure (res->msg says which). */
 static int exchange(int fd, const unsigned char *req, client_record_fn *fn, void *ctx,
@@ -136,12 +149,8 @@ static int exchange(int fd, const unsigned char *req, client_record_fn *fn, void
 		/* init may have said why before it closed (too many clients):
 		 * that answer is better than the broken pipe. */
 		if (io_full(fd, f, sizeof f, 0) == PROTO_FRAME_SIZE && proto_check_reply(f, &why) == PROTO_OK &&
-		    proto_get16(f, PROTO_OFF_OP) == PROTO_REC_DONE) {
-			res->status = proto_get16(f, PROTO_OFF_STATUS);
-			snprintf(res->msg, sizeof res->msg, "%s", (const char *)f + PROTO_OFF_TEXT);
-			*peer_hash = proto_get64(f, PROTO_OFF_HASH);
+		    done(f, res, peer_hash))
 			return 0;
-		}
 		snprintf(res->msg, sizeof res->msg, "cannot send request: %s", strerror(err));
 		return -1;
 	}
@@ -160,12 +169,8 @@ static int exchange(int fd, const unsigned char *req, client_record_fn *fn, void
 			snprintf(res->msg, sizeof res->msg, "malformed reply from init: %s", why);
 			return -1;
 		}
-		if (proto_get16(f, PROTO_OFF_OP) == PROTO_REC_DONE) {
-			res->status = proto_get16(f, PROTO_OFF_STATUS);
-			snprintf(res->msg, sizeof res->msg, "%s", (const char *)f + PROTO_OFF_TEXT);
-			*peer_hash = proto_get64(f, PROTO_OFF_HASH);
+		if (done(f, res, peer_hash))
 			return 0;
-		}
 		if (fn && fn(f, ctx)) {
 			snprintf(res->msg, sizeof res->msg, "reply abandoned");
 			return -1;
@@ -173,29 +178,25 @@ static int exchange(int fd, const unsigned char *req, client_record_fn *fn, void
 	}
 }
 
-int client_call(const struct client_target *t, const struct client_req *rq, client_record_fn *fn,
+int client_call(const struct client_target *t, const struct proto_req *rq, client_record_fn *fn,
 		void *ctx, struct client_result *res)
 {
 	unsigned char req[PROTO_FRAME_SIZE];
 	uint64_t hash = CFG_HASH, peer = 0;
+	/* A follower's reply never ends; a --wait is answered when its own
+	 * timeout is up. */
+	int forever = (rq->op == PROTO_OP_LOGS && rq->follow) || rq->wait;
 	int attempt;
 
 	for (attempt = 0; attempt < 2; attempt++) {
 		int fd, rc;
 
 		res->status = -1;
-		fd = t->transport == CLIENT_VSOCK ? connect_vsock(t->vsock_cid, t->vsock_port, rq->forever, res)
-						  : connect_unix(t->unix_path, rq->forever, res);
+		fd = t->transport == CLIENT_VSOCK ? connect_vsock(t->vsock_cid, t->vsock_port, forever, res)
+						  : connect_unix(t->unix_path, forever, res);
 		if (fd < 0)
 			return -1;
-		proto_init(req, (uint16_t)rq->op, hash);
-		if (rq->name)
-			proto_put_str(req, PROTO_OFF_NAME, PROTO_NAME_SIZE, rq->name);
-		proto_put32(req, PROTO_OFF_ARG0, rq->arg0);
-		proto_put32(req, PROTO_OFF_ARG1, rq->arg1);
-		proto_put32(req, PROTO_OFF_ARG2, rq->arg2);
-		if (rq->text)
-			memcpy(req + PROTO_OFF_TEXT, rq->text, rq->text_len);
+		proto_pack_request(req, hash, rq);
 		rc = exchange(fd, req, fn, ctx, res, &peer);
 		close(fd);
 		if (rc < 0)

@@ -17,15 +17,6 @@ struct client_result {
 	char msg[PROTO_TEXT_SIZE];     /* its message, or why the exchange failed */
 };
 
-struct client_req {
-	unsigned op;                   /* enum proto_op */
-	const char *name;              /* service, or 0 */
-	uint32_t arg0, arg1, arg2;
-	int forever;                   /* no reply timeout (logs --follow) */
-	const void *text;              /* the request's text field (ps start), or 0 */
-	size_t text_len;               /* its bytes, at most PROTO_TEXT_SIZE */
-};
-
 enum client_transport { CLIENT_UNIX, CLIENT_VSOCK };
 
 /* Where init listens. */
@@ -35,11 +26,14 @@ struct client_target {
 	uint32_t vsock_cid, vsock_port; /* CLIENT_VSOCK */
 };
 
-/* Send one request to init and read the reply, calling fn for each record.
+/* Send one request to init and read the reply, calling fn for each record
+ * (a checked frame: fn decodes it with proto.h's proto_unpack_*). Waits for
+ * the reply without a timeout when init answers only when it is ready: a
+ * log follower, a --wait.
  * A configuration mismatch is reported once on stderr and the request
  * repeated by name. Returns 0 when a final frame arrived (whatever its
  * status), -1 when the exchange itself failed. */
-int client_call(const struct client_target *t, const struct client_req *rq, client_record_fn *fn,
+int client_call(const struct client_target *t, const struct proto_req *rq, client_record_fn *fn,
 		void *ctx, struct client_result *res);
 
 #define CLIENT_VMADDR_CID_ANY VSOCK_CID_ANY  /* bind: whatever CID this side has */

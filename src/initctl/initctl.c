@@ -54,7 +54,7 @@ static const struct command commands[] = {
 #define DEFAULT_WAIT_SEC 90   /* systemd's default start timeout */
 
 /* The options after the command word; returns 0, or 2 after a usage error. */
-static int parse_opts(const struct command *c, int argc, char **argv, struct client_req *rq, int *dry)
+static int parse_opts(const struct command *c, int argc, char **argv, struct proto_req *rq, int *dry)
 {
 	int i, timeout = 0;
 
@@ -62,7 +62,7 @@ static int parse_opts(const struct command *c, int argc, char **argv, struct cli
 		const char *a = argv[i], *num = 0;
 
 		if ((c->opts & OPT_WAIT) && !strcmp(a, "--wait")) {
-			rq->arg1 = PROTO_WAIT;
+			rq->wait = 1;
 		} else if ((c->opts & OPT_WAIT) && (!strcmp(a, "--timeout") || !strncmp(a, "--timeout=", 10))) {
 			num = a[9] == '=' ? a + 10 : ++i < argc ? argv[i] : "";
 			char *end;
@@ -74,7 +74,7 @@ static int parse_opts(const struct command *c, int argc, char **argv, struct cli
 			}
 			timeout = (int)v;
 		} else if ((c->opts & OPT_NOW) && !strcmp(a, "--now")) {
-			rq->arg0 = PROTO_ENABLE_NOW;
+			rq->now = 1;
 		} else if ((c->opts & OPT_DRY_RUN) && !strcmp(a, "--dry-run")) {
 			*dry = 1;
 		} else if (a[0] == '-') {
@@ -92,14 +92,12 @@ static int parse_opts(const struct command *c, int argc, char **argv, struct cli
 		fprintf(stderr, "initctl: %s takes one SERVICE name\n", c->name);
 		return 2;
 	}
-	if (timeout && !rq->arg1) {
+	if (timeout && !rq->wait) {
 		fprintf(stderr, "initctl: --timeout goes with --wait\n");
 		return 2;
 	}
-	if (rq->arg1) {
-		rq->arg2 = timeout ? (uint32_t)timeout : DEFAULT_WAIT_SEC;
-		rq->forever = 1;  /* init answers when the time is up */
-	}
+	if (rq->wait)
+		rq->wait_sec = timeout ? (uint32_t)timeout : DEFAULT_WAIT_SEC;
 	return 0;
 }
 
@@ -132,7 +130,7 @@ int main(int argc, char **argv)
 		const struct command *c = &commands[k];
 		if (strcmp(argv[i], c->name))
 			continue;
-		struct client_req rq = { c->op, 0, 0, 0, 0 };
+		struct proto_req rq = { c->op };
 		int dry = 0;
 
 		if (parse_opts(c, argc - i - 1, argv + i + 1, &rq, &dry))

@@ -25,16 +25,16 @@ static int nrunning;
 
 static int collect_running(const unsigned char *f, void *ctx)
 {
+	struct proto_svc v;
 	struct running *r = &running[nrunning];
 
 	(void)ctx;
-	if (proto_get16(f, PROTO_OFF_OP) != PROTO_REC_SVC || nrunning == (int)(sizeof running / sizeof running[0]))
+	if (nrunning == (int)(sizeof running / sizeof running[0]) || proto_unpack_svc(f, &v) < 0)
 		return 0;
-	memcpy(r->name, f + PROTO_OFF_NAME, PROTO_NAME_SIZE);
-	r->name[PROTO_NAME_SIZE - 1] = 0;
-	r->state = f[PROTO_SVC_STATE];
-	r->enabled = f[PROTO_SVC_ENABLED];
-	r->exec_hash = proto_get64(f, PROTO_SVC_EXEC_HASH);
+	memcpy(r->name, v.name, PROTO_NAME_SIZE);
+	r->state = v.state;
+	r->enabled = v.enabled;
+	r->exec_hash = v.exec_hash;
 	nrunning++;
 	return 0;
 }
@@ -48,7 +48,7 @@ static int is_up(unsigned state)
 
 int dryrun_reload(const struct client_target *t)
 {
-	struct client_req rq = { PROTO_OP_LIST, 0, 0, 0, 0 };
+	struct proto_req rq = { PROTO_OP_LIST };
 	struct client_result res;
 	int i, k;
 

@@ -26,10 +26,11 @@
 static int log_record(const unsigned char *f, void *ctx)
 {
 	int follow = *(int *)ctx;
+	struct proto_log l;
 
-	if (proto_get16(f, PROTO_OFF_OP) != PROTO_REC_LOG)
+	if (proto_unpack_log(f, &l) < 0)
 		return 0;
-	fwrite(f + PROTO_OFF_TEXT, 1, proto_get32(f, PROTO_OFF_ARG0), stdout);
+	fwrite(l.bytes, 1, l.len, stdout);
 	if (follow)
 		fflush(stdout);
 	return 0;
@@ -125,17 +126,16 @@ static int parse_log_args(const char *cmd, int stream, int argc, char **argv, st
 int logs_command(const struct client_target *t, int argc, char **argv)
 {
 	struct log_args la = { 0, DEFAULT_LOG_LINES };
-	struct client_req rq = { PROTO_OP_LOGS, 0, 0, 0, 0 };
+	struct proto_req rq = { PROTO_OP_LOGS };
 	struct client_result res;
 	int rc = parse_log_args("logs", 0, argc, argv, &la);
 
 	if (rc)
 		return rc;
 	rq.name = la.name;
-	rq.arg0 = la.lines;
+	rq.lines = la.lines;
+	rq.follow = la.follow;
 	if (la.follow) {
-		rq.arg1 = PROTO_LOGS_FOLLOW;
-		rq.forever = 1;
 		signal(SIGINT, end_follow);
 		signal(SIGTERM, end_follow);
 	}

@@ -226,76 +226,65 @@ void ps_print_header(FILE *out)
 		"------------------------------");
 }
 
-/* A record's string field, never past its bounds. */
-static const char *field_str(const unsigned char *rec, size_t off, size_t size, char *buf)
+void ps_print_row(FILE *out, const struct proto_ps *p)
 {
-	memcpy(buf, rec + off, size);
-	buf[size - 1] = 0;
-	return buf;
-}
-
-void ps_print_row(FILE *out, const unsigned char *rec)
-{
-	char pid[16], ppid[16], cpu[16], mem[32], svc[PROTO_NAME_SIZE], cmd[PROTO_PS_CMD_SIZE];
+	char pid[16], ppid[16], cpu[16], mem[32];
 	char shown[4 * PS_CMD_COLUMN + 4];
 
-	snprintf(pid, sizeof pid, "%u", proto_get32(rec, PROTO_PS_PID));
-	snprintf(ppid, sizeof ppid, "%u", proto_get32(rec, PROTO_PS_PPID));
-	ps_fmt_cpu(proto_get32(rec, PROTO_PS_CPU), cpu, sizeof cpu);
-	ps_fmt_mem(proto_get64(rec, PROTO_PS_RSS_KB), mem, sizeof mem);
-	field_str(rec, PROTO_OFF_NAME, PROTO_NAME_SIZE, svc);
-	ps_clean(field_str(rec, PROTO_PS_CMD, PROTO_PS_CMD_SIZE, cmd), PS_CMD_COLUMN, PS_CMD_KEEP,
-		 shown, sizeof shown);
-	fprintf(out, ROW_FMT, pid, ppid, ps_state_word(rec[PROTO_PS_STATE], 1), cpu, mem,
-		rec[PROTO_PS_MANAGED] ? "yes" : "no", svc[0] ? svc : "-", shown);
+	snprintf(pid, sizeof pid, "%u", p->pid);
+	snprintf(ppid, sizeof ppid, "%u", p->ppid);
+	ps_fmt_cpu(p->cpu_x100, cpu, sizeof cpu);
+	ps_fmt_mem(p->rss_kb, mem, sizeof mem);
+	ps_clean(p->cmd, PS_CMD_COLUMN, PS_CMD_KEEP, shown, sizeof shown);
+	fprintf(out, ROW_FMT, pid, ppid, ps_state_word(p->state, 1), cpu, mem,
+		p->managed ? "yes" : "no", p->name[0] ? p->name : "-", shown);
 }
 
 /* How an ad-hoc process that init has reaped ended. */
-static void ended_state(const unsigned char *rec, char *buf, size_t n)
+static void ended_state(const struct proto_ps *p, char *buf, size_t n)
 {
-	uint32_t code = proto_get32(rec, PROTO_PS_EXIT_CODE);
-	const char *name = signame((int)code);
+	const char *name = signame((int)p->exit_code);
 
-	if (rec[PROTO_PS_EXIT_KIND] == PROTO_EXIT_SIGNAL && name)
-		snprintf(buf, n, "Killed (signal %u: SIG%s)", code, name);
-	else if (rec[PROTO_PS_EXIT_KIND] == PROTO_EXIT_SIGNAL)
-		snprintf(buf, n, "Killed (signal %u)", code);
-	else if (rec[PROTO_PS_EXIT_KIND] == PROTO_EXIT_CODE)
-		snprintf(buf, n, "Exited (code %u)", code);
+	if (p->exit_kind == PROTO_EXIT_SIGNAL && name)
+		snprintf(buf, n, "Killed (signal %u: SIG%s)", p->exit_code, name);
+	else if (p->exit_kind == PROTO_EXIT_SIGNAL)
+		snprintf(buf, n, "Killed (signal %u)", p->exit_code);
+	else if (p->exit_kind == PROTO_EXIT_CODE)
+		snprintf(buf, n, "Exited (code %u)", p->exit_code);
 	else
 		snprintf(buf, n, "Ended");
 }
 
-void ps_print_status(FILE *out, const unsigned char *rec, const char *cmdline)
+void ps_print_status(FILE *out, const struct proto_ps *p, const char *cmdline)
 {
 	static char cmd[16384];
-	char comm[16], svc[PROTO_NAME_SIZE], num[32], state[64];
-	int ended = !rec[PROTO_PS_STATE];
+	char num[32], state[64];
+	int ended = !p->state;
 
-	fprintf(out, "Process: %u\n", proto_get32(rec, PROTO_PS_PID));
+	fprintf(out, "Process: %u\n", p->pid);
 	if (ended) {
 		/* Reaped: init remembers how it ended and its command, nothing of
 		 * what /proc said (name, parent, CPU, memory, start time). */
-		ended_state(rec, state, sizeof state);
+		ended_state(p, state, sizeof state);
 		fprintf(out, "  State: %s\n", state);
 	} else {
-		ps_clean(field_str(rec, PROTO_PS_COMM, sizeof comm, comm), 0, 0, num, sizeof num);
+		ps_clean(p->comm, 0, 0, num, sizeof num);
 		fprintf(out, "  Name: %s\n", num);
-		fprintf(out, "  Parent PID: %u\n", proto_get32(rec, PROTO_PS_PPID));
-		fprintf(out, "  State: %s\n", ps_state_word(rec[PROTO_PS_STATE], 0));
+		fprintf(out, "  Parent PID: %u\n", p->ppid);
+		fprintf(out, "  State: %s\n", ps_state_word(p->state, 0));
 	}
 	ps_clean(cmdline, 0, 0, cmd, sizeof cmd);
 	fprintf(out, "  Command: %s\n", cmd);
 	if (!ended) {
-		ps_fmt_cpu(proto_get32(rec, PROTO_PS_CPU), num, sizeof num);
+		ps_fmt_cpu(p->cpu_x100, num, sizeof num);
 		fprintf(out, "  CPU: %s%%\n", num);
-		ps_fmt_mem(proto_get64(rec, PROTO_PS_RSS_KB), num, sizeof num);
+		ps_fmt_mem(p->rss_kb, num, sizeof num);
 		fprintf(out, "  Memory: %s\n", num);
-		fprintf(out, "  Start Time: %llu\n", (unsigned long long)proto_get64(rec, PROTO_PS_START));
+		fprintf(out, "  Start Time: %llu\n", (unsigned long long)p->start);
 	}
-	fprintf(out, "  Managed by Init: %s\n", rec[PROTO_PS_MANAGED] ? "yes" : "no");
-	if (rec[PROTO_PS_MANAGED])
-		fprintf(out, "  Service: %s\n", field_str(rec, PROTO_OFF_NAME, PROTO_NAME_SIZE, svc));
+	fprintf(out, "  Managed by Init: %s\n", p->managed ? "yes" : "no");
+	if (p->managed)
+		fprintf(out, "  Service: %s\n", p->name);
 }
 
 /* --- the commands ----------------------------------------------------- */
@@ -327,20 +316,21 @@ static int usage_error(const char *cmd, const char *msg)
 static int list_record(const unsigned char *f, void *ctx)
 {
 	int *header = ctx;
+	struct proto_ps p;
 
-	if (proto_get16(f, PROTO_OFF_OP) != PROTO_REC_PS)
+	if (proto_unpack_ps(f, &p) < 0)
 		return 0;
 	if (!*header) {
 		ps_print_header(stdout);
 		*header = 1;
 	}
-	ps_print_row(stdout, f);
+	ps_print_row(stdout, &p);
 	return 0;
 }
 
 struct status_view {
 	int have;
-	unsigned char rec[PROTO_FRAME_SIZE];
+	struct proto_ps rec;
 	char cmdline[16384];
 	size_t len;
 };
@@ -348,17 +338,16 @@ struct status_view {
 static int status_record(const unsigned char *f, void *ctx)
 {
 	struct status_view *v = ctx;
-	unsigned op = proto_get16(f, PROTO_OFF_OP);
+	struct proto_text t;
 	size_t n;
 
-	if (op == PROTO_REC_PS) {
-		memcpy(v->rec, f, sizeof v->rec);
+	if (proto_unpack_ps(f, &v->rec) == 0) {
 		v->have = 1;
-	} else if (op == PROTO_REC_TEXT && proto_get32(f, PROTO_OFF_ARG0) == PROTO_KEY_CMDLINE) {
-		n = strnlen((const char *)f + PROTO_OFF_TEXT, PROTO_TEXT_SIZE - 1);
+	} else if (proto_unpack_text(f, &t) == 0 && t.key == PROTO_KEY_CMDLINE) {
+		n = t.len;
 		if (n > sizeof v->cmdline - 1 - v->len)
 			n = sizeof v->cmdline - 1 - v->len;
-		memcpy(v->cmdline + v->len, f + PROTO_OFF_TEXT, n);
+		memcpy(v->cmdline + v->len, t.text, n);
 		v->len += n;
 		v->cmdline[v->len] = 0;
 	}
@@ -386,13 +375,13 @@ static int take_pid(const char *cmd, const char *a, int *have, int32_t *pid)
 /* PID [-s|--signal N|NAME] in any order (kill only). A word that is a
  * number, negative or not, is the PID: `ps kill -1` reaches init, which
  * says why it refuses. Returns 0 or 2. */
-static int parse_pid_args(const char *cmd, int argc, char **argv, struct client_req *rq)
+static int parse_pid_args(const char *cmd, int argc, char **argv, struct proto_req *rq)
 {
 	int kill = !strcmp(cmd, "kill"), have = 0, i, sig;
 	int32_t pid = 0;
 	char msg[160];
 
-	rq->arg1 = kill ? 15 : 0;
+	rq->signal = kill ? 15 : 0;
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i], *v = 0;
 
@@ -408,7 +397,7 @@ static int parse_pid_args(const char *cmd, int argc, char **argv, struct client_
 					 "KILL, SIGHUP, term", v);
 				return usage_error(cmd, msg);
 			}
-			rq->arg1 = (uint32_t)sig;
+			rq->signal = (uint32_t)sig;
 		} else if (a[0] == '-' && (a[1] < '0' || a[1] > '9')) {
 			snprintf(msg, sizeof msg, "unknown option: %.60s", a);
 			return usage_error(cmd, msg);
@@ -418,7 +407,7 @@ static int parse_pid_args(const char *cmd, int argc, char **argv, struct client_
 	}
 	if (!have)
 		return usage_error(cmd, "needs a PID");
-	rq->arg0 = (uint32_t)pid;
+	rq->pid = pid;
 	return 0;
 }
 
@@ -436,7 +425,7 @@ int ps_command(const struct client_target *t, int argc, char **argv)
 {
 	static struct status_view view;
 	struct client_result res;
-	struct client_req rq = { 0 };
+	struct proto_req rq = { 0 };
 	int header = 0;
 	size_t k;
 
@@ -469,8 +458,6 @@ int ps_command(const struct client_target *t, int argc, char **argv)
 	memset(&view, 0, sizeof view);
 	if (parse_pid_args(argv[0], argc - 1, argv + 1, &rq))
 		return 2;
-	if (rq.op != PROTO_OP_PS_KILL)
-		rq.arg1 = 0;
 	if (client_call(t, &rq, rq.op == PROTO_OP_PS_STATUS ? status_record : 0, &view, &res) < 0 ||
 	    res.status != PROTO_OK)
 		return out_error(res.msg);
@@ -480,24 +467,23 @@ int ps_command(const struct client_target *t, int argc, char **argv)
 	}
 	if (!view.have)
 		return out_error("init sent no process record");
-	ps_print_status(stdout, view.rec, view.cmdline);
+	ps_print_status(stdout, &view.rec, view.cmdline);
 	return 0;
 }
 
 static int ps_start(const struct client_target *t, const char *cmd, int argc, char **argv)
 {
 	static struct ps_start_req r;
-	struct client_req rq = { PROTO_OP_PS_START };
+	struct proto_req rq = { PROTO_OP_PS_START };
 	struct client_result res;
 	char err[256];
 
 	if (ps_pack_start(argc, argv, &r, err, sizeof err))
 		return usage_error(cmd, err);
-	rq.arg0 = r.argc;
-	rq.arg1 = r.envc;
-	rq.arg2 = r.len;
+	rq.argc = r.argc;
+	rq.envc = r.envc;
+	rq.len = r.len;
 	rq.text = r.text;
-	rq.text_len = r.len;
 	if (client_call(t, &rq, 0, 0, &res) < 0 || res.status != PROTO_OK)
 		return out_error(res.msg);
 	out_ok(res.msg);

@@ -66,10 +66,10 @@ int ps_pack_start(int argc, char **argv, struct ps_start_req *r, char *err, size
 
 /* The two lines before the first row of `ps list`. */
 void ps_print_header(FILE *out);
-/* One row of `ps list` from a PROTO_REC_PS record. */
-void ps_print_row(FILE *out, const unsigned char *rec);
-/* The `ps status` block from a PROTO_REC_PS record and the whole command
- * line (joined PROTO_KEY_CMDLINE texts; "" when none came). */
-void ps_print_status(FILE *out, const unsigned char *rec, const char *cmdline);
+/* One row of `ps list` from a PS record. */
+void ps_print_row(FILE *out, const struct proto_ps *p);
+/* The `ps status` block from a PS record and the whole command line
+ * (joined PROTO_KEY_CMDLINE texts; "" when none came). */
+void ps_print_status(FILE *out, const struct proto_ps *p, const char *cmdline);
 
 #endif

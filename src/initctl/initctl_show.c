@@ -14,12 +14,9 @@
 #include "out.h"
 #include "signames.h"
 
-/* The fields of a PROTO_REC_SVC record and the texts that follow it. */
+/* A status reply: its SVC record and the texts that follow it. */
 struct svc_view {
-	char name[PROTO_NAME_SIZE];
-	unsigned state, enabled, restart, exit_kind;
-	unsigned pid, restarts, exit_code, exit_signal, restart_sec;
-	unsigned long long log_dropped;
+	struct proto_svc svc;
 	char text[PROTO_KEY_MAX + 1][8192];
 };
 
@@ -29,35 +26,19 @@ static const char *restart_name(unsigned r)
 	return r < 4 ? n[r] : "?";
 }
 
-static void read_svc(const unsigned char *f, struct svc_view *v)
-{
-	memcpy(v->name, f + PROTO_OFF_NAME, PROTO_NAME_SIZE);
-	v->state = f[PROTO_SVC_STATE];
-	v->enabled = f[PROTO_SVC_ENABLED];
-	v->restart = f[PROTO_SVC_RESTART];
-	v->exit_kind = f[PROTO_SVC_EXIT_KIND];
-	v->pid = proto_get32(f, PROTO_SVC_PID);
-	v->restarts = proto_get32(f, PROTO_SVC_RESTARTS);
-	v->exit_code = proto_get32(f, PROTO_SVC_EXIT_CODE);
-	v->exit_signal = proto_get32(f, PROTO_SVC_EXIT_SIGNAL);
-	v->restart_sec = proto_get32(f, PROTO_SVC_RESTART_SEC);
-	v->log_dropped = proto_get64(f, PROTO_SVC_LOG_DROPPED);
-}
-
 /* Text records of one key arrive in order and are joined. */
-static void read_text(const unsigned char *f, struct svc_view *v)
+static void read_text(const struct proto_text *t, struct svc_view *v)
 {
-	unsigned key = proto_get32(f, PROTO_OFF_ARG0);
 	size_t have;
 
-	if (key > PROTO_KEY_MAX)
+	if (t->key > PROTO_KEY_MAX)
 		return;  /* a newer init's key: nothing to show for it */
-	have = strlen(v->text[key]);
-	snprintf(v->text[key] + have, sizeof v->text[key] - have, "%s", (const char *)f + PROTO_OFF_TEXT);
+	have = strlen(v->text[t->key]);
+	snprintf(v->text[t->key] + have, sizeof v->text[t->key] - have, "%s", t->text);
 }
 
 /* The state in words, as the issue of dependencies asks for. */
-static const char *state_words(const struct svc_view *v)
+static const char *state_words(const struct proto_svc *v)
 {
 	switch (v->state) {
 	case PROTO_STATE_STARTING: return "starting";
@@ -96,12 +77,11 @@ static void list_header(int *printed)
 
 static int list_row(const unsigned char *f, void *ctx)
 {
-	struct svc_view v;
+	struct proto_svc v;
 
-	if (proto_get16(f, PROTO_OFF_OP) != PROTO_REC_SVC)
+	if (proto_unpack_svc(f, &v) < 0)
 		return 0;
 	list_header(ctx);
-	read_svc(f, &v);
 	printf("%-25s %-10s %-10s %-15s %u\n", v.name, v.enabled ? "enabled" : "disabled",
 	       active_word(v.state), restart_name(v.restart), v.restarts);
 	return 0;
@@ -109,16 +89,15 @@ static int list_row(const unsigned char *f, void *ctx)
 
 static int status_record(const unsigned char *f, void *ctx)
 {
-	unsigned op = proto_get16(f, PROTO_OFF_OP);
+	struct svc_view *v = ctx;
+	struct proto_text t;
 
-	if (op == PROTO_REC_SVC)
-		read_svc(f, ctx);
-	else if (op == PROTO_REC_TEXT || op == PROTO_REC_SYSTEM)
-		read_text(f, ctx);
+	if (proto_unpack_svc(f, &v->svc) < 0 && proto_unpack_text(f, &t) == 0)
+		read_text(&t, v);
 	return 0;
 }
 
-static void exit_text(const struct svc_view *v, char *buf, size_t n)
+static void exit_text(const struct proto_svc *v, char *buf, size_t n)
 {
 	const char *sn = signame((int)v->exit_signal);
 
@@ -144,8 +123,9 @@ static const char *failure_word(const struct svc_view *v, const char *how)
 	return "start failed";
 }
 
-static void print_status(const struct svc_view *v)
+static void print_status(const struct svc_view *view)
 {
+	const struct proto_svc *v = &view->svc;
 	static const struct { int key; const char *label; } deps[] = {
 		{ PROTO_KEY_AFTER, "After" }, { PROTO_KEY_REQUIRES, "Requires" },
 		{ PROTO_KEY_BEFORE, "Before" }, { PROTO_KEY_REQUIRED_BY, "Required By" },
@@ -162,7 +142,7 @@ static void print_status(const struct svc_view *v)
 	case PROTO_STATE_STOPPING: printf("  Status: deactivating (stop-sigterm)\n"); break;
 	case PROTO_STATE_RESTART_WAIT: printf("  Status: activating (auto-restart)\n"); break;
 	case PROTO_STATE_FAILED:
-		printf("  Status: failed (%s)\n", failure_word(v, how));
+		printf("  Status: failed (%s)\n", failure_word(view, how));
 		break;
 	case PROTO_STATE_WAITING: printf("  Status: activating (waiting for dependencies)\n"); break;
 	default: printf("  Status: inactive (dead)\n"); break;
@@ -170,9 +150,9 @@ static void print_status(const struct svc_view *v)
 	printf("  State: %s\n", state_words(v));
 	if (v->pid)
 		printf("  PID: %u\n", v->pid);
-	printf("  Command: %s\n", v->text[PROTO_KEY_COMMAND]);
-	if (v->text[PROTO_KEY_WORKDIR][0])
-		printf("  Working Directory: %s\n", v->text[PROTO_KEY_WORKDIR]);
+	printf("  Command: %s\n", view->text[PROTO_KEY_COMMAND]);
+	if (view->text[PROTO_KEY_WORKDIR][0])
+		printf("  Working Directory: %s\n", view->text[PROTO_KEY_WORKDIR]);
 	printf("  Restart Policy: %s\n", restart_name(v->restart));
 	printf("  Restart Delay: %us\n", v->restart_sec);
 	printf("  Restart Count: %u\n", v->restarts);
@@ -180,36 +160,29 @@ static void print_status(const struct svc_view *v)
 		printf("  Last Exit Code: %u (%s)\n", v->exit_code, how);
 	else if (v->exit_kind == PROTO_EXIT_CODE)
 		printf("  Last Exit Code: %u\n", v->exit_code);
-	if (v->text[PROTO_KEY_REASON][0])
-		printf("  Last Error: %s\n", v->text[PROTO_KEY_REASON]);
+	if (view->text[PROTO_KEY_REASON][0])
+		printf("  Last Error: %s\n", view->text[PROTO_KEY_REASON]);
 	if (v->log_dropped)
-		printf("  Log lines dropped: %llu\n", v->log_dropped);
+		printf("  Log lines dropped: %llu\n", (unsigned long long)v->log_dropped);
 	for (i = 0; i < sizeof deps / sizeof deps[0]; i++)
-		if (v->text[deps[i].key][0])
-			printf("  %s: %s\n", deps[i].label, v->text[deps[i].key]);
+		if (view->text[deps[i].key][0])
+			printf("  %s: %s\n", deps[i].label, view->text[deps[i].key]);
 }
 
 /* The PROTO_REC_SYSTEM counts; the directories come as text records,
  * kept in a svc_view's texts by the same joining code. */
 struct sys_view {
-	unsigned long long uptime;
-	unsigned services, enabled, active, processes;
+	struct proto_system sys;
 	struct svc_view texts;
 };
 
 static int system_record(const unsigned char *f, void *ctx)
 {
 	struct sys_view *s = ctx;
+	struct proto_text t;
 
-	if (proto_get16(f, PROTO_OFF_OP) == PROTO_REC_SYSTEM) {
-		s->uptime = proto_get64(f, PROTO_SYS_UPTIME);
-		s->services = proto_get32(f, PROTO_SYS_SERVICES);
-		s->enabled = proto_get32(f, PROTO_SYS_ENABLED);
-		s->active = proto_get32(f, PROTO_SYS_ACTIVE);
-		s->processes = proto_get32(f, PROTO_SYS_PROCESSES);
-	} else if (proto_get16(f, PROTO_OFF_OP) == PROTO_REC_TEXT) {
-		read_text(f, &s->texts);
-	}
+	if (proto_unpack_system(f, &s->sys) < 0 && proto_unpack_text(f, &t) == 0)
+		read_text(&t, &s->texts);
 	return 0;
 }
 
@@ -230,14 +203,14 @@ static void print_uptime(unsigned long long t)
 static void print_system(const struct sys_view *s)
 {
 	printf("System Status\n  Uptime: ");
-	print_uptime(s->uptime);
-	printf("  Services: %u total, %u enabled, %u active\n", s->services, s->enabled, s->active);
-	printf("  Processes: %u total\n", s->processes);
+	print_uptime(s->sys.uptime);
+	printf("  Services: %u total, %u enabled, %u active\n", s->sys.services, s->sys.enabled, s->sys.active);
+	printf("  Processes: %u total\n", s->sys.processes);
 	printf("  Service Directory: %s\n", s->texts.text[PROTO_KEY_SERVICE_DIR]);
 	printf("  Log Directory: %s\n", s->texts.text[PROTO_KEY_LOG_DIR]);
 }
 
-int show_command(const struct client_target *t, struct client_req rq)
+int show_command(const struct client_target *t, struct proto_req rq)
 {
 	/* Static: a view holds PROTO_KEY_MAX + 1 texts of 8 KiB, too much for the stack. */
 	static struct svc_view view;

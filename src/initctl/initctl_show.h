@@ -8,6 +8,6 @@
 
 /* Send rq and print the reply: the list table, the "Service: NAME" block,
  * the "System Status" block, or "✓ message". Returns the exit status. */
-int show_command(const struct client_target *t, struct client_req rq);
+int show_command(const struct client_target *t, struct proto_req rq);
 
 #endif

@@ -59,10 +59,11 @@ struct unix_copy {
 static int copy_record(const unsigned char *f, void *ctx)
 {
 	struct unix_copy *u = ctx;
+	struct proto_log l;
 
-	if (proto_get16(f, PROTO_OFF_OP) != PROTO_REC_LOG)
+	if (proto_unpack_log(f, &l) < 0)
 		return 0;
-	if (write_all(u->fd, (const char *)f + PROTO_OFF_TEXT, proto_get32(f, PROTO_OFF_ARG0)) < 0) {
+	if (write_all(u->fd, l.bytes, l.len) < 0) {
 		u->err = errno;
 		return 1;
 	}
@@ -79,8 +80,7 @@ static void end_now(int sig)
 enum stream_end stream_over_unix(const struct client_target *t, const struct stream_req *r,
 				 struct client_result *res)
 {
-	struct client_req rq = { PROTO_OP_LOGS, r->name, r->lines, r->follow ? PROTO_LOGS_FOLLOW : 0, 0,
-				 r->follow };
+	struct proto_req rq = { PROTO_OP_LOGS, r->name, r->lines, r->follow };
 	struct unix_copy u = { r->out_fd, 0 };
 
 	signal(SIGPIPE, SIG_IGN);
@@ -183,7 +183,7 @@ static int accept_stream(int lfd, int sfd, uint32_t port, uint32_t from_cid, str
 static void stop_stream(const struct client_target *t, const struct stream_req *r, uint32_t port,
 			struct client_result *res)
 {
-	struct client_req rq = { PROTO_OP_LOGS_STREAM_STOP, r->name, 0, port, 0, 0 };
+	struct proto_req rq = { .op = PROTO_OP_LOGS_STREAM_STOP, .name = r->name, .port = port };
 
 	if (client_call(t, &rq, 0, 0, res) < 0)
 		res->status = -1;
@@ -232,8 +232,8 @@ static enum stream_end copy_stream(const struct client_target *t, const struct s
 enum stream_end stream_over_vsock(const struct client_target *t, const struct stream_req *r,
 				  struct client_result *res)
 {
-	struct client_req rq = { PROTO_OP_LOGS_STREAM, r->name, r->listen_cid, 0,
-				 r->lines | (r->follow ? PROTO_STREAM_FOLLOW : 0), 0 };
+	struct proto_req rq = { .op = PROTO_OP_LOGS_STREAM, .name = r->name, .lines = r->lines,
+				.follow = r->follow, .cid = r->listen_cid };
 	enum stream_end end;
 	uint32_t port;
 	int lfd, sfd, cfd;
@@ -242,7 +242,7 @@ enum stream_end stream_over_vsock(const struct client_target *t, const struct st
 	lfd = listen_vsock(r, &port, res);
 	if (lfd < 0)
 		return STREAM_FAILED;
-	rq.arg1 = port;
+	rq.port = port;
 	/* init answers once it has connected to us (or failed to), so a
 	 * good answer means the connection waits in the listen queue. */
 	if (client_call(t, &rq, 0, 0, res) < 0 || res->status != PROTO_OK) {

@@ -1,6 +1,6 @@
 /* Frame codec: byte order, string fields, and every validation rule. */
 #include "harness.h"
-#include "proto.h"
+#include "proto_layout.h"
 
 #define HASH 0x0123456789abcdefULL
 
@@ -9,7 +9,8 @@ static unsigned char f[PROTO_FRAME_SIZE];
 static enum proto_status check(void)
 {
 	const char *why = 0;
-	enum proto_status st = proto_check_request(f, HASH, &why);
+	struct proto_req rq;
+	enum proto_status st = proto_unpack_request(f, HASH, &rq, &why);
 	CHECK(st == PROTO_OK || why);
 	return st;
 }

@@ -16,7 +16,7 @@
 
 /* --- fakes of initctl.c and client.c --- */
 
-static struct client_req last;        /* the last request client_call got */
+static struct proto_req last;         /* the last request client_call got */
 static unsigned char last_text[PROTO_TEXT_SIZE];
 static int calls;
 static int nrecs;                     /* records the fake replies with */
@@ -25,16 +25,20 @@ static int rec_repeat = 1;            /* each record this many times (big listin
 static int reply_status;
 static const char *reply_msg = "ok";
 
-int client_call(const struct client_target *t, const struct client_req *rq, client_record_fn *fn,
+/* The request goes through the wire and back, as init would decode it. */
+int client_call(const struct client_target *t, const struct proto_req *rq, client_record_fn *fn,
 		void *ctx, struct client_result *res)
 {
+	static unsigned char frame[PROTO_FRAME_SIZE];
+	const char *why = "";
 	int i, k;
 
 	(void)t;
-	last = *rq;
+	proto_pack_request(frame, 0, rq);
+	CHECK(proto_unpack_request(frame, 0, &last, &why) == PROTO_OK);
 	memset(last_text, 0, sizeof last_text);
-	if (rq->text)
-		memcpy(last_text, rq->text, rq->text_len);
+	if (last.text)
+		memcpy(last_text, last.text, last.len);
 	calls++;
 	for (i = 0; i < nrecs; i++)
 		for (k = 0; k < rec_repeat; k++)
@@ -124,18 +128,22 @@ static int run_ps(const char *words)
 static void ps_rec(unsigned char *f, unsigned pid, unsigned ppid, char state, unsigned cpu_x100,
 		   unsigned long long rss_kb, const char *svc, const char *comm, const char *cmd)
 {
-	proto_init(f, PROTO_REC_PS, 0);
-	if (svc)
-		proto_put_str(f, PROTO_OFF_NAME, PROTO_NAME_SIZE, svc);
-	proto_put32(f, PROTO_PS_PID, pid);
-	proto_put32(f, PROTO_PS_PPID, ppid);
-	f[PROTO_PS_STATE] = (unsigned char)state;
-	f[PROTO_PS_MANAGED] = svc != 0;
-	proto_put32(f, PROTO_PS_CPU, cpu_x100);
-	proto_put64(f, PROTO_PS_RSS_KB, rss_kb);
-	proto_put64(f, PROTO_PS_START, 1234567890);
-	proto_put_str(f, PROTO_PS_COMM, 16, comm);
-	proto_put_str(f, PROTO_PS_CMD, PROTO_PS_CMD_SIZE, cmd);
+	struct proto_ps p = { .pid = pid, .ppid = ppid, .state = (uint8_t)state, .managed = svc != 0,
+			      .cpu_x100 = cpu_x100, .rss_kb = rss_kb, .start = 1234567890 };
+
+	snprintf(p.name, sizeof p.name, "%s", svc ? svc : "");
+	snprintf(p.comm, sizeof p.comm, "%s", comm);
+	snprintf(p.cmd, sizeof p.cmd, "%s", cmd);
+	proto_pack_ps(f, 0, &p);
+}
+
+/* A record's fields, decoded, to change some and pack it again. */
+static struct proto_ps *fields(const unsigned char *f)
+{
+	static struct proto_ps p;
+
+	CHECK(proto_unpack_ps(f, &p) == 0);
+	return &p;
 }
 
 static char *memout(void (*fn)(FILE *, const unsigned char *), const unsigned char *rec)
@@ -154,10 +162,15 @@ static void header_fn(FILE *f, const unsigned char *rec)
 	ps_print_header(f);
 }
 
+static void row_fn(FILE *f, const unsigned char *rec)
+{
+	ps_print_row(f, fields(rec));
+}
+
 static const char *status_cmdline;
 static void status_fn(FILE *f, const unsigned char *rec)
 {
-	ps_print_status(f, rec, status_cmdline);
+	ps_print_status(f, fields(rec), status_cmdline);
 }
 
 /* --- formatting --- */
@@ -293,27 +306,27 @@ TEST(list_rows_as_in_the_manual)
 		  "PID      PPID     STATE        CPU%   MEM      MANAGED    SERVICE    COMMAND\n"
 		  "----------------------------------------------------------------------------------------------------\n");
 	ps_rec(f, 1, 0, 'S', 10, 12800, 0, "init", "/sbin/init");
-	CHECK_STR(memout(ps_print_row, f),
+	CHECK_STR(memout(row_fn, f),
 		  "1        0        Sleeping     0.1    12.5M    no         -          /sbin/init\n");
 	ps_rec(f, 123, 1, 'R', 250, 262144, "webapp", "python3", "/usr/bin/python3 /app/server.py");
-	CHECK_STR(memout(ps_print_row, f),
+	CHECK_STR(memout(row_fn, f),
 		  "123      1        Running      2.5    256M     yes        webapp     /usr/bin/python3 /app/server.py\n");
 	ps_rec(f, 124, 1, 'S', 120, 524288, "database", "postgres", "/usr/bin/postgres -D /var/lib/postgresql/data");
-	CHECK_STR(memout(ps_print_row, f),
+	CHECK_STR(memout(row_fn, f),
 		  "124      1        Sleeping     1.2    512M     yes        database   /usr/bin/postgres -D /var/lib/...\n");
 	ps_rec(f, 200, 1, 'S', 0, 8397, 0, "bash", "bash");
-	CHECK_STR(memout(ps_print_row, f),
+	CHECK_STR(memout(row_fn, f),
 		  "200      1        Sleeping     0.0    8.2M     no         -          bash\n");
 	ps_rec(f, 201, 200, 'R', 520, 65536, 0, "python", "python script.py");
-	CHECK_STR(memout(ps_print_row, f),
+	CHECK_STR(memout(row_fn, f),
 		  "201      200      Running      5.2    64M      no         -          python script.py\n");
 	/* Disk sleep keeps the fields after STATE where awk expects them. */
 	ps_rec(f, 7, 1, 'D', 0, 100, 0, "dd", "dd if=/dev/sda");
-	CHECK_STR(memout(ps_print_row, f),
+	CHECK_STR(memout(row_fn, f),
 		  "7        1        Disk-sleep   0.0    100K     no         -          dd if=/dev/sda\n");
 	/* A long service name widens its cell; a space still separates. */
 	ps_rec(f, 8, 1, 'S', 0, 100, "a-very-long-service-name", "x", "x");
-	CHECK_STR(memout(ps_print_row, f),
+	CHECK_STR(memout(row_fn, f),
 		  "8        1        Sleeping     0.0    100K     yes        a-very-long-service-name x\n");
 }
 
@@ -353,20 +366,28 @@ TEST(status_of_an_ended_adhoc_process)
 {
 	unsigned char f[PROTO_FRAME_SIZE];
 
+	struct proto_ps *p;
+
 	ps_rec(f, 789, 0, 0, 0, 0, 0, "", "");
-	f[PROTO_PS_ADHOC] = 1;
-	f[PROTO_PS_EXIT_KIND] = PROTO_EXIT_CODE;
-	proto_put32(f, PROTO_PS_EXIT_CODE, 3);
+	p = fields(f);
+	p->adhoc = 1;
+	p->exit_kind = PROTO_EXIT_CODE;
+	p->exit_code = 3;
+	proto_pack_ps(f, 0, p);
 	status_cmdline = "/bin/sh -c exit 3";
 	CHECK_STR(memout(status_fn, f),
 		  "Process: 789\n"
 		  "  State: Exited (code 3)\n"
 		  "  Command: /bin/sh -c exit 3\n"
 		  "  Managed by Init: no\n");
-	f[PROTO_PS_EXIT_KIND] = PROTO_EXIT_SIGNAL;
-	proto_put32(f, PROTO_PS_EXIT_CODE, 9);
+	p = fields(f);
+	p->exit_kind = PROTO_EXIT_SIGNAL;
+	p->exit_code = 9;
+	proto_pack_ps(f, 0, p);
 	CHECK(strstr(memout(status_fn, f), "  State: Killed (signal 9: SIGKILL)\n"));
-	proto_put32(f, PROTO_PS_EXIT_CODE, 40);
+	p = fields(f);
+	p->exit_code = 40;
+	proto_pack_ps(f, 0, p);
 	CHECK(strstr(memout(status_fn, f), "  State: Killed (signal 40)\n"));
 }
 
@@ -468,17 +489,17 @@ TEST(start_usage_errors)
 TEST(kill_requests)
 {
 	reset();
-	CHECK(run_ps("kill 789") == 0 && last.op == PROTO_OP_PS_KILL && last.arg0 == 789 && last.arg1 == 15);
+	CHECK(run_ps("kill 789") == 0 && last.op == PROTO_OP_PS_KILL && last.pid == 789 && last.signal == 15);
 	CHECK_STR(out_buf, "✓ ok\n");
-	CHECK(run_ps("kill 789 --signal 9") == 0 && last.arg0 == 789 && last.arg1 == 9);
-	CHECK(run_ps("kill 789 -s 1") == 0 && last.arg1 == 1);
-	CHECK(run_ps("kill -s KILL 789") == 0 && last.arg0 == 789 && last.arg1 == 9);
-	CHECK(run_ps("kill 789 --signal=sighup") == 0 && last.arg1 == 1);
-	CHECK(run_ps("kill 789 -s SIGUSR1") == 0 && last.arg1 == 10);
-	CHECK(run_ps("kill 789 -s 64") == 0 && last.arg1 == 64);
+	CHECK(run_ps("kill 789 --signal 9") == 0 && last.pid == 789 && last.signal == 9);
+	CHECK(run_ps("kill 789 -s 1") == 0 && last.signal == 1);
+	CHECK(run_ps("kill -s KILL 789") == 0 && last.pid == 789 && last.signal == 9);
+	CHECK(run_ps("kill 789 --signal=sighup") == 0 && last.signal == 1);
+	CHECK(run_ps("kill 789 -s SIGUSR1") == 0 && last.signal == 10);
+	CHECK(run_ps("kill 789 -s 64") == 0 && last.signal == 64);
 	/* Negative PIDs are PIDs, not options: init says why it refuses them. */
-	CHECK(run_ps("kill -1") == 0 && last.arg0 == 0xffffffffu && last.arg1 == 15);
-	CHECK(run_ps("kill -1 -s 9") == 0 && last.arg0 == 0xffffffffu && last.arg1 == 9);
+	CHECK(run_ps("kill -1") == 0 && last.pid == -1 && last.signal == 15);
+	CHECK(run_ps("kill -1 -s 9") == 0 && last.pid == -1 && last.signal == 9);
 	calls = 0;
 	CHECK(run_ps("kill -9 789") == 2 && calls == 0);
 	CHECK(strstr(err_buf, "initctl: ps kill: takes one PID, not '789' as well (a signal goes with -s, e.g. -s 9)"));
@@ -494,10 +515,10 @@ TEST(kill_requests)
 TEST(pid_requests)
 {
 	reset();
-	CHECK(run_ps("stop 789") == 0 && last.op == PROTO_OP_PS_STOP && last.arg0 == 789 && last.arg1 == 0);
-	CHECK(run_ps("restart 123") == 0 && last.op == PROTO_OP_PS_RESTART && last.arg0 == 123);
-	CHECK(run_ps("stop -1") == 0 && last.arg0 == 0xffffffffu);
-	CHECK(run_ps("stop 0") == 0 && last.arg0 == 0);
+	CHECK(run_ps("stop 789") == 0 && last.op == PROTO_OP_PS_STOP && last.pid == 789 && last.signal == 0);
+	CHECK(run_ps("restart 123") == 0 && last.op == PROTO_OP_PS_RESTART && last.pid == 123);
+	CHECK(run_ps("stop -1") == 0 && last.pid == -1);
+	CHECK(run_ps("stop 0") == 0 && last.pid == 0);
 	calls = 0;
 	CHECK(run_ps("stop") == 2 && run_ps("stop 1 2") == 2 && run_ps("stop x") == 2);
 	CHECK(run_ps("restart -s 9 5") == 2 && strstr(err_buf, "unknown option: -s"));
@@ -522,7 +543,7 @@ TEST(list_streams_every_record)
 	reset();
 	ps_rec(recs[0], 1, 0, 'S', 0, 152, 0, "init", "/sbin/init");
 	ps_rec(recs[1], 2, 1, 'S', 0, 1400, "webapp", "sleep", "/bin/sleep 100000");
-	proto_init(recs[2], PROTO_REC_TEXT, 0);  /* not a PS record: ignored */
+	proto_pack_text(recs[2], 0, &(struct proto_text){ PROTO_KEY_CMDLINE, "", 0 });  /* not a PS record: ignored */
 	nrecs = 3;
 	rec_repeat = 2500;
 	CHECK(run_ps("list") == 0 && last.op == PROTO_OP_PS_LIST);
@@ -548,12 +569,13 @@ TEST(status_joins_the_command_line)
 	ps_rec(recs[0], 42, 1, 'S', 0, 2048, 0, "sh", "cut");
 	/* Three TEXT records of 927, 927 and 5 bytes. */
 	for (i = 1; i <= 3; i++) {
-		proto_init(recs[i], PROTO_REC_TEXT, 0);
-		proto_put32(recs[i], PROTO_OFF_ARG0, PROTO_KEY_CMDLINE);
-		memset(recs[i] + PROTO_OFF_TEXT, 'a' + i, i < 3 ? PROTO_TEXT_SIZE - 1 : 5);
+		char piece[PROTO_TEXT_SIZE - 1];
+		memset(piece, 'a' + i, sizeof piece);
+		proto_pack_text(recs[i], 0, &(struct proto_text){ PROTO_KEY_CMDLINE, piece,
+							      i < 3 ? PROTO_TEXT_SIZE - 1 : 5 });
 	}
 	nrecs = 4;
-	CHECK(run_ps("status 42") == 0 && last.op == PROTO_OP_PS_STATUS && last.arg0 == 42);
+	CHECK(run_ps("status 42") == 0 && last.op == PROTO_OP_PS_STATUS && last.pid == 42);
 	memset(want, 0, sizeof want);
 	memset(want, 'b', 927);
 	memset(want + 927, 'c', 927);
@@ -570,11 +592,10 @@ TEST(start_requests)
 	reset();
 	reply_msg = "Process started with PID 789 (PID: 789)";
 	CHECK(run_ps("start /usr/bin/myapp --config /etc/myapp.conf -e LOG_LEVEL=debug -e PORT=8080") == 0);
-	CHECK(last.op == PROTO_OP_PS_START && last.arg0 == 3 && last.arg1 == 2 && last.arg2 == 66 &&
-	      last.text_len == 66);
+	CHECK(last.op == PROTO_OP_PS_START && last.argc == 3 && last.envc == 2 && last.len == 66);
 	CHECK(!memcmp(last_text, "/usr/bin/myapp\0--config\0/etc/myapp.conf\0LOG_LEVEL=debug\0PORT=8080", 66));
 	CHECK_STR(out_buf, "✓ Process started with PID 789 (PID: 789)\n");
-	CHECK(run_ps("run /bin/true") == 0 && last.arg0 == 1 && last.arg2 == 10);
+	CHECK(run_ps("run /bin/true") == 0 && last.argc == 1 && last.len == 10);
 	reply_status = PROTO_E_FAILED;
 	reply_msg = "cannot start /x: exec: No such file or directory";
 	CHECK(run_ps("start /x") == 1 && !strcmp(err_buf, "✗ Error: cannot start /x: exec: No such file or directory\n"));

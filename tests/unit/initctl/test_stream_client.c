@@ -100,7 +100,7 @@ static struct {
 	int connect;                  /* 0: answer OK without connecting */
 	int later;                    /* follow: a child writes "later" then sends SIGINT */
 } fake;
-static struct client_req seen[8];
+static struct proto_req seen[8];
 static int nseen;
 static int init_side = -1;            /* init's end of the stream */
 
@@ -137,9 +137,7 @@ static int log_records(const char *s, client_record_fn *fn, void *ctx)
 
 	while (*s) {
 		size_t n = strlen(s) > 7 ? 7 : strlen(s);  /* small pieces: lines span records */
-		proto_init(f, PROTO_REC_LOG, 0);
-		proto_put32(f, PROTO_OFF_ARG0, (uint32_t)n);
-		memcpy(f + PROTO_OFF_TEXT, s, n);
+		proto_pack_log(f, 0, &(struct proto_log){ s, n });
 		if (fn(f, ctx))
 			return -1;
 		s += n;
@@ -147,7 +145,7 @@ static int log_records(const char *s, client_record_fn *fn, void *ctx)
 	return 0;
 }
 
-int client_call(const struct client_target *t, const struct client_req *rq, client_record_fn *fn, void *ctx,
+int client_call(const struct client_target *t, const struct proto_req *rq, client_record_fn *fn, void *ctx,
 		struct client_result *res)
 {
 	(void)t;
@@ -171,7 +169,7 @@ int client_call(const struct client_target *t, const struct client_req *rq, clie
 		if (init_side >= 0)
 			close(init_side);
 		init_side = -1;
-		snprintf(res->msg, sizeof res->msg, "Log stream of '%s' to port %u stopped", rq->name, rq->arg1);
+		snprintf(res->msg, sizeof res->msg, "Log stream of '%s' to port %u stopped", rq->name, rq->port);
 		return 0;
 	}
 	/* PROTO_OP_LOGS_STREAM */
@@ -181,14 +179,14 @@ int client_call(const struct client_target *t, const struct client_req *rq, clie
 		return 0;
 	}
 	if (fake.stranger) {
-		int s = connect_back(99, rq->arg1, 0);
+		int s = connect_back(99, rq->port, 0);
 		send_text(s, fake.stranger);
 		close(s);
 	}
 	if (fake.connect) {
-		init_side = connect_back(fake.from_cid, rq->arg1, 1);
+		init_side = connect_back(fake.from_cid, rq->port, 1);
 		send_text(init_side, fake.backlog);
-		if (!(rq->arg2 & PROTO_STREAM_FOLLOW)) {
+		if (!rq->follow) {
 			close(init_side);
 			init_side = -1;
 		} else if (fake.later && fork() == 0) {
@@ -303,7 +301,7 @@ TEST(vsock_backlog_then_end)
 	CHECK_STR(m(contents(out)), fake.backlog);
 	CHECK(nseen == 1 && seen[0].op == PROTO_OP_LOGS_STREAM);
 	CHECK_STR(seen[0].name, "web");
-	CHECK(seen[0].arg0 == 3 && seen[0].arg1 == 9100 && seen[0].arg2 == 10);
+	CHECK(seen[0].cid == 3 && seen[0].port == 9100 && seen[0].lines == 10 && !seen[0].follow);
 	close(out);
 }
 
@@ -325,9 +323,9 @@ TEST(vsock_busy_port_moves_on_follow_and_sigint_stops)
 	drain_signals();
 	CHECK_STR(m(contents(out)), "[2024-01-15 10:30:45] one\nlater\n");
 	CHECK(nseen == 2);
-	CHECK(seen[0].arg1 == 9102 && seen[0].arg2 == (5 | PROTO_STREAM_FOLLOW));
+	CHECK(seen[0].port == 9102 && seen[0].lines == 5 && seen[0].follow);
 	CHECK(seen[1].op == PROTO_OP_LOGS_STREAM_STOP && !strcmp(seen[1].name, "web"));
-	CHECK(seen[1].arg0 == 0 && seen[1].arg1 == 9102 && seen[1].arg2 == 0);
+	CHECK(seen[1].cid == 0 && seen[1].port == 9102 && seen[1].lines == 0);
 	CHECK(res.status == PROTO_OK);
 	CHECK_STR(m(res.msg), "Log stream of 'web' to port 9102 stopped");
 	close(out);
@@ -398,7 +396,7 @@ TEST(vsock_init_never_connects)
 	CHECK(stream_over_vsock(&target, &r, &res) == STREAM_FAILED);
 	CHECK(!strncmp(res.msg, "init did not connect back to vsock port 9100 within ", 52));
 	/* init said it had a stream: it is told to drop it. */
-	CHECK(nseen == 2 && seen[1].op == PROTO_OP_LOGS_STREAM_STOP && seen[1].arg1 == 9100);
+	CHECK(nseen == 2 && seen[1].op == PROTO_OP_LOGS_STREAM_STOP && seen[1].port == 9100);
 }
 
 TEST(vsock_reader_gone_ends_quietly)
@@ -444,8 +442,7 @@ TEST(unix_uses_the_logs_operation)
 	fake.backlog = "[2024-01-15 10:30:45] a line longer than one record\n[2024-01-15 10:30:46] b\n";
 	CHECK(stream_over_unix(&unix_target, &r, &res) == STREAM_ENDED);
 	CHECK_STR(m(contents(out)), fake.backlog);
-	CHECK(nseen == 1 && seen[0].op == PROTO_OP_LOGS && seen[0].arg0 == 3 && seen[0].arg1 == 0);
-	CHECK(!seen[0].forever);
+	CHECK(nseen == 1 && seen[0].op == PROTO_OP_LOGS && seen[0].lines == 3 && !seen[0].follow);
 	close(out);
 
 	setup(&r, 1);
@@ -454,7 +451,7 @@ TEST(unix_uses_the_logs_operation)
 	fake.msg = "Service 'web' not found";
 	CHECK(stream_over_unix(&unix_target, &r, &res) == STREAM_FAILED);
 	CHECK_STR(m(res.msg), "Service 'web' not found");
-	CHECK(seen[0].arg1 == PROTO_LOGS_FOLLOW && seen[0].forever);
+	CHECK(seen[0].follow);
 
 	CHECK(pipe(p) == 0);
 	close(p[0]);

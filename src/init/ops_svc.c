@@ -1,0 +1,287 @@
+/* ops_svc.c: the service operations: ping, list, status, start, stop,
+ * restart (and their --wait), enable, disable, system-status, reload,
+ * shutdown and reboot (handlers of ops.c's table; see ops_handlers.h).
+ *
+ * A start is a fork and a stop a signal: neither waits. A --wait answers
+ * once svc.c's machine has reached the state asked for, or cannot, or the
+ * time is up; until then the reply only waits in its ready handler.
+ */
+#include <string.h>
+
+#include "cfg.h"
+#include "clock.h"
+#include "fmt.h"
+#include "log.h"
+#include "ops_handlers.h"
+#include "procfs.h"
+#include "reload.h"
+#include "shutdown.h"
+#include "svc.h"
+
+void ops_svc_ping(struct reply *r, const struct proto_req *rq)
+{
+	(void)rq;
+	ops_say(r, PROTO_OK, "Pong - init system is responsive");
+}
+
+/* Word a service request's outcome; returns 1 when it was carried out. */
+static int service_result(struct reply *r, enum svc_event ev, enum svc_state before, enum svc_result res)
+{
+	const char *name = svc_cfg(r->svc)->name;
+
+	switch (res) {
+	case SVC_OK:
+		if (ev == SVC_EV_START && before == SVC_STOPPING)
+			ops_say(r, PROTO_OK, "Service '%s' will start once it has stopped", name);
+		else if (ev == SVC_EV_START)
+			ops_say(r, PROTO_OK, "Service '%s' started", name);
+		else if (ev == SVC_EV_RESTART)
+			ops_say(r, PROTO_OK, "Service '%s' restarted", name);
+		else if (before == SVC_RESTART_WAIT)
+			ops_say(r, PROTO_OK, "Service '%s' stopped (pending restart cancelled)", name);
+		else
+			ops_say(r, PROTO_OK, "Service '%s' stop signal sent", name);
+		return 1;
+	case SVC_ALREADY_RUNNING:
+		ops_say(r, PROTO_E_STATE, "Service '%s' is already running", name);
+		return 0;
+	case SVC_NOT_RUNNING:
+		ops_say(r, PROTO_E_STATE, "Service '%s' is not running", name);
+		return 0;
+	case SVC_SHUTTING_DOWN:
+		ops_say(r, PROTO_E_BUSY, "init is shutting down");
+		return 0;
+	}
+	return 0;
+}
+
+static void service_request(struct reply *r, enum svc_event ev, const struct proto_req *rq)
+{
+	const struct svc *s = svc_get(r->svc);
+	enum svc_state before = s->state;
+	unsigned ups = s->ups, held = s->pending;
+
+	if (!service_result(r, ev, before, svc_request(r->svc, ev)))
+		return;
+	if (ev == SVC_EV_START && held) {
+		ops_say(r, PROTO_OK, "Service '%s' keeps running: its pending stop is called off",
+			svc_cfg(r->svc)->name);
+		return;  /* nothing to wait for */
+	}
+	if (rq->wait) {
+		r->wait.ev = ev;
+		r->wait.ups = ups;
+		r->wake = clock_ms() + (int64_t)rq->wait_sec * 1000;  /* give up then */
+	}
+}
+
+void ops_svc_start(struct reply *r, const struct proto_req *rq)
+{
+	service_request(r, SVC_EV_START, rq);
+}
+
+void ops_svc_stop(struct reply *r, const struct proto_req *rq)
+{
+	service_request(r, SVC_EV_STOP, rq);
+}
+
+void ops_svc_restart(struct reply *r, const struct proto_req *rq)
+{
+	service_request(r, SVC_EV_RESTART, rq);
+}
+
+/* A waiting request is settled once the service has reached the state
+ * asked for, or cannot, or the time is up; then the message is set. */
+static int wait_ready(struct reply *r)
+{
+	const struct svc *s = svc_get(r->svc);
+	const char *name = svc_cfg(r->svc)->name;
+	int starting = r->wait.ev != SVC_EV_STOP;
+
+	if (!r->wake)
+		return 1;  /* answered at once */
+	if (!starting && (s->state == SVC_STOPPED || s->state == SVC_FAILED)) {
+		ops_say(r, PROTO_OK, "Service '%s' stopped", name);
+	} else if (starting && s->ups > r->wait.ups && s->state == SVC_RUNNING) {
+		ops_say(r, PROTO_OK, "Service '%s' is running (PID %d)", name, (int)s->pid);
+	} else if (starting && s->ups > r->wait.ups && s->state != SVC_FAILED) {
+		ops_say(r, PROTO_OK, "Service '%s' started, and has exited already", name);
+	} else if (starting && s->state == SVC_FAILED) {
+		r->status = PROTO_E_FAILED;
+		if (s->reason[0])
+			ops_say(r, PROTO_OK, "Service '%s' failed: %s", name, s->reason);
+		else
+			ops_say(r, PROTO_OK, "Service '%s' failed (exit status %d)", name, s->exit_code);
+	} else if (starting && s->state == SVC_STOPPED && !s->pending && !s->want_start) {
+		ops_say(r, PROTO_E_FAILED, "Service '%s' was stopped before it was running", name);
+	} else if (clock_ms() >= r->wake) {
+		ops_say(r, PROTO_E_FAILED, "timed out waiting for service '%s' to be %s (it is %s)", name,
+			starting ? "running" : "stopped", svc_state_name(s->state));
+	} else {
+		return 0;
+	}
+	r->wake = 0;
+	return 1;
+}
+
+const struct ops_reply ops_svc_wait_reply = { .ready = wait_ready };
+
+static void enable_request(struct reply *r, int enable, int now)
+{
+	const char *name = svc_cfg(r->svc)->name;
+	enum svc_state before = svc_get(r->svc)->state;
+	enum svc_result res = svc_enable(r->svc, enable, now);
+
+	if (res == SVC_SHUTTING_DOWN) {
+		service_result(r, SVC_EV_START, before, res);
+		return;
+	}
+	if (enable && now && res == SVC_OK && before != svc_get(r->svc)->state)
+		ops_say(r, PROTO_OK, "Service '%s' enabled and started", name);
+	else if (enable)
+		ops_say(r, PROTO_OK, "Service '%s' enabled", name);
+	else if (before != svc_get(r->svc)->state)
+		ops_say(r, PROTO_OK, "Service '%s' disabled and stopping", name);
+	else
+		ops_say(r, PROTO_OK, "Service '%s' disabled", name);
+}
+
+void ops_svc_enable(struct reply *r, const struct proto_req *rq)
+{
+	enable_request(r, 1, rq->now);
+}
+
+void ops_svc_disable(struct reply *r, const struct proto_req *rq)
+{
+	(void)rq;
+	enable_request(r, 0, 0);
+}
+
+void ops_svc_reload(struct reply *r, const struct proto_req *rq)
+{
+	(void)rq;
+	if (reload_request("initctl", r->msg, sizeof r->msg) < 0)
+		r->status = PROTO_E_BUSY;
+}
+
+static void shutdown_op(struct reply *r, int reboot)
+{
+	if (shutdown_active()) {
+		ops_say(r, PROTO_E_BUSY, "init is already shutting down");
+		return;
+	}
+	shutdown_request(reboot ? SYS_REBOOT : SYS_POWEROFF, "initctl");
+	ops_say(r, PROTO_OK, "System %s initiated", reboot ? "reboot" : "shutdown");
+}
+
+void ops_svc_shutdown(struct reply *r, const struct proto_req *rq)
+{
+	(void)rq;
+	shutdown_op(r, 0);
+}
+
+void ops_svc_reboot(struct reply *r, const struct proto_req *rq)
+{
+	(void)rq;
+	shutdown_op(r, 1);
+}
+
+/* One SVC record: service i as it is now. */
+static void svc_record(unsigned char *f, int i)
+{
+	const struct svc *s = svc_get(i);
+	const struct cfg_svc *c = svc_cfg(i);
+	struct proto_svc v = {
+		.state = (uint8_t)s->state, .enabled = s->enabled, .restart = c->restart,
+		.exit_kind = (uint8_t)s->exit_kind, .pid = (uint32_t)s->pid, .restarts = s->restarts,
+		.exit_code = (uint32_t)s->exit_code, .exit_signal = (uint32_t)s->exit_signal,
+		.restart_sec = c->restart_sec, .stop_timeout = c->stop_timeout_sec,
+		.since = (uint32_t)((clock_ms() - s->since) / 1000), .log_dropped = log_dropped(i),
+		.exec_hash = c->exec_hash,
+	};
+
+	fmt_fmt(v.name, sizeof v.name, "%s", c->name);
+	proto_pack_svc(f, CFG_HASH, &v);
+}
+
+static int list_next(struct reply *r, unsigned char *f)
+{
+	while (r->step < SVC_N && !svc_present(r->step))
+		r->step++;
+	if (r->step == SVC_N)
+		return 0;
+	svc_record(f, r->step++);
+	return 1;
+}
+
+const struct ops_reply ops_svc_list_reply = { .next = list_next };
+
+void ops_svc_status(struct reply *r, const struct proto_req *rq)
+{
+	(void)rq;
+	fmt_fmt(r->reason, sizeof r->reason, "%s", svc_get(r->svc)->reason);
+}
+
+/* The text records of a status reply, in order; 0 or "" are skipped. */
+static const char *status_text(const struct reply *r, int key)
+{
+	const struct cfg_svc *c = svc_cfg(r->svc);
+
+	switch (key) {
+	case PROTO_KEY_COMMAND: return c->exec_text;
+	case PROTO_KEY_WORKDIR: return c->workdir;
+	case PROTO_KEY_AFTER: return c->after_text;
+	case PROTO_KEY_REQUIRES: return c->requires_text;
+	case PROTO_KEY_BEFORE: return c->before_text;
+	case PROTO_KEY_REQUIRED_BY: return c->required_by_text;
+	case PROTO_KEY_REASON: return r->reason;
+	}
+	return 0;
+}
+
+static int status_next(struct reply *r, unsigned char *f)
+{
+	if (r->step == 0) {
+		svc_record(f, r->svc);
+		r->step = PROTO_KEY_COMMAND;
+		return 1;
+	}
+	for (; r->step <= PROTO_KEY_REASON; r->step++)
+		if (ops_text(r, f, r->step, status_text(r, r->step)))
+			return 1;
+	return 0;
+}
+
+const struct ops_reply ops_svc_status_reply = { .next = status_next };
+
+static void system_record(unsigned char *f)
+{
+	struct proto_system v = { (uint64_t)((clock_ms() - clock_started()) / 1000) };
+	int i;
+
+	for (i = 0; i < SVC_N; i++) {
+		if (!svc_present(i))
+			continue;
+		v.services++;
+		v.enabled += svc_get(i)->enabled;
+		v.active += svc_get(i)->state == SVC_RUNNING;
+	}
+	v.processes = procfs_count();
+	proto_pack_system(f, CFG_HASH, &v);
+}
+
+static int system_next(struct reply *r, unsigned char *f)
+{
+	if (r->step == 0) {
+		system_record(f);
+		r->step = PROTO_KEY_SERVICE_DIR;
+		return 1;
+	}
+	for (; r->step <= PROTO_KEY_LOG_DIR; r->step++)
+		if (ops_text(r, f, r->step, r->step == PROTO_KEY_SERVICE_DIR ? cfg_init.service_dir
+									      : cfg_init.log_dir))
+			return 1;
+	return 0;
+}
+
+const struct ops_reply ops_svc_system_reply = { .next = system_next };
