@@ -9,7 +9,6 @@
  * Messages are worded in init, so every initctl, whatever its version or
  * transport, prints the same thing.
  */
-#include <stdarg.h>
 #include <string.h>
 
 #include "cfg.h"
@@ -70,17 +69,6 @@ static void reply_init(struct reply *r)
 	r->svc = -1;
 }
 
-void ops_say(struct reply *r, enum proto_status st, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (st != PROTO_OK)
-		r->status = st;
-	va_start(ap, fmt);
-	fmt_vfmt(r->msg, sizeof r->msg, fmt, ap);
-	va_end(ap);
-}
-
 void ops_fail(struct reply *r, enum proto_status st, const char *msg)
 {
 	reply_init(r);
@@ -134,18 +122,6 @@ void ops_release(struct reply *r)
 
 	if (k && k->release)
 		k->release(r);
-}
-
-int ops_text(struct reply *r, unsigned char *f, int key, const char *text)
-{
-	size_t len = text ? strlen(text) : 0;
-
-	if (r->off >= len) {
-		r->off = 0;
-		return 0;
-	}
-	r->off += proto_pack_text(f, CFG_HASH, &(struct proto_text){ (uint32_t)key, text + r->off, len - r->off });
-	return 1;
 }
 
 int ops_next(struct reply *r, unsigned char *f)
