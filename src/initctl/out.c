@@ -1,6 +1,8 @@
 /* out.c: the ✓ and ✗ lines of every initctl command (manual 002's format,
  * so its scripts can grep them). Colour only on a terminal. */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "out.h"
@@ -36,4 +38,14 @@ int out_bad_name(const char *name)
 
 	snprintf(msg, sizeof msg, "'%s' is not a valid service name", name);
 	return out_error(msg);
+}
+
+int out_flushed(int rc)
+{
+	int err = ferror(stdout);
+
+	if (fflush(stdout) == 0 && !err)
+		return rc;
+	fprintf(stderr, "initctl: error writing standard output: %s\n", strerror(errno));
+	return rc ? rc : 1;
 }
