@@ -34,12 +34,13 @@
 /* The plain commands: one request each, its words checked here before
  * anything is sent (logs, logs-stream and ps parse their own). */
 struct command {
-	const char *name;
-	unsigned op;
-	int takes_name;
-	int opts;
+	char name[16];             /* in place (no pointers to relocate); 15 characters at most */
+	unsigned char op;          /* PROTO_OP_* */
+	unsigned char takes_name;
+	unsigned char opts;        /* OPT_* */
 };
 
+_Static_assert(PROTO_OP_MAX <= 255, "struct command holds an operation in a byte");
 static const struct command commands[] = {
 	{ "list", PROTO_OP_LIST, 0, 0 }, { "status", PROTO_OP_STATUS, 1, 0 },
 	{ "start", PROTO_OP_START, 1, OPT_WAIT }, { "stop", PROTO_OP_STOP, 1, OPT_WAIT },
@@ -81,20 +82,26 @@ static int timeout_sec(const char *num)
 	return (int)v;
 }
 
+/* Too many words after c, or too few: a usage error (returns 2). */
+static int wrong_words(const struct command *c)
+{
+	fprintf(stderr, "initctl: %s %s\n", c->name,
+		c->takes_name ? "takes one SERVICE name" : "takes no arguments");
+	return 2;
+}
+
 /* A word that is none of c's options: its SERVICE name (returns 0), or a
  * usage error (returns 2). */
 static int word(const struct command *c, const char *a, struct client_req *rq)
 {
 	if (a[0] == '-') {
 		fprintf(stderr, "initctl: %s: unknown option: %s\n", c->name, a);
-	} else if (c->takes_name && !rq->name) {
-		rq->name = a;
-		return 0;
-	} else {
-		fprintf(stderr, "initctl: %s %s\n", c->name,
-			c->takes_name ? "takes one SERVICE name" : "takes no arguments");
+		return 2;
 	}
-	return 2;
+	if (!c->takes_name || rq->name)
+		return wrong_words(c);
+	rq->name = a;
+	return 0;
 }
 
 /* The options after the command word; returns 0, or 2 after a usage error. */
@@ -125,10 +132,8 @@ static int parse_opts(const struct command *c, int argc, char **argv, struct cli
 				return 2;
 		}
 	}
-	if (c->takes_name && !rq->name) {
-		fprintf(stderr, "initctl: %s takes one SERVICE name\n", c->name);
-		return 2;
-	}
+	if (c->takes_name && !rq->name)
+		return wrong_words(c);
 	if (timeout && !rq->arg1) {
 		fprintf(stderr, "initctl: --timeout goes with --wait\n");
 		return 2;

@@ -16,14 +16,19 @@ void out_colour(int allowed)
 	colour_err = allowed && isatty(2);
 }
 
+static void ok_line(FILE *f, int colour, const char *msg)
+{
+	fprintf(f, colour ? "\033[32m✓\033[0m %s\n" : "✓ %s\n", msg);
+}
+
 void out_ok(const char *msg)
 {
-	printf(colour_out ? "\033[32m✓\033[0m %s\n" : "✓ %s\n", msg);
+	ok_line(stdout, colour_out, msg);
 }
 
 void out_ok_stderr(const char *msg)
 {
-	fprintf(stderr, colour_err ? "\033[32m✓\033[0m %s\n" : "✓ %s\n", msg);
+	ok_line(stderr, colour_err, msg);
 }
 
 int out_error(const char *msg)
@@ -42,9 +47,9 @@ int out_bad_name(const char *name)
 
 int out_flushed(int rc)
 {
-	int err = ferror(stdout);
-
-	if (fflush(stdout) == 0 && !err)
+	/* A failed write, now or before, leaves the error flag set. */
+	(void)fflush(stdout);
+	if (!ferror(stdout))
 		return rc;
 	fprintf(stderr, "initctl: error writing standard output: %s\n", strerror(errno));
 	return rc ? rc : 1;

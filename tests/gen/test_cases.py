@@ -140,6 +140,8 @@ def consistency_problems(c, h, echo):
     same("CFG_UNIX_SOCKET_PATH", ctl["unix_socket_path"], lib.c_unquote(h["CFG_UNIX_SOCKET_PATH"]))
     same("CFG_VSOCK_CID", f"{ctl['vsock_cid']}u", h["CFG_VSOCK_CID"])
     same("CFG_VSOCK_PORT", f"{ctl['vsock_port']}u", h["CFG_VSOCK_PORT"])
+    same("CFG_VSOCK_CID_TEXT", f'"{ctl["vsock_cid"]}"', h["CFG_VSOCK_CID_TEXT"])
+    same("CFG_VSOCK_PORT_TEXT", f'"{ctl["vsock_port"]}"', h["CFG_VSOCK_PORT_TEXT"])
     same("max_log_size", echo["max_log_size"], ci["max_log_size"])
     same("max_log_files", echo["max_log_files"], ci["max_log_files"])
     same("vsock.enabled", int(echo["vsock"]["enabled"]), ci["heartbeat_enabled"])
