@@ -19,7 +19,10 @@ for t in cppcheck analyzer tidy; do
 		echo "PASS lint: $name"
 	else
 		echo "FAIL lint: $name"
-		echo "$msg" | grep -v '^make' | sed 's/^/    /' | head -60
+		# the findings, one line each (not the notes and source lines after them)
+		echo "$msg" | sed "s|^$PWD/||" |
+			grep -E '^[^ :]+:[0-9]+(:[0-9]+)?: (error|warning|style|performance|portability)' |
+			sort -u | sed 's/^/    /' | head -60
 	fi
 done
 exit 0
