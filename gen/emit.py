@@ -11,6 +11,8 @@ import re
 
 import jinja2
 
+from initconf import POLICY_GROUPS
+
 RESTART_ENUM = {"no": "CFG_RESTART_NO", "always": "CFG_RESTART_ALWAYS",
                 "on-failure": "CFG_RESTART_ON_FAILURE", "on-success": "CFG_RESTART_ON_SUCCESS"}
 
@@ -159,11 +161,21 @@ def render(cfg, services, order_info, sources, version):
             ident += "_"
         used.add(ident)
         idents[s.name] = ident
+    # CFG_SVC_<NAME>: each service's index as a name, unique once upper
+    # case (web and Web would both be WEB).
+    enums, used = {}, set()
+    for s in services:
+        e = "CFG_SVC_" + c_ident(s.name).upper()
+        while e in used:
+            e += "_"
+        used.add(e)
+        enums[s.name] = e
+    names = [enums[s.name] for s in services]
     rows = []
     for i, s in enumerate(services):
         pred, succ, req = order_info[s.name]
         rows.append({
-            "i": i, "s": s, "id": idents[s.name],
+            "i": i, "s": s, "id": idents[s.name], "enum": enums[s.name], "comment_name": c_comment(s.name),
             "tag": c_comment(f"{s.source}:{s.line('ExecStart')}"),
             "name": c_string(s.name), "source": c_string(s.source),
             "exec_text": c_string(s.exec_text),
@@ -171,9 +183,9 @@ def render(cfg, services, order_info, sources, version):
             "env": [c_string(e) for e in s.env],
             "workdir": c_string(s.workdir),
             "texts": {k: c_string(", ".join(s.deps[k])) for k in s.deps},
-            "pred": sorted(index[n] for n in pred),
-            "succ": sorted(index[n] for n in succ),
-            "req": sorted(index[n] for n in req),
+            "pred": [names[k] for k in sorted(index[n] for n in pred)],
+            "succ": [names[k] for k in sorted(index[n] for n in succ)],
+            "req": [names[k] for k in sorted(index[n] for n in req)],
             "restart": RESTART_ENUM[s.restart],
             "exec_hash": exec_hash(s),
         })
@@ -186,7 +198,7 @@ def render(cfg, services, order_info, sources, version):
         base_env[name] = value
     ctx = {"cfg": cfg, "rows": rows,
            "base_env": [c_string(f"{k}={v}") for k, v in base_env.items()], "app_restart": RESTART_ENUM.get(cfg["app"]["restart"]), "digest": digest, "sources": [c_comment(x) for x in sources],
-           "version": version, "c": c_string, "policy_mask": policy_mask,
+           "version": version, "c": c_string, "policy_mask": policy_mask, "policy_bits": POLICY_BITS,
            "yaml_lines": [c_string(line + "\n") for line in yaml_head(cfg, services, digest).splitlines()]}
     return digest, {
         "config_gen.h": env.get_template("config_gen.h.j2").render(ctx),
@@ -198,7 +210,9 @@ def render(cfg, services, order_info, sources, version):
     }
 
 
-POLICY_BITS = {"read": 1, "services": 2, "processes": 4, "system": 8}
+# Group k is bit k, in initconf's order; config_gen.c checks each against
+# include/proto.h's PROTO_GROUP_* (a _Static_assert per group).
+POLICY_BITS = {g: 1 << k for k, g in enumerate(POLICY_GROUPS)}
 
 
 def policy_mask(groups):

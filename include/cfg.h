@@ -75,7 +75,10 @@ extern const struct cfg_svc cfg_svc[CFG_NSVC_SLOTS];
 #define SVC_APP (CFG_APP_SLOT ? CFG_NSVC : -1)   /* the app's index, or -1 */
 extern struct cfg_svc app_cfg;
 
-static inline const struct cfg_svc *svc_cfg(int i)
+/* Not inlined: at some fifty uses in init the call is smaller than the
+ * body (about 1 KiB of init); static, so that the compiler still sees
+ * what it does. */
+static __attribute__((noinline, unused)) const struct cfg_svc *svc_cfg(int i)
 {
 #if CFG_NSVC > 0  /* (without services, a test of i against 0 is a compiler warning) */
 	if (i >= 0 && i < CFG_NSVC)

@@ -58,7 +58,7 @@ static void merge_env(struct slot *s, const char *const *extra, int n)
 		s->envp[k++] = cfg_base_env[i];
 	for (i = 0; i < n; i++) {
 		size_t name = (size_t)(strchr(extra[i], '=') - extra[i]) + 1;
-		for (j = 0; j < k && strncmp(s->envp[j], extra[i], name); j++)
+		for (j = 0; j < k && strncmp(s->envp[j], extra[i], name) != 0; j++)
 			;
 		s->envp[j] = extra[i];
 		if (j == k)

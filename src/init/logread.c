@@ -173,8 +173,3 @@ void logread_end(struct logread *lr)
 	followers -= lr->counted;
 	lr->active = 0;
 }
-
-int logread_followers(void)
-{
-	return followers;
-}

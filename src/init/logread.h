@@ -41,7 +41,5 @@ int logread_done(const struct logread *lr);
 size_t logread_next(struct logread *lr, char *dst, size_t cap);
 /* Close what it holds; safe to call twice. */
 void logread_end(struct logread *lr);
-/* Followers right now (system-wide), against CFG_MAX_LOG_FOLLOWERS. */
-int logread_followers(void);
 
 #endif

@@ -47,10 +47,11 @@ static void puts_(const char *s)
 	put(s, strlen(s));
 }
 
-static void putf(const char *f, unsigned v)
+/* "    Key: 5" and a newline: one setting of a service. */
+static void put_setting(const char *key, unsigned v)
 {
 	char t[64];
-	put(t, fmt_fmt(t, sizeof t, f, v));
+	put(t, fmt_fmt(t, sizeof t, "    %s: %u\n", key, v));
 }
 
 /* Decode one UTF-8 character at s (the generator accepts only valid
@@ -71,6 +72,25 @@ static size_t utf8(const unsigned char *s, unsigned *cp)
 	return n;
 }
 
+/* One character cp of a double-quoted scalar, whose first byte is at s:
+ * printable ASCII as it is, YAML's short escapes, the rest as \u or \U. */
+static void put_char(const unsigned char *s, unsigned cp)
+{
+	static const char from[] = "\"\\\n\r\t\b\f", to[] = "\"\\nrtbf";
+	const char *e = cp && cp < 0x80 ? strchr(from, (int)cp) : 0;
+	char t[16];
+
+	if (e) {
+		t[0] = '\\';
+		t[1] = to[e - from];
+		put(t, 2);
+	} else if (cp >= 0x20 && cp < 0x7f) {
+		put((const char *)s, 1);
+	} else {
+		put(t, fmt_fmt(t, sizeof t, cp > 0xffff ? "\\U%08x" : "\\u%04x", cp));
+	}
+}
+
 static void scalar(const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -83,17 +103,7 @@ static void scalar(const char *str)
 	while (*s) {
 		unsigned cp;
 		size_t n = utf8(s, &cp);
-		const char *esc = cp == '"' ? "\\\"" : cp == '\\' ? "\\\\" : cp == '\n' ? "\\n" :
-				  cp == '\r' ? "\\r" : cp == '\t' ? "\\t" : cp == '\b' ? "\\b" :
-				  cp == '\f' ? "\\f" : 0;
-		if (esc)
-			puts_(esc);
-		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0xffff))
-			putf("\\u%04x", cp);
-		else if (cp > 0xffff)
-			putf("\\U%08x", cp);
-		else
-			put((const char *)s, 1);
+		put_char(s, cp);
 		s += n;
 	}
 	put("\"", 1);
@@ -149,10 +159,10 @@ void printcfg(int fd)
 		list("    argv: ", c->argv);
 		list("    environment: ", c->envp);
 		puts_("    Restart: "); scalar(restart[c->restart & 3]); put("\n", 1);
-		putf("    RestartSec: %u\n", c->restart_sec);
-		putf("    TimeoutStopSec: %u\n", c->stop_timeout_sec);
-		putf("    StartLimitBurst: %u\n", c->start_limit_burst);
-		putf("    StartLimitIntervalSec: %u\n", c->start_limit_interval_sec);
+		put_setting("RestartSec", c->restart_sec);
+		put_setting("TimeoutStopSec", c->stop_timeout_sec);
+		put_setting("StartLimitBurst", c->start_limit_burst);
+		put_setting("StartLimitIntervalSec", c->start_limit_interval_sec);
 		puts_("    WorkingDirectory: "); scalar(c->workdir); put("\n", 1);
 		names("    After: ", c->after_text);
 		names("    Before: ", c->before_text);

@@ -75,7 +75,8 @@ static void exec_search(const char *const *argv, const char *const *envp)
 		size_t dlen = end ? (size_t)(end - p) : strlen(p);
 
 		if (dlen + 1 + flen < sizeof buf) {
-			memcpy(buf, p, dlen);
+			/* Not a string yet: the '/' and the file name's own NUL follow. */
+			memcpy(buf, p, dlen);  /* NOLINT(bugprone-not-null-terminated-result) */
 			buf[dlen] = '/';
 			memcpy(buf + dlen + 1, file, flen + 1);
 			/* An empty PATH entry means the current directory. */

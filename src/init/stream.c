@@ -151,15 +151,6 @@ int stream_stop(int chan, uint32_t port)
 	return n;
 }
 
-int stream_count(void)
-{
-	int i, n = 0;
-
-	for (i = 0; ready && i < CFG_MAX_LOG_STREAMS; i++)
-		n += streams[i].fd >= 0;
-	return n;
-}
-
 static int has_output(const struct stream *s)
 {
 	return s->off < s->len || logread_ready(&s->lr);
@@ -176,8 +167,8 @@ int stream_poll_add(struct pollfd *p, int max)
 		s->polled = 1;
 		p[n].fd = s->fd;
 		/* POLLIN only to notice the reader going away; it sends nothing. */
-		p[n].events = s->state == STREAM_CONNECTING ? POLLOUT
-			      : (short)(POLLIN | (has_output(s) ? POLLOUT : 0));
+		p[n].events = (short)(s->state == STREAM_CONNECTING ? POLLOUT
+				      : POLLIN | (has_output(s) ? POLLOUT : 0));
 		p[n++].revents = 0;
 		if (s->state == STREAM_UP && has_output(s) && !s->deadline)
 			s->deadline = clock_ms() + STREAM_STALL_MS;

@@ -29,8 +29,6 @@ int stream_open(int chan, uint32_t cid, uint32_t port, uint32_t lines, int follo
 enum stream_state stream_state(int slot, unsigned gen, char *msg, size_t cap);
 /* Stop the streams of chan to port (0: every port). Returns how many. */
 int stream_stop(int chan, uint32_t port);
-/* Streams running now. */
-int stream_count(void);
 
 int stream_poll_add(struct pollfd *p, int max);
 void stream_poll_done(const struct pollfd *p, int n, int64_t now);

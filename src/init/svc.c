@@ -139,34 +139,28 @@ static void signal_group(int i, int sig)
 			 (int)s->pgid, strerror(errno));
 }
 
+static int is_down(int i)
+{
+	return tab[i].state == SVC_STOPPED || tab[i].state == SVC_FAILED;
+}
+
 /* Start i once its dependencies allow: services it requires are pulled
  * in (started too, as systemd's Requires= does), and dependants that were
- * stopped because i was stopped come back with it. */
-/* Dependants stopped because i was: they come back with it (and wait
- * for it to be running). Called once i is on its way, so that they do
- * not pull it in a second time. */
-static void start_dependants(int i)
-{
-	int k;
-
-	for (k = 0; k < svc_cfg(i)->nsucc; k++) {
-		int d = svc_cfg(i)->succ[k];
-		if (tab[d].dep_stopped && deps_requires(d, i)) {
-			tab[d].dep_stopped = 0;
-			svc_event(d, SVC_EV_START);
-		}
-	}
-}
+ * stopped because i was stopped come back with it, once i is on its way
+ * (so that they do not pull it in a second time). Both walk the
+ * dependency graph, depth first: see walk() below. */
+static void walk(int i, int dependants);
 
 static void begin_start(int i)
 {
-	int k, culprit;
+	walk(i, 0);
+}
 
-	for (k = 0; k < svc_cfg(i)->nrequires; k++) {
-		int r = svc_cfg(i)->requires[k];
-		if (tab[r].state == SVC_STOPPED || tab[r].state == SVC_FAILED)
-			svc_event(r, SVC_EV_START);
-	}
+/* What begin_start does once what i requires has been pulled in. */
+static void start_self(int i)
+{
+	int culprit;
+
 	tab[i].reason[0] = 0;
 	if (deps_check(tab, i, &culprit) == DEPS_READY) {
 		spawn(i);
@@ -174,7 +168,6 @@ static void begin_start(int i)
 		set_state(i, SVC_WAITING);
 		note(i, 0, "Service %s waits for %s", svc_cfg(i)->name, svc_cfg(culprit)->name);
 	}
-	start_dependants(i);
 }
 
 static void act_start(int i)
@@ -185,30 +178,32 @@ static void act_start(int i)
 static void act_spawn(int i)
 {
 	spawn(i);
-	start_dependants(i);
+	walk(i, 1);
 }
 
 static void act_deps_failed(int i)
 {
+	const struct cfg_svc *c = svc_cfg(i);
 	struct svc *s = &tab[i];
 	int culprit = i;
 
 	(void)deps_check(tab, i, &culprit);
 	fmt_fmt(s->reason, sizeof s->reason, "dependency %s %s", svc_cfg(culprit)->name,
 		tab[culprit].state == SVC_FAILED ? "failed" : "is not running");
-	note(i, 1, "Service %s not started: %s", svc_cfg(i)->name, s->reason);
+	note(i, 1, "Service %s not started: %s", c->name, s->reason);
 	set_state(i, SVC_FAILED);
 }
 
 static void act_term(int i)
 {
+	const struct cfg_svc *c = svc_cfg(i);
 	struct svc *s = &tab[i];
 
-	note(i, 0, "Stopping service %s (SIGTERM to process group %d)", svc_cfg(i)->name, (int)s->pgid);
+	note(i, 0, "Stopping service %s (SIGTERM to process group %d)", c->name, (int)s->pgid);
 	signal_group(i, SIGTERM);
 	signal_group(i, SIGCONT);  /* a stopped process cannot act on SIGTERM */
 	set_state(i, SVC_STOPPING);
-	s->deadline = clock_ms() + (int64_t)svc_cfg(i)->stop_timeout_sec * 1000;
+	s->deadline = clock_ms() + (int64_t)c->stop_timeout_sec * 1000;
 }
 
 static void act_restart_running(int i)
@@ -238,6 +233,7 @@ static void act_exec_ok(int i)
 
 static void record_exit(int i, int status)
 {
+	const struct cfg_svc *c = svc_cfg(i);
 	struct svc *s = &tab[i];
 
 	log_drain(i);  /* its last words come before the news of its exit */
@@ -245,12 +241,12 @@ static void record_exit(int i, int status)
 		s->exit_kind = SVC_EXIT_SIGNAL;
 		s->exit_signal = WTERMSIG(status);
 		s->exit_code = 128 + s->exit_signal;
-		note(i, 0, "Service %s killed by signal %d", svc_cfg(i)->name, s->exit_signal);
+		note(i, 0, "Service %s killed by signal %d", c->name, s->exit_signal);
 	} else {
 		s->exit_kind = SVC_EXIT_CODE;
 		s->exit_signal = 0;
 		s->exit_code = WEXITSTATUS(status);
-		note(i, 0, "Service %s exited with code %d", svc_cfg(i)->name, s->exit_code);
+		note(i, 0, "Service %s exited with code %d", c->name, s->exit_code);
 	}
 	s->pid = 0;
 }
@@ -274,29 +270,31 @@ static int last_status;  /* the wait status being handled by act_exit */
  * the first of them (systemd's rate limit); past StartLimitBurst: no more. */
 static int over_limit(int i)
 {
+	const struct cfg_svc *c = svc_cfg(i);
 	struct svc *s = &tab[i];
 	int64_t now = clock_ms();
 
-	if (!svc_cfg(i)->start_limit_interval_sec)
+	if (!c->start_limit_interval_sec)
 		return 0;
-	if (!s->limit_start || now - s->limit_start >= (int64_t)svc_cfg(i)->start_limit_interval_sec * 1000) {
+	if (!s->limit_start || now - s->limit_start >= (int64_t)c->start_limit_interval_sec * 1000) {
 		s->limit_start = now;
 		s->limit_count = 0;
 	}
-	return ++s->limit_count > svc_cfg(i)->start_limit_burst;
+	return ++s->limit_count > c->start_limit_burst;
 }
 
 static void act_exit(int i)
 {
+	const struct cfg_svc *c = svc_cfg(i);
 	struct svc *s = &tab[i];
 
 	if (s->exec_fd >= 0 && read_exec_report(i) && !s->reason[0] && s->state == SVC_STARTING)
 		s->ups++;  /* exec succeeded; the exit came in the same pass */
 	record_exit(i, last_status);
 	if (!shutting_down && wants_restart(i)) {
-		note(i, 0, "Service %s will restart in %us", svc_cfg(i)->name, svc_cfg(i)->restart_sec);
+		note(i, 0, "Service %s will restart in %us", c->name, c->restart_sec);
 		set_state(i, SVC_RESTART_WAIT);
-		s->deadline = clock_ms() + (int64_t)svc_cfg(i)->restart_sec * 1000;
+		s->deadline = clock_ms() + (int64_t)c->restart_sec * 1000;
 	} else if (s->exit_kind == SVC_EXIT_CODE && s->exit_code == 0 && !s->reason[0]) {
 		set_state(i, SVC_STOPPED);
 	} else {
@@ -327,17 +325,18 @@ static void act_exit_stopping(int i)
 
 static void act_stop_timeout(int i)
 {
+	const struct cfg_svc *c = svc_cfg(i);
 	struct svc *s = &tab[i];
 
 	if (!s->killed) {
-		note(i, 1, "Service %s did not stop within %us: sending SIGKILL", svc_cfg(i)->name,
-		     svc_cfg(i)->stop_timeout_sec);
+		note(i, 1, "Service %s did not stop within %us: sending SIGKILL", c->name,
+		     c->stop_timeout_sec);
 		signal_group(i, SIGKILL);
 		s->killed = 1;
-		s->deadline = clock_ms() + (int64_t)svc_cfg(i)->stop_timeout_sec * 1000;
+		s->deadline = clock_ms() + (int64_t)c->stop_timeout_sec * 1000;
 	} else {
 		say_error("service %s: process group %d survives SIGKILL; giving up on it",
-			  svc_cfg(i)->name, (int)s->pgid);
+			  c->name, (int)s->pgid);
 		s->pid = 0;
 		stop_done(i);
 	}
@@ -345,17 +344,18 @@ static void act_stop_timeout(int i)
 
 static void act_restart_due(int i)
 {
+	const struct cfg_svc *c = svc_cfg(i);
 	struct svc *s = &tab[i];
 
 	if (over_limit(i)) {
 		fmt_fmt(s->reason, sizeof s->reason, "restart limit reached: %u restarts within %us",
-			svc_cfg(i)->start_limit_burst, svc_cfg(i)->start_limit_interval_sec);
-		note(i, 1, "Service %s not restarted: %s", svc_cfg(i)->name, s->reason);
+			c->start_limit_burst, c->start_limit_interval_sec);
+		note(i, 1, "Service %s not restarted: %s", c->name, s->reason);
 		set_state(i, SVC_FAILED);
 		return;
 	}
 	s->restarts++;
-	note(i, 0, "Restarting service %s (restart %u)", svc_cfg(i)->name, s->restarts);
+	note(i, 0, "Restarting service %s (restart %u)", c->name, s->restarts);
 	begin_start(i);
 }
 
@@ -388,18 +388,80 @@ void svc_event(int i, enum svc_event ev)
 		act(i);
 }
 
-static int is_down(int i)
+/* A depth-first walk of the dependency graph without recursion (dinit
+ * uses queues "to avoid recursion"): a stack of the services on the way,
+ * each with the next of its dependencies to look at. A service is on the
+ * stack at most once, so it holds at most SVC_SLOTS of them. */
+struct frame {
+	int i, k;  /* service i, the next of its steps (dependencies) to take */
+};
+struct walk {
+	struct frame f[SVC_SLOTS];
+	int n;
+};
+
+/* i's START event; when it begins a start, i is pushed on the walk rather
+ * than begun here. One already on the walk is not begun again from deeper
+ * in it: its start is under way. */
+static void walk_start(struct walk *w, int i)
 {
-	return tab[i].state == SVC_STOPPED || tab[i].state == SVC_FAILED;
+	int j;
+
+	if (machine[tab[i].state][SVC_EV_START] != act_start) {
+		svc_event(i, SVC_EV_START);
+		return;
+	}
+	for (j = 0; j < w->n; j++)
+		if (w->f[j].i == i)
+			return;
+	if (NEVER(w->n >= SVC_SLOTS))
+		return;
+	w->f[w->n].i = i;
+	w->f[w->n].k = 0;
+	w->n++;
+}
+
+/* begin_start(i), depth first: pull in, in order, each service i requires
+ * that is down (each with what it requires in turn), then start i, then
+ * bring back its dependants (each with its own). A service's steps are
+ * numbered: first its nrequires requirements, then its start, then its
+ * nsucc successors. With dependants set, i's walk begins at those. */
+static void walk(int i, int dependants)
+{
+	struct walk w;
+
+	w.n = 1;
+	w.f[0].i = i;
+	w.f[0].k = dependants ? svc_cfg(i)->nrequires + 1 : 0;
+	while (w.n > 0) {
+		struct frame *f = &w.f[w.n - 1];
+		const struct cfg_svc *c = svc_cfg(f->i);
+		int k = f->k++, d = k - c->nrequires - 1;
+
+		if (k < c->nrequires) {
+			if (is_down(c->requires[k]))
+				walk_start(&w, c->requires[k]);
+		} else if (k == c->nrequires) {
+			start_self(f->i);
+		} else if (d < c->nsucc) {
+			if (tab[c->succ[d]].dep_stopped && deps_requires(c->succ[d], f->i)) {
+				tab[c->succ[d]].dep_stopped = 0;
+				walk_start(&w, c->succ[d]);
+			}
+		} else {
+			w.n--;
+		}
+	}
 }
 
 /* Whether a service that requires i is still up (or about to stop). */
 static int dependants_up(int i)
 {
+	const struct cfg_svc *c = svc_cfg(i);
 	int k;
 
-	for (k = 0; k < svc_cfg(i)->nsucc; k++) {
-		int d = svc_cfg(i)->succ[k];
+	for (k = 0; k < c->nsucc; k++) {
+		int d = c->succ[k];
 		if (deps_requires(d, i) && (svc_is_active(tab[d].state) || tab[d].pending))
 			return 1;
 	}
@@ -408,22 +470,37 @@ static int dependants_up(int i)
 
 /* Stop what requires i, theirs first (systemd: a service is stopped when
  * a service it requires is stopped or restarted by an operator); they are
- * marked to start again with i. Returns 1 while any of them is still up. */
+ * marked to start again with i. Depth first, as walk(): a service is
+ * stopped (or held back, while its own dependants are still up) once every
+ * dependant of it was. Returns 1 while any dependant of i is still up. */
 static int stop_dependants(int i)
 {
-	int k;
+	struct frame f[SVC_SLOTS];
+	int n = 1;
 
-	for (k = 0; k < svc_cfg(i)->nsucc; k++) {
-		int d = svc_cfg(i)->succ[k];
+	f[0].i = i;
+	f[0].k = 0;
+	while (n > 0) {
+		int at = f[n - 1].i;
+		const struct cfg_svc *c = svc_cfg(at);
 
-		if (!deps_requires(d, i) || is_down(d) || tab[d].pending)
-			continue;
-		tab[d].dep_stopped = 1;
-		tab[d].want_start = 0;
-		if (stop_dependants(d))
-			tab[d].pending = SVC_EV_STOP + 1;
-		else
-			svc_event(d, SVC_EV_STOP);
+		if (f[n - 1].k < c->nsucc) {
+			int d = c->succ[f[n - 1].k++];
+			/* Dependants come later in start order: the stack holds
+			 * each service at most once. */
+			if (!deps_requires(d, at) || is_down(d) || tab[d].pending || NEVER(n >= SVC_SLOTS))
+				continue;
+			tab[d].dep_stopped = 1;
+			tab[d].want_start = 0;
+			f[n].i = d;
+			f[n].k = 0;
+			n++;
+		} else if (--n > 0) {
+			if (dependants_up(at))
+				tab[at].pending = SVC_EV_STOP + 1;
+			else
+				svc_event(at, SVC_EV_STOP);
+		}
 	}
 	return dependants_up(i);
 }
@@ -437,7 +514,7 @@ enum svc_result svc_request(int i, enum svc_event ev)
 	if (ev == SVC_EV_START && tab[i].pending) {
 		/* A stop waiting for dependants is called off; they come back. */
 		tab[i].pending = 0;
-		start_dependants(i);
+		walk(i, 1);
 		return SVC_OK;
 	}
 	if (ev == SVC_EV_START && (st == SVC_STARTING || st == SVC_RUNNING))
@@ -641,7 +718,7 @@ int svc_shutdown_step(void)
 	shutting_down = 1;
 	for (i = SVC_N - 1; i >= 0; i--) {
 		struct svc *s = &tab[i];
-		int dependants_up = 0;
+		int later_up = 0;
 
 		s->want_start = 0;
 		s->pending = 0;
@@ -655,12 +732,12 @@ int svc_shutdown_step(void)
 		/* Reverse order: wait until everything started after it is down,
 		 * the app (which comes after every configured service) included. */
 		for (k = 0; k < svc_cfg(i)->nsucc; k++)
-			dependants_up |= svc_is_active(tab[svc_cfg(i)->succ[k]].state);
+			later_up |= svc_is_active(tab[svc_cfg(i)->succ[k]].state);
 #if CFG_APP_SLOT
 		if (i != SVC_APP && svc_present(SVC_APP))
-			dependants_up |= svc_is_active(tab[SVC_APP].state);
+			later_up |= svc_is_active(tab[SVC_APP].state);
 #endif
-		if (!dependants_up)
+		if (!later_up)
 			svc_event(i, SVC_EV_STOP);
 	}
 	return left == 0;

@@ -247,7 +247,7 @@ static int parse_line(const char *s, unsigned n, struct ictlconf *c, unsigned *s
 	}
 	if (s[kl + 1] && s[kl + 1] != ' ')
 		return fail(e, n, "missing space after ':' (write '%.*s: value')", (int)(kl < 40 ? kl : 40), s);
-	for (k = 0; k < K_COUNT && (strlen(keys[k]) != kl || strncmp(keys[k], s, kl)); k++)
+	for (k = 0; k < K_COUNT && (strlen(keys[k]) != kl || strncmp(keys[k], s, kl) != 0); k++)
 		;
 	if (k == K_COUNT)
 		return fail(e, n, "unknown key '%.*s' (known keys: " KNOWN_KEYS ")", (int)(kl < 40 ? kl : 40), s);

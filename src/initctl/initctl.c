@@ -26,7 +26,6 @@
 #include "out.h"
 #include "usage.h"
 
-
 /* Options a command takes. */
 #define OPT_WAIT 1      /* --wait [--timeout SECONDS] */
 #define OPT_NOW 2       /* --now */
@@ -35,12 +34,13 @@
 /* The plain commands: one request each, its words checked here before
  * anything is sent (logs, logs-stream and ps parse their own). */
 struct command {
-	const char *name;
-	unsigned op;
-	int takes_name;
-	int opts;
+	char name[16];             /* in place (no pointers to relocate); 15 characters at most */
+	unsigned char op;          /* PROTO_OP_* */
+	unsigned char takes_name;
+	unsigned char opts;        /* OPT_* */
 };
 
+_Static_assert(PROTO_OP_MAX <= 255, "struct command holds an operation in a byte");
 static const struct command commands[] = {
 	{ "list", PROTO_OP_LIST, 0, 0 }, { "status", PROTO_OP_STATUS, 1, 0 },
 	{ "start", PROTO_OP_START, 1, OPT_WAIT }, { "stop", PROTO_OP_STOP, 1, OPT_WAIT },
@@ -53,45 +53,87 @@ static const struct command commands[] = {
 
 #define DEFAULT_WAIT_SEC 90   /* systemd's default start timeout */
 
+enum { ARG_WORD, ARG_WAIT, ARG_TIMEOUT, ARG_NOW, ARG_DRY_RUN };
+
+/* Which of c's options a is; ARG_WORD when it is none of them. */
+static int option(const struct command *c, const char *a)
+{
+	if ((c->opts & OPT_WAIT) && !strcmp(a, "--wait"))
+		return ARG_WAIT;
+	if ((c->opts & OPT_WAIT) && (!strcmp(a, "--timeout") || !strncmp(a, "--timeout=", 10)))
+		return ARG_TIMEOUT;
+	if ((c->opts & OPT_NOW) && !strcmp(a, "--now"))
+		return ARG_NOW;
+	if ((c->opts & OPT_DRY_RUN) && !strcmp(a, "--dry-run"))
+		return ARG_DRY_RUN;
+	return ARG_WORD;
+}
+
+/* --timeout's value in seconds, or 0 after a usage error. */
+static int timeout_sec(const char *num)
+{
+	char *end;
+	long v = strtol(num, &end, 10);
+
+	if (!*num || *end || v < 1 || v > PROTO_WAIT_MAX_SEC) {
+		fprintf(stderr, "initctl: --timeout takes 1 to %d seconds, not '%s'\n", PROTO_WAIT_MAX_SEC, num);
+		return 0;
+	}
+	return (int)v;
+}
+
+/* Too many words after c, or too few: a usage error (returns 2). */
+static int wrong_words(const struct command *c)
+{
+	fprintf(stderr, "initctl: %s %s\n", c->name,
+		c->takes_name ? "takes one SERVICE name" : "takes no arguments");
+	return 2;
+}
+
+/* A word that is none of c's options: its SERVICE name (returns 0), or a
+ * usage error (returns 2). */
+static int word(const struct command *c, const char *a, struct proto_req *rq)
+{
+	if (a[0] == '-') {
+		fprintf(stderr, "initctl: %s: unknown option: %s\n", c->name, a);
+		return 2;
+	}
+	if (!c->takes_name || rq->name)
+		return wrong_words(c);
+	rq->name = a;
+	return 0;
+}
+
 /* The options after the command word; returns 0, or 2 after a usage error. */
 static int parse_opts(const struct command *c, int argc, char **argv, struct proto_req *rq, int *dry)
 {
 	int i, timeout = 0;
 
 	for (i = 0; i < argc; i++) {
-		const char *a = argv[i], *num = 0;
+		const char *a = argv[i];
 
-		if ((c->opts & OPT_WAIT) && !strcmp(a, "--wait")) {
+		switch (option(c, a)) {
+		case ARG_WAIT:
 			rq->wait = 1;
-		} else if ((c->opts & OPT_WAIT) && (!strcmp(a, "--timeout") || !strncmp(a, "--timeout=", 10))) {
-			num = a[9] == '=' ? a + 10 : ++i < argc ? argv[i] : "";
-			char *end;
-			long v = strtol(num, &end, 10);
-			if (!*num || *end || v < 1 || v > PROTO_WAIT_MAX_SEC) {
-				fprintf(stderr, "initctl: --timeout takes 1 to %d seconds, not '%s'\n",
-					PROTO_WAIT_MAX_SEC, num);
+			break;
+		case ARG_TIMEOUT:
+			timeout = timeout_sec(a[9] == '=' ? a + 10 : ++i < argc ? argv[i] : "");
+			if (!timeout)
 				return 2;
-			}
-			timeout = (int)v;
-		} else if ((c->opts & OPT_NOW) && !strcmp(a, "--now")) {
+			break;
+		case ARG_NOW:
 			rq->now = 1;
-		} else if ((c->opts & OPT_DRY_RUN) && !strcmp(a, "--dry-run")) {
+			break;
+		case ARG_DRY_RUN:
 			*dry = 1;
-		} else if (a[0] == '-') {
-			fprintf(stderr, "initctl: %s: unknown option: %s\n", c->name, a);
-			return 2;
-		} else if (c->takes_name && !rq->name) {
-			rq->name = a;
-		} else {
-			fprintf(stderr, "initctl: %s %s\n", c->name,
-				c->takes_name ? "takes one SERVICE name" : "takes no arguments");
-			return 2;
+			break;
+		default:
+			if (word(c, a, rq))
+				return 2;
 		}
 	}
-	if (c->takes_name && !rq->name) {
-		fprintf(stderr, "initctl: %s takes one SERVICE name\n", c->name);
-		return 2;
-	}
+	if (c->takes_name && !rq->name)
+		return wrong_words(c);
 	if (timeout && !rq->wait) {
 		fprintf(stderr, "initctl: --timeout goes with --wait\n");
 		return 2;
@@ -101,7 +143,7 @@ static int parse_opts(const struct command *c, int argc, char **argv, struct pro
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	const char *no_colour = getenv("NO_COLOR");
 	struct opts_global o = { 0 };
@@ -128,7 +170,7 @@ int main(int argc, char **argv)
 		return ps_command(&t, argc - i - 1, argv + i + 1);
 	for (k = 0; k < sizeof commands / sizeof commands[0]; k++) {
 		const struct command *c = &commands[k];
-		if (strcmp(argv[i], c->name))
+		if (strcmp(argv[i], c->name) != 0)
 			continue;
 		struct proto_req rq = { c->op };
 		int dry = 0;
@@ -142,4 +184,9 @@ int main(int argc, char **argv)
 	fprintf(stderr, "initctl: unknown command: %s\n", argv[i]);
 	usage_print(stderr);
 	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	return out_flushed(run(argc, argv));
 }

@@ -1,6 +1,8 @@
 /* out.c: the ✓ and ✗ lines of every initctl command (manual 002's format,
  * so its scripts can grep them). Colour only on a terminal. */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "out.h"
@@ -14,14 +16,19 @@ void out_colour(int allowed)
 	colour_err = allowed && isatty(2);
 }
 
+static void ok_line(FILE *f, int colour, const char *msg)
+{
+	fprintf(f, colour ? "\033[32m✓\033[0m %s\n" : "✓ %s\n", msg);
+}
+
 void out_ok(const char *msg)
 {
-	printf(colour_out ? "\033[32m✓\033[0m %s\n" : "✓ %s\n", msg);
+	ok_line(stdout, colour_out, msg);
 }
 
 void out_ok_stderr(const char *msg)
 {
-	fprintf(stderr, colour_err ? "\033[32m✓\033[0m %s\n" : "✓ %s\n", msg);
+	ok_line(stderr, colour_err, msg);
 }
 
 int out_error(const char *msg)
@@ -36,4 +43,14 @@ int out_bad_name(const char *name)
 
 	snprintf(msg, sizeof msg, "'%s' is not a valid service name", name);
 	return out_error(msg);
+}
+
+int out_flushed(int rc)
+{
+	/* A failed write, now or before, leaves the error flag set. */
+	(void)fflush(stdout);
+	if (!ferror(stdout))
+		return rc;
+	fprintf(stderr, "initctl: error writing standard output: %s\n", strerror(errno));
+	return rc ? rc : 1;
 }

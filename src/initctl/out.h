@@ -15,5 +15,9 @@ int out_error(const char *msg);
 /* "✗ Error: 'name' is not a valid service name"; returns 1. Checked before
  * anything is sent, so init never sees a name it cannot hold. */
 int out_bad_name(const char *name);
+/* At exit: whether all that was printed reached stdout (a full disk, say,
+ * is an error, as it is for any tool). Returns rc, or 1 after saying on
+ * stderr why it did not. */
+int out_flushed(int rc);
 
 #endif

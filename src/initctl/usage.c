@@ -11,6 +11,12 @@
 #include "initctl_ps.h"
 #include "usage.h"
 
+#if CFG_VSOCK_CID == CLIENT_VMADDR_CID_ANY
+#define VSOCK_CID_DEFAULT "(no default: see nitro-cli describe-enclaves)"
+#else
+#define VSOCK_CID_DEFAULT "(default " CFG_VSOCK_CID_TEXT ")"
+#endif
+
 void usage_print(FILE *f)
 {
 	fputs("usage: initctl [OPTIONS] COMMAND [ARGS]\n"
@@ -21,13 +27,10 @@ void usage_print(FILE *f)
 	      "  -p, --protocol unix|vsock\n"
 	      "                      how to reach init (default unix)\n"
 	      "  -s, --socket PATH   Unix socket (default $INIT_SOCKET, else initctl.yaml, else\n"
-	      "                      " CFG_UNIX_SOCKET_PATH ")\n", f);
-	if (CFG_VSOCK_CID == CLIENT_VMADDR_CID_ANY)
-		fputs("      --vsock-cid CID the enclave's CID (no default: see nitro-cli describe-enclaves)\n", f);
-	else
-		fprintf(f, "      --vsock-cid CID the enclave's CID (default %u)\n", (unsigned)CFG_VSOCK_CID);
-	fprintf(f, "      --vsock-port PORT  init's VSOCK control port (default %u)\n", (unsigned)CFG_VSOCK_PORT);
-	fputs("  -h, --help          print this help\n"
+	      "                      " CFG_UNIX_SOCKET_PATH ")\n"
+	      "      --vsock-cid CID the enclave's CID " VSOCK_CID_DEFAULT "\n"
+	      "      --vsock-port PORT  init's VSOCK control port (default " CFG_VSOCK_PORT_TEXT ")\n"
+	      "  -h, --help          print this help\n"
 	      "  -V, --version       print the version\n"
 	      "\n"
 	      "Commands:\n"

@@ -151,8 +151,15 @@ def parse_fields(body):
             for m in re.finditer(r"\.(\w+) = (" + _STR + r"|[^,\n]+),", body)}
 
 
-def parse_c(text):
-    """The tables of config_gen.c as Python values:
+def parse_enum(htext):
+    """config_gen.h's enum cfg_svc_index: {CFG_SVC_NAME: index}."""
+    m = re.search(r"enum cfg_svc_index \{\n(.*?)\n\};", htext, re.S)
+    return {k: int(v) for k, v in re.findall(r"^\t(\w+) = (\d+),", m.group(1), re.M)} if m else {}
+
+
+def parse_c(text, enum=None):
+    """The tables of config_gen.c as Python values (dependency lists as
+    indices, through enum, config_gen.h's parse_enum()):
     {"init": {...}, "svc": [{...}, ...], "arrays": {name: [values]},
      "yaml": the cfg_yaml text, "comments": [(name, tag)]}."""
     res = {}
@@ -161,8 +168,9 @@ def parse_c(text):
     res["arrays"] = {}
     for m in re.finditer(r"static const char \*const (\w+)\[\] = \{\n(.*?)\t0,\n\};", text, re.S):
         res["arrays"][m.group(1)] = [c_unquote(x) for x in re.findall(r"^\t(" + _STR + "),$", m.group(2), re.M)]
-    for m in re.finditer(r"static const unsigned short (\w+)\[\] = \{ ([0-9, ]*) \};", text):
-        res["arrays"][m.group(1)] = [int(x) for x in m.group(2).split(", ")]
+    # Dependency lists name services by config_gen.h's enum (CFG_SVC_*).
+    for m in re.finditer(r"static const unsigned short (\w+)\[\] = \{ ([\w, ]*) \};", text):
+        res["arrays"][m.group(1)] = [(enum or {}).get(x, x) for x in m.group(2).split(", ")]
     res["svc"] = []
     m = re.search(r"const struct cfg_svc cfg_svc\[CFG_NSVC_SLOTS\] = \{\n(.*?)\n\};", text, re.S)
     if m:
@@ -201,7 +209,7 @@ def compiler():
 
 
 # The Makefile's warnings: the generated C must compile under them.
-CFLAGS = ["-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror", "-Wshadow",
+CFLAGS = ["-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror", "-Wshadow", "-Wvla", "-Wformat=2",
           "-Wstrict-prototypes", "-Wmissing-prototypes", "-Wno-missing-field-initializers"]
 
 

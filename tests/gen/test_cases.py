@@ -32,6 +32,7 @@ expected.yaml
 
 import heapq
 import os
+import re
 import unittest
 
 import yaml
@@ -139,6 +140,8 @@ def consistency_problems(c, h, echo):
     same("CFG_UNIX_SOCKET_PATH", ctl["unix_socket_path"], lib.c_unquote(h["CFG_UNIX_SOCKET_PATH"]))
     same("CFG_VSOCK_CID", f"{ctl['vsock_cid']}u", h["CFG_VSOCK_CID"])
     same("CFG_VSOCK_PORT", f"{ctl['vsock_port']}u", h["CFG_VSOCK_PORT"])
+    same("CFG_VSOCK_CID_TEXT", f'"{ctl["vsock_cid"]}"', h["CFG_VSOCK_CID_TEXT"])
+    same("CFG_VSOCK_PORT_TEXT", f'"{ctl["vsock_port"]}"', h["CFG_VSOCK_PORT_TEXT"])
     same("max_log_size", echo["max_log_size"], ci["max_log_size"])
     same("max_log_files", echo["max_log_files"], ci["max_log_files"])
     same("vsock.enabled", int(echo["vsock"]["enabled"]), ci["heartbeat_enabled"])
@@ -158,6 +161,13 @@ def consistency_problems(c, h, echo):
     pred, req = expected_graph(svcs)
     index = {s["name"]: i for i, s in enumerate(svcs)}
     same("start order", name_ordered_toposort(pred), [s["name"] for s in svcs])
+    # config_gen.h names each index: CFG_SVC_ and the name, upper case, in
+    # start order (a name that clashes once upper case gets a "_" more).
+    same("enum cfg_svc_index", list(range(len(svcs))), list(c["enum"].values()))
+    for (e, k), s in zip(c["enum"].items(), svcs):
+        base = "CFG_SVC_" + re.sub(r"[^A-Za-z0-9_]", "_", s["name"]).upper()
+        if not (e.startswith(base) and e[len(base):].strip("_") == ""):
+            out.append(f"enum cfg_svc_index: {e} = {k} does not name service {s['name']!r}")
     for i, (s, t) in enumerate(zip(svcs, c["svc"])):
         n = s["name"]
         same(f"{n}: index", i, t["_index"])
@@ -241,7 +251,9 @@ class CaseTest(unittest.TestCase):
         self.assertEqual(sorted(os.listdir(out)), ["config_gen.c", "config_gen.h", "print-config.yaml"])
         ctext = lib.read_text(os.path.join(out, "config_gen.c"))
         htext = lib.read_text(os.path.join(out, "config_gen.h"))
-        c, h = lib.parse_c(ctext), lib.parse_h(htext)
+        enum = lib.parse_enum(htext)
+        c, h = lib.parse_c(ctext, enum), lib.parse_h(htext)
+        c["enum"] = enum
         # The whole echo (`init --print-config`): the settings are compiled
         # in as text (c["yaml"] is where it begins), the services printed
         # from the tables; tests/build.sh compares init's output with it.

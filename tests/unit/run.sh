@@ -8,7 +8,7 @@ PYTHON=${PYTHON:-$(tools/find-python)}
 if ! msg=$("$PYTHON" gen/initgen.py tests/unit/config/init.yaml "$out/gen" 2>&1); then
 	echo "FAIL unit: generate test configuration"; echo "$msg" | sed 's/^/    /'; exit 0
 fi
-CFLAGS="-std=c11 -D_GNU_SOURCE -DEI_TESTING -O1 -g -Wall -Wextra -Werror -Wno-missing-field-initializers -Iinclude -I$out/gen -Itests/unit"
+CFLAGS="-std=c11 -D_GNU_SOURCE -DEI_TESTING -O1 -g -Wall -Wextra -Werror -Wvla -Wformat=2 -Wno-missing-field-initializers -Iinclude -I$out/gen -Itests/unit"
 # Tests follow the layout: each sees its program's folder and include/ only.
 INC_init="-Isrc/init -Itests/unit/init"
 INC_initctl="-Isrc/initctl -Itests/unit/initctl"

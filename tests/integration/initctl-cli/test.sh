@@ -32,3 +32,14 @@ t_04_no_colour_when_not_a_terminal() {
 	out=$(script -qc "NO_COLOR= $INITCTL -s $INIT_SOCKET ping" /dev/null | tr -d '\r')
 	expect_match "$out" $'\033\\[32m' "colour on a terminal"
 }
+
+t_05_output_errors_are_errors() {
+	# A full disk on stdout is a failure, said on stderr, as for any tool.
+	for args in "--help" "--version" "ping" "list" "system-status"; do
+		# shellcheck disable=SC2086
+		err=$("$INITCTL" $args 2>&1 >/dev/full)
+		expect_eq "$?" 1 "exit status of 'initctl $args >/dev/full'"
+		expect_match "$err" 'initctl: error writing standard output: No space left on device$' \
+			"message of 'initctl $args >/dev/full'"
+	done
+}

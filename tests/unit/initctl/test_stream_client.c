@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -33,13 +34,16 @@ int __wrap_socket(int domain, int type, int protocol);
 int __wrap_bind(int fd, const struct sockaddr *a, socklen_t len);
 int __wrap_accept4(int fd, struct sockaddr *a, socklen_t *len, int flags);
 
-static socklen_t unix_addr(struct sockaddr_un *un, const char *fmt, unsigned a, unsigned b)
+static socklen_t __attribute__((format(printf, 2, 3))) unix_addr(struct sockaddr_un *un, const char *fmt, ...)
 {
 	char name[32];
+	va_list ap;
 
 	memset(un, 0, sizeof *un);
 	un->sun_family = AF_UNIX;
-	snprintf(name, sizeof name, fmt, a, b);
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof name, fmt, ap);
+	va_end(ap);
 	snprintf(un->sun_path, sizeof un->sun_path, "%s/%s", dir, name);
 	return sizeof *un;
 }
@@ -56,7 +60,7 @@ int __wrap_bind(int fd, const struct sockaddr *a, socklen_t len)
 
 	if (a->sa_family != AF_VSOCK)
 		return __real_bind(fd, a, len);
-	return __real_bind(fd, (struct sockaddr *)&un, unix_addr(&un, "port-%u", vm->svm_port, 0));
+	return __real_bind(fd, (struct sockaddr *)&un, unix_addr(&un, "port-%u", vm->svm_port));
 }
 
 int __wrap_accept4(int fd, struct sockaddr *a, socklen_t *len, int flags)
@@ -117,7 +121,7 @@ static int connect_back(unsigned cid, unsigned port, int n)
 	int fd = __real_socket(AF_UNIX, SOCK_STREAM, 0);
 
 	if (fd < 0 || __real_bind(fd, (struct sockaddr *)&un, unix_addr(&un, "cid-%u-%u", cid, (unsigned)n)) < 0 ||
-	    connect(fd, (struct sockaddr *)&to, unix_addr(&to, "port-%u", port, 0)) < 0) {
+	    connect(fd, (struct sockaddr *)&to, unix_addr(&to, "port-%u", port)) < 0) {
 		perror("fake init: connect back");
 		return -1;
 	}
