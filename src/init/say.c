@@ -13,14 +13,6 @@
 #include "say.h"
 
 #define SAY_LINE_MAX 512
-/* Init's lines carry no floating point (fmt has no %f): the variadic entry
- * points need not save the vector registers, 59 bytes each on x86-64. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define INT_ARGS_ONLY __attribute__((target("general-regs-only")))
-#else
-#define INT_ARGS_ONLY
-#endif
-
 static void vsay(const char *level, const char *f, va_list ap)
 {
 	char line[SAY_LINE_MAX];
@@ -43,7 +35,7 @@ static void vsay(const char *level, const char *f, va_list ap)
 	log_note(LOG_INIT, line + text);
 }
 
-INT_ARGS_ONLY void say(const char *f, ...)
+void say(const char *f, ...)
 {
 	va_list ap;
 
@@ -52,7 +44,7 @@ INT_ARGS_ONLY void say(const char *f, ...)
 	va_end(ap);
 }
 
-INT_ARGS_ONLY void say_warn(const char *f, ...)
+void say_warn(const char *f, ...)
 {
 	va_list ap;
 
@@ -61,7 +53,7 @@ INT_ARGS_ONLY void say_warn(const char *f, ...)
 	va_end(ap);
 }
 
-INT_ARGS_ONLY void say_error(const char *f, ...)
+void say_error(const char *f, ...)
 {
 	va_list ap;
 
