@@ -329,7 +329,7 @@ struct field {
 };
 #define NUM(off, type, m) { off, offsetof(type, m), sizeof(((type *)0)->m), 0 }
 #define STR(off, type, m) { off, offsetof(type, m), sizeof(((type *)0)->m), 1 }
-#define NFIELDS(t) (sizeof t / sizeof t[0])
+#define NFIELDS(t) (sizeof(t) / sizeof((t)[0]))
 
 static const struct field svc_fields[] = {
 	STR(PROTO_OFF_NAME, struct proto_svc, name),

@@ -18,10 +18,10 @@
 #define ADHOC_ENV_MAX 64        /* init's environment: + the -e variables */
 
 struct slot {
+	unsigned long ended_seq;     /* order of ending: the oldest is reused first */
 	pid_t pid;                   /* 0: never used */
 	enum adhoc_state state;
 	unsigned gen;
-	unsigned long ended_seq;     /* order of ending: the oldest is reused first */
 	int exec_fd;
 	int exit_kind, exit_code;
 	char why[96];
@@ -84,7 +84,7 @@ int adhoc_start(const char *text, size_t len, int argc, int envc, unsigned *gen,
 		char *msg, size_t cap)
 {
 	struct slot *s = free_slot();
-	const char *strs[2 * PROTO_PS_MAX_ARGS + 2];
+	const char *env[ADHOC_ENV_MAX];
 	struct cfg_svc c;
 	char tmp[LOG_PATH_MAX], path[LOG_PATH_MAX];
 	size_t off = 0;
@@ -109,14 +109,17 @@ int adhoc_start(const char *text, size_t len, int argc, int envc, unsigned *gen,
 	}
 	memset(s->text, 0, sizeof s->text);
 	memcpy(s->text, text, len);
-	for (i = 0; i < argc + envc; i++) {
-		strs[i] = s->text + off;
+	/* The command's strings become argv, the rest the -e variables. */
+	for (i = 0; i < argc; i++) {
+		s->argv[i] = s->text + off;
 		off += strlen(s->text + off) + 1;
 	}
-	for (i = 0; i < argc; i++)
-		s->argv[i] = strs[i];
+	for (i = 0; i < envc; i++) {
+		env[i] = s->text + off;
+		off += strlen(s->text + off) + 1;
+	}
 	s->argv[argc] = 0;
-	merge_env(s, strs + argc, envc);
+	merge_env(s, env, envc);
 	memset(&c, 0, sizeof c);
 	c.name = "ps start";
 	c.argv = s->argv;

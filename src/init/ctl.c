@@ -319,7 +319,7 @@ int ctl_poll_add(struct pollfd *p, int max)
 		p[n].fd = c->fd;
 		/* One request at a time: read the next only when the reply is out;
 		 * a parked client is read only to notice that it has gone. */
-		p[n].events = (parked || !(c->replying || c->closing) ? POLLIN : 0) | (more ? POLLOUT : 0);
+		p[n].events = (short)((parked || !(c->replying || c->closing) ? POLLIN : 0) | (more ? POLLOUT : 0));
 		p[n++].revents = 0;
 		if (more && !c->deadline)
 			c->deadline = clock_ms() + CTL_TIMEOUT_MS;  /* lines for a follower: it must take them */

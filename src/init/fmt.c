@@ -48,70 +48,99 @@ static size_t utoa(char *end, unsigned long long v, unsigned base)
 	return (size_t)(end - p);
 }
 
+/* A conversion's flags, width and length modifier. */
+struct spec {
+	int left, width, lng;
+	char fill;
+};
+
+/* Read the spec after a '%'; returns where its conversion letter is. */
+static const char *parse_spec(const char *f, struct spec *sp)
+{
+	sp->left = sp->width = sp->lng = 0;
+	sp->fill = ' ';
+	for (; *f == '-' || *f == '0'; f++) {
+		if (*f == '-')
+			sp->left = 1;
+		else
+			sp->fill = '0';
+	}
+	for (; *f >= '0' && *f <= '9'; f++)
+		sp->width = sp->width * 10 + (*f - '0');
+	for (; *f == 'l' || *f == 'z'; f++)
+		sp->lng += *f == 'z' ? 2 : 1;
+	return f;
+}
+
+static void put_num(struct out *o, const struct spec *sp, unsigned long long u, unsigned base, int neg)
+{
+	char num[24];
+	size_t n = utoa(num + sizeof num, u, base);
+
+	if (neg)
+		num[sizeof num - ++n] = '-';
+	put_field(o, num + sizeof num - n, n, sp->width, sp->left, sp->fill);
+}
+
+/* Convert one argument as c says; returns 0 when c is the format's end
+ * (a lone '%' last), so the caller stops. */
+static int convert(struct out *o, char c, const struct spec *sp, va_list *ap)
+{
+	const char *s;
+	size_t n;
+	char ch;
+	long long v;
+	unsigned long long u;
+
+	switch (c) {
+	case 's':
+		s = va_arg(*ap, const char *);
+		for (n = 0, s = s ? s : "(null)"; s[n]; n++)
+			;
+		put_field(o, s, n, sp->width, sp->left, ' ');
+		return 1;
+	case 'c':
+		ch = (char)va_arg(*ap, int);
+		put_field(o, &ch, 1, sp->width, sp->left, ' ');
+		return 1;
+	case 'd':
+		v = sp->lng >= 2 ? va_arg(*ap, long long) : sp->lng ? va_arg(*ap, long) : va_arg(*ap, int);
+		put_num(o, sp, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, 10, v < 0);
+		return 1;
+	case 'u':
+	case 'x':
+		u = sp->lng >= 2 ? va_arg(*ap, unsigned long long)
+		    : sp->lng ? va_arg(*ap, unsigned long) : va_arg(*ap, unsigned);
+		put_num(o, sp, u, c == 'x' ? 16 : 10, 0);
+		return 1;
+	case '%':
+		put(o, '%');
+		return 1;
+	}
+	put(o, '%');  /* unknown conversion: show it rather than guess */
+	if (!c)
+		return 0;
+	put(o, c);
+	return 1;
+}
+
 size_t fmt_vfmt(char *dst, size_t cap, const char *f, va_list ap)
 {
 	struct out o = { dst, cap, 0 };
-	char num[24];
+	struct spec sp;
+	va_list aq;  /* a copy, so that convert() can take it by address */
 
+	va_copy(aq, ap);
 	for (; *f; f++) {
-		int left = 0, width = 0, lng = 0;
-		char fill = ' ';
-		unsigned long long u;
-		size_t n;
-
 		if (*f != '%') {
 			put(&o, *f);
 			continue;
 		}
-		for (f++; *f == '-' || *f == '0'; f++) {
-			if (*f == '-')
-				left = 1;
-			else
-				fill = '0';
-		}
-		for (; *f >= '0' && *f <= '9'; f++)
-			width = width * 10 + (*f - '0');
-		for (; *f == 'l' || *f == 'z'; f++)
-			lng += *f == 'z' ? 2 : 1;
-		switch (*f) {
-		case 's': {
-			const char *s = va_arg(ap, const char *);
-			for (n = 0, s = s ? s : "(null)"; s[n]; n++)
-				;
-			put_field(&o, s, n, width, left, ' ');
+		f = parse_spec(f + 1, &sp);
+		if (!convert(&o, *f, &sp, &aq))
 			break;
-		}
-		case 'c':
-			num[0] = (char)va_arg(ap, int);
-			put_field(&o, num, 1, width, left, ' ');
-			break;
-		case 'd': {
-			long long v = lng >= 2 ? va_arg(ap, long long) : lng ? va_arg(ap, long) : va_arg(ap, int);
-			u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-			n = utoa(num + sizeof num, u, 10);
-			if (v < 0)
-				num[sizeof num - ++n] = '-';
-			put_field(&o, num + sizeof num - n, n, width, left, fill);
-			break;
-		}
-		case 'u':
-		case 'x':
-			u = lng >= 2 ? va_arg(ap, unsigned long long)
-			    : lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned);
-			n = utoa(num + sizeof num, u, *f == 'x' ? 16 : 10);
-			put_field(&o, num + sizeof num - n, n, width, left, fill);
-			break;
-		case '%':
-			put(&o, '%');
-			break;
-		default:  /* unknown conversion: show it rather than guess */
-			put(&o, '%');
-			if (!*f)
-				goto done;
-			put(&o, *f);
-		}
 	}
-done:
+	va_end(aq);
 	if (cap)
 		dst[o.len] = 0;
 	return o.len;

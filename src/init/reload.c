@@ -272,7 +272,7 @@ int reload_read(int fd)
 
 	if (read_all(fd, &hdr, sizeof hdr, 0) < 0)
 		why = "too short";
-	else if (memcmp(hdr.magic, HANDOVER_MAGIC, sizeof hdr.magic))
+	else if (memcmp(hdr.magic, HANDOVER_MAGIC, sizeof hdr.magic) != 0)
 		why = "bad magic";
 	else if (hdr.version != HANDOVER_VERSION)
 		why = "another format version";
@@ -375,7 +375,7 @@ static void adopt_by_cmdline(int pid, void *ctx)
 			continue;
 		for (k = 0; svc_cfg(i)->argv[k]; k++) {
 			size_t len = strlen(svc_cfg(i)->argv[k]) + 1;
-			if (off + (ssize_t)len > n || memcmp(buf + off, svc_cfg(i)->argv[k], len))
+			if (off + (ssize_t)len > n || memcmp(buf + off, svc_cfg(i)->argv[k], len) != 0)
 				break;
 			off += (ssize_t)len;
 		}

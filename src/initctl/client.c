@@ -53,7 +53,7 @@ static int connect_unix(const char *path, int forever, struct client_result *res
 	}
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
-	strcpy(sa.sun_path, path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);  /* its length is checked above */
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
 		snprintf(res->msg, sizeof res->msg, "cannot connect to init at %s: %s", path, strerror(errno));
 		close(fd);
@@ -123,7 +123,7 @@ static int io_full(int fd, unsigned char *buf, size_t len, int writing)
 }
 
 /* Whether f is the final frame; if so, res and *peer_hash get what it says. */
-static int done(const unsigned char *f, struct client_result *res, uint64_t *peer_hash)
+static int is_final(const unsigned char *f, struct client_result *res, uint64_t *peer_hash)
 {
 	struct proto_done d;
 
@@ -149,7 +149,7 @@ static int exchange(int fd, const unsigned char *req, client_record_fn *fn, void
 		/* init may have said why before it closed (too many clients):
 		 * that answer is better than the broken pipe. */
 		if (io_full(fd, f, sizeof f, 0) == PROTO_FRAME_SIZE && proto_check_reply(f, &why) == PROTO_OK &&
-		    done(f, res, peer_hash))
+		    is_final(f, res, peer_hash))
 			return 0;
 		snprintf(res->msg, sizeof res->msg, "cannot send request: %s", strerror(err));
 		return -1;
@@ -169,7 +169,7 @@ static int exchange(int fd, const unsigned char *req, client_record_fn *fn, void
 			snprintf(res->msg, sizeof res->msg, "malformed reply from init: %s", why);
 			return -1;
 		}
-		if (done(f, res, peer_hash))
+		if (is_final(f, res, peer_hash))
 			return 0;
 		if (fn && fn(f, ctx)) {
 			snprintf(res->msg, sizeof res->msg, "reply abandoned");
