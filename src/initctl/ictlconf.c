@@ -175,6 +175,7 @@ static int plain(const char *p, char *out, const char *key, unsigned n, struct i
 static int set_value(struct ictlconf *c, int k, const char *v, unsigned n, struct ictlconf_error *e)
 {
 	const char *why;
+	size_t len;
 	uint32_t x;
 
 	switch (k) {
@@ -186,10 +187,11 @@ static int set_value(struct ictlconf *c, int k, const char *v, unsigned n, struc
 	case K_UNIX_SOCKET_PATH:
 		if (v[0] != '/')
 			return fail(e, n, "unix_socket_path must be an absolute path, not '%.60s'", v);
-		if (strlen(v) >= ICTLCONF_PATH_SIZE)
+		len = strlen(v);
+		if (len >= ICTLCONF_PATH_SIZE)
 			return fail(e, n, "unix_socket_path is %zu bytes long; a Unix socket path holds at most %d",
-				    strlen(v), ICTLCONF_PATH_SIZE - 1);
-		strcpy(c->unix_socket_path, v);
+				    len, ICTLCONF_PATH_SIZE - 1);
+		memcpy(c->unix_socket_path, v, len + 1);  /* len + 1 <= ICTLCONF_PATH_SIZE: checked above */
 		return 0;
 	}
 	why = ictlconf_u32(v, &x);
@@ -202,60 +204,71 @@ static int set_value(struct ictlconf *c, int k, const char *v, unsigned n, struc
 	return 0;
 }
 
-/* One line, NUL-terminated, already checked for NUL, CR, tabs and UTF-8.
- * seen[k]: the line that set key k; *started: a setting or "---" came. */
-static int parse_line(const char *s, unsigned n, struct ictlconf *c, unsigned *seen, int *started,
-		      struct ictlconf_error *e)
+/* "---" or "..." (c three times) at column 0, alone or followed by a space. */
+static int is_marker(const char *s, char c)
 {
-	static char value[VALUE_MAX];
-	size_t indent = strspn(s, " "), kl;
-	const char *p, *why;
-	int k;
+	return s[0] == c && s[1] == c && s[2] == c && (!s[3] || s[3] == ' ');
+}
 
-	if (!s[indent] || s[indent] == '#')
-		return 0;
-	if (indent)
-		return fail(e, n, "indented line: initctl.yaml is flat, one 'key: value' per line at column 0");
-	if (!strncmp(s, "---", 3) && (!s[3] || s[3] == ' ')) {
-		if (*started)
-			return fail(e, n, "a second document ('---'): initctl.yaml holds one");
-		*started = 1;
-		p = s + 3 + strspn(s + 3, " ");
-		if (*p && *p != '#')
-			return fail(e, n, "text after '---': the settings go on lines of their own");
-		return 0;
-	}
+/* A key, as quoted in a message: at most 40 bytes of it. */
+static int shown(size_t kl)
+{
+	return (int)(kl < 40 ? kl : 40);
+}
+
+/* The document start "---": only one, with nothing but a comment after it. */
+static int doc_start(const char *s, unsigned n, int *started, struct ictlconf_error *e)
+{
+	const char *p;
+
+	if (*started)
+		return fail(e, n, "a second document ('---'): initctl.yaml holds one");
 	*started = 1;
-	if (!strncmp(s, "...", 3) && (!s[3] || s[3] == ' '))
-		return fail(e, n, "a document end marker ('...'): initctl.yaml holds one document");
-	if (s[0] == '"' || s[0] == '\'')
-		return fail(e, n, "a quoted key: write keys bare (known keys: " KNOWN_KEYS ")");
-	why = not_scalar(s);
-	if (why)
-		return fail(e, n, "%s: initctl.yaml holds only 'key: value' lines", why);
-	kl = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.");
+	p = s + 3 + strspn(s + 3, " ");
+	if (*p && *p != '#')
+		return fail(e, n, "text after '---': the settings go on lines of their own");
+	return 0;
+}
+
+/* The key at the start of s and its ':', which ends the line or has a
+ * space after it: the key's length in *klp, or -1 with the error. */
+static int key_length(const char *s, unsigned n, size_t *klp, struct ictlconf_error *e)
+{
+	size_t kl = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.");
+	const char *p;
+
 	if (!kl)
 		return fail(e, n, "expected 'key: value', not '%.40s'", s);
 	if (s[kl] != ':') {
 		p = s + kl + strspn(s + kl, " ");
 		if (*p == ':')
-			return fail(e, n, "space before ':' (write '%.*s: value')", (int)(kl < 40 ? kl : 40), s);
+			return fail(e, n, "space before ':' (write '%.*s: value')", shown(kl), s);
 		if (!s[kl] || s[kl] == ' ')
-			return fail(e, n, "missing ':' after '%.*s' (expected 'key: value')",
-				    (int)(kl < 40 ? kl : 40), s);
+			return fail(e, n, "missing ':' after '%.*s' (expected 'key: value')", shown(kl), s);
 		return fail(e, n, "'%c' in a key: keys are letters, digits and '_'", s[kl]);
 	}
 	if (s[kl + 1] && s[kl + 1] != ' ')
-		return fail(e, n, "missing space after ':' (write '%.*s: value')", (int)(kl < 40 ? kl : 40), s);
+		return fail(e, n, "missing space after ':' (write '%.*s: value')", shown(kl), s);
+	*klp = kl;
+	return 0;
+}
+
+/* Which of keys[] the kl bytes at s are: its index, or K_COUNT. */
+static int key_index(const char *s, size_t kl)
+{
+	int k;
+
 	for (k = 0; k < K_COUNT && (strlen(keys[k]) != kl || strncmp(keys[k], s, kl) != 0); k++)
 		;
-	if (k == K_COUNT)
-		return fail(e, n, "unknown key '%.*s' (known keys: " KNOWN_KEYS ")", (int)(kl < 40 ? kl : 40), s);
-	if (seen[k])
-		return fail(e, n, "duplicate key '%s' (first set on line %u)", keys[k], seen[k]);
-	seen[k] = n;
-	p = s + kl + 1;
-	p += strspn(p, " ");
+	return k;
+}
+
+/* The value of key k at p (past the ": " and its spaces), quoted (with at
+ * most a comment after it) or plain, into c. */
+static int take_value(struct ictlconf *c, int k, const char *p, unsigned n, struct ictlconf_error *e)
+{
+	static char value[VALUE_MAX];
+
 	if (!*p || *p == '#')
 		return fail(e, n, "no value for '%s' (nested mappings and lists are not supported)", keys[k]);
 	if (*p == '"' || *p == '\'') {
@@ -269,6 +282,42 @@ static int parse_line(const char *s, unsigned n, struct ictlconf *c, unsigned *s
 		return -1;
 	}
 	return set_value(c, k, value, n, e);
+}
+
+/* One line, NUL-terminated, already checked for NUL, CR, tabs and UTF-8.
+ * seen[k]: the line that set key k; *started: a setting or "---" came. */
+static int parse_line(const char *s, unsigned n, struct ictlconf *c, unsigned *seen, int *started,
+		      struct ictlconf_error *e)
+{
+	size_t indent = strspn(s, " "), kl = 0;
+	const char *p, *why;
+	int k;
+
+	if (!s[indent] || s[indent] == '#')
+		return 0;
+	if (indent)
+		return fail(e, n, "indented line: initctl.yaml is flat, one 'key: value' per line at column 0");
+	if (is_marker(s, '-'))
+		return doc_start(s, n, started, e);
+	*started = 1;
+	if (is_marker(s, '.'))
+		return fail(e, n, "a document end marker ('...'): initctl.yaml holds one document");
+	if (s[0] == '"' || s[0] == '\'')
+		return fail(e, n, "a quoted key: write keys bare (known keys: " KNOWN_KEYS ")");
+	why = not_scalar(s);
+	if (why)
+		return fail(e, n, "%s: initctl.yaml holds only 'key: value' lines", why);
+	if (key_length(s, n, &kl, e) < 0)
+		return -1;
+	k = key_index(s, kl);
+	if (k == K_COUNT)
+		return fail(e, n, "unknown key '%.*s' (known keys: " KNOWN_KEYS ")", shown(kl), s);
+	if (seen[k])
+		return fail(e, n, "duplicate key '%s' (first set on line %u)", keys[k], seen[k]);
+	seen[k] = n;
+	p = s + kl + 1;
+	p += strspn(p, " ");
+	return take_value(c, k, p, n, e);
 }
 
 int ictlconf_parse(const char *text, size_t len, struct ictlconf *c, struct ictlconf_error *e)

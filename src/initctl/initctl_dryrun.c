@@ -46,6 +46,34 @@ static int is_up(unsigned state)
 	return state != PROTO_STATE_STOPPED && state != PROTO_STATE_FAILED;
 }
 
+/* The new tables' index of the service called name, or CFG_NSVC. */
+static int cfg_index(const char *name)
+{
+	int k;
+
+	for (k = 0; k < CFG_NSVC && strcmp(cfg_svc[k].name, name) != 0; k++)
+		;
+	return k;
+}
+
+/* A service init has: stop or remove it if the new tables have none of
+ * that name, restart it if its configuration changed while it is up,
+ * else keep it. */
+static void plan_running(const struct running *r)
+{
+	int k = cfg_index(r->name);
+
+	if (k == CFG_NSVC)
+		printf("%-8s %-25s %s\n", is_up(r->state) ? "stop" : "remove", r->name,
+		       is_up(r->state) ? "no longer configured" : "no longer configured (not running)");
+	else if (cfg_svc[k].exec_hash != r->exec_hash && is_up(r->state))
+		printf("%-8s %-25s %s\n", "restart", r->name, "configuration changed");
+	else
+		printf("%-8s %-25s %s\n", "keep", r->name, cfg_svc[k].exec_hash != r->exec_hash
+		       ? "configuration changed; not running, the new one applies at its next start"
+		       : is_up(r->state) ? "unchanged, keeps running" : "unchanged");
+}
+
 int dryrun_reload(const struct client_target *t)
 {
 	struct proto_req rq = { PROTO_OP_LIST };
@@ -56,22 +84,10 @@ int dryrun_reload(const struct client_target *t)
 		return out_error(res.msg);
 	printf("%-8s %-25s %s\n", "ACTION", "SERVICE", "WHY");
 	/* Every service init has, in init's order; then the ones only the new tables have. */
-	for (i = 0; i < nrunning; i++) {
-		const struct running *r = &running[i];
-		for (k = 0; k < CFG_NSVC && strcmp(cfg_svc[k].name, r->name); k++)
-			;
-		if (k == CFG_NSVC)
-			printf("%-8s %-25s %s\n", is_up(r->state) ? "stop" : "remove", r->name,
-			       is_up(r->state) ? "no longer configured" : "no longer configured (not running)");
-		else if (cfg_svc[k].exec_hash != r->exec_hash && is_up(r->state))
-			printf("%-8s %-25s %s\n", "restart", r->name, "configuration changed");
-		else
-			printf("%-8s %-25s %s\n", "keep", r->name, cfg_svc[k].exec_hash != r->exec_hash
-			       ? "configuration changed; not running, the new one applies at its next start"
-			       : is_up(r->state) ? "unchanged, keeps running" : "unchanged");
-	}
+	for (i = 0; i < nrunning; i++)
+		plan_running(&running[i]);
 	for (k = 0; k < CFG_NSVC; k++) {
-		for (i = 0; i < nrunning && strcmp(cfg_svc[k].name, running[i].name); i++)
+		for (i = 0; i < nrunning && strcmp(cfg_svc[k].name, running[i].name) != 0; i++)
 			;
 		if (i == nrunning)
 			printf("%-8s %-25s %s\n", cfg_svc[k].enabled ? "start" : "add", cfg_svc[k].name,

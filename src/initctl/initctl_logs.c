@@ -55,64 +55,96 @@ struct log_args {
 	int port_given;
 };
 
+/* -n N, -nN, --lines N, --lines=N (a: the word; v: its value, 0 when
+ * missing): 0 to max lines. Returns 0 or 2. */
+static int take_lines(const char *cmd, const char *a, const char *v, uint32_t max, uint32_t *lines)
+{
+	char *end;
+	unsigned long long n;
+
+	if (!v) {
+		fprintf(stderr, "initctl: %s: %s needs a number of lines\n", cmd, a);
+		return 2;
+	}
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (!*v || *end || v[0] == '-' || errno || n > max) {
+		fprintf(stderr, "initctl: %s: the number of lines must be 0 to %u, not '%s'\n", cmd, max, v);
+		return 2;
+	}
+	*lines = (uint32_t)n;
+	return 0;
+}
+
+/* logs-stream -o FILE, --output FILE, --output=FILE. Returns 0 or 2. */
+static int take_output(const char *cmd, const char *a, const char *v, struct log_args *la)
+{
+	if (!v || !*v) {
+		fprintf(stderr, "initctl: %s: %s needs a file\n", cmd, a);
+		return 2;
+	}
+	la->output = v;
+	return 0;
+}
+
+/* logs-stream --listen-cid and --listen-port: a 32-bit number each. Returns 0 or 2. */
+static int take_listen(const char *cmd, const char *a, const char *v, struct log_args *la)
+{
+	int port = !strncmp(a, "--listen-port", 13);
+	uint32_t x = 0;
+	const char *why = v ? ictlconf_u32(v, &x) : "missing";
+
+	if (why) {
+		fprintf(stderr, "initctl: %s: %s takes a number 0 to 4294967295, not '%s' (%s)\n",
+			cmd, port ? "--listen-port" : "--listen-cid", v ? v : "", why);
+		return 2;
+	}
+	if (port)
+		la->listen_port = x, la->port_given = 1;
+	else
+		la->listen_cid = x;
+	return 0;
+}
+
+/* The word argv[*i]: an option (*i past its value, if that is the next
+ * word) or the SERVICE name. Returns 0 or 2. */
+static int parse_log_arg(const char *cmd, int stream, int argc, char **argv, int *i, struct log_args *la)
+{
+	const char *a = argv[*i], *v = 0;
+
+	if (!strcmp(a, "-f") || !strcmp(a, "--follow")) {
+		la->follow = 1;
+		return 0;
+	}
+	if (opts_value(argc, argv, i, "-n", "--lines", &v) || (!strncmp(a, "-n", 2) && (v = a + 2)))
+		return take_lines(cmd, a, v, stream ? PROTO_STREAM_LINES : UINT32_MAX, &la->lines);
+	if (stream && opts_value(argc, argv, i, "-o", "--output", &v))
+		return take_output(cmd, a, v, la);
+	if (stream && (opts_value(argc, argv, i, 0, "--listen-cid", &v) ||
+		       opts_value(argc, argv, i, 0, "--listen-port", &v)))
+		return take_listen(cmd, a, v, la);
+	if (a[0] == '-' && a[1]) {
+		fprintf(stderr, "initctl: %s: unknown option: %s\n", cmd, a);
+		return 2;
+	}
+	if (la->name) {
+		fprintf(stderr, "initctl: %s takes one SERVICE name\n", cmd);
+		return 2;
+	}
+	la->name = a;
+	return 0;
+}
+
 /* logs and logs-stream: SERVICE and options in any order (stream: the
  * logs-stream options too). Returns 0, 2 after a usage error, or 1 (the
  * error printed) for a name that no service can have. */
 static int parse_log_args(const char *cmd, int stream, int argc, char **argv, struct log_args *la)
 {
-	uint32_t max_lines = stream ? PROTO_STREAM_LINES : UINT32_MAX;
 	int i;
 
-	for (i = 0; i < argc; i++) {
-		const char *a = argv[i], *v = 0, *why;
-		char *end;
-		unsigned long long n;
-
-		if (!strcmp(a, "-f") || !strcmp(a, "--follow")) {
-			la->follow = 1;
-		} else if (opts_value(argc, argv, &i, "-n", "--lines", &v) || (!strncmp(a, "-n", 2) && (v = a + 2))) {
-			if (!v) {
-				fprintf(stderr, "initctl: %s: %s needs a number of lines\n", cmd, a);
-				return 2;
-			}
-			errno = 0;
-			n = strtoull(v, &end, 10);
-			if (!*v || *end || v[0] == '-' || errno || n > max_lines) {
-				fprintf(stderr, "initctl: %s: the number of lines must be 0 to %u, not '%s'\n",
-					cmd, max_lines, v);
-				return 2;
-			}
-			la->lines = (uint32_t)n;
-		} else if (stream && opts_value(argc, argv, &i, "-o", "--output", &v)) {
-			if (!v || !*v) {
-				fprintf(stderr, "initctl: %s: %s needs a file\n", cmd, a);
-				return 2;
-			}
-			la->output = v;
-		} else if (stream && (opts_value(argc, argv, &i, 0, "--listen-cid", &v) ||
-				      opts_value(argc, argv, &i, 0, "--listen-port", &v))) {
-			int port = !strncmp(a, "--listen-port", 13);
-			uint32_t x = 0;
-			why = v ? ictlconf_u32(v, &x) : "missing";
-			if (why) {
-				fprintf(stderr, "initctl: %s: %s takes a number 0 to 4294967295, not '%s' (%s)\n",
-					cmd, port ? "--listen-port" : "--listen-cid", v ? v : "", why);
-				return 2;
-			}
-			if (port)
-				la->listen_port = x, la->port_given = 1;
-			else
-				la->listen_cid = x;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "initctl: %s: unknown option: %s\n", cmd, a);
+	for (i = 0; i < argc; i++)
+		if (parse_log_arg(cmd, stream, argc, argv, &i, la))
 			return 2;
-		} else if (!la->name) {
-			la->name = a;
-		} else {
-			fprintf(stderr, "initctl: %s takes one SERVICE name\n", cmd);
-			return 2;
-		}
-	}
 	if (!la->name) {
 		fprintf(stderr, "initctl: %s takes one SERVICE name\n", cmd);
 		return 2;

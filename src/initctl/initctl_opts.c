@@ -32,60 +32,94 @@ int opts_value(int argc, char **argv, int *i, const char *shrt, const char *lng,
 	return 0;
 }
 
+/* The global options that take a value; set_option() knows them by index. */
+static const struct {
+	const char *shrt, *lng, *what;
+} global_opts[] = {
+	{ "-c", "--config", "a path" }, { "-p", "--protocol", "unix or vsock" },
+	{ "-s", "--socket", "a path" }, { 0, "--vsock-cid", "a CID" }, { 0, "--vsock-port", "a port" },
+};
+#define NGLOBAL_OPTS (sizeof global_opts / sizeof global_opts[0])
+
+/* -h, --help, -V, --version: printed here; returns 1 for them (initctl
+ * then exits 0), else 0. */
+static int info_option(const char *a)
+{
+	if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		usage_print(stdout);
+		return 1;
+	}
+	if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+		printf("initctl " INITCTL_VERSION " (configuration " CFG_HASH_HEX ")\n");
+		return 1;
+	}
+	return 0;
+}
+
+/* Which of global_opts[] argv[*i] is, its value in *v (*i past it when it
+ * is the next word); NGLOBAL_OPTS for none. */
+static size_t find_option(int argc, char **argv, int *i, const char **v)
+{
+	size_t k;
+
+	for (k = 0; k < NGLOBAL_OPTS; k++)
+		if (opts_value(argc, argv, i, global_opts[k].shrt, global_opts[k].lng, v))
+			break;
+	return k;
+}
+
+/* Option k's value v into o. Returns 0, or 3 (the error printed). */
+static int set_option(size_t k, const char *v, struct opts_global *o)
+{
+	const char *why;
+
+	switch (k) {
+	case 0: o->config = v; break;
+	case 1:
+		o->protocol = ictlconf_protocol(v);
+		if (o->protocol == ICTL_PROTO_UNSET) {
+			fprintf(stderr, "initctl: --protocol must be unix or vsock, not '%s'\n", v);
+			return 3;
+		}
+		break;
+	case 2: o->socket = v; break;
+	default:
+		why = ictlconf_u32(v, k == 3 ? &o->cid : &o->port);
+		if (why) {
+			fprintf(stderr, "initctl: %s takes a number 0 to 4294967295, not '%s' (%s)\n",
+				global_opts[k].lng, v, why);
+			return 3;
+		}
+		if (k == 3)
+			o->has_cid = 1;
+		else
+			o->has_port = 1;
+	}
+	return 0;
+}
+
 int opts_parse_global(int argc, char **argv, struct opts_global *o, int *next)
 {
-	static const struct { const char *shrt, *lng, *what; } opts[] = {
-		{ "-c", "--config", "a path" }, { "-p", "--protocol", "unix or vsock" },
-		{ "-s", "--socket", "a path" }, { 0, "--vsock-cid", "a CID" }, { 0, "--vsock-port", "a port" },
-	};
 	int i;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		const char *a = argv[i], *v = 0, *why;
+		const char *a = argv[i], *v = 0;
 		size_t k;
 
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage_print(stdout);
+		if (info_option(a))
 			return 1;
-		}
-		if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-			printf("initctl " INITCTL_VERSION " (configuration " CFG_HASH_HEX ")\n");
-			return 1;
-		}
-		for (k = 0; k < sizeof opts / sizeof opts[0]; k++)
-			if (opts_value(argc, argv, &i, opts[k].shrt, opts[k].lng, &v))
-				break;
-		if (k == sizeof opts / sizeof opts[0]) {
+		k = find_option(argc, argv, &i, &v);
+		if (k == NGLOBAL_OPTS) {
 			fprintf(stderr, "initctl: unknown option: %s\n", a);
 			usage_print(stderr);
 			return 3;
 		}
 		if (!v) {
-			fprintf(stderr, "initctl: %s needs %s\n", a, opts[k].what);
+			fprintf(stderr, "initctl: %s needs %s\n", a, global_opts[k].what);
 			return 3;
 		}
-		switch (k) {
-		case 0: o->config = v; break;
-		case 1:
-			o->protocol = ictlconf_protocol(v);
-			if (o->protocol == ICTL_PROTO_UNSET) {
-				fprintf(stderr, "initctl: --protocol must be unix or vsock, not '%s'\n", v);
-				return 3;
-			}
-			break;
-		case 2: o->socket = v; break;
-		default:
-			why = ictlconf_u32(v, k == 3 ? &o->cid : &o->port);
-			if (why) {
-				fprintf(stderr, "initctl: %s takes a number 0 to 4294967295, not '%s' (%s)\n",
-					opts[k].lng, v, why);
-				return 3;
-			}
-			if (k == 3)
-				o->has_cid = 1;
-			else
-				o->has_port = 1;
-		}
+		if (set_option(k, v, o))
+			return 3;
 	}
 	*next = i;
 	return 0;

@@ -55,7 +55,7 @@ void ps_fmt_mem(uint64_t kb, char *buf, size_t n)
 	/* Truncated, never rounded up: 1048575 KiB is 1023.9M, not 1024.0M. */
 	if (kb < 1024)
 		snprintf(buf, n, "%lluK", (unsigned long long)kb);
-	else if (kb < 1024 * 1024)
+	else if (kb < (uint64_t)1024 * 1024)
 		tenths(kb * 10 / 1024, "M", buf, n);
 	else
 		tenths(kb / 1024 * 10 / 1024, "G", buf, n);
@@ -148,53 +148,70 @@ static int env_ok(const char *v, char *err, size_t n)
 	return 0;
 }
 
-int ps_pack_start(int argc, char **argv, struct ps_start_req *r, char *err, size_t n)
+/* ps start's strings of each kind in order, read before the text is packed. */
+static const char *start_args[PROTO_PS_MAX_ARGS + 1], *start_envs[PROTO_PS_MAX_ARGS + 1];
+
+enum start_word { WORD_CMD, WORD_ENV, WORD_END_OPTS, WORD_BAD };
+
+/* What argv[*i] is while options are still read: the "--" that ends them,
+ * an -e value (in *env, *i past it when it is the next word), a word of
+ * the command, or an error (in err). have_cmd: a command word came. */
+static enum start_word start_option(int argc, char **argv, int *i, int have_cmd, const char **env,
+				    char *err, size_t n)
 {
-	/* Strings of each kind in order; the text is packed once all are known. */
-	static const char *args[PROTO_PS_MAX_ARGS + 1], *envs[PROTO_PS_MAX_ARGS + 1];
-	size_t bytes = 0, len, off = 0;
-	int options = 1, i;
-	uint32_t k;
+	const char *a = argv[*i];
 
-	memset(r, 0, sizeof *r);
-	for (i = 0; i < argc; i++) {
-		const char *a = argv[i], *env = 0;
-
-		if (options && !strcmp(a, "--")) {
-			options = 0;
-			continue;
+	if (!strcmp(a, "--"))
+		return WORD_END_OPTS;
+	if (!strcmp(a, "-e") || !strcmp(a, "--env")) {
+		if (*i + 1 == argc) {
+			snprintf(err, n, "%s needs KEY=VALUE", a);
+			return WORD_BAD;
 		}
-		if (options && (!strcmp(a, "-e") || !strcmp(a, "--env"))) {
-			if (i + 1 == argc) {
-				snprintf(err, n, "%s needs KEY=VALUE", a);
-				return 2;
-			}
-			env = argv[++i];
-		} else if (options && !strncmp(a, "--env=", 6)) {
-			env = a + 6;
-		} else if (options && !r->argc && a[0] == '-' && a[1]) {
-			snprintf(err, n, "unknown option before the command: %s (use -- before a command "
-				 "that starts with -)", a);
-			return 2;
-		}
-		if (env && !env_ok(env, err, n))
-			return 2;
-		if ((env ? r->envc : r->argc) == PROTO_PS_MAX_ARGS) {
-			snprintf(err, n, "too many %s (at most %d)", env ? "-e variables" : "arguments",
-				 PROTO_PS_MAX_ARGS);
-			return 2;
-		}
-		if (env)
-			envs[r->envc++] = env;
-		else
-			args[r->argc++] = a;
-		bytes += strlen(env ? env : a) + 1;
+		*env = argv[++*i];
+		return WORD_ENV;
 	}
+	if (!strncmp(a, "--env=", 6)) {
+		*env = a + 6;
+		return WORD_ENV;
+	}
+	if (!have_cmd && a[0] == '-' && a[1]) {
+		snprintf(err, n, "unknown option before the command: %s (use -- before a command "
+			 "that starts with -)", a);
+		return WORD_BAD;
+	}
+	return WORD_CMD;
+}
+
+/* The -e value env, or else the command word a, kept in order; *bytes
+ * adds its size with the NUL. Returns 0, or 2 with err. */
+static int keep_start_word(struct ps_start_req *r, const char *a, const char *env, size_t *bytes,
+			   char *err, size_t n)
+{
+	if (env && !env_ok(env, err, n))
+		return 2;
+	if ((env ? r->envc : r->argc) == PROTO_PS_MAX_ARGS) {
+		snprintf(err, n, "too many %s (at most %d)", env ? "-e variables" : "arguments",
+			 PROTO_PS_MAX_ARGS);
+		return 2;
+	}
+	if (env)
+		start_envs[r->envc++] = env;
+	else
+		start_args[r->argc++] = a;
+	*bytes += strlen(env ? env : a) + 1;
+	return 0;
+}
+
+/* A request init can take: a non-empty command, and text that fits.
+ * Returns 0, or 2 with err. */
+static int check_start(const struct ps_start_req *r, size_t bytes, char *err, size_t n)
+{
 	if (!r->argc) {
 		snprintf(err, n, "needs a COMMAND");
 		return 2;
 	}
-	if (!args[0][0]) {
+	if (!start_args[0][0]) {
 		snprintf(err, n, "the command must not be empty");
 		return 2;
 	}
@@ -203,13 +220,46 @@ int ps_pack_start(int argc, char **argv, struct ps_start_req *r, char *err, size
 			 bytes, PROTO_TEXT_SIZE);
 		return 2;
 	}
+	return 0;
+}
+
+/* The arguments, then the variables, each with its NUL, into r->text. */
+static void pack_start_text(struct ps_start_req *r)
+{
+	size_t len, off = 0;
+	uint32_t k;
+
 	for (k = 0; k < r->argc + r->envc; k++) {
-		const char *s = k < r->argc ? args[k] : envs[k - r->argc];
+		const char *s = k < r->argc ? start_args[k] : start_envs[k - r->argc];
 		len = strlen(s) + 1;
 		memcpy(r->text + off, s, len);
 		off += len;
 	}
 	r->len = (uint32_t)off;
+}
+
+int ps_pack_start(int argc, char **argv, struct ps_start_req *r, char *err, size_t n)
+{
+	size_t bytes = 0;
+	int options = 1, i;
+
+	memset(r, 0, sizeof *r);
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i], *env = 0;
+		enum start_word w = options ? start_option(argc, argv, &i, r->argc != 0, &env, err, n) : WORD_CMD;
+
+		if (w == WORD_BAD)
+			return 2;
+		if (w == WORD_END_OPTS) {
+			options = 0;
+			continue;
+		}
+		if (keep_start_word(r, a, env, &bytes, err, n))
+			return 2;
+	}
+	if (check_start(r, bytes, err, n))
+		return 2;
+	pack_start_text(r);
 	return 0;
 }
 
