@@ -23,26 +23,26 @@ enum cfg_restart {
 
 struct cfg_svc {
 	const char *name;
-	const char *source;           /* service file, relative to init.yaml */
-	const char *exec_text;        /* ExecStart as written */
-	const char *const *argv;      /* ExecStart split at build time */
-	const char *const *envp;      /* merged environment */
-	const char *workdir;          /* 0: init's own working directory */
-	const char *after_text;       /* dependency lists as written, for status */
+	const char *source;      /* service file, relative to init.yaml */
+	const char *exec_text;   /* ExecStart as written */
+	const char *const *argv; /* ExecStart split at build time */
+	const char *const *envp; /* merged environment */
+	const char *workdir;     /* 0: init's own working directory */
+	const char *after_text;  /* dependency lists as written, for status */
 	const char *requires_text;
 	const char *before_text;
 	const char *required_by_text;
-	const unsigned short *pred;   /* services started before this one */
-	const unsigned short *succ;   /* services started after it (stopped before it) */
+	const unsigned short *pred; /* services started before this one */
+	const unsigned short *succ; /* services started after it (stopped before it) */
 	const unsigned short *requires;
 	unsigned short npred, nsucc, nrequires;
-	unsigned char restart;        /* enum cfg_restart */
-	unsigned char enabled;        /* .service, and ServiceEnable not false */
+	unsigned char restart; /* enum cfg_restart */
+	unsigned char enabled; /* .service, and ServiceEnable not false */
 	unsigned int restart_sec;
 	unsigned int stop_timeout_sec;
 	unsigned int start_limit_burst;        /* automatic restarts allowed per interval */
 	unsigned int start_limit_interval_sec; /* 0: no limit */
-	unsigned long long exec_hash; /* argv + env + workdir: a change means restart */
+	unsigned long long exec_hash;          /* argv + env + workdir: a change means restart */
 };
 
 struct cfg_init {
@@ -56,7 +56,7 @@ struct cfg_init {
 	int max_log_files;
 	int heartbeat_enabled;
 	unsigned int heartbeat_cid, heartbeat_port;
-	const char *nsm_driver_path;  /* 0: do not load */
+	const char *nsm_driver_path; /* 0: do not load */
 	int pivot_root;
 	const char *pivot_root_dir;
 };
@@ -72,7 +72,7 @@ extern const struct cfg_svc cfg_svc[CFG_NSVC_SLOTS];
  * is indexed over SVC_N slots and a slot's configuration is svc_cfg(i). */
 #define SVC_N (CFG_NSVC + CFG_APP_SLOT)
 #define SVC_SLOTS (SVC_N > 0 ? SVC_N : 1)
-#define SVC_APP (CFG_APP_SLOT ? CFG_NSVC : -1)   /* the app's index, or -1 */
+#define SVC_APP (CFG_APP_SLOT ? CFG_NSVC : -1) /* the app's index, or -1 */
 extern struct cfg_svc app_cfg;
 
 /* Not inlined: at some fifty uses in init the call is smaller than the
@@ -80,7 +80,7 @@ extern struct cfg_svc app_cfg;
  * what it does. */
 static __attribute__((noinline, unused)) const struct cfg_svc *svc_cfg(int i)
 {
-#if CFG_NSVC > 0  /* (without services, a test of i against 0 is a compiler warning) */
+#if CFG_NSVC > 0 /* (without services, a test of i against 0 is a compiler warning) */
 	if (i >= 0 && i < CFG_NSVC)
 		return &cfg_svc[i];
 #endif
@@ -94,6 +94,7 @@ static inline int svc_present(int i)
 	return i < CFG_NSVC || app_cfg.argv != 0;
 }
 extern const char cfg_yaml[];
-extern const char *const cfg_base_env[];  /* environment: + the default PATH */   /* the settings as YAML (services: printcfg.c) */
+extern const char *const cfg_base_env[];
+/* environment: + the default PATH */ /* the settings as YAML (services: printcfg.c) */
 
 #endif

@@ -53,7 +53,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROTO_MAGIC 0x454e4954u   /* "ENIT" */
+#define PROTO_MAGIC 0x454e4954u /* "ENIT" */
 #define PROTO_VERSION 1
 #define PROTO_FRAME_SIZE 1024
 /* The sizes of the string fields (the offsets are proto.c's own,
@@ -63,34 +63,34 @@
 #define PROTO_PS_COMM_SIZE 16
 #define PROTO_PS_CMD_SIZE 872
 
-#define PROTO_F_FINAL 0x0001u     /* last frame of a reply */
-#define PROTO_F_KNOWN 0x0001u     /* every flag version 1 defines */
+#define PROTO_F_FINAL 0x0001u /* last frame of a reply */
+#define PROTO_F_KNOWN 0x0001u /* every flag version 1 defines */
 
 /* Requests. */
 enum proto_op {
 	PROTO_OP_PING = 1,
 	PROTO_OP_LIST = 2,
-	PROTO_OP_STATUS = 3,          /* name */
-	PROTO_OP_START = 4,           /* name */
-	PROTO_OP_STOP = 5,            /* name */
-	PROTO_OP_RESTART = 6,         /* name */
+	PROTO_OP_STATUS = 3,  /* name */
+	PROTO_OP_START = 4,   /* name */
+	PROTO_OP_STOP = 5,    /* name */
+	PROTO_OP_RESTART = 6, /* name */
 	PROTO_OP_SYSTEM_STATUS = 7,
 	PROTO_OP_SHUTDOWN = 8,
 	PROTO_OP_REBOOT = 9,
-	PROTO_OP_LOGS = 10,           /* name ("init" too); arg0 lines; arg1 PROTO_LOGS_* */
-	PROTO_OP_LOGS_CLEAR = 11,     /* name */
-	PROTO_OP_ENABLE = 12,         /* name; arg0 PROTO_ENABLE_NOW */
-	PROTO_OP_DISABLE = 13,        /* name */
-	PROTO_OP_RELOAD = 14,         /* re-exec init, handing the running state over */
-	PROTO_OP_LOGS_STREAM = 15,    /* name ("init" too); arg0 CID, arg1 port to connect to;
+	PROTO_OP_LOGS = 10,             /* name ("init" too); arg0 lines; arg1 PROTO_LOGS_* */
+	PROTO_OP_LOGS_CLEAR = 11,       /* name */
+	PROTO_OP_ENABLE = 12,           /* name; arg0 PROTO_ENABLE_NOW */
+	PROTO_OP_DISABLE = 13,          /* name */
+	PROTO_OP_RELOAD = 14,           /* re-exec init, handing the running state over */
+	PROTO_OP_LOGS_STREAM = 15,      /* name ("init" too); arg0 CID, arg1 port to connect to;
 				       * arg2 lines of backlog | PROTO_STREAM_FOLLOW */
 	PROTO_OP_LOGS_STREAM_STOP = 16, /* name; arg1 port (0: every stream of that log) */
-	PROTO_OP_PS_LIST = 17,        /* PS records, one per process, then DONE */
-	PROTO_OP_PS_STATUS = 18,      /* arg0 pid: one PS record, TEXT (command line), DONE */
-	PROTO_OP_PS_START = 19,       /* text: argv then env, see "ps start" below */
-	PROTO_OP_PS_STOP = 20,        /* arg0 pid: SIGTERM */
-	PROTO_OP_PS_KILL = 21,        /* arg0 pid, arg1 signal (1..64) */
-	PROTO_OP_PS_RESTART = 22,     /* arg0 pid: restart the service whose main process it is */
+	PROTO_OP_PS_LIST = 17,          /* PS records, one per process, then DONE */
+	PROTO_OP_PS_STATUS = 18,        /* arg0 pid: one PS record, TEXT (command line), DONE */
+	PROTO_OP_PS_START = 19,         /* text: argv then env, see "ps start" below */
+	PROTO_OP_PS_STOP = 20,          /* arg0 pid: SIGTERM */
+	PROTO_OP_PS_KILL = 21,          /* arg0 pid, arg1 signal (1..64) */
+	PROTO_OP_PS_RESTART = 22,       /* arg0 pid: restart the service whose main process it is */
 	PROTO_OP_MAX = 22,
 };
 
@@ -100,10 +100,10 @@ enum proto_op {
 #define PROTO_GROUP_PROCESSES 0x4u /* ps start/stop/kill/restart (ps list/status: read) */
 #define PROTO_GROUP_SYSTEM 0x8u    /* shutdown, reboot */
 
-#define PROTO_LOGS_FOLLOW 0x1u    /* logs: keep sending new lines */
-#define PROTO_ENABLE_NOW 0x1u     /* enable: start it too */
-#define PROTO_WAIT 0x1u           /* start/stop/restart arg1: answer when the state is reached */
-#define PROTO_WAIT_MAX_SEC 86400  /* start/stop/restart arg2: seconds to wait, 1..this */
+#define PROTO_LOGS_FOLLOW 0x1u   /* logs: keep sending new lines */
+#define PROTO_ENABLE_NOW 0x1u    /* enable: start it too */
+#define PROTO_WAIT 0x1u          /* start/stop/restart arg1: answer when the state is reached */
+#define PROTO_WAIT_MAX_SEC 86400 /* start/stop/restart arg2: seconds to wait, 1..this */
 /* logs-stream: init connects out over AF_VSOCK to arg0:arg1 and writes the
  * log's raw lines ("[YYYY-MM-DD HH:MM:SS] text\n") there: first the last
  * (arg2 & PROTO_STREAM_LINES) lines, then, with PROTO_STREAM_FOLLOW, every
@@ -121,25 +121,25 @@ enum proto_op {
 
 /* Reply records. */
 enum proto_rec {
-	PROTO_REC_DONE = 0x100,       /* final: status + message */
-	PROTO_REC_SVC = 0x101,        /* one service, fields below */
-	PROTO_REC_TEXT = 0x102,       /* arg0 = enum proto_key; text continues across frames */
-	PROTO_REC_SYSTEM = 0x103,     /* system-status numbers, fields below */
-	PROTO_REC_LOG = 0x104,        /* arg0 bytes of log in text (at most PROTO_TEXT_SIZE - 1) */
-	PROTO_REC_PS = 0x105,         /* one process, fields below; name = its service or "" */
+	PROTO_REC_DONE = 0x100,   /* final: status + message */
+	PROTO_REC_SVC = 0x101,    /* one service, fields below */
+	PROTO_REC_TEXT = 0x102,   /* arg0 = enum proto_key; text continues across frames */
+	PROTO_REC_SYSTEM = 0x103, /* system-status numbers, fields below */
+	PROTO_REC_LOG = 0x104,    /* arg0 bytes of log in text (at most PROTO_TEXT_SIZE - 1) */
+	PROTO_REC_PS = 0x105,     /* one process, fields below; name = its service or "" */
 };
 
 enum proto_status {
 	PROTO_OK = 0,
-	PROTO_E_FRAME = 1,            /* bad magic, field or size */
-	PROTO_E_VERSION = 2,          /* protocol version not spoken */
-	PROTO_E_CONFIG = 3,           /* configuration hash differs */
-	PROTO_E_OP = 4,               /* unknown operation */
-	PROTO_E_NOT_FOUND = 5,        /* no such service */
-	PROTO_E_PERM = 6,             /* peer may not change state */
-	PROTO_E_STATE = 7,            /* not possible in the current state */
-	PROTO_E_BUSY = 8,             /* no client slot free, or shutting down */
-	PROTO_E_FAILED = 9,           /* the operation itself failed */
+	PROTO_E_FRAME = 1,     /* bad magic, field or size */
+	PROTO_E_VERSION = 2,   /* protocol version not spoken */
+	PROTO_E_CONFIG = 3,    /* configuration hash differs */
+	PROTO_E_OP = 4,        /* unknown operation */
+	PROTO_E_NOT_FOUND = 5, /* no such service */
+	PROTO_E_PERM = 6,      /* peer may not change state */
+	PROTO_E_STATE = 7,     /* not possible in the current state */
+	PROTO_E_BUSY = 8,      /* no client slot free, or shutting down */
+	PROTO_E_FAILED = 9,    /* the operation itself failed */
 };
 
 /* Keys of PROTO_REC_TEXT records. */
@@ -150,10 +150,10 @@ enum proto_key {
 	PROTO_KEY_REQUIRES = 4,
 	PROTO_KEY_BEFORE = 5,
 	PROTO_KEY_REQUIRED_BY = 6,
-	PROTO_KEY_REASON = 7,         /* why the last start failed */
+	PROTO_KEY_REASON = 7, /* why the last start failed */
 	PROTO_KEY_SERVICE_DIR = 8,
 	PROTO_KEY_LOG_DIR = 9,
-	PROTO_KEY_CMDLINE = 10,       /* ps status: the whole command line */
+	PROTO_KEY_CMDLINE = 10, /* ps status: the whole command line */
 	PROTO_KEY_MAX = 10,
 };
 
@@ -171,9 +171,9 @@ enum proto_svc_state {
 };
 
 enum proto_exit {
-	PROTO_EXIT_NONE = 0,          /* has not exited yet */
-	PROTO_EXIT_CODE = 1,          /* exited with a status */
-	PROTO_EXIT_SIGNAL = 2,        /* killed by a signal */
+	PROTO_EXIT_NONE = 0,   /* has not exited yet */
+	PROTO_EXIT_CODE = 1,   /* exited with a status */
+	PROTO_EXIT_SIGNAL = 2, /* killed by a signal */
 };
 
 /* What each request carries besides its op; proto.c checks a request
@@ -181,53 +181,55 @@ enum proto_exit {
  * a shape does not name must be zero, so that a later version can give
  * those bytes a meaning without ambiguity. */
 enum proto_shape {
-	PROTO_SHAPE_NONE = 0,         /* nothing */
-	PROTO_SHAPE_NAME,             /* name */
-	PROTO_SHAPE_WAIT,             /* name; arg1 PROTO_WAIT, arg2 seconds (or both 0) */
-	PROTO_SHAPE_ENABLE,           /* name; arg0 PROTO_ENABLE_NOW */
-	PROTO_SHAPE_LOGS,             /* name; arg0 lines; arg1 PROTO_LOGS_FOLLOW */
-	PROTO_SHAPE_STREAM,           /* name; arg0 CID, arg1 port (neither 0 nor -1);
+	PROTO_SHAPE_NONE = 0,    /* nothing */
+	PROTO_SHAPE_NAME,        /* name */
+	PROTO_SHAPE_WAIT,        /* name; arg1 PROTO_WAIT, arg2 seconds (or both 0) */
+	PROTO_SHAPE_ENABLE,      /* name; arg0 PROTO_ENABLE_NOW */
+	PROTO_SHAPE_LOGS,        /* name; arg0 lines; arg1 PROTO_LOGS_FOLLOW */
+	PROTO_SHAPE_STREAM,      /* name; arg0 CID, arg1 port (neither 0 nor -1);
 				       * arg2 lines | PROTO_STREAM_FOLLOW */
-	PROTO_SHAPE_STREAM_STOP,      /* name; arg1 port */
-	PROTO_SHAPE_PID,              /* arg0 pid (any value: init says what is wrong with it) */
-	PROTO_SHAPE_PID_SIGNAL,       /* arg0 pid, arg1 signal 1..PROTO_SIG_MAX */
-	PROTO_SHAPE_PS_START,         /* arg0 argc 1..255, arg1 envc 0..255, arg2 bytes; text */
+	PROTO_SHAPE_STREAM_STOP, /* name; arg1 port */
+	PROTO_SHAPE_PID,         /* arg0 pid (any value: init says what is wrong with it) */
+	PROTO_SHAPE_PID_SIGNAL,  /* arg0 pid, arg1 signal 1..PROTO_SIG_MAX */
+	PROTO_SHAPE_PS_START,    /* arg0 argc 1..255, arg1 envc 0..255, arg2 bytes; text */
 };
 
 /* The shape of every operation: a new operation of a known shape is one
  * line here (proto.c has the table: `= PROTO_OP_SHAPES;`). */
-#define PROTO_OP_SHAPES { \
-	[PROTO_OP_PING] = PROTO_SHAPE_NONE, [PROTO_OP_LIST] = PROTO_SHAPE_NONE, \
-	[PROTO_OP_STATUS] = PROTO_SHAPE_NAME, [PROTO_OP_START] = PROTO_SHAPE_WAIT, \
-	[PROTO_OP_STOP] = PROTO_SHAPE_WAIT, [PROTO_OP_RESTART] = PROTO_SHAPE_WAIT, \
-	[PROTO_OP_SYSTEM_STATUS] = PROTO_SHAPE_NONE, [PROTO_OP_SHUTDOWN] = PROTO_SHAPE_NONE, \
-	[PROTO_OP_REBOOT] = PROTO_SHAPE_NONE, [PROTO_OP_LOGS] = PROTO_SHAPE_LOGS, \
-	[PROTO_OP_LOGS_CLEAR] = PROTO_SHAPE_NAME, [PROTO_OP_ENABLE] = PROTO_SHAPE_ENABLE, \
-	[PROTO_OP_DISABLE] = PROTO_SHAPE_NAME, [PROTO_OP_RELOAD] = PROTO_SHAPE_NONE, \
-	[PROTO_OP_LOGS_STREAM] = PROTO_SHAPE_STREAM, [PROTO_OP_LOGS_STREAM_STOP] = PROTO_SHAPE_STREAM_STOP, \
-	[PROTO_OP_PS_LIST] = PROTO_SHAPE_NONE, [PROTO_OP_PS_STATUS] = PROTO_SHAPE_PID, \
-	[PROTO_OP_PS_START] = PROTO_SHAPE_PS_START, [PROTO_OP_PS_STOP] = PROTO_SHAPE_PID, \
-	[PROTO_OP_PS_KILL] = PROTO_SHAPE_PID_SIGNAL, [PROTO_OP_PS_RESTART] = PROTO_SHAPE_PID, \
-}
+#define PROTO_OP_SHAPES                                                                                       \
+	{                                                                                                     \
+		[PROTO_OP_PING] = PROTO_SHAPE_NONE, [PROTO_OP_LIST] = PROTO_SHAPE_NONE,                       \
+		[PROTO_OP_STATUS] = PROTO_SHAPE_NAME, [PROTO_OP_START] = PROTO_SHAPE_WAIT,                    \
+		[PROTO_OP_STOP] = PROTO_SHAPE_WAIT, [PROTO_OP_RESTART] = PROTO_SHAPE_WAIT,                    \
+		[PROTO_OP_SYSTEM_STATUS] = PROTO_SHAPE_NONE, [PROTO_OP_SHUTDOWN] = PROTO_SHAPE_NONE,          \
+		[PROTO_OP_REBOOT] = PROTO_SHAPE_NONE, [PROTO_OP_LOGS] = PROTO_SHAPE_LOGS,                     \
+		[PROTO_OP_LOGS_CLEAR] = PROTO_SHAPE_NAME, [PROTO_OP_ENABLE] = PROTO_SHAPE_ENABLE,             \
+		[PROTO_OP_DISABLE] = PROTO_SHAPE_NAME, [PROTO_OP_RELOAD] = PROTO_SHAPE_NONE,                  \
+		[PROTO_OP_LOGS_STREAM] = PROTO_SHAPE_STREAM,                                                  \
+		[PROTO_OP_LOGS_STREAM_STOP] = PROTO_SHAPE_STREAM_STOP, [PROTO_OP_PS_LIST] = PROTO_SHAPE_NONE, \
+		[PROTO_OP_PS_STATUS] = PROTO_SHAPE_PID, [PROTO_OP_PS_START] = PROTO_SHAPE_PS_START,           \
+		[PROTO_OP_PS_STOP] = PROTO_SHAPE_PID, [PROTO_OP_PS_KILL] = PROTO_SHAPE_PID_SIGNAL,            \
+		[PROTO_OP_PS_RESTART] = PROTO_SHAPE_PID,                                                      \
+	}
 
 /* A request, as initctl builds it and init decodes it. Only the fields of
  * its op's shape mean anything; the others are zero. */
 struct proto_req {
-	unsigned op;                  /* enum proto_op */
-	const char *name;             /* the service (logs: or "init"); 0 or "" when none.
+	unsigned op;         /* enum proto_op */
+	const char *name;    /* the service (logs: or "init"); 0 or "" when none.
 				       * Decoded: points into the frame */
-	uint32_t lines;               /* logs, logs-stream: lines of backlog */
-	int follow;                   /* logs, logs-stream: go on with new lines */
-	int wait;                     /* start, stop, restart: answer once the state is reached */
-	uint32_t wait_sec;            /* with wait: give up after 1..PROTO_WAIT_MAX_SEC seconds */
-	int now;                      /* enable: start it too */
-	uint32_t cid, port;           /* logs-stream: where init connects to;
+	uint32_t lines;      /* logs, logs-stream: lines of backlog */
+	int follow;          /* logs, logs-stream: go on with new lines */
+	int wait;            /* start, stop, restart: answer once the state is reached */
+	uint32_t wait_sec;   /* with wait: give up after 1..PROTO_WAIT_MAX_SEC seconds */
+	int now;             /* enable: start it too */
+	uint32_t cid, port;  /* logs-stream: where init connects to;
 				       * logs-stream-stop: port (0: every stream of the log) */
-	int32_t pid;                  /* ps status, stop, kill, restart */
-	uint32_t signal;              /* ps kill: 1..PROTO_SIG_MAX */
-	uint32_t argc, envc;          /* ps start: the command's strings, then KEY=VALUE ones */
-	const void *text;             /* ps start: those strings, each NUL-terminated */
-	uint32_t len;                 /* ps start: their bytes, 1..PROTO_TEXT_SIZE */
+	int32_t pid;         /* ps status, stop, kill, restart */
+	uint32_t signal;     /* ps kill: 1..PROTO_SIG_MAX */
+	uint32_t argc, envc; /* ps start: the command's strings, then KEY=VALUE ones */
+	const void *text;    /* ps start: those strings, each NUL-terminated */
+	uint32_t len;        /* ps start: their bytes, 1..PROTO_TEXT_SIZE */
 	/* Decoded only: the header as it came, for the messages of
 	 * PROTO_E_VERSION and PROTO_E_CONFIG. */
 	unsigned version;
@@ -236,69 +238,69 @@ struct proto_req {
 
 /* PROTO_REC_DONE: the last frame of every reply. */
 struct proto_done {
-	uint16_t status;              /* enum proto_status */
+	uint16_t status; /* enum proto_status */
 	union {
-		uint32_t pid;         /* ps start: the process started */
+		uint32_t pid; /* ps start: the process started */
 		struct {
 			uint32_t cid, port; /* logs-stream: where the stream goes */
 		};
 	};
-	const char *msg;              /* decoded: points into the frame */
-	uint64_t hash;                /* decoded: the sender's configuration hash */
+	const char *msg; /* decoded: points into the frame */
+	uint64_t hash;   /* decoded: the sender's configuration hash */
 };
 
 /* PROTO_REC_SVC: one service. */
 struct proto_svc {
 	char name[PROTO_NAME_SIZE];
-	uint8_t state;                /* enum proto_svc_state */
+	uint8_t state; /* enum proto_svc_state */
 	uint8_t enabled;
-	uint8_t restart;              /* enum cfg_restart */
-	uint8_t exit_kind;            /* enum proto_exit */
-	uint32_t pid;                 /* 0 when not running */
-	uint32_t restarts;            /* automatic restarts so far */
-	uint32_t exit_code;           /* exit status, or 128 + signal */
-	uint32_t exit_signal;         /* signal number when killed */
+	uint8_t restart;      /* enum cfg_restart */
+	uint8_t exit_kind;    /* enum proto_exit */
+	uint32_t pid;         /* 0 when not running */
+	uint32_t restarts;    /* automatic restarts so far */
+	uint32_t exit_code;   /* exit status, or 128 + signal */
+	uint32_t exit_signal; /* signal number when killed */
 	uint32_t restart_sec;
-	uint32_t stop_timeout;        /* seconds */
-	uint32_t since;               /* seconds in the current state */
-	uint64_t log_dropped;         /* log lines that did not reach the file */
-	uint64_t exec_hash;           /* what a change of restarts it (reload --dry-run) */
+	uint32_t stop_timeout; /* seconds */
+	uint32_t since;        /* seconds in the current state */
+	uint64_t log_dropped;  /* log lines that did not reach the file */
+	uint64_t exec_hash;    /* what a change of restarts it (reload --dry-run) */
 };
 
 /* PROTO_REC_TEXT: a piece of one text; the pieces of a key come in order. */
 struct proto_text {
-	uint32_t key;                 /* enum proto_key */
-	const char *text;             /* encoded: len bytes; decoded: NUL-terminated, in the frame */
+	uint32_t key;     /* enum proto_key */
+	const char *text; /* encoded: len bytes; decoded: NUL-terminated, in the frame */
 	size_t len;
 };
 
 /* PROTO_REC_SYSTEM: system-status numbers. */
 struct proto_system {
-	uint64_t uptime;              /* seconds since init started */
+	uint64_t uptime; /* seconds since init started */
 	uint32_t services, enabled, active, processes;
 };
 
 /* PROTO_REC_LOG: bytes of a log, as they are (lines may span records). */
 struct proto_log {
-	const char *bytes;            /* decoded: points into the frame */
+	const char *bytes; /* decoded: points into the frame */
 	size_t len;
 };
 
 /* PROTO_REC_PS: one process. */
 struct proto_ps {
-	char name[PROTO_NAME_SIZE];   /* its service, or "" */
+	char name[PROTO_NAME_SIZE]; /* its service, or "" */
 	uint32_t pid, ppid;
-	uint8_t state;                /* the /proc state letter (R S D Z T t X x K W P I); 0: ended */
-	uint8_t managed;              /* 1: a service's main process */
-	uint8_t kthread;              /* 1: a kernel thread (no command line) */
-	uint8_t exit_kind;            /* enum proto_exit: an ad-hoc process that has ended */
-	uint8_t adhoc;                /* 1: started by ps start */
-	uint32_t cpu_x100;            /* CPU% x 100 over the process's lifetime */
-	uint64_t rss_kb;              /* VmRSS in KiB */
-	uint64_t start;               /* start time, seconds since the epoch */
-	uint32_t exit_code;           /* exit status, or the signal */
+	uint8_t state;                 /* the /proc state letter (R S D Z T t X x K W P I); 0: ended */
+	uint8_t managed;               /* 1: a service's main process */
+	uint8_t kthread;               /* 1: a kernel thread (no command line) */
+	uint8_t exit_kind;             /* enum proto_exit: an ad-hoc process that has ended */
+	uint8_t adhoc;                 /* 1: started by ps start */
+	uint32_t cpu_x100;             /* CPU% x 100 over the process's lifetime */
+	uint64_t rss_kb;               /* VmRSS in KiB */
+	uint64_t start;                /* start time, seconds since the epoch */
+	uint32_t exit_code;            /* exit status, or the signal */
 	char comm[PROTO_PS_COMM_SIZE]; /* the name (/proc/PID/stat) */
-	char cmd[PROTO_PS_CMD_SIZE];  /* the command line, spaces for NULs, cut to fit */
+	char cmd[PROTO_PS_CMD_SIZE];   /* the command line, spaces for NULs, cut to fit */
 };
 
 /* Whether name is a well-formed service name (what the generator allows). */

@@ -13,14 +13,14 @@
 #define AF_VSOCK 40
 #endif
 
-#define VSOCK_CID_ANY 0xFFFFFFFFu     /* VMADDR_CID_ANY: bind to every CID */
-#define VSOCK_CID_LOCAL 1u            /* VMADDR_CID_LOCAL: this machine (loopback) */
-#define VSOCK_CID_HOST 2u             /* VMADDR_CID_HOST */
-#define VSOCK_CID_PARENT 3u           /* the parent instance, seen from a Nitro Enclave */
+#define VSOCK_CID_ANY 0xFFFFFFFFu /* VMADDR_CID_ANY: bind to every CID */
+#define VSOCK_CID_LOCAL 1u        /* VMADDR_CID_LOCAL: this machine (loopback) */
+#define VSOCK_CID_HOST 2u         /* VMADDR_CID_HOST */
+#define VSOCK_CID_PARENT 3u       /* the parent instance, seen from a Nitro Enclave */
 #define VSOCK_PORT_ANY 0xFFFFFFFFu
 
 struct vsock_addr {
-	sa_family_t svm_family;       /* AF_VSOCK */
+	sa_family_t svm_family; /* AF_VSOCK */
 	unsigned short svm_reserved1;
 	unsigned int svm_port;
 	unsigned int svm_cid;

@@ -77,8 +77,8 @@ int proto_name_ok(const char *name)
 		return 0;
 	for (i = 0; name[i]; i++) {
 		char c = name[i];
-		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			 c == '_' || c == '.' || c == '@' || c == '-';
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+			 c == '.' || c == '@' || c == '-';
 		if (!ok || i >= PROTO_NAME_SIZE - 1)
 			return 0;
 	}
@@ -134,11 +134,9 @@ static int take_args(unsigned shape, const unsigned char *f, struct proto_req *r
 		if (a0 == 0 || a0 == 0xffffffffu || !a1 || a1 == 0xffffffffu)
 			*why = "bad logs-stream address: CID and port must be real";
 		return a0 != 0 && a0 != 0xffffffffu && a1 && a1 != 0xffffffffu;
-	case PROTO_SHAPE_STREAM_STOP:
-		rq->port = a1;
-		return !a0 && !a2;
+	case PROTO_SHAPE_STREAM_STOP: rq->port = a1; return !a0 && !a2;
 	case PROTO_SHAPE_PID:
-		rq->pid = (int32_t)a0;  /* any value: init says what is wrong with it */
+		rq->pid = (int32_t)a0; /* any value: init says what is wrong with it */
 		return !a1 && !a2;
 	case PROTO_SHAPE_PID_SIGNAL:
 		rq->pid = (int32_t)a0;
@@ -152,7 +150,8 @@ static int take_args(unsigned shape, const unsigned char *f, struct proto_req *r
 		rq->len = a2;
 		rq->text = f + PROTO_OFF_TEXT;
 		*why = "bad ps start: 1 to 255 arguments, at most 928 bytes of text";
-		return a0 >= 1 && a0 <= PROTO_PS_MAX_ARGS && a1 <= PROTO_PS_MAX_ARGS && a2 && a2 <= PROTO_TEXT_SIZE;
+		return a0 >= 1 && a0 <= PROTO_PS_MAX_ARGS && a1 <= PROTO_PS_MAX_ARGS && a2 &&
+		       a2 <= PROTO_TEXT_SIZE;
 	case PROTO_SHAPE_ENABLE:
 		rq->now = a0 == PROTO_ENABLE_NOW;
 		if (a0 & ~PROTO_ENABLE_NOW)
@@ -214,24 +213,16 @@ void proto_pack_request(unsigned char *f, uint64_t hash, const struct proto_req 
 		if (rq->wait)
 			a[1] = PROTO_WAIT, a[2] = rq->wait_sec;
 		break;
-	case PROTO_SHAPE_ENABLE:
-		a[0] = rq->now ? PROTO_ENABLE_NOW : 0;
-		break;
-	case PROTO_SHAPE_LOGS:
-		a[0] = rq->lines, a[1] = rq->follow ? PROTO_LOGS_FOLLOW : 0;
-		break;
+	case PROTO_SHAPE_ENABLE: a[0] = rq->now ? PROTO_ENABLE_NOW : 0; break;
+	case PROTO_SHAPE_LOGS: a[0] = rq->lines, a[1] = rq->follow ? PROTO_LOGS_FOLLOW : 0; break;
 	case PROTO_SHAPE_STREAM:
 		a[0] = rq->cid, a[1] = rq->port, a[2] = rq->lines | (rq->follow ? PROTO_STREAM_FOLLOW : 0);
 		break;
-	case PROTO_SHAPE_STREAM_STOP:
-		a[1] = rq->port;
-		break;
+	case PROTO_SHAPE_STREAM_STOP: a[1] = rq->port; break;
 	case PROTO_SHAPE_PID_SIGNAL:
 		a[1] = rq->signal;
 		/* fall through */
-	case PROTO_SHAPE_PID:
-		a[0] = (uint32_t)rq->pid;
-		break;
+	case PROTO_SHAPE_PID: a[0] = (uint32_t)rq->pid; break;
 	case PROTO_SHAPE_PS_START:
 		a[0] = rq->argc, a[1] = rq->envc, a[2] = rq->len;
 		memcpy(f + PROTO_OFF_TEXT, rq->text, rq->len);
@@ -325,10 +316,16 @@ enum proto_status proto_check_reply(const unsigned char *f, const char **why)
  * Numbers are big-endian of their member's size (1, 4 or 8 bytes);
  * strings are cut to fit and NUL-terminated. */
 struct field {
-	uint32_t off : 10, at : 8, size : 10, str : 1;  /* 4 bytes a field: both programs are measured */
+	uint32_t off : 10, at : 8, size : 10, str : 1; /* 4 bytes a field: both programs are measured */
 };
-#define NUM(off, type, m) { off, offsetof(type, m), sizeof(((type *)0)->m), 0 }
-#define STR(off, type, m) { off, offsetof(type, m), sizeof(((type *)0)->m), 1 }
+#define NUM(off, type, m)                                         \
+	{                                                         \
+		off, offsetof(type, m), sizeof(((type *)0)->m), 0 \
+	}
+#define STR(off, type, m)                                         \
+	{                                                         \
+		off, offsetof(type, m), sizeof(((type *)0)->m), 1 \
+	}
 #define NFIELDS(t) (sizeof(t) / sizeof((t)[0]))
 
 static const struct field svc_fields[] = {
@@ -357,24 +354,16 @@ static const struct field system_fields[] = {
 };
 
 static const struct field ps_fields[] = {
-	STR(PROTO_OFF_NAME, struct proto_ps, name),
-	NUM(PROTO_PS_PID, struct proto_ps, pid),
-	NUM(PROTO_PS_PPID, struct proto_ps, ppid),
-	NUM(PROTO_PS_STATE, struct proto_ps, state),
-	NUM(PROTO_PS_MANAGED, struct proto_ps, managed),
-	NUM(PROTO_PS_KTHREAD, struct proto_ps, kthread),
-	NUM(PROTO_PS_EXIT_KIND, struct proto_ps, exit_kind),
-	NUM(PROTO_PS_CPU, struct proto_ps, cpu_x100),
-	NUM(PROTO_PS_RSS_KB, struct proto_ps, rss_kb),
-	NUM(PROTO_PS_START, struct proto_ps, start),
-	NUM(PROTO_PS_EXIT_CODE, struct proto_ps, exit_code),
-	NUM(PROTO_PS_ADHOC, struct proto_ps, adhoc),
-	STR(PROTO_PS_COMM, struct proto_ps, comm),
-	STR(PROTO_PS_CMD, struct proto_ps, cmd),
+	STR(PROTO_OFF_NAME, struct proto_ps, name),          NUM(PROTO_PS_PID, struct proto_ps, pid),
+	NUM(PROTO_PS_PPID, struct proto_ps, ppid),           NUM(PROTO_PS_STATE, struct proto_ps, state),
+	NUM(PROTO_PS_MANAGED, struct proto_ps, managed),     NUM(PROTO_PS_KTHREAD, struct proto_ps, kthread),
+	NUM(PROTO_PS_EXIT_KIND, struct proto_ps, exit_kind), NUM(PROTO_PS_CPU, struct proto_ps, cpu_x100),
+	NUM(PROTO_PS_RSS_KB, struct proto_ps, rss_kb),       NUM(PROTO_PS_START, struct proto_ps, start),
+	NUM(PROTO_PS_EXIT_CODE, struct proto_ps, exit_code), NUM(PROTO_PS_ADHOC, struct proto_ps, adhoc),
+	STR(PROTO_PS_COMM, struct proto_ps, comm),           STR(PROTO_PS_CMD, struct proto_ps, cmd),
 };
 
-static void pack(unsigned char *f, uint16_t rec, uint64_t hash, const struct field *d, size_t n,
-		 const void *from)
+static void pack(unsigned char *f, uint16_t rec, uint64_t hash, const struct field *d, size_t n, const void *from)
 {
 	proto_init(f, rec, hash);
 	for (; n--; d++) {
@@ -392,8 +381,7 @@ static void pack(unsigned char *f, uint16_t rec, uint64_t hash, const struct fie
 	}
 }
 
-static int unpack(const unsigned char *f, uint16_t rec, const struct field *d, size_t n, void *to,
-		  size_t tosize)
+static int unpack(const unsigned char *f, uint16_t rec, const struct field *d, size_t n, void *to, size_t tosize)
 {
 	if (proto_get16(f, PROTO_OFF_OP) != rec)
 		return -1;
@@ -497,7 +485,7 @@ void proto_pack_done(unsigned char *f, uint64_t hash, const struct proto_done *d
 	proto_init(f, PROTO_REC_DONE, hash);
 	proto_put16(f, PROTO_OFF_STATUS, d->status);
 	proto_put16(f, PROTO_OFF_FLAGS, PROTO_F_FINAL);
-	proto_put32(f, PROTO_OFF_ARG0, d->cid);  /* or the pid: they share arg0 */
+	proto_put32(f, PROTO_OFF_ARG0, d->cid); /* or the pid: they share arg0 */
 	proto_put32(f, PROTO_OFF_ARG1, d->port);
 	proto_put_str(f, PROTO_OFF_TEXT, PROTO_TEXT_SIZE, d->msg);
 }

@@ -34,41 +34,41 @@ _Static_assert(PROTO_TEXT_SIZE == 928, "text field size is part of the protocol"
  * LOG: arg0 the bytes in text. */
 
 /* PROTO_REC_SVC fields (after the name). */
-#define PROTO_SVC_STATE 96        /* u8 enum proto_svc_state */
-#define PROTO_SVC_ENABLED 97      /* u8 */
-#define PROTO_SVC_RESTART 98      /* u8 enum cfg_restart */
-#define PROTO_SVC_EXIT_KIND 99    /* u8 enum proto_exit */
-#define PROTO_SVC_PID 100         /* u32, 0 when not running */
-#define PROTO_SVC_RESTARTS 104    /* u32 automatic restarts so far */
-#define PROTO_SVC_EXIT_CODE 108   /* u32 exit status, or 128 + signal */
-#define PROTO_SVC_EXIT_SIGNAL 112 /* u32 signal number when killed */
-#define PROTO_SVC_RESTART_SEC 116 /* u32 */
+#define PROTO_SVC_STATE 96         /* u8 enum proto_svc_state */
+#define PROTO_SVC_ENABLED 97       /* u8 */
+#define PROTO_SVC_RESTART 98       /* u8 enum cfg_restart */
+#define PROTO_SVC_EXIT_KIND 99     /* u8 enum proto_exit */
+#define PROTO_SVC_PID 100          /* u32, 0 when not running */
+#define PROTO_SVC_RESTARTS 104     /* u32 automatic restarts so far */
+#define PROTO_SVC_EXIT_CODE 108    /* u32 exit status, or 128 + signal */
+#define PROTO_SVC_EXIT_SIGNAL 112  /* u32 signal number when killed */
+#define PROTO_SVC_RESTART_SEC 116  /* u32 */
 #define PROTO_SVC_STOP_TIMEOUT 120 /* u32 seconds */
-#define PROTO_SVC_SINCE 124       /* u32 seconds in the current state */
-#define PROTO_SVC_LOG_DROPPED 128 /* u64 log lines that did not reach the file */
-#define PROTO_SVC_EXEC_HASH 136   /* u64 what a change of restarts it (reload --dry-run) */
+#define PROTO_SVC_SINCE 124        /* u32 seconds in the current state */
+#define PROTO_SVC_LOG_DROPPED 128  /* u64 log lines that did not reach the file */
+#define PROTO_SVC_EXEC_HASH 136    /* u64 what a change of restarts it (reload --dry-run) */
 
 /* PROTO_REC_SYSTEM fields. */
-#define PROTO_SYS_UPTIME 96       /* u64 seconds since init started */
-#define PROTO_SYS_SERVICES 104    /* u32 */
-#define PROTO_SYS_ENABLED 108     /* u32 */
-#define PROTO_SYS_ACTIVE 112      /* u32 */
-#define PROTO_SYS_PROCESSES 116   /* u32 */
+#define PROTO_SYS_UPTIME 96     /* u64 seconds since init started */
+#define PROTO_SYS_SERVICES 104  /* u32 */
+#define PROTO_SYS_ENABLED 108   /* u32 */
+#define PROTO_SYS_ACTIVE 112    /* u32 */
+#define PROTO_SYS_PROCESSES 116 /* u32 */
 
 /* PROTO_REC_PS fields. */
-#define PROTO_PS_PID 96           /* u32 */
-#define PROTO_PS_PPID 100         /* u32 */
-#define PROTO_PS_STATE 104        /* u8 the /proc state letter (R S D Z T t X x K W P I); 0: ended */
-#define PROTO_PS_MANAGED 105      /* u8 1: a service's main process */
-#define PROTO_PS_KTHREAD 106      /* u8 1: a kernel thread (no command line) */
-#define PROTO_PS_EXIT_KIND 107    /* u8 enum proto_exit: an ad-hoc process that has ended */
-#define PROTO_PS_CPU 108          /* u32 CPU% x 100 over the process's lifetime */
-#define PROTO_PS_RSS_KB 112       /* u64 VmRSS in KiB */
-#define PROTO_PS_START 120        /* u64 start time, seconds since the epoch */
-#define PROTO_PS_EXIT_CODE 128    /* u32 exit status, or the signal */
-#define PROTO_PS_ADHOC 132        /* u8 1: started by ps start */
-#define PROTO_PS_COMM 136         /* 16: the name (/proc/PID/stat), NUL-terminated */
-#define PROTO_PS_CMD 152          /* the command line, spaces for NULs, cut to fit, NUL-terminated */
+#define PROTO_PS_PID 96        /* u32 */
+#define PROTO_PS_PPID 100      /* u32 */
+#define PROTO_PS_STATE 104     /* u8 the /proc state letter (R S D Z T t X x K W P I); 0: ended */
+#define PROTO_PS_MANAGED 105   /* u8 1: a service's main process */
+#define PROTO_PS_KTHREAD 106   /* u8 1: a kernel thread (no command line) */
+#define PROTO_PS_EXIT_KIND 107 /* u8 enum proto_exit: an ad-hoc process that has ended */
+#define PROTO_PS_CPU 108       /* u32 CPU% x 100 over the process's lifetime */
+#define PROTO_PS_RSS_KB 112    /* u64 VmRSS in KiB */
+#define PROTO_PS_START 120     /* u64 start time, seconds since the epoch */
+#define PROTO_PS_EXIT_CODE 128 /* u32 exit status, or the signal */
+#define PROTO_PS_ADHOC 132     /* u8 1: started by ps start */
+#define PROTO_PS_COMM 136      /* 16: the name (/proc/PID/stat), NUL-terminated */
+#define PROTO_PS_CMD 152       /* the command line, spaces for NULs, cut to fit, NUL-terminated */
 
 _Static_assert(PROTO_PS_COMM + PROTO_PS_COMM_SIZE == PROTO_PS_CMD, "comm then cmd");
 _Static_assert(PROTO_PS_CMD + PROTO_PS_CMD_SIZE == PROTO_FRAME_SIZE, "cmd to the end");

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>   /* rename(); no stream is used (make check-nomalloc) */
+#include <stdio.h> /* rename(); no stream is used (make check-nomalloc) */
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,11 +15,11 @@
 #include "say.h"
 #include "spawn.h"
 
-#define ADHOC_ENV_MAX 64        /* init's environment: + the -e variables */
+#define ADHOC_ENV_MAX 64 /* init's environment: + the -e variables */
 
 struct slot {
-	unsigned long ended_seq;     /* order of ending: the oldest is reused first */
-	pid_t pid;                   /* 0: never used */
+	unsigned long ended_seq; /* order of ending: the oldest is reused first */
+	pid_t pid;               /* 0: never used */
 	enum adhoc_state state;
 	unsigned gen;
 	int exec_fd;
@@ -80,8 +80,7 @@ static int open_output(char *tmp, size_t cap)
 	return fd;
 }
 
-int adhoc_start(const char *text, size_t len, int argc, int envc, unsigned *gen,
-		char *msg, size_t cap)
+int adhoc_start(const char *text, size_t len, int argc, int envc, unsigned *gen, char *msg, size_t cap)
 {
 	struct slot *s = free_slot();
 	const char *env[ADHOC_ENV_MAX];
@@ -128,7 +127,7 @@ int adhoc_start(const char *text, size_t len, int argc, int envc, unsigned *gen,
 	pid = spawn_service(&c, &s->exec_fd, out);
 	if (pid < 0) {
 		fmt_fmt(msg, cap, "cannot start %s: fork: %s", s->argv[0], strerror(errno));
-		s->state = ADHOC_ENDED;  /* pid 0: the slot is free */
+		s->state = ADHOC_ENDED; /* pid 0: the slot is free */
 		if (out >= 0) {
 			close(out);
 			(void)unlink(tmp);
@@ -184,8 +183,8 @@ static void settle(struct slot *s)
 		return;
 	close_exec(s);
 	if (n == (ssize_t)sizeof rep) {
-		fmt_fmt(s->why, sizeof s->why, "cannot start %s: %s: %s", s->argv[0],
-			spawn_stage_name(rep.stage), strerror(rep.err));
+		fmt_fmt(s->why, sizeof s->why, "cannot start %s: %s: %s", s->argv[0], spawn_stage_name(rep.stage),
+			strerror(rep.err));
 		if (s->state == ADHOC_STARTING)
 			s->state = ADHOC_FAILED;
 		say("ps start: %s", s->why);
@@ -203,14 +202,14 @@ int adhoc_reaped(pid_t pid, int status)
 		if (s->pid != pid || s->state == ADHOC_ENDED || (s->state == ADHOC_FAILED && s->exec_fd < 0))
 			continue;
 		if (s->exec_fd >= 0)
-			settle(s);  /* the report is in the pipe before the exit */
+			settle(s); /* the report is in the pipe before the exit */
 		s->exit_kind = WIFSIGNALED(status) ? PROTO_EXIT_SIGNAL : PROTO_EXIT_CODE;
 		s->exit_code = WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status);
 		if (s->state != ADHOC_FAILED)
 			s->state = ADHOC_ENDED;
 		s->ended_seq = ++ended;
-		say("ps start: PID %d %s %d", (int)pid, s->exit_kind == PROTO_EXIT_SIGNAL ?
-		    "killed by signal" : "exited with code", s->exit_code);
+		say("ps start: PID %d %s %d", (int)pid,
+		    s->exit_kind == PROTO_EXIT_SIGNAL ? "killed by signal" : "exited with code", s->exit_code);
 		return 1;
 	}
 	return 0;

@@ -21,14 +21,13 @@ enum adhoc_state { ADHOC_STARTING, ADHOC_RUNNING, ADHOC_FAILED, ADHOC_ENDED };
 struct adhoc_view {
 	pid_t pid;
 	enum adhoc_state state;
-	int exit_kind;               /* enum proto_exit */
-	int exit_code;               /* status, or the signal */
+	int exit_kind; /* enum proto_exit */
+	int exit_code; /* status, or the signal */
 };
 
 /* Start argc arguments then envc KEY=VALUE strings, packed NUL-terminated
  * in text (len bytes). Returns the slot, or -1 with msg saying why. */
-int adhoc_start(const char *text, size_t len, int argc, int envc, unsigned *gen,
-		char *msg, size_t cap);
+int adhoc_start(const char *text, size_t len, int argc, int envc, unsigned *gen, char *msg, size_t cap);
 /* How the start of (slot, gen) went: STARTING until the exec is settled;
  * on FAILED msg says why. *pid gets its pid. */
 enum adhoc_state adhoc_state(int slot, unsigned gen, pid_t *pid, char *msg, size_t cap);

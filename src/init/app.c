@@ -16,9 +16,9 @@
 #include "say.h"
 #include "shutdown.h"
 
-#define APP_CMD_MAX 8192     /* bytes of /cmd */
+#define APP_CMD_MAX 8192 /* bytes of /cmd */
 #define APP_ARGS_MAX 256
-#define APP_ENV_MAX 32768    /* bytes of /env */
+#define APP_ENV_MAX 32768 /* bytes of /env */
 #define APP_ENVS_MAX 512
 #define APP_SAVE_DIR "/run/enclave-init"
 
@@ -43,7 +43,7 @@ static ssize_t slurp(const char *path, char *buf, size_t cap)
 		return -2;
 	}
 	for (;;) {
-		ssize_t r = read(fd, buf + n, cap + 1 - n);  /* one byte more tells "too big" */
+		ssize_t r = read(fd, buf + n, cap + 1 - n); /* one byte more tells "too big" */
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -143,8 +143,8 @@ static int app_fill(const char *from)
 	app_cfg.pred = CFG_NSVC ? after_all : 0;
 	app_cfg.npred = CFG_NSVC;
 	app_cfg.enabled = 1;
-	say("app: %s from %s, %d argument%s, %d environment variable%s", app_cfg.name, from,
-	    argc, argc == 1 ? "" : "s", envc, envc == 1 ? "" : "s");
+	say("app: %s from %s, %d argument%s, %d environment variable%s", app_cfg.name, from, argc,
+	    argc == 1 ? "" : "s", envc, envc == 1 ? "" : "s");
 	return 1;
 }
 
@@ -244,7 +244,7 @@ void app_restore(void)
 		return;
 	c = slurp(APP_SAVE_DIR "/cmd", cmd_buf, APP_CMD_MAX);
 	if (c < 0)
-		return;  /* there was no app before the reload */
+		return; /* there was no app before the reload */
 	e = slurp(APP_SAVE_DIR "/env", env_buf, APP_ENV_MAX);
 	cmd_len = (size_t)c;
 	env_len = e > 0 ? (size_t)e : 0;

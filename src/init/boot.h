@@ -14,10 +14,10 @@
 void boot_enclave(void);
 
 /* The steps, for boot.c (and each in a file of its own). */
-void mounts_early(void);           /* devtmpfs on /dev; fds 0-2 on /dev/console */
-void mounts_all(void);             /* /dev again, /proc, links, /run, /tmp, ... cgroups */
-void modload(const char *path);    /* finit_module, then unlink */
+void mounts_early(void);        /* devtmpfs on /dev; fds 0-2 on /dev/console */
+void mounts_all(void);          /* /dev again, /proc, links, /run, /tmp, ... cgroups */
+void modload(const char *path); /* finit_module, then unlink */
 void heartbeat(unsigned cid, unsigned port);
-int switchroot(const char *dir);   /* 0, or -1 (logged; the root stays) */
+int switchroot(const char *dir); /* 0, or -1 (logged; the root stays) */
 
 #endif

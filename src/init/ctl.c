@@ -27,12 +27,12 @@
 #include "vsock.h"
 
 struct client {
-	int fd;                       /* -1: free slot */
-	int may_change;               /* peer is root or init's own user */
-	const struct transport *t;    /* what it came in by, and its policy */
-	int replying;                 /* a reply is being produced */
-	int closing;                  /* close once the reply is out */
-	int64_t deadline;             /* drop the peer if nothing moves by then */
+	int fd;                    /* -1: free slot */
+	int may_change;            /* peer is root or init's own user */
+	const struct transport *t; /* what it came in by, and its policy */
+	int replying;              /* a reply is being produced */
+	int closing;               /* close once the reply is out */
+	int64_t deadline;          /* drop the peer if nothing moves by then */
 	size_t rxlen, txoff, txlen;
 	struct reply r;
 	unsigned char rx[PROTO_FRAME_SIZE];
@@ -46,7 +46,7 @@ static const struct transport transports[2] = {
 };
 enum { T_UNIX = 0, T_VSOCK = 1 };
 static int listen_fd[2] = { -1, -1 };
-static int64_t accept_paused_until;  /* out of file descriptors: retry later */
+static int64_t accept_paused_until; /* out of file descriptors: retry later */
 
 static void drop(struct client *c)
 {
@@ -86,7 +86,7 @@ static int open_unix(void)
 			say_error("%s exists and is not a socket; no control socket", path);
 			return -1;
 		}
-		(void)unlink(path);  /* stale socket from an earlier run */
+		(void)unlink(path); /* stale socket from an earlier run */
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
@@ -96,7 +96,7 @@ static int open_unix(void)
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
 	fmt_fmt(sa.sun_path, sizeof sa.sun_path, "%s", path);
-	old = umask(0177);  /* the socket is born 0600: no window where others can connect */
+	old = umask(0177); /* the socket is born 0600: no window where others can connect */
 	i = bind(fd, (struct sockaddr *)&sa, sizeof sa);
 	umask(old);
 	if (i < 0 || chmod(path, 0600) < 0 || listen(fd, 64) < 0) {
@@ -203,9 +203,9 @@ static void accept_all(int t, int64_t now)
 		clients[i].deadline = now + CTL_TIMEOUT_MS;
 		/* Without credentials a Unix peer is treated as unprivileged. A
 		 * vsock peer has no uid at all: its transport's policy decides. */
-		clients[i].may_change = t == T_VSOCK ||
-			(getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
-			 (cred.uid == 0 || cred.uid == geteuid()));
+		clients[i].may_change =
+			t == T_VSOCK || (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+					 (cred.uid == 0 || cred.uid == geteuid()));
 	}
 }
 
@@ -225,8 +225,8 @@ static void take_request(struct client *c)
 
 	c->rxlen = 0;
 	if (st == PROTO_E_VERSION) {
-		fmt_fmt(msg, sizeof msg, "unsupported protocol version %u (init speaks %u)",
-			rq.version, PROTO_VERSION);
+		fmt_fmt(msg, sizeof msg, "unsupported protocol version %u (init speaks %u)", rq.version,
+			PROTO_VERSION);
 		why = msg;
 	} else if (st == PROTO_E_CONFIG) {
 		fmt_fmt(msg, sizeof msg, "configuration mismatch: request built for %016llx, init has %016llx",
@@ -252,7 +252,7 @@ static void flush(struct client *c, int64_t now)
 				return;
 			}
 			if (!ops_ready(&c->r)) {
-				c->deadline = 0;  /* a follower or a --wait: no deadline of ours */
+				c->deadline = 0; /* a follower or a --wait: no deadline of ours */
 				return;
 			}
 			c->replying = !ops_next(&c->r, c->tx);
@@ -314,15 +314,16 @@ int ctl_poll_add(struct pollfd *p, int max)
 		if (c->fd < 0)
 			continue;
 		int more = c->txoff < c->txlen || (c->replying && ops_ready(&c->r));
-		int parked = c->replying && !more;  /* a follower or a --wait */
+		int parked = c->replying && !more; /* a follower or a --wait */
 
 		p[n].fd = c->fd;
 		/* One request at a time: read the next only when the reply is out;
 		 * a parked client is read only to notice that it has gone. */
-		p[n].events = (short)((parked || !(c->replying || c->closing) ? POLLIN : 0) | (more ? POLLOUT : 0));
+		p[n].events =
+			(short)((parked || !(c->replying || c->closing) ? POLLIN : 0) | (more ? POLLOUT : 0));
 		p[n++].revents = 0;
 		if (more && !c->deadline)
-			c->deadline = clock_ms() + CTL_TIMEOUT_MS;  /* lines for a follower: it must take them */
+			c->deadline = clock_ms() + CTL_TIMEOUT_MS; /* lines for a follower: it must take them */
 	}
 	return n;
 }
@@ -375,7 +376,7 @@ int64_t ctl_next_deadline(void)
 		if (clients[i].fd < 0)
 			continue;
 		if (!d && clients[i].replying)
-			d = ops_wake(&clients[i].r);  /* a --wait's timeout */
+			d = ops_wake(&clients[i].r); /* a --wait's timeout */
 		if (d && (!next || d < next))
 			next = d;
 	}

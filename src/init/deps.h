@@ -11,9 +11,9 @@
 struct svc;
 
 enum deps_verdict {
-	DEPS_READY = 0,        /* start it */
-	DEPS_WAIT = 1,         /* something it is ordered after is on its way */
-	DEPS_FAILED = 2,       /* a required service failed or is not running */
+	DEPS_READY = 0,  /* start it */
+	DEPS_WAIT = 1,   /* something it is ordered after is on its way */
+	DEPS_FAILED = 2, /* a required service failed or is not running */
 };
 
 /* Judge service i's dependencies by the states in tab (the service table,

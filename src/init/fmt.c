@@ -110,14 +110,13 @@ static int convert(struct out *o, char c, const struct spec *sp, va_list *ap)
 	case 'u':
 	case 'x':
 		u = sp->lng >= 2 ? va_arg(*ap, unsigned long long)
-		    : sp->lng ? va_arg(*ap, unsigned long) : va_arg(*ap, unsigned);
+		  : sp->lng      ? va_arg(*ap, unsigned long)
+				 : va_arg(*ap, unsigned);
 		put_num(o, sp, u, c == 'x' ? 16 : 10, 0);
 		return 1;
-	case '%':
-		put(o, '%');
-		return 1;
+	case '%': put(o, '%'); return 1;
 	}
-	put(o, '%');  /* unknown conversion: show it rather than guess */
+	put(o, '%'); /* unknown conversion: show it rather than guess */
 	if (!c)
 		return 0;
 	put(o, c);
@@ -128,7 +127,7 @@ size_t fmt_vfmt(char *dst, size_t cap, const char *f, va_list ap)
 {
 	struct out o = { dst, cap, 0 };
 	struct spec sp;
-	va_list aq;  /* a copy, so that convert() can take it by address */
+	va_list aq; /* a copy, so that convert() can take it by address */
 
 	va_copy(aq, ap);
 	for (; *f; f++) {
@@ -179,7 +178,6 @@ void fmt_utc(char *out, int64_t t)
 	d = doy - (153 * mp + 2) / 5 + 1;
 	m = mp < 10 ? mp + 3 : mp - 9;
 	y += m <= 2;
-	fmt_fmt(out, FMT_UTC_SIZE, "%04lld-%02lld-%02lld %02lld:%02lld:%02lld", (long long)y,
-		(long long)m, (long long)d, (long long)(secs / 3600), (long long)(secs / 60 % 60),
-		(long long)(secs % 60));
+	fmt_fmt(out, FMT_UTC_SIZE, "%04lld-%02lld-%02lld %02lld:%02lld:%02lld", (long long)y, (long long)m,
+		(long long)d, (long long)(secs / 3600), (long long)(secs / 60 % 60), (long long)(secs % 60));
 }

@@ -12,8 +12,7 @@
 #include <stdint.h>
 
 /* Format into dst (cap bytes, cap > 0). Returns the length written. */
-size_t fmt_fmt(char *dst, size_t cap, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+size_t fmt_fmt(char *dst, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 size_t fmt_vfmt(char *dst, size_t cap, const char *fmt, va_list ap);
 
 /* "YYYY-MM-DD HH:MM:SS" in UTC for seconds since the epoch, computed with

@@ -74,20 +74,19 @@ void heartbeat(unsigned cid, unsigned port)
 	if (!wait_for(fd, POLLIN, deadline))
 		goto fail;
 	switch (recv(fd, &b, 1, 0)) {
-	case 1:
-		break;
+	case 1: break;
 	case 0:
 		say_error("heartbeat to vsock %u:%u: the parent closed the connection without answering; "
-			  "booting on", cid, port);
+			  "booting on",
+			  cid, port);
 		close(fd);
 		return;
-	default:
-		goto fail;
+	default: goto fail;
 	}
 	close(fd);
 	if (b != HEARTBEAT_BYTE) {
-		say_error("heartbeat to vsock %u:%u: the parent answered 0x%02x, not 0x%02x; booting on",
-			  cid, port, b, HEARTBEAT_BYTE);
+		say_error("heartbeat to vsock %u:%u: the parent answered 0x%02x, not 0x%02x; booting on", cid,
+			  port, b, HEARTBEAT_BYTE);
 		return;
 	}
 	say("heartbeat to vsock %u:%u answered", cid, port);

@@ -50,7 +50,7 @@ static void usage(int fd)
 		"As PID 1, arguments it does not know (kernel boot parameters) are ignored.\n");
 }
 
-static int handover_fd = -1;  /* --handover FD: this init is a reload */
+static int handover_fd = -1; /* --handover FD: this init is a reload */
 
 /* Returns -1 to carry on as init, or an exit status. */
 static int parse_args(int argc, char **argv, int pid1)
@@ -125,20 +125,20 @@ int main(int argc, char **argv)
 		readable = reload_read(handover_fd) == 0;
 	spawn_raise_nofile();
 	log_open();
-	say_log_warnings();  /* a service without a log pipe */
+	say_log_warnings(); /* a service without a log pipe */
 	if (!pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		say_warn("cannot become a child subreaper; orphans will not be reaped here");
 	if (pid1)
 		(void)chdir("/");
 	sfd = sigs_setup();
 	/* From now on, we must not die. */
-	say("enclave-init " INIT_VERSION " starting as %s; configuration %s, %d services",
-	    shutdown_mode_name(), CFG_HASH_HEX, CFG_NSVC);
+	say("enclave-init " INIT_VERSION " starting as %s; configuration %s, %d services", shutdown_mode_name(),
+	    CFG_HASH_HEX, CFG_NSVC);
 	if (sfd < 0)
 		say_error("signalfd: cannot take signals; services will not be reaped promptly");
 	svc_init();
 #if CFG_APP_SLOT
-	svc_app_ended = app_exited;  /* the enclave ends with its program */
+	svc_app_ended = app_exited; /* the enclave ends with its program */
 #endif
 	(void)ctl_open();
 	if (handover_fd >= 0)

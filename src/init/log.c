@@ -16,7 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
-#include <stdio.h>  /* rename(2) only: no FILE streams */
+#include <stdio.h> /* rename(2) only: no FILE streams */
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,20 +26,20 @@
 #include "log.h"
 #include "logline.h"
 
-#define RETRY_MS 1000                  /* a failing file is tried again after this */
-#define PIPE_SIZE (256 * 1024)         /* room for a burst while init is busy */
-#define READ_BUDGET 4                  /* reads per service per pass: one flood cannot starve the rest */
-#define WARN_PIPE 0x10000              /* above every errno */
+#define RETRY_MS 1000          /* a failing file is tried again after this */
+#define PIPE_SIZE (256 * 1024) /* room for a burst while init is busy */
+#define READ_BUDGET 4          /* reads per service per pass: one flood cannot starve the rest */
+#define WARN_PIPE 0x10000      /* above every errno */
 
 struct chan {
-	int rfd, wfd;                  /* the service's output pipe, or -1 */
-	int fd;                        /* the open log file, or -1 */
-	uint64_t size;                 /* bytes in it */
-	uint64_t dropped;              /* lines that did not reach the file */
-	int64_t retry_at;              /* failing: do not try the file before this */
-	int64_t rotate_at;             /* rotation failed: do not retry before this */
-	int failing;                   /* warned about the file; quiet until it works */
-	int warn_err;                  /* a warning to give: errno, -1 "works again", or
+	int rfd, wfd;      /* the service's output pipe, or -1 */
+	int fd;            /* the open log file, or -1 */
+	uint64_t size;     /* bytes in it */
+	uint64_t dropped;  /* lines that did not reach the file */
+	int64_t retry_at;  /* failing: do not try the file before this */
+	int64_t rotate_at; /* rotation failed: do not retry before this */
+	int failing;       /* warned about the file; quiet until it works */
+	int warn_err;      /* a warning to give: errno, -1 "works again", or
 					* WARN_PIPE | errno: no pipe (log_open) */
 	struct linebuf line;
 	struct ring ring;
@@ -54,10 +54,10 @@ static size_t stage_len;
 static unsigned stage_lines;
 static int stage_chan = -1;
 
-static char stamp[LOG_PREFIX + 1];     /* "[YYYY-MM-DD HH:MM:SS] " of the current batch */
+static char stamp[LOG_PREFIX + 1]; /* "[YYYY-MM-DD HH:MM:SS] " of the current batch */
 static int64_t stamp_sec = -1;
-static int depth;                      /* nesting of the public entry points */
-static int opened;                     /* log_open() has run: the tables are set */
+static int depth;  /* nesting of the public entry points */
+static int opened; /* log_open() has run: the tables are set */
 
 static const char *chan_name(int chan)
 {
@@ -101,8 +101,8 @@ int log_warning(int chan, char *msg, unsigned cap)
 	c->warn_err = 0;
 	log_path(chan, 0, path);
 	if (err & WARN_PIPE) {
-		fmt_fmt(msg, cap, "service %s: no log pipe (%s); its output goes to the console",
-			chan_name(chan), strerror(err & ~WARN_PIPE));
+		fmt_fmt(msg, cap, "service %s: no log pipe (%s); its output goes to the console", chan_name(chan),
+			strerror(err & ~WARN_PIPE));
 		return LOG_WARN_ERROR;
 	}
 	if (err < 0) {
@@ -110,8 +110,10 @@ int log_warning(int chan, char *msg, unsigned cap)
 			(unsigned long long)c->dropped);
 		return LOG_WARN_INFO;
 	}
-	fmt_fmt(msg, cap, "cannot write log file %s: %s; lines stay in memory and are "
-		"counted as dropped until it works again", path, strerror(err));
+	fmt_fmt(msg, cap,
+		"cannot write log file %s: %s; lines stay in memory and are "
+		"counted as dropped until it works again",
+		path, strerror(err));
 	return LOG_WARN_WARNING;
 }
 
@@ -279,8 +281,7 @@ static void emit(void *ctx, const char *body, size_t len)
 	if (stage_chan != chan || stage_len + n > sizeof stage)
 		flush_stage();
 	stage_chan = chan;
-	if (file_open(chan) == 0 && c->size + stage_len > 0 &&
-	    c->size + stage_len + n > cfg_init.max_log_size) {
+	if (file_open(chan) == 0 && c->size + stage_len > 0 && c->size + stage_len + n > cfg_init.max_log_size) {
 		flush_stage();
 		if (c->fd >= 0)
 			rotate(chan);
@@ -310,7 +311,7 @@ void log_open(void)
 		if (i == LOG_INIT)
 			continue;
 		if (pipe2(p, O_CLOEXEC) < 0) {
-			c->warn_err = WARN_PIPE | errno;  /* said by say_log_warnings */
+			c->warn_err = WARN_PIPE | errno; /* said by say_log_warnings */
 			continue;
 		}
 		/* Only init's end is non-blocking: a service writes as usual. */
@@ -359,7 +360,7 @@ void log_note(int chan, const char *msg)
 	struct linebuf lb = { note_mem, sizeof note_mem, 0, 0 };
 
 	if (!opened)
-		return;  /* said before the tables were set: the console has it */
+		return; /* said before the tables were set: the console has it */
 	enter();
 	/* Through the same escaping as service output, but not through the
 	 * service's own line buffer, which may hold half a line of its own. */
@@ -377,7 +378,7 @@ static void read_pipe(int chan, int reads)
 	while (reads--) {
 		ssize_t n = read(c->rfd, buf, sizeof buf);
 		if (n <= 0)
-			break;  /* EAGAIN: drained (EOF cannot happen: init holds the write end) */
+			break; /* EAGAIN: drained (EOF cannot happen: init holds the write end) */
 		line_feed(&c->line, buf, (size_t)n, emit, (void *)(intptr_t)chan);
 		if ((size_t)n < sizeof buf)
 			break;

@@ -20,10 +20,10 @@
 #include "cfg.h"
 #include "logring.h"
 
-#define LOG_INIT SVC_N              /* the channel of init's own messages */
+#define LOG_INIT SVC_N /* the channel of init's own messages */
 #define LOG_NCHAN (SVC_N + 1)
-#define LOG_PREFIX 22                  /* "[YYYY-MM-DD HH:MM:SS] " */
-#define LOG_PATH_MAX 288               /* log_dir (<= 192) + "/" + name (<= 63) + ".log.NN" */
+#define LOG_PREFIX 22    /* "[YYYY-MM-DD HH:MM:SS] " */
+#define LOG_PATH_MAX 288 /* log_dir (<= 192) + "/" + name (<= 63) + ".log.NN" */
 
 /* Create the service pipes. Files are opened when the first line comes. */
 void log_open(void);

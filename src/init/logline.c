@@ -14,7 +14,7 @@ static void put(struct linebuf *lb, unsigned char c, line_fn *emit, void *ctx)
 	int plain = is_plain(c);
 	size_t need = plain ? 1 : 4;
 
-	if (lb->len + need > lb->cap) {  /* too long: this piece is a line of its own */
+	if (lb->len + need > lb->cap) { /* too long: this piece is a line of its own */
 		emit(ctx, lb->buf, lb->len);
 		lb->len = 0;
 	}

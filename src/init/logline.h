@@ -13,9 +13,9 @@
 
 struct linebuf {
 	char *buf;
-	size_t cap;                  /* at least 4: one escaped byte */
-	size_t len;                  /* bytes of the unfinished line */
-	int cr;                      /* a '\r' is held: "\r\n" is a newline */
+	size_t cap; /* at least 4: one escaped byte */
+	size_t len; /* bytes of the unfinished line */
+	int cr;     /* a '\r' is held: "\r\n" is a newline */
 };
 
 /* Called for each finished line, without its newline. */

@@ -23,14 +23,14 @@ static uint64_t tail_start(int fd, uint64_t end, uint64_t *want)
 
 	if (!end || !*want)
 		return end;
-	p = end - 1;  /* the newline ending the last line is not a line start */
+	p = end - 1; /* the newline ending the last line is not a line start */
 	while (p > 0) {
 		size_t n = p < sizeof buf ? (size_t)p : sizeof buf;
 		uint64_t base = p - n;
 		const char *nl;
 
 		if (pread(fd, buf, n, (off_t)base) != (ssize_t)n)
-			return p;  /* unreadable: start after what was scanned */
+			return p; /* unreadable: start after what was scanned */
 		while ((nl = memrchr(buf, '\n', n))) {
 			n = (size_t)(nl - buf);
 			if (--*want == 0)

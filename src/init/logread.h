@@ -18,13 +18,13 @@
 
 struct logread {
 	int chan;
-	int active;                    /* set up and not yet released */
-	int follow;                    /* goes on with new lines */
-	int counted;                   /* holds one of the CFG_MAX_LOG_FOLLOWERS slots */
-	int nfile, cur;                /* files to send, oldest first; the one being sent */
+	int active;     /* set up and not yet released */
+	int follow;     /* goes on with new lines */
+	int counted;    /* holds one of the CFG_MAX_LOG_FOLLOWERS slots */
+	int nfile, cur; /* files to send, oldest first; the one being sent */
 	int fd[CFG_MAX_LOG_FILES + 1];
 	uint64_t off[CFG_MAX_LOG_FILES + 1], end[CFG_MAX_LOG_FILES + 1];
-	uint64_t pos, stop;            /* ring: next byte; end of the tail (follow: none) */
+	uint64_t pos, stop; /* ring: next byte; end of the tail (follow: none) */
 };
 
 enum logread_result { LOGREAD_OK = 0, LOGREAD_NO_FOLLOWERS = 1 };

@@ -11,7 +11,7 @@ static unsigned char at(const struct ring *r, uint64_t pos)
 
 void ring_put(struct ring *r, const char *line, size_t n)
 {
-	uint64_t keep = r->head + n > r->size ? r->head + n - r->size : 0;  /* first byte that survives */
+	uint64_t keep = r->head + n > r->size ? r->head + n - r->size : 0; /* first byte that survives */
 	size_t off, first;
 	int at_line_start = 0;
 
@@ -41,7 +41,7 @@ uint64_t ring_last_lines(const struct ring *r, uint64_t n, uint64_t *found)
 
 	/* Walk back over newlines: the one ending each line, n + 1 times. */
 	while (k < n && p > r->tail) {
-		p--;  /* the newline ending this line */
+		p--; /* the newline ending this line */
 		while (p > r->tail && at(r, p - 1) != '\n')
 			p--;
 		k++;

@@ -15,8 +15,8 @@
 struct ring {
 	unsigned char *mem;
 	size_t size;
-	uint64_t head;               /* position after the newest byte */
-	uint64_t tail;               /* position of the oldest whole line */
+	uint64_t head; /* position after the newest byte */
+	uint64_t tail; /* position of the oldest whole line */
 };
 
 /* Append one whole line (ending in '\n', at most size / 2 bytes). */

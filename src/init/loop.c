@@ -16,8 +16,8 @@
 #include "ctl.h"
 #include "log.h"
 #include "loop.h"
-#include "reload.h"
 #include "reap.h"
+#include "reload.h"
 #include "say.h"
 #include "shutdown.h"
 #include "sigs.h"
@@ -32,20 +32,32 @@
  * child: then the loop wakes every second and reaps anyway. */
 #define NO_SIGNALFD_POLL_MS 1000
 
-static void svc_done(const struct pollfd *p, int n, int64_t now) { (void)now; svc_poll_done(p, n); }
-static void adhoc_done(const struct pollfd *p, int n, int64_t now) { (void)now; adhoc_poll_done(p, n); }
-static void log_done(const struct pollfd *p, int n, int64_t now) { (void)now; log_poll_done(p, n); }
+static void svc_done(const struct pollfd *p, int n, int64_t now)
+{
+	(void)now;
+	svc_poll_done(p, n);
+}
+static void adhoc_done(const struct pollfd *p, int n, int64_t now)
+{
+	(void)now;
+	adhoc_poll_done(p, n);
+}
+static void log_done(const struct pollfd *p, int n, int64_t now)
+{
+	(void)now;
+	log_poll_done(p, n);
+}
 
 /* Every owner of descriptors: what it wants polled, what to do after. */
 static const struct source {
 	int (*add)(struct pollfd *p, int max);
 	void (*done)(const struct pollfd *p, int n, int64_t now);
 } sources[] = {
-	{ svc_poll_add, svc_done },             /* 2. exec outcomes of services */
-	{ adhoc_poll_add, adhoc_done },         /*    and of ad-hoc processes */
-	{ log_poll_add, log_done },             /* 3. service output */
-	{ ctl_poll_add, ctl_poll_done },        /* 4. requests, acted on at once */
-	{ stream_poll_add, stream_poll_done },  /* 5. log streams */
+	{ svc_poll_add, svc_done },            /* 2. exec outcomes of services */
+	{ adhoc_poll_add, adhoc_done },        /*    and of ad-hoc processes */
+	{ log_poll_add, log_done },            /* 3. service output */
+	{ ctl_poll_add, ctl_poll_done },       /* 4. requests, acted on at once */
+	{ stream_poll_add, stream_poll_done }, /* 5. log streams */
 };
 #define NSOURCES (int)(sizeof sources / sizeof sources[0])
 
@@ -92,7 +104,7 @@ void loop_run(int signal_fd)
 {
 	struct pollfd p[LOOP_MAX_FDS];
 	int count[NSOURCES];
-	int first = 1;  /* the first pass does not wait, and reaps: see below */
+	int first = 1; /* the first pass does not wait, and reaps: see below */
 
 	for (;;) {
 		int n = 0, k, at;

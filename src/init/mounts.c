@@ -20,8 +20,7 @@
 
 #define SAFE (MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
-static void mount_one(const char *src, const char *dir, const char *type, unsigned long flags,
-		      const char *data)
+static void mount_one(const char *src, const char *dir, const char *type, unsigned long flags, const char *data)
 {
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		say_warn("mkdir %s: %s", dir, strerror(errno));
@@ -44,7 +43,7 @@ void mounts_early(void)
 	 * init lines, not its loop (say.c drops a line it cannot write). */
 	fd = open("/dev/console", O_RDWR | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return;  /* the kernel's own fds 0-2 (if any) stay */
+		return; /* the kernel's own fds 0-2 (if any) stay */
 	(void)dup2(fd, 0);
 	(void)dup2(fd, 1);
 	(void)dup2(fd, 2);
@@ -76,7 +75,7 @@ static void mount_cgroups(void)
 		memcpy(name, line, len);
 		name[len] = 0;
 		/* the fourth whitespace-separated field */
-		for (char *p = line; *p && field < 4; ) {
+		for (char *p = line; *p && field < 4;) {
 			p += strcspn(p, " \t");
 			p += strspn(p, " \t");
 			if (++field == 3)

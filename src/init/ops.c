@@ -23,12 +23,12 @@ enum { NAMES_NOTHING, NAMES_SERVICE, NAMES_LOG /* a service, or "init" for init'
 
 /* Packed: 23 rows of 25 bytes rather than 32; init's size is measured. */
 struct op {
-	const char *name;            /* in messages */
-	void (*begin)(struct reply *r, const struct proto_req *rq);  /* 0: nothing to do */
+	const char *name;                                           /* in messages */
+	void (*begin)(struct reply *r, const struct proto_req *rq); /* 0: nothing to do */
 	const struct ops_reply *reply; /* how its reply goes on; 0: the message is all */
-	unsigned char group : 4;     /* PROTO_GROUP_* */
-	unsigned char changes : 1;   /* changes state: root or init's own user only */
-	unsigned char names : 2;     /* NAMES_* */
+	unsigned char group : 4;       /* PROTO_GROUP_* */
+	unsigned char changes : 1;     /* changes state: root or init's own user only */
+	unsigned char names : 2;       /* NAMES_* */
 } __attribute__((packed));
 
 #define READ PROTO_GROUP_READ
@@ -82,14 +82,17 @@ void ops_begin(struct reply *r, const struct proto_req *rq, int may_change, cons
 	reply_init(r);
 	if (!(t->allow & o->group)) {
 		/* The policy is compiled in: part of the image's measurement. */
-		ops_say(r, PROTO_E_PERM, "'%s' is not allowed over %s by this image's control "
-			"policy (%s: %s)", o->name, t->name, t->allow_key,
-			t->allow_text[0] ? t->allow_text : "nothing");
+		ops_say(r, PROTO_E_PERM,
+			"'%s' is not allowed over %s by this image's control "
+			"policy (%s: %s)",
+			o->name, t->name, t->allow_key, t->allow_text[0] ? t->allow_text : "nothing");
 		return;
 	}
 	if (o->changes && !may_change) {
-		ops_say(r, PROTO_E_PERM, "permission denied: '%s' changes state and needs root "
-			"or init's own user", o->name);
+		ops_say(r, PROTO_E_PERM,
+			"permission denied: '%s' changes state and needs root "
+			"or init's own user",
+			o->name);
 		return;
 	}
 	if (o->names != NAMES_NOTHING) {
@@ -132,7 +135,7 @@ int ops_next(struct reply *r, unsigned char *f)
 		return 0;
 	ops_release(r);
 	if (r->status != PROTO_OK)
-		r->done.cid = r->done.port = 0;  /* what an operation adds, it adds on success */
+		r->done.cid = r->done.port = 0; /* what an operation adds, it adds on success */
 	r->done.status = (uint16_t)r->status;
 	r->done.msg = r->msg;
 	proto_pack_done(f, CFG_HASH, &r->done);

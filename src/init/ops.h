@@ -19,30 +19,30 @@
  * operation needs (the union: a ps list walk and a log read are never in
  * the same reply). */
 struct reply {
-	unsigned op;                 /* the request being answered; 0 until it passed the checks */
-	enum proto_status status;    /* of the final frame */
-	int svc;                     /* service (or log) the request named, or -1 */
-	int step;                    /* next record to produce */
-	size_t off;                  /* bytes of the current text already sent */
-	char msg[192];               /* message of the final frame */
-	struct proto_done done;      /* what else the final frame carries (pid; cid, port) */
-	int64_t wake;                /* a waiting reply: look at it again then (monotonic ms),
+	unsigned op;              /* the request being answered; 0 until it passed the checks */
+	enum proto_status status; /* of the final frame */
+	int svc;                  /* service (or log) the request named, or -1 */
+	int step;                 /* next record to produce */
+	size_t off;               /* bytes of the current text already sent */
+	char msg[192];            /* message of the final frame */
+	struct proto_done done;   /* what else the final frame carries (pid; cid, port) */
+	int64_t wake;             /* a waiting reply: look at it again then (monotonic ms),
 				      * OPS_WAKE_SOON: every 100 ms; 0: it waits for nothing */
 	union {
-		char reason[96];     /* status: snapshot of the service's failure reason */
-		struct {             /* start, stop, restart --wait (until r->wake: give up) */
-			unsigned ev;         /* the request waited on (enum svc_event) */
-			unsigned ups;        /* the service's `ups` when asked */
+		char reason[96];      /* status: snapshot of the service's failure reason */
+		struct {              /* start, stop, restart --wait (until r->wake: give up) */
+			unsigned ev;  /* the request waited on (enum svc_event) */
+			unsigned ups; /* the service's `ups` when asked */
 		} wait;
-		struct logread lr;   /* logs: what is being sent */
-		struct {             /* logs-stream, until its connection is settled */
-			int slot;            /* stream.c's, -1 when none */
+		struct logread lr; /* logs: what is being sent */
+		struct {           /* logs-stream, until its connection is settled */
+			int slot;  /* stream.c's, -1 when none */
 			unsigned gen;
 		} stream;
-		struct pswalk walk;  /* ps list: where in /proc */
-		int pid;             /* ps status: the process */
-		struct {             /* ps start, until its exec is settled */
-			int slot;            /* adhoc.c's, -1 when none */
+		struct pswalk walk; /* ps list: where in /proc */
+		int pid;            /* ps status: the process */
+		struct {            /* ps start, until its exec is settled */
+			int slot;   /* adhoc.c's, -1 when none */
 			unsigned gen;
 		} adhoc;
 	};
@@ -52,10 +52,10 @@ struct reply {
 
 /* A transport: its name and the operation groups its policy allows. */
 struct transport {
-	const char *name;            /* "the unix socket", "vsock" */
-	unsigned allow;              /* PROTO_GROUP_* */
-	const char *allow_key;       /* "control.unix_allow" */
-	const char *allow_text;      /* "read, services" */
+	const char *name;       /* "the unix socket", "vsock" */
+	unsigned allow;         /* PROTO_GROUP_* */
+	const char *allow_key;  /* "control.unix_allow" */
+	const char *allow_text; /* "read, services" */
 };
 
 /* Carry out a decoded request and set up its reply. may_change says

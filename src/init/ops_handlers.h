@@ -26,8 +26,7 @@ struct ops_reply {
 
 /* Word the reply's final message (fmt's printf, cut to fit r->msg); with
  * st other than PROTO_OK, the request failed with that status. */
-void ops_say(struct reply *r, enum proto_status st, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void ops_say(struct reply *r, enum proto_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Emit the next piece of text under key into f; returns 0 when it has
  * nothing (more) to send, so the caller moves on to the next key. */
 int ops_text(struct reply *r, unsigned char *f, int key, const char *text);

@@ -19,10 +19,13 @@ void ops_logs_begin(struct reply *r, const struct proto_req *rq)
 	if (logread_begin(&r->lr, r->svc, rq->lines, rq->follow) == LOGREAD_NO_FOLLOWERS) {
 		r->status = PROTO_E_BUSY;
 		if (CFG_MAX_LOG_FOLLOWERS)
-			ops_say(r, PROTO_OK, "too many log followers (at most %d at once); "
-				"try again later", CFG_MAX_LOG_FOLLOWERS);
+			ops_say(r, PROTO_OK,
+				"too many log followers (at most %d at once); "
+				"try again later",
+				CFG_MAX_LOG_FOLLOWERS);
 		else
-			ops_say(r, PROTO_OK, "following logs is switched off in this build "
+			ops_say(r, PROTO_OK,
+				"following logs is switched off in this build "
 				"(max_log_followers: 0)");
 		return;
 	}
@@ -65,12 +68,12 @@ void ops_logs_stream(struct reply *r, const struct proto_req *rq)
 {
 	r->done.cid = rq->cid;
 	r->done.port = rq->port;
-	r->stream.slot = stream_open(r->svc, rq->cid, rq->port, rq->lines, rq->follow, &r->stream.gen,
-				     r->msg, sizeof r->msg);
+	r->stream.slot = stream_open(r->svc, rq->cid, rq->port, rq->lines, rq->follow, &r->stream.gen, r->msg,
+				     sizeof r->msg);
 	if (r->stream.slot < 0)
 		r->status = PROTO_E_FAILED;
 	else
-		r->wake = OPS_WAKE_SOON;  /* the connect settles in stream.c: look again soon */
+		r->wake = OPS_WAKE_SOON; /* the connect settles in stream.c: look again soon */
 }
 
 static int stream_ready(struct reply *r)
@@ -78,15 +81,12 @@ static int stream_ready(struct reply *r)
 	if (r->stream.slot < 0)
 		return 1;
 	switch (stream_state(r->stream.slot, r->stream.gen, r->msg, sizeof r->msg)) {
-	case STREAM_CONNECTING:
-		return 0;
+	case STREAM_CONNECTING: return 0;
 	case STREAM_UP:
 		ops_say(r, PROTO_OK, "Streaming logs of '%s' to vsock %u:%u",
 			r->svc == LOG_INIT ? "init" : svc_cfg(r->svc)->name, r->done.cid, r->done.port);
 		break;
-	case STREAM_FAILED:
-		r->status = PROTO_E_FAILED;
-		break;
+	case STREAM_FAILED: r->status = PROTO_E_FAILED; break;
 	}
 	r->stream.slot = -1;
 	r->wake = 0;

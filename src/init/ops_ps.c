@@ -40,11 +40,15 @@ static int pid_ok(struct reply *r, int32_t pid, const char *what)
 	if (pid == 1 && r->op != PROTO_OP_PS_STATUS)
 		ops_say(r, PROTO_OK, "refusing to %s PID 1: it is init itself", what);
 	else if (pid == 0)
-		ops_say(r, PROTO_OK, "refusing to %s PID 0: not a process (kill(2) would "
-			"take it for the caller's process group)", what);
+		ops_say(r, PROTO_OK,
+			"refusing to %s PID 0: not a process (kill(2) would "
+			"take it for the caller's process group)",
+			what);
 	else if (pid < 0)
-		ops_say(r, PROTO_OK, "refusing to %s PID %d: not a process (a negative PID "
-			"names a process group)", what, (int)pid);
+		ops_say(r, PROTO_OK,
+			"refusing to %s PID %d: not a process (a negative PID "
+			"names a process group)",
+			what, (int)pid);
 	else
 		return 1;
 	r->status = PROTO_E_STATE;
@@ -101,21 +105,16 @@ void ops_ps_restart(struct reply *r, const struct proto_req *rq)
 		return;
 	}
 	switch (svc_request(i, SVC_EV_RESTART)) {
-	case SVC_OK:
-		ops_say(r, PROTO_OK, "Service '%s' restarted", svc_cfg(i)->name);
-		break;
-	case SVC_SHUTTING_DOWN:
-		ops_say(r, PROTO_E_BUSY, "init is shutting down");
-		break;
-	default:
-		ops_say(r, PROTO_E_STATE, "Service '%s' cannot be restarted now", svc_cfg(i)->name);
+	case SVC_OK: ops_say(r, PROTO_OK, "Service '%s' restarted", svc_cfg(i)->name); break;
+	case SVC_SHUTTING_DOWN: ops_say(r, PROTO_E_BUSY, "init is shutting down"); break;
+	default: ops_say(r, PROTO_E_STATE, "Service '%s' cannot be restarted now", svc_cfg(i)->name);
 	}
 }
 
 void ops_ps_start(struct reply *r, const struct proto_req *rq)
 {
-	r->adhoc.slot = adhoc_start(rq->text, rq->len, (int)rq->argc, (int)rq->envc, &r->adhoc.gen, r->msg,
-				    sizeof r->msg);
+	r->adhoc.slot =
+		adhoc_start(rq->text, rq->len, (int)rq->argc, (int)rq->envc, &r->adhoc.gen, r->msg, sizeof r->msg);
 	if (r->adhoc.slot < 0)
 		r->status = PROTO_E_FAILED;
 }
@@ -127,11 +126,8 @@ static int start_ready(struct reply *r)
 	if (r->adhoc.slot < 0)
 		return 1;
 	switch (adhoc_state(r->adhoc.slot, r->adhoc.gen, &pid, r->msg, sizeof r->msg)) {
-	case ADHOC_STARTING:
-		return 0;
-	case ADHOC_FAILED:
-		r->status = PROTO_E_FAILED;
-		break;
+	case ADHOC_STARTING: return 0;
+	case ADHOC_FAILED: r->status = PROTO_E_FAILED; break;
 	default:
 		r->done.pid = (uint32_t)pid;
 		ops_say(r, PROTO_OK, "Process started with PID %d (PID: %d)", (int)pid, (int)pid);
@@ -235,7 +231,7 @@ static int status_next(struct reply *r, unsigned char *f)
 	if (r->step == 0) {
 		r->step = 1;
 		if (got < 0) {
-			no_such(r, r->pid);  /* gone since the request */
+			no_such(r, r->pid); /* gone since the request */
 			return 0;
 		}
 		/* The record's field holds what fits; TEXT records carry it all. */

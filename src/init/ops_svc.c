@@ -42,15 +42,9 @@ static int service_result(struct reply *r, enum svc_event ev, enum svc_state bef
 		else
 			ops_say(r, PROTO_OK, "Service '%s' stop signal sent", name);
 		return 1;
-	case SVC_ALREADY_RUNNING:
-		ops_say(r, PROTO_E_STATE, "Service '%s' is already running", name);
-		return 0;
-	case SVC_NOT_RUNNING:
-		ops_say(r, PROTO_E_STATE, "Service '%s' is not running", name);
-		return 0;
-	case SVC_SHUTTING_DOWN:
-		ops_say(r, PROTO_E_BUSY, "init is shutting down");
-		return 0;
+	case SVC_ALREADY_RUNNING: ops_say(r, PROTO_E_STATE, "Service '%s' is already running", name); return 0;
+	case SVC_NOT_RUNNING: ops_say(r, PROTO_E_STATE, "Service '%s' is not running", name); return 0;
+	case SVC_SHUTTING_DOWN: ops_say(r, PROTO_E_BUSY, "init is shutting down"); return 0;
 	}
 	return 0;
 }
@@ -66,12 +60,12 @@ static void service_request(struct reply *r, enum svc_event ev, const struct pro
 	if (ev == SVC_EV_START && held) {
 		ops_say(r, PROTO_OK, "Service '%s' keeps running: its pending stop is called off",
 			svc_cfg(r->svc)->name);
-		return;  /* nothing to wait for */
+		return; /* nothing to wait for */
 	}
 	if (rq->wait) {
 		r->wait.ev = ev;
 		r->wait.ups = ups;
-		r->wake = clock_ms() + (int64_t)rq->wait_sec * 1000;  /* give up then */
+		r->wake = clock_ms() + (int64_t)rq->wait_sec * 1000; /* give up then */
 	}
 }
 
@@ -99,7 +93,7 @@ static int wait_ready(struct reply *r)
 	int starting = r->wait.ev != SVC_EV_STOP;
 
 	if (!r->wake)
-		return 1;  /* answered at once */
+		return 1; /* answered at once */
 	if (!starting && (s->state == SVC_STOPPED || s->state == SVC_FAILED)) {
 		ops_say(r, PROTO_OK, "Service '%s' stopped", name);
 	} else if (starting && s->ups > r->wait.ups && s->state == SVC_RUNNING) {
@@ -192,11 +186,18 @@ static void svc_record(unsigned char *f, int i)
 	const struct svc *s = svc_get(i);
 	const struct cfg_svc *c = svc_cfg(i);
 	struct proto_svc v = {
-		.state = (uint8_t)s->state, .enabled = s->enabled, .restart = c->restart,
-		.exit_kind = (uint8_t)s->exit_kind, .pid = (uint32_t)s->pid, .restarts = s->restarts,
-		.exit_code = (uint32_t)s->exit_code, .exit_signal = (uint32_t)s->exit_signal,
-		.restart_sec = c->restart_sec, .stop_timeout = c->stop_timeout_sec,
-		.since = (uint32_t)((clock_ms() - s->since) / 1000), .log_dropped = log_dropped(i),
+		.state = (uint8_t)s->state,
+		.enabled = s->enabled,
+		.restart = c->restart,
+		.exit_kind = (uint8_t)s->exit_kind,
+		.pid = (uint32_t)s->pid,
+		.restarts = s->restarts,
+		.exit_code = (uint32_t)s->exit_code,
+		.exit_signal = (uint32_t)s->exit_signal,
+		.restart_sec = c->restart_sec,
+		.stop_timeout = c->stop_timeout_sec,
+		.since = (uint32_t)((clock_ms() - s->since) / 1000),
+		.log_dropped = log_dropped(i),
 		.exec_hash = c->exec_hash,
 	};
 
@@ -278,8 +279,8 @@ static int system_next(struct reply *r, unsigned char *f)
 		return 1;
 	}
 	for (; r->step <= PROTO_KEY_LOG_DIR; r->step++)
-		if (ops_text(r, f, r->step, r->step == PROTO_KEY_SERVICE_DIR ? cfg_init.service_dir
-									      : cfg_init.log_dir))
+		if (ops_text(r, f, r->step,
+			     r->step == PROTO_KEY_SERVICE_DIR ? cfg_init.service_dir : cfg_init.log_dir))
 			return 1;
 	return 0;
 }

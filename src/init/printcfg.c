@@ -152,18 +152,26 @@ void printcfg(int fd)
 	for (i = 0; i < CFG_NSVC; i++) {
 		const struct cfg_svc *c = &cfg_svc[i];
 
-		puts_("  - name: "); scalar(c->name);
-		puts_("\n    source: "); scalar(c->source);
+		puts_("  - name: ");
+		scalar(c->name);
+		puts_("\n    source: ");
+		scalar(c->source);
 		puts_(c->enabled ? "\n    enabled: true\n" : "\n    enabled: false\n");
-		puts_("    ExecStart: "); scalar(c->exec_text); put("\n", 1);
+		puts_("    ExecStart: ");
+		scalar(c->exec_text);
+		put("\n", 1);
 		list("    argv: ", c->argv);
 		list("    environment: ", c->envp);
-		puts_("    Restart: "); scalar(restart[c->restart & 3]); put("\n", 1);
+		puts_("    Restart: ");
+		scalar(restart[c->restart & 3]);
+		put("\n", 1);
 		put_setting("RestartSec", c->restart_sec);
 		put_setting("TimeoutStopSec", c->stop_timeout_sec);
 		put_setting("StartLimitBurst", c->start_limit_burst);
 		put_setting("StartLimitIntervalSec", c->start_limit_interval_sec);
-		puts_("    WorkingDirectory: "); scalar(c->workdir); put("\n", 1);
+		puts_("    WorkingDirectory: ");
+		scalar(c->workdir);
+		put("\n", 1);
 		names("    After: ", c->after_text);
 		names("    Before: ", c->before_text);
 		names("    Requires: ", c->requires_text);

@@ -4,8 +4,8 @@
 
 /* Walks /proc one process at a time, resumable between frames. */
 struct pswalk {
-	int fd;                      /* the /proc directory, -1 when done */
-	long n, off;                 /* of buf: bytes read, next entry */
+	int fd;      /* the /proc directory, -1 when done */
+	long n, off; /* of buf: bytes read, next entry */
 	char buf[2048] __attribute__((aligned(8)));
 };
 

@@ -18,7 +18,7 @@
 #define PF_KTHREAD 0x00200000u
 
 static uint64_t hz = 100, page_kb = 4;
-static uint64_t uptime_cs;       /* centiseconds since boot */
+static uint64_t uptime_cs; /* centiseconds since boot */
 static uint64_t boot_epoch;
 
 static uint64_t number(const char **p)
@@ -47,10 +47,10 @@ void ps_snapshot(void)
 	sec = number(&p);
 	if (*p == '.') {
 		p++;
-		cs = number(&p);  /* two digits: centiseconds */
+		cs = number(&p); /* two digits: centiseconds */
 	}
 	uptime_cs = sec * 100 + cs;
-	boot_epoch = (uint64_t)clock_wall() - sec;  /* clock_wall(): seconds */
+	boot_epoch = (uint64_t)clock_wall() - sec; /* clock_wall(): seconds */
 }
 
 /* Fields of /proc/PID/stat after the name, counted from 0 = state. */
@@ -86,7 +86,7 @@ static int read_stat(int pid, struct psinfo *pi)
 			p++;
 		f[k] = number(&p);
 		while (*p && *p != ' ')
-			p++;  /* negative or odd fields: skipped */
+			p++; /* negative or odd fields: skipped */
 	}
 	if (k <= F_START)
 		return -1;
@@ -111,7 +111,7 @@ static void read_rss(int pid, struct psinfo *pi)
 	pi->rss_kb = 0;
 	if (procfs_read(path, buf, sizeof buf) <= 0)
 		return;
-	(void)number(&p);  /* size */
+	(void)number(&p); /* size */
 	pi->rss_kb = number(&p) * page_kb;
 }
 

@@ -13,12 +13,12 @@
 
 struct psinfo {
 	int pid, ppid;
-	char state;                  /* the /proc letter */
+	char state; /* the /proc letter */
 	int kthread;
 	char comm[16];
-	uint32_t cpu_x100;           /* CPU% x 100 over its lifetime */
+	uint32_t cpu_x100; /* CPU% x 100 over its lifetime */
 	uint64_t rss_kb;
-	uint64_t start_epoch;        /* seconds since 1970 */
+	uint64_t start_epoch; /* seconds since 1970 */
 };
 
 /* Read the clock tick, uptime and boot time once per listing, so every

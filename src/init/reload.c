@@ -31,23 +31,23 @@
 #define HANDOVER_VERSION 1
 #endif
 #define HANDOVER_MAGIC "EIHANDOV"
-#define HANDOVER_MAX (SVC_SLOTS + 256)   /* records a new init can take */
-#define GONE_GRACE_MS 5000                     /* removed services: SIGTERM, then SIGKILL */
+#define HANDOVER_MAX (SVC_SLOTS + 256) /* records a new init can take */
+#define GONE_GRACE_MS 5000             /* removed services: SIGTERM, then SIGKILL */
 
 _Static_assert(sizeof(struct svc) == 176, "struct svc changed: bump HANDOVER_VERSION, then this size");
 
 struct handover_hdr {
 	char magic[8];
 	uint32_t version, count;
-	uint64_t old_hash, checksum;           /* checksum: FNV-1a of the records */
-	int64_t started_ms;                    /* init's start (monotonic: survives exec) */
+	uint64_t old_hash, checksum; /* checksum: FNV-1a of the records */
+	int64_t started_ms;          /* init's start (monotonic: survives exec) */
 };
 
 struct handover_rec {
 	char name[PROTO_NAME_SIZE];
 	uint64_t exec_hash;
 	uint64_t log_dropped;
-	int32_t rfd, wfd;                      /* the service's log pipe, kept open across exec */
+	int32_t rfd, wfd; /* the service's log pipe, kept open across exec */
 	struct svc s;
 };
 
@@ -56,7 +56,10 @@ extern char **environ;
 static int requested;
 static struct handover_hdr hdr;
 static struct handover_rec recs[HANDOVER_MAX];
-static struct { pid_t pgid; int64_t kill_at; } gone[64];
+static struct {
+	pid_t pgid;
+	int64_t kill_at;
+} gone[64];
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
@@ -112,7 +115,7 @@ static int self_path(char *buf, size_t cap)
 	if ((size_t)n > d && !strcmp(buf + n - d, deleted)) {
 		buf[n - d] = 0;
 		if (buf[0] == '/' && sys_stat(buf, &there, 0) == 0 && S_ISREG(there.st_mode))
-			return 0;  /* replaced by a new build */
+			return 0; /* replaced by a new build */
 	} else if (sys_stat("/proc/self/exe", &self, 0) == 0 && sys_stat(buf, &there, 0) == 0 &&
 		   self.st_dev == there.st_dev && self.st_ino == there.st_ino) {
 		return 0;
@@ -160,7 +163,7 @@ static int write_state(int fd)
 	memcpy(hdr.magic, HANDOVER_MAGIC, sizeof hdr.magic);
 	hdr.version = HANDOVER_VERSION;
 	for (i = 0; i < SVC_N; i++)
-		hdr.count += (uint32_t)svc_present(i);  /* an app that never came is not handed over */
+		hdr.count += (uint32_t)svc_present(i); /* an app that never came is not handed over */
 	hdr.old_hash = CFG_HASH;
 	hdr.started_ms = clock_started();
 	if (write_all(fd, &hdr, sizeof hdr) < 0)
@@ -201,7 +204,7 @@ void reload_run_pending(void)
 		return;
 	}
 	for (i = 0; i < SVC_N; i++)
-		log_read(i);  /* what is in the pipes now goes to the logs of this init */
+		log_read(i); /* what is in the pipes now goes to the logs of this init */
 	fd = memfd_create("enclave-init-state", 0);
 	if (fd < 0 || write_state(fd) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
 		say_error("reload: cannot write the state to hand over: %s; not reloading", strerror(errno));
@@ -213,7 +216,7 @@ void reload_run_pending(void)
 	say("reloading: executing %s", self);
 	keep_across_exec(1);
 	if (!strcmp(self, "/proc/self/exe") && argv0)
-		argv[0] = (char *)argv0;  /* what ps shows: the name init was started by */
+		argv[0] = (char *)argv0; /* what ps shows: the name init was started by */
 	execve(self, argv, environ);
 	keep_across_exec(0);
 	close(fd);
@@ -235,7 +238,7 @@ static int fd_ok(int fd, uint32_t upto)
 		return 1;
 	if (fd < 3 || sys_fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))
 		return 0;
-	for (k = 0; k < upto; k++)  /* each descriptor belongs to one record */
+	for (k = 0; k < upto; k++) /* each descriptor belongs to one record */
 		if (recs[k].rfd == fd || recs[k].wfd == fd)
 			return 0;
 	return 1;
@@ -294,11 +297,12 @@ int reload_read(int fd)
 		return 0;
 	}
 	say_error("reload: the handed-over state cannot be used (%s, format %u, this init reads %u); "
-		  "adopting running children by command line", why, hdr.version, HANDOVER_VERSION);
+		  "adopting running children by command line",
+		  why, hdr.version, HANDOVER_VERSION);
 	/* Whatever the old init left open (its log pipes) is unknown now. */
 	if (syscall(SYS_close_range, 3, ~0U, 0) < 0)
 		for (i = 3; i < 1024; i++)
-			(void)close((int)i);  /* kernels before 5.9 */
+			(void)close((int)i); /* kernels before 5.9 */
 	hdr.count = 0;
 	return -1;
 }
@@ -323,8 +327,8 @@ static void stop_removed(const struct handover_rec *r)
 		close(r->wfd);
 	if (!svc_is_active(r->s.state) || r->s.pgid <= 0)
 		return;
-	say("reload: service %s is no longer configured: stopping it (SIGTERM to process group %d)",
-	    r->name, (int)r->s.pgid);
+	say("reload: service %s is no longer configured: stopping it (SIGTERM to process group %d)", r->name,
+	    (int)r->s.pgid);
 	(void)kill(-r->s.pgid, SIGTERM);
 	(void)kill(-r->s.pgid, SIGCONT);
 	for (k = 0; k < sizeof gone / sizeof gone[0]; k++)
@@ -359,7 +363,7 @@ static void adopt_by_cmdline(int pid, void *ctx)
 	if (procfs_read(path, buf, sizeof buf) <= 0)
 		return;
 	{
-		const char *p = strrchr(buf, ')');  /* after the command name: " S ppid" */
+		const char *p = strrchr(buf, ')'); /* after the command name: " S ppid" */
 		if (!p || p[1] != ' ' || !p[2] || p[3] != ' ' || (pid_t)atol_simple(p + 4) != getpid())
 			return;
 	}
@@ -403,11 +407,11 @@ void reload_adopt(int readable)
 	for (i = 0; i < SVC_N; i++) {
 		int r = svc_present(i) ? find_rec(svc_cfg(i)->name) : -1;
 		if (r < 0)
-			continue;  /* new: started below if enabled */
+			continue; /* new: started below if enabled */
 		svc_adopt(i, &recs[r].s);
 		log_adopt_pipe(i, recs[r].rfd, recs[r].wfd);
 		log_set_dropped(i, recs[r].log_dropped);
-		recs[r].rfd = recs[r].wfd = -1;  /* taken */
+		recs[r].rfd = recs[r].wfd = -1; /* taken */
 		adopted[i] = 1;
 	}
 	/* Once all are adopted, so that a restart takes its dependants along;

@@ -15,8 +15,8 @@
 #include "reap.h"
 #include "say.h"
 #include "shutdown.h"
-#include "sys.h"
 #include "svc.h"
+#include "sys.h"
 
 /* The inode of the initial PID namespace (PROC_PID_INIT_INO in the kernel). */
 #define INIT_PID_NS_INO 0xEFFFFFFCu
@@ -37,7 +37,7 @@ void shutdown_detect_mode(void)
 	else if (sys_stat("/proc/self/ns/pid", &st, 0) == 0 && st.st_ino != INIT_PID_NS_INO)
 		mode = SYS_CONTAINER;
 	else
-		mode = SYS_VM;  /* when unsure, the mode that never exits */
+		mode = SYS_VM; /* when unsure, the mode that never exits */
 }
 
 enum sys_mode shutdown_mode(void)
@@ -47,8 +47,7 @@ enum sys_mode shutdown_mode(void)
 
 const char *shutdown_mode_name(void)
 {
-	static const char *const names[] = { "PID 1 of a VM", "PID 1 of a container",
-					     "supervisor (not PID 1)" };
+	static const char *const names[] = { "PID 1 of a VM", "PID 1 of a container", "supervisor (not PID 1)" };
 	return names[mode];
 }
 
@@ -128,7 +127,6 @@ void shutdown_tick(int64_t now)
 			finish();
 		return;
 	case RUNNING:
-	case HOSED:
-		return;
+	case HOSED: return;
 	}
 }

@@ -11,9 +11,9 @@
 #include <stdint.h>
 
 enum sys_mode {
-	SYS_VM = 0,         /* PID 1 of the initial PID namespace: exiting panics the kernel */
-	SYS_CONTAINER = 1,  /* PID 1 of a child PID namespace */
-	SYS_PROCESS = 2,    /* not PID 1: a child subreaper */
+	SYS_VM = 0,        /* PID 1 of the initial PID namespace: exiting panics the kernel */
+	SYS_CONTAINER = 1, /* PID 1 of a child PID namespace */
+	SYS_PROCESS = 2,   /* not PID 1: a child subreaper */
 };
 
 enum sys_halt { SYS_POWEROFF = 0, SYS_REBOOT = 1 };

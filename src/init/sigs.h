@@ -7,7 +7,7 @@
 #define SIGS_H
 
 #define SIGS_CHLD 0x1u
-#define SIGS_TERM 0x2u  /* SIGTERM or SIGINT: shut down */
+#define SIGS_TERM 0x2u /* SIGTERM or SIGINT: shut down */
 #define SIGS_HUP 0x4u
 
 /* Block the signals and open the signalfd. Returns the fd, or -1. */

@@ -76,7 +76,7 @@ static void exec_search(const char *const *argv, const char *const *envp)
 
 		if (dlen + 1 + flen < sizeof buf) {
 			/* Not a string yet: the '/' and the file name's own NUL follow. */
-			memcpy(buf, p, dlen);  /* NOLINT(bugprone-not-null-terminated-result) */
+			memcpy(buf, p, dlen); /* NOLINT(bugprone-not-null-terminated-result) */
 			buf[dlen] = '/';
 			memcpy(buf + dlen + 1, file, flen + 1);
 			/* An empty PATH entry means the current directory. */

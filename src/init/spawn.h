@@ -8,14 +8,18 @@
 
 /* Setup steps a child can fail at, reported through the exec-status pipe. */
 enum spawn_stage {
-	SPAWN_SETSID = 1, SPAWN_STDIN = 2, SPAWN_CHDIR = 3, SPAWN_EXEC = 4,
-	SPAWN_OUTPUT = 5, SPAWN_LIMITS = 6,
+	SPAWN_SETSID = 1,
+	SPAWN_STDIN = 2,
+	SPAWN_CHDIR = 3,
+	SPAWN_EXEC = 4,
+	SPAWN_OUTPUT = 5,
+	SPAWN_LIMITS = 6,
 };
 
 /* The record a failing child writes before it exits with SPAWN_EXIT_CODE. */
 struct spawn_report {
-	int stage;             /* enum spawn_stage */
-	int err;               /* errno */
+	int stage; /* enum spawn_stage */
+	int err;   /* errno */
 };
 
 #define SPAWN_EXIT_CODE 127

@@ -16,18 +16,18 @@
 #define STREAM_SLOTS (CFG_MAX_LOG_STREAMS > 0 ? CFG_MAX_LOG_STREAMS : 1)
 
 struct stream {
-	int fd;                  /* -1: free */
+	int fd; /* -1: free */
 	int chan;
 	uint32_t cid, port;
 	enum stream_state state;
-	unsigned gen;            /* bumped at each open: a reply knows its own stream */
-	int64_t deadline;        /* connect timeout, or the stall limit while lines wait */
+	unsigned gen;     /* bumped at each open: a reply knows its own stream */
+	int64_t deadline; /* connect timeout, or the stall limit while lines wait */
 	struct logread lr;
-	size_t off, len;         /* of buf: taken from the log, not yet sent */
+	size_t off, len; /* of buf: taken from the log, not yet sent */
 	char buf[2048];
-	char why[96];            /* why it failed, for the reply that waits on it */
-	unsigned char unread;    /* failed, and its reply has not read why yet */
-	unsigned char polled;    /* in this pass's poll set (a new stream is not) */
+	char why[96];         /* why it failed, for the reply that waits on it */
+	unsigned char unread; /* failed, and its reply has not read why yet */
+	unsigned char polled; /* in this pass's poll set (a new stream is not) */
 };
 
 static struct stream streams[STREAM_SLOTS];
@@ -55,8 +55,8 @@ static void end(struct stream *s, const char *how)
 	s->fd = -1;
 }
 
-int stream_open(int chan, uint32_t cid, uint32_t port, uint32_t lines, int follow,
-		unsigned *gen, char *msg, size_t cap)
+int stream_open(int chan, uint32_t cid, uint32_t port, uint32_t lines, int follow, unsigned *gen, char *msg,
+		size_t cap)
 {
 	struct vsock_addr sa;
 	struct stream *s = 0;
@@ -71,14 +71,17 @@ int stream_open(int chan, uint32_t cid, uint32_t port, uint32_t lines, int follo
 			if (!s || (s->unread && !t->unread))
 				s = t;
 		} else if (t->cid == cid && t->port == port) {
-			fmt_fmt(msg, cap, "Log streaming already active to vsock %u:%u (log of '%s'); "
-				"stop it first or use another port", cid, port, chan_name(t->chan));
+			fmt_fmt(msg, cap,
+				"Log streaming already active to vsock %u:%u (log of '%s'); "
+				"stop it first or use another port",
+				cid, port, chan_name(t->chan));
 			return -1;
 		}
 	}
 	if (!s) {
-		fmt_fmt(msg, cap, CFG_MAX_LOG_STREAMS ? "too many log streams (at most %d at once)" :
-			"log streaming is switched off in this build (max_log_streams: %d)",
+		fmt_fmt(msg, cap,
+			CFG_MAX_LOG_STREAMS ? "too many log streams (at most %d at once)"
+					    : "log streaming is switched off in this build (max_log_streams: %d)",
 			CFG_MAX_LOG_STREAMS);
 		return -1;
 	}
@@ -127,8 +130,8 @@ enum stream_state stream_state(int slot, unsigned gen, char *msg, size_t cap)
 
 static void fail(struct stream *s, const char *step, int err)
 {
-	fmt_fmt(s->why, sizeof s->why, "Failed to connect to VSock %u:%u: %s%s%s", s->cid, s->port,
-		step, step[0] ? ": " : "", strerror(err));
+	fmt_fmt(s->why, sizeof s->why, "Failed to connect to VSock %u:%u: %s%s%s", s->cid, s->port, step,
+		step[0] ? ": " : "", strerror(err));
 	s->state = STREAM_FAILED;
 	s->unread = 1;
 	end(s, "could not connect");
@@ -167,8 +170,8 @@ int stream_poll_add(struct pollfd *p, int max)
 		s->polled = 1;
 		p[n].fd = s->fd;
 		/* POLLIN only to notice the reader going away; it sends nothing. */
-		p[n].events = (short)(s->state == STREAM_CONNECTING ? POLLOUT
-				      : POLLIN | (has_output(s) ? POLLOUT : 0));
+		p[n].events =
+			(short)(s->state == STREAM_CONNECTING ? POLLOUT : POLLIN | (has_output(s) ? POLLOUT : 0));
 		p[n++].revents = 0;
 		if (s->state == STREAM_UP && has_output(s) && !s->deadline)
 			s->deadline = clock_ms() + STREAM_STALL_MS;
@@ -206,7 +209,7 @@ static void pump(struct stream *s, int64_t now)
 			s->off = 0;
 			s->len = logread_next(&s->lr, s->buf, sizeof s->buf);
 			if (!s->len) {
-				s->deadline = 0;  /* nothing waits: no stall to time */
+				s->deadline = 0; /* nothing waits: no stall to time */
 				return;
 			}
 		}

@@ -23,8 +23,8 @@ enum stream_state { STREAM_CONNECTING, STREAM_UP, STREAM_FAILED };
 
 /* Start streaming channel chan to cid:port. Returns the slot, or -1 with
  * msg saying why. *gen identifies this stream in that slot. */
-int stream_open(int chan, uint32_t cid, uint32_t port, uint32_t lines, int follow,
-		unsigned *gen, char *msg, size_t cap);
+int stream_open(int chan, uint32_t cid, uint32_t port, uint32_t lines, int follow, unsigned *gen, char *msg,
+		size_t cap);
 /* How stream (slot, gen) is doing; on STREAM_FAILED, msg says why. */
 enum stream_state stream_state(int slot, unsigned gen, char *msg, size_t cap);
 /* Stop the streams of chan to port (0: every port). Returns how many. */

@@ -7,8 +7,8 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <sys/wait.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cfg.h"
@@ -26,9 +26,13 @@ static int shutting_down;
 void (*svc_app_ended)(void);
 
 static const char *const state_name[SVC_NSTATES] = {
-	[SVC_STOPPED] = "stopped", [SVC_STARTING] = "starting", [SVC_RUNNING] = "running",
-	[SVC_STOPPING] = "stopping", [SVC_RESTART_WAIT] = "waiting to restart",
-	[SVC_FAILED] = "failed", [SVC_WAITING] = "waiting for dependencies",
+	[SVC_STOPPED] = "stopped",
+	[SVC_STARTING] = "starting",
+	[SVC_RUNNING] = "running",
+	[SVC_STOPPING] = "stopping",
+	[SVC_RESTART_WAIT] = "waiting to restart",
+	[SVC_FAILED] = "failed",
+	[SVC_WAITING] = "waiting for dependencies",
 };
 
 const char *svc_state_name(enum svc_state st)
@@ -118,7 +122,8 @@ static void spawn(int i)
 		s->exit_kind = SVC_EXIT_NONE;
 		/* Treated like a failed run, so Restart= decides what comes next. */
 		set_state(i, c->restart == CFG_RESTART_ALWAYS || c->restart == CFG_RESTART_ON_FAILURE
-				     ? SVC_RESTART_WAIT : SVC_FAILED);
+				     ? SVC_RESTART_WAIT
+				     : SVC_FAILED);
 		/* At least 100 ms: a fork that keeps failing must not spin init. */
 		if (s->state == SVC_RESTART_WAIT)
 			s->deadline = clock_ms() + (c->restart_sec ? (int64_t)c->restart_sec * 1000 : 100);
@@ -135,8 +140,8 @@ static void signal_group(int i, int sig)
 
 	/* The group is the service's own session: its helpers go down with it. */
 	if (s->pgid > 0 && spawn_kill_group(s->pgid, sig) < 0 && errno != ESRCH)
-		say_warn("service %s: cannot signal process group %d: %s", svc_cfg(i)->name,
-			 (int)s->pgid, strerror(errno));
+		say_warn("service %s: cannot signal process group %d: %s", svc_cfg(i)->name, (int)s->pgid,
+			 strerror(errno));
 }
 
 static int is_down(int i)
@@ -201,7 +206,7 @@ static void act_term(int i)
 
 	note(i, 0, "Stopping service %s (SIGTERM to process group %d)", c->name, (int)s->pgid);
 	signal_group(i, SIGTERM);
-	signal_group(i, SIGCONT);  /* a stopped process cannot act on SIGTERM */
+	signal_group(i, SIGCONT); /* a stopped process cannot act on SIGTERM */
 	set_state(i, SVC_STOPPING);
 	s->deadline = clock_ms() + (int64_t)c->stop_timeout_sec * 1000;
 }
@@ -236,7 +241,7 @@ static void record_exit(int i, int status)
 	const struct cfg_svc *c = svc_cfg(i);
 	struct svc *s = &tab[i];
 
-	log_drain(i);  /* its last words come before the news of its exit */
+	log_drain(i); /* its last words come before the news of its exit */
 	if (WIFSIGNALED(status)) {
 		s->exit_kind = SVC_EXIT_SIGNAL;
 		s->exit_signal = WTERMSIG(status);
@@ -264,7 +269,7 @@ static int wants_restart(int i)
 	return 0;
 }
 
-static int last_status;  /* the wait status being handled by act_exit */
+static int last_status; /* the wait status being handled by act_exit */
 
 /* Automatic restarts within StartLimitIntervalSec, a window that opens at
  * the first of them (systemd's rate limit); past StartLimitBurst: no more. */
@@ -289,7 +294,7 @@ static void act_exit(int i)
 	struct svc *s = &tab[i];
 
 	if (s->exec_fd >= 0 && read_exec_report(i) && !s->reason[0] && s->state == SVC_STARTING)
-		s->ups++;  /* exec succeeded; the exit came in the same pass */
+		s->ups++; /* exec succeeded; the exit came in the same pass */
 	record_exit(i, last_status);
 	if (!shutting_down && wants_restart(i)) {
 		note(i, 0, "Service %s will restart in %us", c->name, c->restart_sec);
@@ -302,7 +307,7 @@ static void act_exit(int i)
 	}
 #if CFG_APP_SLOT
 	if (i == SVC_APP && s->state == SVC_STOPPED && svc_app_ended)
-		svc_app_ended();  /* a clean exit with no restart; failures: set_state */
+		svc_app_ended(); /* a clean exit with no restart; failures: set_state */
 #endif
 }
 
@@ -329,14 +334,12 @@ static void act_stop_timeout(int i)
 	struct svc *s = &tab[i];
 
 	if (!s->killed) {
-		note(i, 1, "Service %s did not stop within %us: sending SIGKILL", c->name,
-		     c->stop_timeout_sec);
+		note(i, 1, "Service %s did not stop within %us: sending SIGKILL", c->name, c->stop_timeout_sec);
 		signal_group(i, SIGKILL);
 		s->killed = 1;
 		s->deadline = clock_ms() + (int64_t)c->stop_timeout_sec * 1000;
 	} else {
-		say_error("service %s: process group %d survives SIGKILL; giving up on it",
-			  c->name, (int)s->pgid);
+		say_error("service %s: process group %d survives SIGKILL; giving up on it", c->name, (int)s->pgid);
 		s->pid = 0;
 		stop_done(i);
 	}
@@ -364,17 +367,26 @@ typedef void action(int i);
 static action *const machine[SVC_NSTATES][SVC_NEVENTS] = {
 	[SVC_STOPPED] = { [SVC_EV_START] = act_start, [SVC_EV_RESTART] = act_start },
 	[SVC_FAILED] = { [SVC_EV_START] = act_start, [SVC_EV_RESTART] = act_start },
-	[SVC_WAITING] = { [SVC_EV_STOP] = act_cancel, [SVC_EV_DEPS_READY] = act_spawn,
+	[SVC_WAITING] = { [SVC_EV_STOP] = act_cancel,
+			  [SVC_EV_DEPS_READY] = act_spawn,
 			  [SVC_EV_DEPS_FAILED] = act_deps_failed },
-	[SVC_STARTING] = { [SVC_EV_STOP] = act_term, [SVC_EV_RESTART] = act_restart_running,
-			   [SVC_EV_EXEC_OK] = act_exec_ok, [SVC_EV_EXIT] = act_exit },
-	[SVC_RUNNING] = { [SVC_EV_STOP] = act_term, [SVC_EV_RESTART] = act_restart_running,
+	[SVC_STARTING] = { [SVC_EV_STOP] = act_term,
+			   [SVC_EV_RESTART] = act_restart_running,
+			   [SVC_EV_EXEC_OK] = act_exec_ok,
+			   [SVC_EV_EXIT] = act_exit },
+	[SVC_RUNNING] = { [SVC_EV_STOP] = act_term,
+			  [SVC_EV_RESTART] = act_restart_running,
 			  [SVC_EV_EXIT] = act_exit },
-	[SVC_STOPPING] = { [SVC_EV_START] = act_want_start, [SVC_EV_RESTART] = act_want_start,
-			   [SVC_EV_EXEC_OK] = act_exec_ok, [SVC_EV_EXIT] = act_exit_stopping,
-			   [SVC_EV_DEADLINE] = act_stop_timeout, [SVC_EV_GROUP_GONE] = stop_done },
-	[SVC_RESTART_WAIT] = { [SVC_EV_START] = act_start, [SVC_EV_RESTART] = act_start,
-			       [SVC_EV_STOP] = act_cancel, [SVC_EV_DEADLINE] = act_restart_due },
+	[SVC_STOPPING] = { [SVC_EV_START] = act_want_start,
+			   [SVC_EV_RESTART] = act_want_start,
+			   [SVC_EV_EXEC_OK] = act_exec_ok,
+			   [SVC_EV_EXIT] = act_exit_stopping,
+			   [SVC_EV_DEADLINE] = act_stop_timeout,
+			   [SVC_EV_GROUP_GONE] = stop_done },
+	[SVC_RESTART_WAIT] = { [SVC_EV_START] = act_start,
+			       [SVC_EV_RESTART] = act_start,
+			       [SVC_EV_STOP] = act_cancel,
+			       [SVC_EV_DEADLINE] = act_restart_due },
 };
 
 void svc_event(int i, enum svc_event ev)
@@ -393,7 +405,7 @@ void svc_event(int i, enum svc_event ev)
  * each with the next of its dependencies to look at. A service is on the
  * stack at most once, so it holds at most SVC_SLOTS of them. */
 struct frame {
-	int i, k;  /* service i, the next of its steps (dependencies) to take */
+	int i, k; /* service i, the next of its steps (dependencies) to take */
 };
 struct walk {
 	struct frame f[SVC_SLOTS];
@@ -520,19 +532,19 @@ enum svc_result svc_request(int i, enum svc_event ev)
 	if (ev == SVC_EV_START && (st == SVC_STARTING || st == SVC_RUNNING))
 		return SVC_ALREADY_RUNNING;
 	if (ev == SVC_EV_STOP && is_down(i)) {
-		tab[i].dep_stopped = 0;  /* stays down, even when what it requires comes back */
+		tab[i].dep_stopped = 0; /* stays down, even when what it requires comes back */
 		return SVC_NOT_RUNNING;
 	}
-	tab[i].dep_stopped = 0;  /* the operator's word replaces the dependency's */
+	tab[i].dep_stopped = 0; /* the operator's word replaces the dependency's */
 	tab[i].pending = 0;
 	if (ev == SVC_EV_STOP) {
-		tab[i].want_start = 0;  /* an operator's stop overrides a pending restart */
+		tab[i].want_start = 0; /* an operator's stop overrides a pending restart */
 	} else {
-		tab[i].limit_start = 0;  /* an operator's start clears the restart limit */
+		tab[i].limit_start = 0; /* an operator's start clears the restart limit */
 		tab[i].limit_count = 0;
 	}
 	if (ev != SVC_EV_START && !is_down(i) && stop_dependants(i)) {
-		tab[i].pending = (unsigned char)(ev + 1);  /* once they are down */
+		tab[i].pending = (unsigned char)(ev + 1); /* once they are down */
 		return SVC_OK;
 	}
 	svc_event(i, ev);
@@ -582,7 +594,7 @@ void svc_adopt(int i, const struct svc *old)
 	struct svc *s = &tab[i];
 
 	*s = *old;
-	s->exec_fd = -1;         /* closed by the exec: a start under way counts as done */
+	s->exec_fd = -1; /* closed by the exec: a start under way counts as done */
 	if (s->state == SVC_STARTING) {
 		s->state = SVC_RUNNING;
 		s->ups++;

@@ -23,25 +23,25 @@
 #include "proto.h"
 
 enum svc_state {
-	SVC_STOPPED = PROTO_STATE_STOPPED,       /* not running; starts only when asked */
-	SVC_STARTING = PROTO_STATE_STARTING,      /* forked; exec not yet confirmed */
-	SVC_RUNNING = PROTO_STATE_RUNNING,       /* exec succeeded */
-	SVC_STOPPING = PROTO_STATE_STOPPING,      /* SIGTERM sent to the group; SIGKILL at the deadline */
-	SVC_RESTART_WAIT = PROTO_STATE_RESTART_WAIT,  /* exited; starts again at the deadline (RestartSec) */
-	SVC_FAILED = PROTO_STATE_FAILED,        /* exited unsuccessfully and will not restart */
-	SVC_WAITING = PROTO_STATE_WAITING,       /* asked to start; waits for the services it comes after */
+	SVC_STOPPED = PROTO_STATE_STOPPED,           /* not running; starts only when asked */
+	SVC_STARTING = PROTO_STATE_STARTING,         /* forked; exec not yet confirmed */
+	SVC_RUNNING = PROTO_STATE_RUNNING,           /* exec succeeded */
+	SVC_STOPPING = PROTO_STATE_STOPPING,         /* SIGTERM sent to the group; SIGKILL at the deadline */
+	SVC_RESTART_WAIT = PROTO_STATE_RESTART_WAIT, /* exited; starts again at the deadline (RestartSec) */
+	SVC_FAILED = PROTO_STATE_FAILED,             /* exited unsuccessfully and will not restart */
+	SVC_WAITING = PROTO_STATE_WAITING,           /* asked to start; waits for the services it comes after */
 	SVC_NSTATES = PROTO_NSTATES,
 };
 
 enum svc_event {
-	SVC_EV_START = 0,      /* boot or operator: run it */
-	SVC_EV_STOP = 1,       /* operator or shutdown: stop it, do not restart */
-	SVC_EV_RESTART = 2,    /* operator: stop if running, then start */
-	SVC_EV_EXEC_OK = 3,    /* the exec-status pipe closed without a report */
-	SVC_EV_EXIT = 4,       /* the main process was reaped */
-	SVC_EV_DEADLINE = 5,   /* restart delay over, or stop timeout reached */
-	SVC_EV_GROUP_GONE = 6, /* stopping, and nothing is left of the process group */
-	SVC_EV_DEPS_READY = 7, /* waiting, and every dependency allows the start */
+	SVC_EV_START = 0,       /* boot or operator: run it */
+	SVC_EV_STOP = 1,        /* operator or shutdown: stop it, do not restart */
+	SVC_EV_RESTART = 2,     /* operator: stop if running, then start */
+	SVC_EV_EXEC_OK = 3,     /* the exec-status pipe closed without a report */
+	SVC_EV_EXIT = 4,        /* the main process was reaped */
+	SVC_EV_DEADLINE = 5,    /* restart delay over, or stop timeout reached */
+	SVC_EV_GROUP_GONE = 6,  /* stopping, and nothing is left of the process group */
+	SVC_EV_DEPS_READY = 7,  /* waiting, and every dependency allows the start */
 	SVC_EV_DEPS_FAILED = 8, /* waiting, and a required service failed or stopped */
 	SVC_NEVENTS = 9,
 };
@@ -62,24 +62,24 @@ enum svc_exit_kind {
 
 struct svc {
 	enum svc_state state;
-	pid_t pid;             /* main process, 0 when none */
-	pid_t pgid;            /* its process group (= pid: each service has its own session) */
-	int exec_fd;           /* exec-status pipe while starting, else -1 */
-	int64_t deadline;      /* monotonic ms; 0 when none */
-	int64_t since;         /* monotonic ms when the state was entered */
-	unsigned restarts;     /* automatic restarts (policy), not operator ones */
+	pid_t pid;         /* main process, 0 when none */
+	pid_t pgid;        /* its process group (= pid: each service has its own session) */
+	int exec_fd;       /* exec-status pipe while starting, else -1 */
+	int64_t deadline;  /* monotonic ms; 0 when none */
+	int64_t since;     /* monotonic ms when the state was entered */
+	unsigned restarts; /* automatic restarts (policy), not operator ones */
 	enum svc_exit_kind exit_kind;
-	int exit_code;         /* exit status, or 128 + signal */
+	int exit_code; /* exit status, or 128 + signal */
 	int exit_signal;
 	unsigned char enabled;
-	unsigned char want_start; /* start again once the stop completes (restart) */
-	unsigned char killed;  /* SIGKILL already sent during this stop */
+	unsigned char want_start;  /* start again once the stop completes (restart) */
+	unsigned char killed;      /* SIGKILL already sent during this stop */
 	unsigned char dep_stopped; /* stopped because a service it requires was: starts with it */
-	unsigned char pending; /* an operator stop/restart waiting for dependants: SVC_EV_* + 1 */
-	unsigned ups;          /* times it reached running (a waiter compares) */
-	int64_t limit_start;   /* restart rate limit: start of the current window */
-	unsigned limit_count;  /* automatic restarts in it */
-	char reason[96];       /* why the last start failed, e.g. "exec: No such file or directory" */
+	unsigned char pending;     /* an operator stop/restart waiting for dependants: SVC_EV_* + 1 */
+	unsigned ups;              /* times it reached running (a waiter compares) */
+	int64_t limit_start;       /* restart rate limit: start of the current window */
+	unsigned limit_count;      /* automatic restarts in it */
+	char reason[96];           /* why the last start failed, e.g. "exec: No such file or directory" */
 };
 
 /* Called once the app (slot SVC_APP) has ended for good: a clean exit that

@@ -53,7 +53,7 @@ static int connect_unix(const char *path, int forever, struct client_result *res
 	}
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, path, strlen(path) + 1);  /* its length is checked above */
+	memcpy(sa.sun_path, path, strlen(path) + 1); /* its length is checked above */
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
 		snprintf(res->msg, sizeof res->msg, "cannot connect to init at %s: %s", path, strerror(errno));
 		close(fd);
@@ -137,8 +137,8 @@ static int is_final(const unsigned char *f, struct client_result *res, uint64_t 
 
 /* One exchange. Returns 0 with res filled from the final frame, -1 on a
  * transport or protocol failure (res->msg says which). */
-static int exchange(int fd, const unsigned char *req, client_record_fn *fn, void *ctx,
-		    struct client_result *res, uint64_t *peer_hash)
+static int exchange(int fd, const unsigned char *req, client_record_fn *fn, void *ctx, struct client_result *res,
+		    uint64_t *peer_hash)
 {
 	unsigned char f[PROTO_FRAME_SIZE];
 	const char *why;
@@ -161,8 +161,10 @@ static int exchange(int fd, const unsigned char *req, client_record_fn *fn, void
 				snprintf(res->msg, sizeof res->msg, "no reply from init: %s",
 					 errno == EAGAIN ? "timed out" : strerror(errno));
 			else
-				snprintf(res->msg, sizeof res->msg, "init closed the connection mid-reply "
-					 "(%d of %d bytes)", n, PROTO_FRAME_SIZE);
+				snprintf(res->msg, sizeof res->msg,
+					 "init closed the connection mid-reply "
+					 "(%d of %d bytes)",
+					 n, PROTO_FRAME_SIZE);
 			return -1;
 		}
 		if (proto_check_reply(f, &why) != PROTO_OK) {
@@ -178,8 +180,8 @@ static int exchange(int fd, const unsigned char *req, client_record_fn *fn, void
 	}
 }
 
-int client_call(const struct client_target *t, const struct proto_req *rq, client_record_fn *fn,
-		void *ctx, struct client_result *res)
+int client_call(const struct client_target *t, const struct proto_req *rq, client_record_fn *fn, void *ctx,
+		struct client_result *res)
 {
 	unsigned char req[PROTO_FRAME_SIZE];
 	uint64_t hash = CFG_HASH, peer = 0;
@@ -205,7 +207,8 @@ int client_call(const struct client_target *t, const struct proto_req *rq, clien
 			return 0;
 		/* Every operation names services by name, so going on is safe;
 		 * the user still needs to know the two builds differ. */
-		fprintf(stderr, "initctl: warning: initctl and init were built from different "
+		fprintf(stderr,
+			"initctl: warning: initctl and init were built from different "
 			"configurations (initctl %016llx, init %016llx); continuing by service name\n",
 			(unsigned long long)CFG_HASH, (unsigned long long)peer);
 		hash = peer;

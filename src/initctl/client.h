@@ -13,8 +13,8 @@
 typedef int client_record_fn(const unsigned char *f, void *ctx);
 
 struct client_result {
-	int status;                    /* enum proto_status of the final frame, or -1 */
-	char msg[PROTO_TEXT_SIZE];     /* its message, or why the exchange failed */
+	int status;                /* enum proto_status of the final frame, or -1 */
+	char msg[PROTO_TEXT_SIZE]; /* its message, or why the exchange failed */
 };
 
 enum client_transport { CLIENT_UNIX, CLIENT_VSOCK };
@@ -22,7 +22,7 @@ enum client_transport { CLIENT_UNIX, CLIENT_VSOCK };
 /* Where init listens. */
 struct client_target {
 	enum client_transport transport;
-	const char *unix_path;         /* CLIENT_UNIX */
+	const char *unix_path;          /* CLIENT_UNIX */
 	uint32_t vsock_cid, vsock_port; /* CLIENT_VSOCK */
 };
 
@@ -33,10 +33,10 @@ struct client_target {
  * A configuration mismatch is reported once on stderr and the request
  * repeated by name. Returns 0 when a final frame arrived (whatever its
  * status), -1 when the exchange itself failed. */
-int client_call(const struct client_target *t, const struct proto_req *rq, client_record_fn *fn,
-		void *ctx, struct client_result *res);
+int client_call(const struct client_target *t, const struct proto_req *rq, client_record_fn *fn, void *ctx,
+		struct client_result *res);
 
-#define CLIENT_VMADDR_CID_ANY VSOCK_CID_ANY  /* bind: whatever CID this side has */
+#define CLIENT_VMADDR_CID_ANY VSOCK_CID_ANY /* bind: whatever CID this side has */
 
 void client_vsock_addr(struct vsock_addr *a, uint32_t cid, uint32_t port);
 

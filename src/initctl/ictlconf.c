@@ -20,10 +20,10 @@ enum { K_PROTOCOL, K_UNIX_SOCKET_PATH, K_VSOCK_CID, K_VSOCK_PORT, K_COUNT };
 static const char *const keys[K_COUNT] = { "protocol", "unix_socket_path", "vsock_cid", "vsock_port" };
 #define KNOWN_KEYS "protocol, unix_socket_path, vsock_cid, vsock_port"
 
-#define VALUE_MAX 1024   /* longer than any valid value; longer ones are reported */
+#define VALUE_MAX 1024 /* longer than any valid value; longer ones are reported */
 
-__attribute__((format(printf, 3, 4)))
-static int fail(struct ictlconf_error *e, unsigned line, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(struct ictlconf_error *e, unsigned line, const char *fmt,
+						      ...)
 {
 	va_list ap;
 
@@ -102,23 +102,29 @@ static const char *not_scalar(const char *p)
 {
 	if ((p[0] == '-' || p[0] == '?' || p[0] == ':') && (!p[1] || p[1] == ' '))
 		return p[0] == '-' ? "a block sequence ('- item')"
-		     : p[0] == '?' ? "a complex key ('? ')" : "an empty key";
+		     : p[0] == '?' ? "a complex key ('? ')"
+				   : "an empty key";
 	switch (p[0]) {
-	case '[': case '{': return "a flow collection ('[...]' or '{...}')";
-	case ']': case '}': case ',': return "a flow indicator (']', '}' or ',')";
-	case '|': case '>': return "a block scalar ('|' or '>')";
+	case '[':
+	case '{': return "a flow collection ('[...]' or '{...}')";
+	case ']':
+	case '}':
+	case ',': return "a flow indicator (']', '}' or ',')";
+	case '|':
+	case '>': return "a block scalar ('|' or '>')";
 	case '&': return "an anchor ('&')";
 	case '*': return "an alias ('*')";
 	case '!': return "a tag ('!')";
 	case '%': return "a directive ('%')";
-	case '@': case '`': return "a reserved character ('@' or '`')";
+	case '@':
+	case '`': return "a reserved character ('@' or '`')";
 	}
 	return 0;
 }
 
 /* A quoted value at p (on its quote) into out; *after: past the closing quote. */
-static int unquote(const char *p, char *out, const char **after, const char *key,
-		   unsigned n, struct ictlconf_error *e)
+static int unquote(const char *p, char *out, const char **after, const char *key, unsigned n,
+		   struct ictlconf_error *e)
 {
 	char q = *p++;
 	size_t o = 0;
@@ -131,12 +137,14 @@ static int unquote(const char *p, char *out, const char **after, const char *key
 		if (q == '"' && ch == '\\') {
 			ch = *++p;
 			if (ch != '\\' && ch != '"')
-				return fail(e, n, "unsupported escape '\\%c' in the value of '%s' "
-					    "(only \\\\ and \\\" are needed here)", ch, key);
+				return fail(e, n,
+					    "unsupported escape '\\%c' in the value of '%s' "
+					    "(only \\\\ and \\\" are needed here)",
+					    ch, key);
 		} else if (ch == q) {
 			if (q == '"' || p[1] != '\'')
 				break;
-			p++;  /* '' is one ' inside single quotes */
+			p++; /* '' is one ' inside single quotes */
 		}
 		if (o + 1 >= VALUE_MAX)
 			return fail(e, n, "the value of '%s' is too long", key);
@@ -167,8 +175,10 @@ static int plain(const char *p, char *out, const char *key, unsigned n, struct i
 	for (end = out; *end && !(end[0] == ':' && (end[1] == ' ' || !end[1])); end++)
 		;
 	if (*end)
-		return fail(e, n, "a nested mapping in the value of '%s' (quote the value if ': ' is meant "
-			    "as text)", key);
+		return fail(e, n,
+			    "a nested mapping in the value of '%s' (quote the value if ': ' is meant "
+			    "as text)",
+			    key);
 	return 0;
 }
 
@@ -189,14 +199,16 @@ static int set_value(struct ictlconf *c, int k, const char *v, unsigned n, struc
 			return fail(e, n, "unix_socket_path must be an absolute path, not '%.60s'", v);
 		len = strlen(v);
 		if (len >= ICTLCONF_PATH_SIZE)
-			return fail(e, n, "unix_socket_path is %zu bytes long; a Unix socket path holds at most %d",
-				    len, ICTLCONF_PATH_SIZE - 1);
-		memcpy(c->unix_socket_path, v, len + 1);  /* len + 1 <= ICTLCONF_PATH_SIZE: checked above */
+			return fail(e, n,
+				    "unix_socket_path is %zu bytes long; a Unix socket path holds at most %d", len,
+				    ICTLCONF_PATH_SIZE - 1);
+		memcpy(c->unix_socket_path, v, len + 1); /* len + 1 <= ICTLCONF_PATH_SIZE: checked above */
 		return 0;
 	}
 	why = ictlconf_u32(v, &x);
 	if (why)
-		return fail(e, n, "%s must be a decimal number 0 to 4294967295, not '%.60s' (%s)", keys[k], v, why);
+		return fail(e, n, "%s must be a decimal number 0 to 4294967295, not '%.60s' (%s)", keys[k], v,
+			    why);
 	if (k == K_VSOCK_CID)
 		c->has_vsock_cid = 1, c->vsock_cid = x;
 	else
@@ -337,14 +349,14 @@ int ictlconf_parse(const char *text, size_t len, struct ictlconf *c, struct ictl
 			    ICTLCONF_MAX_SIZE / 1024);
 	}
 	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
-		pos = 3;  /* a UTF-8 byte order mark, as some editors write */
+		pos = 3; /* a UTF-8 byte order mark, as some editors write */
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t end = nl ? (size_t)(nl - text) : len, ll = end - pos;
 
 		n++;
 		if (ll && text[end - 1] == '\r')
-			ll--;  /* CRLF line ends, as YAML allows */
+			ll--; /* CRLF line ends, as YAML allows */
 		memcpy(line, text + pos, ll);
 		line[ll] = 0;
 		pos = end + 1;
@@ -364,7 +376,7 @@ int ictlconf_parse(const char *text, size_t len, struct ictlconf *c, struct ictl
 
 int ictlconf_load(const char *path, int must_exist, struct ictlconf *c, char *msg, size_t msgsize)
 {
-	static char buf[ICTLCONF_MAX_SIZE + 1];  /* one byte more tells "too large" */
+	static char buf[ICTLCONF_MAX_SIZE + 1]; /* one byte more tells "too large" */
 	struct ictlconf_error e;
 	size_t n = 0;
 	int fd;
@@ -374,7 +386,7 @@ int ictlconf_load(const char *path, int must_exist, struct ictlconf *c, char *ms
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		if (errno == ENOENT && !must_exist)
-			return 0;  /* no file: the build's defaults */
+			return 0; /* no file: the build's defaults */
 		snprintf(msg, msgsize, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}

@@ -12,8 +12,8 @@
 #include <stdint.h>
 
 #define ICTLCONF_DEFAULT_PATH "/etc/initctl.yaml"
-#define ICTLCONF_MAX_SIZE 65536      /* a four-key file never needs more */
-#define ICTLCONF_PATH_SIZE 108       /* sun_path: at most 107 bytes and a NUL */
+#define ICTLCONF_MAX_SIZE 65536 /* a four-key file never needs more */
+#define ICTLCONF_PATH_SIZE 108  /* sun_path: at most 107 bytes and a NUL */
 
 enum ictl_protocol { ICTL_PROTO_UNSET, ICTL_PROTO_UNIX, ICTL_PROTO_VSOCK };
 
@@ -26,7 +26,7 @@ struct ictlconf {
 };
 
 struct ictlconf_error {
-	unsigned line;                /* 1-based */
+	unsigned line; /* 1-based */
 	char msg[256];
 };
 

@@ -27,31 +27,37 @@
 #include "usage.h"
 
 /* Options a command takes. */
-#define OPT_WAIT 1      /* --wait [--timeout SECONDS] */
-#define OPT_NOW 2       /* --now */
-#define OPT_DRY_RUN 4   /* --dry-run */
+#define OPT_WAIT 1    /* --wait [--timeout SECONDS] */
+#define OPT_NOW 2     /* --now */
+#define OPT_DRY_RUN 4 /* --dry-run */
 
 /* The plain commands: one request each, its words checked here before
  * anything is sent (logs, logs-stream and ps parse their own). */
 struct command {
-	char name[16];             /* in place (no pointers to relocate); 15 characters at most */
-	unsigned char op;          /* PROTO_OP_* */
+	char name[16];    /* in place (no pointers to relocate); 15 characters at most */
+	unsigned char op; /* PROTO_OP_* */
 	unsigned char takes_name;
-	unsigned char opts;        /* OPT_* */
+	unsigned char opts; /* OPT_* */
 };
 
 _Static_assert(PROTO_OP_MAX <= 255, "struct command holds an operation in a byte");
 static const struct command commands[] = {
-	{ "list", PROTO_OP_LIST, 0, 0 }, { "status", PROTO_OP_STATUS, 1, 0 },
-	{ "start", PROTO_OP_START, 1, OPT_WAIT }, { "stop", PROTO_OP_STOP, 1, OPT_WAIT },
-	{ "restart", PROTO_OP_RESTART, 1, OPT_WAIT }, { "system-status", PROTO_OP_SYSTEM_STATUS, 0, 0 },
-	{ "ping", PROTO_OP_PING, 0, 0 }, { "shutdown", PROTO_OP_SHUTDOWN, 0, 0 },
-	{ "reboot", PROTO_OP_REBOOT, 0, 0 }, { "logs-clear", PROTO_OP_LOGS_CLEAR, 1, 0 },
-	{ "enable", PROTO_OP_ENABLE, 1, OPT_NOW }, { "disable", PROTO_OP_DISABLE, 1, 0 },
+	{ "list", PROTO_OP_LIST, 0, 0 },
+	{ "status", PROTO_OP_STATUS, 1, 0 },
+	{ "start", PROTO_OP_START, 1, OPT_WAIT },
+	{ "stop", PROTO_OP_STOP, 1, OPT_WAIT },
+	{ "restart", PROTO_OP_RESTART, 1, OPT_WAIT },
+	{ "system-status", PROTO_OP_SYSTEM_STATUS, 0, 0 },
+	{ "ping", PROTO_OP_PING, 0, 0 },
+	{ "shutdown", PROTO_OP_SHUTDOWN, 0, 0 },
+	{ "reboot", PROTO_OP_REBOOT, 0, 0 },
+	{ "logs-clear", PROTO_OP_LOGS_CLEAR, 1, 0 },
+	{ "enable", PROTO_OP_ENABLE, 1, OPT_NOW },
+	{ "disable", PROTO_OP_DISABLE, 1, 0 },
 	{ "reload", PROTO_OP_RELOAD, 0, OPT_DRY_RUN },
 };
 
-#define DEFAULT_WAIT_SEC 90   /* systemd's default start timeout */
+#define DEFAULT_WAIT_SEC 90 /* systemd's default start timeout */
 
 enum { ARG_WORD, ARG_WAIT, ARG_TIMEOUT, ARG_NOW, ARG_DRY_RUN };
 
@@ -113,20 +119,14 @@ static int parse_opts(const struct command *c, int argc, char **argv, struct pro
 		const char *a = argv[i];
 
 		switch (option(c, a)) {
-		case ARG_WAIT:
-			rq->wait = 1;
-			break;
+		case ARG_WAIT: rq->wait = 1; break;
 		case ARG_TIMEOUT:
 			timeout = timeout_sec(a[9] == '=' ? a + 10 : ++i < argc ? argv[i] : "");
 			if (!timeout)
 				return 2;
 			break;
-		case ARG_NOW:
-			rq->now = 1;
-			break;
-		case ARG_DRY_RUN:
-			*dry = 1;
-			break;
+		case ARG_NOW: rq->now = 1; break;
+		case ARG_DRY_RUN: *dry = 1; break;
 		default:
 			if (word(c, a, rq))
 				return 2;

@@ -69,9 +69,11 @@ static void plan_running(const struct running *r)
 	else if (cfg_svc[k].exec_hash != r->exec_hash && is_up(r->state))
 		printf("%-8s %-25s %s\n", "restart", r->name, "configuration changed");
 	else
-		printf("%-8s %-25s %s\n", "keep", r->name, cfg_svc[k].exec_hash != r->exec_hash
-		       ? "configuration changed; not running, the new one applies at its next start"
-		       : is_up(r->state) ? "unchanged, keeps running" : "unchanged");
+		printf("%-8s %-25s %s\n", "keep", r->name,
+		       cfg_svc[k].exec_hash != r->exec_hash
+			       ? "configuration changed; not running, the new one applies at its next start"
+		       : is_up(r->state) ? "unchanged, keeps running"
+					 : "unchanged");
 }
 
 int dryrun_reload(const struct client_target *t)

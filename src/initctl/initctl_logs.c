@@ -43,14 +43,14 @@ static void end_follow(int sig)
 	_exit(0);
 }
 
-#define DEFAULT_LOG_LINES 50  /* logs; logs-stream: STREAM_DEFAULT_LINES */
+#define DEFAULT_LOG_LINES 50 /* logs; logs-stream: STREAM_DEFAULT_LINES */
 
 /* What the words of either command say; logs uses name, lines and follow. */
 struct log_args {
 	const char *name;
 	uint32_t lines;
 	int follow;
-	const char *output;           /* logs-stream -o */
+	const char *output; /* logs-stream -o */
 	uint32_t listen_cid, listen_port;
 	int port_given;
 };
@@ -95,8 +95,8 @@ static int take_listen(const char *cmd, const char *a, const char *v, struct log
 	const char *why = v ? ictlconf_u32(v, &x) : "missing";
 
 	if (why) {
-		fprintf(stderr, "initctl: %s: %s takes a number 0 to 4294967295, not '%s' (%s)\n",
-			cmd, port ? "--listen-port" : "--listen-cid", v ? v : "", why);
+		fprintf(stderr, "initctl: %s: %s takes a number 0 to 4294967295, not '%s' (%s)\n", cmd,
+			port ? "--listen-port" : "--listen-cid", v ? v : "", why);
 		return 2;
 	}
 	if (port)
@@ -189,8 +189,8 @@ int logs_stream_command(const struct client_target *t, int argc, char **argv)
 
 	if (rc)
 		return rc;
-	r = (struct stream_req){ la.name, la.lines, la.follow, la.listen_cid, la.listen_port, la.port_given,
-				 1, "stdout" };
+	r = (struct stream_req){ la.name,        la.lines,      la.follow, la.listen_cid,
+				 la.listen_port, la.port_given, 1,         "stdout" };
 	if (la.output) {
 		/* Opened before anything is asked of init: a bad path costs nothing. */
 		r.out_fd = open(la.output, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0644);
@@ -204,7 +204,7 @@ int logs_stream_command(const struct client_target *t, int argc, char **argv)
 	end = t->transport == CLIENT_VSOCK ? stream_over_vsock(t, &r, &res) : stream_over_unix(t, &r, &res);
 	if (end == STREAM_FAILED || (end == STREAM_STOPPED && res.status != PROTO_OK))
 		return out_error(res.msg);
-	if (end == STREAM_STOPPED)  /* stdout may be the stream: the answer goes to stderr */
+	if (end == STREAM_STOPPED) /* stdout may be the stream: the answer goes to stderr */
 		out_ok_stderr(res.msg);
 	return 0;
 }

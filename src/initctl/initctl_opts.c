@@ -36,8 +36,8 @@ int opts_value(int argc, char **argv, int *i, const char *shrt, const char *lng,
 static const struct {
 	const char *shrt, *lng, *what;
 } global_opts[] = {
-	{ "-c", "--config", "a path" }, { "-p", "--protocol", "unix or vsock" },
-	{ "-s", "--socket", "a path" }, { 0, "--vsock-cid", "a CID" }, { 0, "--vsock-port", "a port" },
+	{ "-c", "--config", "a path" }, { "-p", "--protocol", "unix or vsock" }, { "-s", "--socket", "a path" },
+	{ 0, "--vsock-cid", "a CID" },  { 0, "--vsock-port", "a port" },
 };
 #define NGLOBAL_OPTS (sizeof global_opts / sizeof global_opts[0])
 
@@ -146,16 +146,17 @@ int opts_resolve_target(const struct opts_global *o, struct client_target *t)
 	}
 	proto = o->protocol != ICTL_PROTO_UNSET ? o->protocol : conf.protocol;
 	t->transport = proto == ICTL_PROTO_VSOCK ? CLIENT_VSOCK : CLIENT_UNIX;
-	t->unix_path = o->socket ? o->socket
-		     : env_sock && *env_sock ? env_sock
-		     : conf.unix_socket_path[0] ? conf.unix_socket_path : CFG_UNIX_SOCKET_PATH;
+	t->unix_path = o->socket                ? o->socket
+		     : env_sock && *env_sock    ? env_sock
+		     : conf.unix_socket_path[0] ? conf.unix_socket_path
+						: CFG_UNIX_SOCKET_PATH;
 	t->vsock_port = o->has_port ? o->port : conf.has_vsock_port ? conf.vsock_port : CFG_VSOCK_PORT;
 	/* init binds VMADDR_CID_ANY by default, which names no peer to connect to. */
 	if (o->has_cid || conf.has_vsock_cid || CFG_VSOCK_CID != CLIENT_VMADDR_CID_ANY)
 		t->vsock_cid = o->has_cid ? o->cid : conf.has_vsock_cid ? conf.vsock_cid : CFG_VSOCK_CID;
 	else if (t->transport == CLIENT_VSOCK) {
 		fprintf(stderr, "initctl: no VSOCK CID: give --vsock-cid or vsock_cid in initctl.yaml "
-			"(the enclave's CID, e.g. from nitro-cli describe-enclaves)\n");
+				"(the enclave's CID, e.g. from nitro-cli describe-enclaves)\n");
 		return 2;
 	}
 	return 0;

@@ -27,7 +27,8 @@ const char *ps_state_word(int letter, int column)
 	case 'Z': return "Zombie";
 	case 'T': return "Stopped";
 	case 't': return "Tracing";
-	case 'X': case 'x': return "Dead";
+	case 'X':
+	case 'x': return "Dead";
 	case 'K': return "Wakekill";
 	case 'W': return "Waking";
 	case 'P': return "Parked";
@@ -79,7 +80,7 @@ static size_t char_len(const unsigned char *p)
 		if (!p[k])
 			return 0;
 		if ((p[k] & 0xc0) != 0x80)
-			return 1;  /* a lead byte without its continuation: invalid */
+			return 1; /* a lead byte without its continuation: invalid */
 	}
 	return need + 1;
 }
@@ -105,7 +106,7 @@ void ps_clean(const char *s, size_t max_chars, size_t keep, char *buf, size_t n)
 	}
 	for (chars = 0; *p && (len = char_len(p)) && !(cut && chars == keep); p += len, chars++) {
 		if (out + len + (cut ? 3 : 0) >= n)
-			break;  /* the buffer is full: still on a character boundary */
+			break; /* the buffer is full: still on a character boundary */
 		if (is_control(p, len))
 			buf[out++] = '?';
 		else
@@ -156,8 +157,8 @@ enum start_word { WORD_CMD, WORD_ENV, WORD_END_OPTS, WORD_BAD };
 /* What argv[*i] is while options are still read: the "--" that ends them,
  * an -e value (in *env, *i past it when it is the next word), a word of
  * the command, or an error (in err). have_cmd: a command word came. */
-static enum start_word start_option(int argc, char **argv, int *i, int have_cmd, const char **env,
-				    char *err, size_t n)
+static enum start_word start_option(int argc, char **argv, int *i, int have_cmd, const char **env, char *err,
+				    size_t n)
 {
 	const char *a = argv[*i];
 
@@ -176,8 +177,10 @@ static enum start_word start_option(int argc, char **argv, int *i, int have_cmd,
 		return WORD_ENV;
 	}
 	if (!have_cmd && a[0] == '-' && a[1]) {
-		snprintf(err, n, "unknown option before the command: %s (use -- before a command "
-			 "that starts with -)", a);
+		snprintf(err, n,
+			 "unknown option before the command: %s (use -- before a command "
+			 "that starts with -)",
+			 a);
 		return WORD_BAD;
 	}
 	return WORD_CMD;
@@ -185,8 +188,8 @@ static enum start_word start_option(int argc, char **argv, int *i, int have_cmd,
 
 /* The -e value env, or else the command word a, kept in order; *bytes
  * adds its size with the NUL. Returns 0, or 2 with err. */
-static int keep_start_word(struct ps_start_req *r, const char *a, const char *env, size_t *bytes,
-			   char *err, size_t n)
+static int keep_start_word(struct ps_start_req *r, const char *a, const char *env, size_t *bytes, char *err,
+			   size_t n)
 {
 	if (env && !env_ok(env, err, n))
 		return 2;
@@ -216,8 +219,8 @@ static int check_start(const struct ps_start_req *r, size_t bytes, char *err, si
 		return 2;
 	}
 	if (bytes > PROTO_TEXT_SIZE) {
-		snprintf(err, n, "command line and environment too long: %zu bytes, at most %d",
-			 bytes, PROTO_TEXT_SIZE);
+		snprintf(err, n, "command line and environment too long: %zu bytes, at most %d", bytes,
+			 PROTO_TEXT_SIZE);
 		return 2;
 	}
 	return 0;
@@ -272,7 +275,8 @@ int ps_pack_start(int argc, char **argv, struct ps_start_req *r, char *err, size
 void ps_print_header(FILE *out)
 {
 	fprintf(out, ROW_FMT, "PID", "PPID", "STATE", "CPU%", "MEM", "MANAGED", "SERVICE", "COMMAND");
-	fprintf(out, "%.100s\n", "----------------------------------------------------------------------"
+	fprintf(out, "%.100s\n",
+		"----------------------------------------------------------------------"
 		"------------------------------");
 }
 
@@ -286,8 +290,8 @@ void ps_print_row(FILE *out, const struct proto_ps *p)
 	ps_fmt_cpu(p->cpu_x100, cpu, sizeof cpu);
 	ps_fmt_mem(p->rss_kb, mem, sizeof mem);
 	ps_clean(p->cmd, PS_CMD_COLUMN, PS_CMD_KEEP, shown, sizeof shown);
-	fprintf(out, ROW_FMT, pid, ppid, ps_state_word(p->state, 1), cpu, mem,
-		p->managed ? "yes" : "no", p->name[0] ? p->name : "-", shown);
+	fprintf(out, ROW_FMT, pid, ppid, ps_state_word(p->state, 1), cpu, mem, p->managed ? "yes" : "no",
+		p->name[0] ? p->name : "-", shown);
 }
 
 /* How an ad-hoc process that init has reaped ended. */
@@ -341,18 +345,21 @@ void ps_print_status(FILE *out, const struct proto_ps *p, const char *cmdline)
 
 void ps_usage(FILE *f)
 {
-	fprintf(f, "  ps list             every process: PID, PPID, STATE, CPU%%, MEM, MANAGED, SERVICE,\n"
+	fprintf(f,
+		"  ps list             every process: PID, PPID, STATE, CPU%%, MEM, MANAGED, SERVICE,\n"
 		"                      COMMAND (cut to 33 characters)\n"
 		"  ps status PID       one process in detail, with its whole command line\n"
 		"  ps start|run COMMAND [ARGS...] [-e|--env KEY=VALUE]... [--]\n"
 		"                      start an ad-hoc process (not a service: never restarted; at\n"
 		"                      most %d at once), its output in adhoc-PID.log in init's log\n"
 		"                      directory; -e anywhere is an option, after -- every word is\n"
-		"                      the command's\n", CFG_MAX_ADHOC);
+		"                      the command's\n",
+		CFG_MAX_ADHOC);
 	fputs("  ps stop PID         send SIGTERM to a process\n"
 	      "  ps kill PID [-s|--signal N|NAME]\n"
 	      "                      send a signal (default 15; 1 to 64, KILL, SIGHUP, ...)\n"
-	      "  ps restart PID      restart the service whose main process PID is\n", f);
+	      "  ps restart PID      restart the service whose main process PID is\n",
+	      f);
 }
 
 static int usage_error(const char *cmd, const char *msg)
@@ -443,8 +450,10 @@ static int parse_pid_args(const char *cmd, int argc, char **argv, struct proto_r
 			if (!*v)
 				return usage_error(cmd, "-s needs a signal: 1 to 64, or a name such as KILL");
 			if (!(sig = signum(v))) {
-				snprintf(msg, sizeof msg, "'%.60s' is not a signal: 1 to 64, or a name such as "
-					 "KILL, SIGHUP, term", v);
+				snprintf(msg, sizeof msg,
+					 "'%.60s' is not a signal: 1 to 64, or a name such as "
+					 "KILL, SIGHUP, term",
+					 v);
 				return usage_error(cmd, msg);
 			}
 			rq->signal = (uint32_t)sig;
@@ -467,8 +476,10 @@ static const struct {
 	const char *name;
 	unsigned op;
 } pid_commands[] = {
-	{ "status", PROTO_OP_PS_STATUS }, { "stop", PROTO_OP_PS_STOP },
-	{ "kill", PROTO_OP_PS_KILL }, { "restart", PROTO_OP_PS_RESTART },
+	{ "status", PROTO_OP_PS_STATUS },
+	{ "stop", PROTO_OP_PS_STOP },
+	{ "kill", PROTO_OP_PS_KILL },
+	{ "restart", PROTO_OP_PS_RESTART },
 };
 
 int ps_command(const struct client_target *t, int argc, char **argv)
@@ -500,8 +511,10 @@ int ps_command(const struct client_target *t, int argc, char **argv)
 			break;
 	if (k == sizeof pid_commands / sizeof pid_commands[0]) {
 		char msg[128];
-		snprintf(msg, sizeof msg, "unknown command '%.40s' (list, status, start, run, stop, kill, "
-			 "restart)", argv[0]);
+		snprintf(msg, sizeof msg,
+			 "unknown command '%.40s' (list, status, start, run, stop, kill, "
+			 "restart)",
+			 argv[0]);
 		return usage_error(0, msg);
 	}
 	rq.op = pid_commands[k].op;

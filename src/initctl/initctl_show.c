@@ -32,7 +32,7 @@ static void read_text(const struct proto_text *t, struct svc_view *v)
 	size_t have;
 
 	if (t->key > PROTO_KEY_MAX)
-		return;  /* a newer init's key: nothing to show for it */
+		return; /* a newer init's key: nothing to show for it */
 	have = strlen(v->text[t->key]);
 	snprintf(v->text[t->key] + have, sizeof v->text[t->key] - have, "%s", t->text);
 }
@@ -82,8 +82,8 @@ static int list_row(const unsigned char *f, void *ctx)
 	if (proto_unpack_svc(f, &v) < 0)
 		return 0;
 	list_header(ctx);
-	printf("%-25s %-10s %-10s %-15s %u\n", v.name, v.enabled ? "enabled" : "disabled",
-	       active_word(v.state), restart_name(v.restart), v.restarts);
+	printf("%-25s %-10s %-10s %-15s %u\n", v.name, v.enabled ? "enabled" : "disabled", active_word(v.state),
+	       restart_name(v.restart), v.restarts);
 	return 0;
 }
 
@@ -126,9 +126,14 @@ static const char *failure_word(const struct svc_view *v, const char *how)
 static void print_status(const struct svc_view *view)
 {
 	const struct proto_svc *v = &view->svc;
-	static const struct { int key; const char *label; } deps[] = {
-		{ PROTO_KEY_AFTER, "After" }, { PROTO_KEY_REQUIRES, "Requires" },
-		{ PROTO_KEY_BEFORE, "Before" }, { PROTO_KEY_REQUIRED_BY, "Required By" },
+	static const struct {
+		int key;
+		const char *label;
+	} deps[] = {
+		{ PROTO_KEY_AFTER, "After" },
+		{ PROTO_KEY_REQUIRES, "Requires" },
+		{ PROTO_KEY_BEFORE, "Before" },
+		{ PROTO_KEY_REQUIRED_BY, "Required By" },
 	};
 	char how[64];
 	size_t i;
@@ -141,9 +146,7 @@ static void print_status(const struct svc_view *view)
 	case PROTO_STATE_STARTING: printf("  Status: activating (start)\n"); break;
 	case PROTO_STATE_STOPPING: printf("  Status: deactivating (stop-sigterm)\n"); break;
 	case PROTO_STATE_RESTART_WAIT: printf("  Status: activating (auto-restart)\n"); break;
-	case PROTO_STATE_FAILED:
-		printf("  Status: failed (%s)\n", failure_word(view, how));
-		break;
+	case PROTO_STATE_FAILED: printf("  Status: failed (%s)\n", failure_word(view, how)); break;
 	case PROTO_STATE_WAITING: printf("  Status: activating (waiting for dependencies)\n"); break;
 	default: printf("  Status: inactive (dead)\n"); break;
 	}

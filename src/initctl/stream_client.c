@@ -20,7 +20,7 @@
 
 #include "stream_client.h"
 
-#ifndef ACCEPT_TIMEOUT_MS  /* the unit test waits less */
+#ifndef ACCEPT_TIMEOUT_MS /* the unit test waits less */
 #define ACCEPT_TIMEOUT_MS 10000
 #endif
 
@@ -53,7 +53,7 @@ static enum stream_end write_failed(const struct stream_req *r, int err, struct 
 
 struct unix_copy {
 	int fd;
-	int err;                      /* errno of a failed write, or 0 */
+	int err; /* errno of a failed write, or 0 */
 };
 
 static int copy_record(const unsigned char *f, void *ctx)
@@ -119,10 +119,13 @@ static int listen_vsock(const struct stream_req *r, uint32_t *port, struct clien
 			continue;
 		}
 		if (err == EADDRINUSE && !r->port_given)
-			snprintf(res->msg, sizeof res->msg, "cannot listen on vsock ports %u to %u: all in use "
-				 "(give a free one with --listen-port)", r->listen_port, p);
+			snprintf(res->msg, sizeof res->msg,
+				 "cannot listen on vsock ports %u to %u: all in use "
+				 "(give a free one with --listen-port)",
+				 r->listen_port, p);
 		else
-			snprintf(res->msg, sizeof res->msg, "cannot listen on vsock port %u: %s", p, strerror(err));
+			snprintf(res->msg, sizeof res->msg, "cannot listen on vsock port %u: %s", p,
+				 strerror(err));
 		return -1;
 	}
 }
@@ -163,16 +166,20 @@ static int accept_stream(int lfd, int sfd, uint32_t port, uint32_t from_cid, str
 		if (p[1].revents)
 			return -2;
 		if (n == 0) {
-			int k = snprintf(res->msg, sizeof res->msg, "init did not connect back to vsock port %u "
-					 "within %d s", port, ACCEPT_TIMEOUT_MS / 1000);
+			int k = snprintf(res->msg, sizeof res->msg,
+					 "init did not connect back to vsock port %u "
+					 "within %d s",
+					 port, ACCEPT_TIMEOUT_MS / 1000);
 			if (refused && k > 0 && (size_t)k < sizeof res->msg)
-				snprintf(res->msg + k, sizeof res->msg - (size_t)k, " (refused %d connection(s) "
-					 "from other CIDs)", refused);
+				snprintf(res->msg + k, sizeof res->msg - (size_t)k,
+					 " (refused %d connection(s) "
+					 "from other CIDs)",
+					 refused);
 			return -1;
 		}
 		fd = accept4(lfd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
 		if (fd < 0)
-			continue;  /* the peer gave up meanwhile: wait for the next */
+			continue; /* the peer gave up meanwhile: wait for the next */
 		if (peer.svm_cid == from_cid)
 			return fd;
 		close(fd);
@@ -232,8 +239,11 @@ static enum stream_end copy_stream(const struct client_target *t, const struct s
 enum stream_end stream_over_vsock(const struct client_target *t, const struct stream_req *r,
 				  struct client_result *res)
 {
-	struct proto_req rq = { .op = PROTO_OP_LOGS_STREAM, .name = r->name, .lines = r->lines,
-				.follow = r->follow, .cid = r->listen_cid };
+	struct proto_req rq = { .op = PROTO_OP_LOGS_STREAM,
+				.name = r->name,
+				.lines = r->lines,
+				.follow = r->follow,
+				.cid = r->listen_cid };
 	enum stream_end end;
 	uint32_t port;
 	int lfd, sfd, cfd;

@@ -53,9 +53,11 @@ void usage_print(FILE *f)
 	      "  disable SERVICE     do not start it at boot; stops it if it runs\n"
 	      "  reload [--dry-run]  re-execute init (perhaps a new build); unchanged services keep\n"
 	      "                      running; --dry-run prints what a reload would do\n"
-	      "  system-status       uptime, service and process counts\n", f);
+	      "  system-status       uptime, service and process counts\n",
+	      f);
 	ps_usage(f);
 	fputs("  ping                check that init answers\n"
 	      "  shutdown            stop everything and power off\n"
-	      "  reboot              stop everything and reboot\n", f);
+	      "  reboot              stop everything and reboot\n",
+	      f);
 }

@@ -50,8 +50,8 @@ struct sockaddr_vm {
 	unsigned short svm_reserved1;
 	unsigned int svm_port;
 	unsigned int svm_cid;
-	unsigned char svm_zero[sizeof(struct sockaddr) - sizeof(sa_family_t) -
-			       sizeof(unsigned short) - 2 * sizeof(unsigned int)];
+	unsigned char svm_zero[sizeof(struct sockaddr) - sizeof(sa_family_t) - sizeof(unsigned short) -
+			       2 * sizeof(unsigned int)];
 };
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -128,8 +128,8 @@ static void responder(int lfd, const char *mode)
 			say("responder: accept: %s", strerror(errno));
 			_exit(1);
 		}
-		say("responder: connection from CID %u port %u; at that moment /nsm.ko is %s",
-		    peer.svm_cid, peer.svm_port, gone("/nsm.ko"));
+		say("responder: connection from CID %u port %u; at that moment /nsm.ko is %s", peer.svm_cid,
+		    peer.svm_port, gone("/nsm.ko"));
 		if (strcmp(mode, "silent") == 0) {
 			/* Keep the connection open and say nothing: init's
 			 * heartbeat timeout must end its wait. */
@@ -158,8 +158,8 @@ watch:
 			break;
 		usleep(50000);
 	}
-	say("initramfs root after boot: /nsm.ko %s, /cmd %s, /env %s",
-	    gone("/nsm.ko"), gone("/cmd"), gone("/env"));
+	say("initramfs root after boot: /nsm.ko %s, /cmd %s, /env %s", gone("/nsm.ko"), gone("/cmd"),
+	    gone("/env"));
 	_exit(0);
 }
 
@@ -207,8 +207,7 @@ int main(int argc, char **argv, char **envp)
 	}
 
 	if (strcmp(mode, "echo") == 0 || strcmp(mode, "silent") == 0) {
-		struct sockaddr_vm a = { .svm_family = AF_VSOCK,
-					 .svm_cid = VMADDR_CID_ANY, .svm_port = port };
+		struct sockaddr_vm a = { .svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_ANY, .svm_port = port };
 		lfd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (lfd < 0)
 			say("responder: socket(AF_VSOCK): %s", strerror(errno));

@@ -12,7 +12,7 @@
 
 #define MAXCONN 64
 
-struct vm_addr {                 /* struct sockaddr_vm */
+struct vm_addr { /* struct sockaddr_vm */
 	unsigned short family, reserved;
 	unsigned int port, cid;
 	unsigned char flags, zero[3];
@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 		}
 		poll(p, (nfds_t)n, 100);
 		for (i = 0; i < n; i++)
-			if (fd[i] < 0 || p[i].revents) {  /* dropped or refused: again */
+			if (fd[i] < 0 || p[i].revents) { /* dropped or refused: again */
 				if (fd[i] >= 0) {
 					(void)!read(fd[i], junk, sizeof junk);
 					close(fd[i]);

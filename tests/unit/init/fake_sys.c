@@ -18,15 +18,41 @@ int fake_kills[64][2];
 int fake_nkills;
 static pid_t next_pid = 100;
 
-int64_t clock_ms(void) { return fake_now; }
-int64_t clock_wall(void) { return 0; }
-void say(const char *f, ...) { (void)f; }
-void say_warn(const char *f, ...) { (void)f; }
-void say_error(const char *f, ...) { (void)f; }
+int64_t clock_ms(void)
+{
+	return fake_now;
+}
+int64_t clock_wall(void)
+{
+	return 0;
+}
+void say(const char *f, ...)
+{
+	(void)f;
+}
+void say_warn(const char *f, ...)
+{
+	(void)f;
+}
+void say_error(const char *f, ...)
+{
+	(void)f;
+}
 
-void log_note(int chan, const char *msg) { (void)chan; (void)msg; }
-void log_drain(int svc) { (void)svc; }
-int log_service_fd(int svc) { (void)svc; return -1; }
+void log_note(int chan, const char *msg)
+{
+	(void)chan;
+	(void)msg;
+}
+void log_drain(int svc)
+{
+	(void)svc;
+}
+int log_service_fd(int svc)
+{
+	(void)svc;
+	return -1;
+}
 
 pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd)
 {
@@ -70,4 +96,7 @@ const char *spawn_stage_name(int stage)
 
 /* The app slot's end (src/app.c): counted, not acted on. */
 int fake_app_exits;
-void app_exited(void) { fake_app_exits++; }
+void app_exited(void)
+{
+	fake_app_exits++;
+}

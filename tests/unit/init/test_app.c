@@ -16,11 +16,28 @@ static char cmd_path[64], env_path[64];
 int fake_poweroffs;
 
 /* What app.c calls outside itself. */
-void say(const char *f, ...) { (void)f; }
-void say_warn(const char *f, ...) { (void)f; }
-void say_error(const char *f, ...) { (void)f; }
-int shutdown_active(void) { return 0; }
-void shutdown_request(int how, const char *why) { (void)how; (void)why; fake_poweroffs++; }
+void say(const char *f, ...)
+{
+	(void)f;
+}
+void say_warn(const char *f, ...)
+{
+	(void)f;
+}
+void say_error(const char *f, ...)
+{
+	(void)f;
+}
+int shutdown_active(void)
+{
+	return 0;
+}
+void shutdown_request(int how, const char *why)
+{
+	(void)how;
+	(void)why;
+	fake_poweroffs++;
+}
 
 static void put(const char *path, const char *text, size_t len)
 {
@@ -120,9 +137,9 @@ TEST(too_large_files_are_refused_whole)
 	static char big[40000];
 	memset(big, 'x', sizeof big);
 	big[0] = '/';
-	CHECK(load(big, 8193, "", 0) == 0);          /* /cmd over 8 KiB */
-	CHECK(load("/bin/true\n", 10, big, sizeof big) == 0);  /* /env over 32 KiB */
-	CHECK(load(big, 8192, "", 0) == 1);          /* exactly 8 KiB: fine */
+	CHECK(load(big, 8193, "", 0) == 0);                   /* /cmd over 8 KiB */
+	CHECK(load("/bin/true\n", 10, big, sizeof big) == 0); /* /env over 32 KiB */
+	CHECK(load(big, 8192, "", 0) == 1);                   /* exactly 8 KiB: fine */
 }
 
 TEST(too_many_arguments_are_refused)
@@ -135,7 +152,7 @@ TEST(too_many_arguments_are_refused)
 		many[n++] = '\n';
 	}
 	CHECK(load(many, n, "", 0) == 0);
-	CHECK(load(many, n - 2, "", 0) == 1);       /* 256: the most */
+	CHECK(load(many, n - 2, "", 0) == 1); /* 256: the most */
 	CHECK(count(app_cfg.argv) == 256);
 }
 
@@ -163,14 +180,8 @@ static void cleanup(void)
 	rmdir(dir);
 }
 
-RUN_TESTS("app",
-	T(one_argument_per_line_and_the_files_are_removed),
-	T(no_final_newline_and_empty_arguments_inside),
-	T(missing_env_is_an_empty_environment),
-	T(missing_or_empty_cmd_is_no_app),
-	T(empty_program_is_refused),
-	T(nul_bytes_are_refused),
-	T(env_lines_without_a_name_are_skipped),
-	T(too_large_files_are_refused_whole),
-	T(too_many_arguments_are_refused),
-	T(app_exited_powers_off_once_configured))
+RUN_TESTS("app", T(one_argument_per_line_and_the_files_are_removed),
+	  T(no_final_newline_and_empty_arguments_inside), T(missing_env_is_an_empty_environment),
+	  T(missing_or_empty_cmd_is_no_app), T(empty_program_is_refused), T(nul_bytes_are_refused),
+	  T(env_lines_without_a_name_are_skipped), T(too_large_files_are_refused_whole),
+	  T(too_many_arguments_are_refused), T(app_exited_powers_off_once_configured))

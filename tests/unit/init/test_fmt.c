@@ -55,14 +55,17 @@ TEST(unknown_conversion_is_shown)
 
 TEST(utc_dates)
 {
-	static const struct { int64_t t; const char *want; } cases[] = {
+	static const struct {
+		int64_t t;
+		const char *want;
+	} cases[] = {
 		{ 0, "1970-01-01 00:00:00" },
-		{ 951782400, "2000-02-29 00:00:00" },        /* leap day of a 400-year leap */
+		{ 951782400, "2000-02-29 00:00:00" }, /* leap day of a 400-year leap */
 		{ 1234567890, "2009-02-13 23:31:30" },
 		{ 2147483647, "2038-01-19 03:14:07" },
 		{ 2147483648LL, "2038-01-19 03:14:08" },
 		{ 4107542399LL, "2100-02-28 23:59:59" },
-		{ 4107542400LL, "2100-03-01 00:00:00" },      /* 2100 is not a leap year */
+		{ 4107542400LL, "2100-03-01 00:00:00" }, /* 2100 is not a leap year */
 		{ -1, "1969-12-31 23:59:59" },
 		{ 1795132800LL, "2026-11-20 00:00:00" },
 	};

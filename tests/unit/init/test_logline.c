@@ -13,10 +13,10 @@
 struct out {
 	char text[1 << 17];
 	size_t len;
-	size_t start[1 << 16];       /* start[i]: where piece i begins in text */
+	size_t start[1 << 16]; /* start[i]: where piece i begins in text */
 	size_t n;
-	size_t cap;                 /* of the linebuf that emits */
-	int too_long;               /* a piece longer than cap was emitted */
+	size_t cap;   /* of the linebuf that emits */
+	int too_long; /* a piece longer than cap was emitted */
 };
 
 static void collect(void *ctx, const char *line, size_t len)
@@ -66,7 +66,7 @@ TEST(one_line_in_one_piece)
 	feed(&lb, "hello, world\n");
 	CHECK_STR(emitted(), "hello, world|");
 	CHECK(o.n == 1 && lb.len == 0 && lb.cr == 0);
-	feed(&lb, "\n");            /* an empty line is a line */
+	feed(&lb, "\n"); /* an empty line is a line */
 	CHECK_STR(emitted(), "hello, world||");
 }
 
@@ -153,7 +153,7 @@ TEST(control_characters_are_escaped)
 	struct linebuf lb = mk(64);
 	static const char in[] = "a\0b\x01\x1b[1m\x1f\x7f\n";
 
-	line_feed(&lb, in, sizeof in - 1, collect, &o);   /* the NUL included */
+	line_feed(&lb, in, sizeof in - 1, collect, &o); /* the NUL included */
 	CHECK_STR(emitted(), "a\\x00b\\x01\\x1b[1m\\x1f\\x7f|");
 	/* Tab stays, space and '~' stay, bytes from 0x80 pass (UTF-8 or not). */
 	lb = mk(64);
@@ -245,7 +245,9 @@ TEST(escapes_are_never_split)
 	CHECK_STR(emitted(), "abcde|\\x03\\x04|\\x05|");
 	/* The smallest buffer, 4: an escape fills a piece. */
 	lb = mk(4);
-	feed(&lb, "\x01\x02" "a\x7f" "bcde\n");
+	feed(&lb, "\x01\x02"
+		  "a\x7f"
+		  "bcde\n");
 	CHECK_STR(emitted(), "\\x01|\\x02|a|\\x7f|bcde|");
 	/* A lone '\r' at a cut. */
 	lb = mk(8);
@@ -258,14 +260,14 @@ TEST(flush)
 	struct linebuf lb = mk(64);
 
 	line_flush(&lb, collect, &o);
-	CHECK(o.n == 0);                /* nothing unfinished: nothing */
+	CHECK(o.n == 0); /* nothing unfinished: nothing */
 	feed(&lb, "done\n");
 	line_flush(&lb, collect, &o);
 	CHECK_STR(emitted(), "done|");
 	feed(&lb, "partial");
 	line_flush(&lb, collect, &o);
 	CHECK_STR(emitted(), "done|partial|");
-	line_flush(&lb, collect, &o);   /* twice: the second does nothing */
+	line_flush(&lb, collect, &o); /* twice: the second does nothing */
 	CHECK_STR(emitted(), "done|partial|");
 	CHECK(lb.len == 0 && lb.cr == 0);
 	/* The buffer is reusable after a flush. */
@@ -295,7 +297,7 @@ static size_t model(const unsigned char *in, size_t n, size_t cap, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i, len = 0, piece = 0;
-	int open = 0;                   /* an unfinished line has bytes */
+	int open = 0; /* an unfinished line has bytes */
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = in[i];
@@ -354,7 +356,7 @@ TEST(random_chunks_same_as_whole_and_as_model)
 			if (input[i] == '|')
 				input[i] = '!';
 			if (round % 5 == 0 && input[i] == '\n' && rnd(20))
-				input[i] = 'z';         /* some rounds: long lines */
+				input[i] = 'z'; /* some rounds: long lines */
 		}
 		model(input, n, cap, want);
 
@@ -378,19 +380,11 @@ TEST(random_chunks_same_as_whole_and_as_model)
 		CHECK(strcmp(o.text, whole) == 0);
 	}
 	if (failed_at)
-		snprintf(failed_buf + strlen(failed_buf), sizeof failed_buf - strlen(failed_buf),
-			 " (round %d)", round - 1);
+		snprintf(failed_buf + strlen(failed_buf), sizeof failed_buf - strlen(failed_buf), " (round %d)",
+			 round - 1);
 }
 
-RUN_TESTS("logline",
-	T(one_line_in_one_piece),
-	T(one_line_byte_by_byte),
-	T(several_lines_in_one_piece),
-	T(crlf_is_one_newline),
-	T(lone_cr_is_escaped),
-	T(control_characters_are_escaped),
-	T(every_byte_value),
-	T(long_line_is_cut_at_cap_nothing_dropped),
-	T(escapes_are_never_split),
-	T(flush),
-	T(random_chunks_same_as_whole_and_as_model))
+RUN_TESTS("logline", T(one_line_in_one_piece), T(one_line_byte_by_byte), T(several_lines_in_one_piece),
+	  T(crlf_is_one_newline), T(lone_cr_is_escaped), T(control_characters_are_escaped), T(every_byte_value),
+	  T(long_line_is_cut_at_cap_nothing_dropped), T(escapes_are_never_split), T(flush),
+	  T(random_chunks_same_as_whole_and_as_model))

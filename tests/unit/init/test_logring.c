@@ -53,8 +53,11 @@ static const char *visible(const char *s, char *out)
 }
 
 /* The ring holds exactly the text `want`. */
-#define CHECK_RING(r, want) do { char ring_got_[256], ring_want_[256]; \
-	CHECK_STR(visible(content(r), ring_got_), visible(want, ring_want_)); } while (0)
+#define CHECK_RING(r, want)                                                           \
+	do {                                                                          \
+		char ring_got_[256], ring_want_[256];                                 \
+		CHECK_STR(visible(content(r), ring_got_), visible(want, ring_want_)); \
+	} while (0)
 
 TEST(put_then_read_round_trip)
 {
@@ -90,7 +93,7 @@ TEST(largest_line_is_half_the_ring)
 {
 	struct ring r = mkring(16);
 
-	put(&r, "0123456\n");   /* 8 = size / 2 */
+	put(&r, "0123456\n"); /* 8 = size / 2 */
 	put(&r, "abcdefg\n");
 	CHECK(r.head == 16 && r.tail == 0);
 	CHECK_RING(&r, "0123456\nabcdefg\n");
@@ -100,20 +103,20 @@ TEST(line_split_across_the_end_of_the_buffer)
 {
 	struct ring r = mkring(16);
 
-	put(&r, "abcdefg\n");          /* positions 0..7 */
-	put(&r, "hijklm\n");           /* 8..14 */
-	put(&r, "nopq\n");             /* 15..19: mem[15], then mem[0..3] */
+	put(&r, "abcdefg\n"); /* positions 0..7 */
+	put(&r, "hijklm\n");  /* 8..14 */
+	put(&r, "nopq\n");    /* 15..19: mem[15], then mem[0..3] */
 	CHECK(r.head == 20);
-	CHECK(r.tail == 8);             /* the first line was partly overwritten */
+	CHECK(r.tail == 8); /* the first line was partly overwritten */
 	CHECK(mem[15] == 'n' && memcmp(mem, "opq\n", 4) == 0);
 	CHECK_RING(&r, "hijklm\nnopq\n");
 	/* And on, a few times round. */
-	put(&r, "rs\n");               /* 20..22 */
+	put(&r, "rs\n"); /* 20..22 */
 	CHECK(r.head == 23 && r.tail == 8);
-	put(&r, "tuvwxy\n");           /* 23..29: head - size = 14 is a newline */
+	put(&r, "tuvwxy\n"); /* 23..29: head - size = 14 is a newline */
 	CHECK(r.head == 30 && r.tail == 15);
 	CHECK_RING(&r, "nopq\nrs\ntuvwxy\n");
-	put(&r, "0123456\n");          /* 30..37: mem[14..15], then mem[0..5] */
+	put(&r, "0123456\n"); /* 30..37: mem[14..15], then mem[0..5] */
 	CHECK(r.head == 38 && r.tail == 23);
 	CHECK_RING(&r, "tuvwxy\n0123456\n");
 }
@@ -122,21 +125,21 @@ TEST(overwriting_moves_tail_to_a_whole_line)
 {
 	struct ring r = mkring(16);
 
-	put(&r, "aaa\n");               /* 0..3 */
-	put(&r, "bbbbbb\n");            /* 4..10 */
-	put(&r, "cc\n");                /* 11..13 */
+	put(&r, "aaa\n");    /* 0..3 */
+	put(&r, "bbbbbb\n"); /* 4..10 */
+	put(&r, "cc\n");     /* 11..13 */
 	CHECK(r.tail == 0 && r.head == 14);
 	/* 14..20: needs 5 more than the 16, so "aaa\n" (4) and the start of
 	 * "bbbbbb\n" go; the tail is the start of "cc\n", not mid-"bbbbbb". */
 	put(&r, "dddddd\n");
 	CHECK(r.head == 21 && r.tail == 11);
 	CHECK_RING(&r, "cc\ndddddd\n");
-	put(&r, "ee\n");                /* 21..23: head - tail = 13, everything fits */
+	put(&r, "ee\n"); /* 21..23: head - tail = 13, everything fits */
 	CHECK(r.head == 24 && r.tail == 11);
 	CHECK_RING(&r, "cc\ndddddd\nee\n");
-	put(&r, "ffffff\n");            /* 24..30: head - tail would be 20 */
+	put(&r, "ffffff\n"); /* 24..30: head - tail would be 20 */
 	CHECK(r.head == 31);
-	CHECK(r.tail == 21);            /* "cc\n" and "dddddd\n" go: with "dddddd\n", 17 bytes */
+	CHECK(r.tail == 21); /* "cc\n" and "dddddd\n" go: with "dddddd\n", 17 bytes */
 	CHECK_RING(&r, "ee\nffffff\n");
 }
 
@@ -162,10 +165,10 @@ TEST(overwrite_keeps_a_line_that_exactly_fits)
 
 	/* The same with lines of different lengths: 5 + 3 + 8 = 16 fit. */
 	r = mkring(16);
-	put(&r, "aaaaaa\n");            /* 0..6 */
-	put(&r, "bbbb\n");              /* 7..11 */
-	put(&r, "cc\n");                /* 12..14 */
-	put(&r, "ddddddd\n");           /* 15..22: overwrites exactly "aaaaaa\n" */
+	put(&r, "aaaaaa\n");  /* 0..6 */
+	put(&r, "bbbb\n");    /* 7..11 */
+	put(&r, "cc\n");      /* 12..14 */
+	put(&r, "ddddddd\n"); /* 15..22: overwrites exactly "aaaaaa\n" */
 	CHECK(r.head == 23);
 	CHECK_RING(&r, "bbbb\ncc\nddddddd\n");
 	CHECK(r.tail == 7);
@@ -178,17 +181,17 @@ TEST(last_lines)
 
 	CHECK(ring_last_lines(&r, 0, &found) == 0 && found == 0);
 	CHECK(ring_last_lines(&r, 3, &found) == 0 && found == 0);
-	put(&r, "a\n");                 /* 0 */
-	put(&r, "bb\n");                /* 2 */
-	put(&r, "\n");                  /* 5: an empty line is a line */
-	put(&r, "ccc\n");               /* 6..9 */
+	put(&r, "a\n");   /* 0 */
+	put(&r, "bb\n");  /* 2 */
+	put(&r, "\n");    /* 5: an empty line is a line */
+	put(&r, "ccc\n"); /* 6..9 */
 	CHECK(r.head == 10);
 	CHECK(ring_last_lines(&r, 0, &found) == 10 && found == 0);
 	CHECK(ring_last_lines(&r, 1, &found) == 6 && found == 1);
 	CHECK(ring_last_lines(&r, 2, &found) == 5 && found == 2);
 	CHECK(ring_last_lines(&r, 3, &found) == 2 && found == 3);
-	CHECK(ring_last_lines(&r, 4, &found) == 0 && found == 4);   /* exactly all */
-	CHECK(ring_last_lines(&r, 5, &found) == 0 && found == 4);   /* more than held */
+	CHECK(ring_last_lines(&r, 4, &found) == 0 && found == 4); /* exactly all */
+	CHECK(ring_last_lines(&r, 5, &found) == 0 && found == 4); /* more than held */
 	CHECK(ring_last_lines(&r, UINT64_MAX, &found) == 0 && found == 4);
 }
 
@@ -198,9 +201,9 @@ TEST(last_lines_after_wrap_and_overwrite)
 	uint64_t found = 99, pos, skipped;
 	char buf[16];
 
-	put(&r, "0123456\n");          /* 0..7 */
-	put(&r, "ab\n");               /* 8..10 */
-	put(&r, "cdefgh\n");           /* 11..17: wraps; "0123456\n" goes */
+	put(&r, "0123456\n"); /* 0..7 */
+	put(&r, "ab\n");      /* 8..10 */
+	put(&r, "cdefgh\n");  /* 11..17: wraps; "0123456\n" goes */
 	CHECK(r.tail == 8 && r.head == 18);
 	CHECK(ring_last_lines(&r, 1, &found) == 11 && found == 1);
 	CHECK(ring_last_lines(&r, 2, &found) == 8 && found == 2);
@@ -218,12 +221,12 @@ TEST(read_from_an_overwritten_position)
 	char buf[16];
 	size_t n;
 
-	put(&r, "abcdefg\n");          /* 0..7 */
-	put(&r, "hijklm\n");           /* 8..14 */
-	put(&r, "nopq\n");             /* 15..19 */
+	put(&r, "abcdefg\n"); /* 0..7 */
+	put(&r, "hijklm\n");  /* 8..14 */
+	put(&r, "nopq\n");    /* 15..19 */
 	CHECK(r.tail == 8);
 	n = ring_read(&r, &pos, buf, sizeof buf, &skipped);
-	CHECK(skipped == 8);            /* all of the first line was lost */
+	CHECK(skipped == 8); /* all of the first line was lost */
 	CHECK(n == 12 && pos == 20 && memcmp(buf, "hijklm\nnopq\n", 12) == 0);
 	/* A position in the middle of a lost line: only the rest is skipped. */
 	pos = 5;
@@ -249,14 +252,14 @@ TEST(read_with_a_small_cap)
 
 	put(&r, "abcdefg\n");
 	put(&r, "hijklm\n");
-	put(&r, "nopq\n");             /* wraps */
+	put(&r, "nopq\n"); /* wraps */
 	put(&r, "rs\n");
 	CHECK(r.tail == 8 && r.head == 23);
 	pos = r.tail;
 	memset(buf, 'Z', sizeof buf);
 	while ((n = ring_read(&r, &pos, buf, 4, &skipped)) > 0) {
 		CHECK(n <= 4 && skipped == 0);
-		CHECK(buf[4] == 'Z');   /* never more than the cap */
+		CHECK(buf[4] == 'Z'); /* never more than the cap */
 		memcpy(acc + total, buf, n);
 		total += n;
 		calls++;
@@ -288,14 +291,14 @@ TEST(clear)
 	n = ring_read(&r, &pos, buf, sizeof buf, &skipped);
 	CHECK(n == 0 && skipped == 10 && pos == 10);
 	/* Positions go on from head; the ring works as before. */
-	put(&r, "ijklmno\n");           /* 10..17: wraps */
+	put(&r, "ijklmno\n"); /* 10..17: wraps */
 	CHECK(r.head == 18 && r.tail == 10);
 	CHECK_RING(&r, "ijklmno\n");
 	CHECK(ring_last_lines(&r, 5, &found) == 10 && found == 1);
 	n = ring_read(&r, &pos, buf, sizeof buf, &skipped);
 	CHECK(n == 8 && skipped == 0 && pos == 18 && memcmp(buf, "ijklmno\n", 8) == 0);
-	put(&r, "pqrstu\n");            /* 18..24 */
-	put(&r, "v\n");                 /* 25..26: head - tail = 17, "ijklmno\n" goes */
+	put(&r, "pqrstu\n"); /* 18..24 */
+	put(&r, "v\n");      /* 25..26: head - tail = 17, "ijklmno\n" goes */
 	CHECK(r.head == 27 && r.tail == 18);
 	CHECK_RING(&r, "pqrstu\nv\n");
 	/* Clearing an empty ring, or twice, changes nothing else. */
@@ -316,8 +319,8 @@ static uint64_t rnd(uint64_t n)
 }
 
 #define NLINES 20000
-static char text[NLINES * 64];           /* every line ever put, one after another */
-static uint64_t start[NLINES + 1];       /* start[i]: position of line i; start[n] = head */
+static char text[NLINES * 64];     /* every line ever put, one after another */
+static uint64_t start[NLINES + 1]; /* start[i]: position of line i; start[n] = head */
 
 /* The random tests: puts of random lines (1 byte up to size / 2, empty
  * lines included, any byte but '\n' inside) into a ring of `size`, checked
@@ -353,16 +356,16 @@ static void random_against_model(size_t size, uint64_t seed, int strict)
 
 		head = start[nl];
 		CHECK(r.head == head);
-		lo = nl - 1;                /* the oldest line that fits */
+		lo = nl - 1; /* the oldest line that fits */
 		while (lo > 0 && head - start[lo - 1] <= size)
 			lo--;
-		hi = lo;                    /* the oldest line that fits with a byte to spare */
+		hi = lo; /* the oldest line that fits with a byte to spare */
 		if (head - start[hi] == size)
 			hi++;
-		first = lo;                 /* the oldest line the ring holds */
+		first = lo; /* the oldest line the ring holds */
 		while (first < nl && start[first] < r.tail)
 			first++;
-		CHECK(start[first] == r.tail);  /* tail is the start of a line */
+		CHECK(start[first] == r.tail); /* tail is the start of a line */
 		if (strict)
 			CHECK(first == lo);
 		else
@@ -410,17 +413,8 @@ TEST(random_puts_hold_every_line_that_fits)
 	random_against_model(100, 88172645463325252ULL, 1);
 }
 
-RUN_TESTS("logring",
-	T(put_then_read_round_trip),
-	T(largest_line_is_half_the_ring),
-	T(line_split_across_the_end_of_the_buffer),
-	T(overwriting_moves_tail_to_a_whole_line),
-	T(overwrite_keeps_a_line_that_exactly_fits),
-	T(last_lines),
-	T(last_lines_after_wrap_and_overwrite),
-	T(read_from_an_overwritten_position),
-	T(read_with_a_small_cap),
-	T(clear),
-	T(random_puts_ring_100),
-	T(random_puts_ring_64),
-	T(random_puts_hold_every_line_that_fits))
+RUN_TESTS("logring", T(put_then_read_round_trip), T(largest_line_is_half_the_ring),
+	  T(line_split_across_the_end_of_the_buffer), T(overwriting_moves_tail_to_a_whole_line),
+	  T(overwrite_keeps_a_line_that_exactly_fits), T(last_lines), T(last_lines_after_wrap_and_overwrite),
+	  T(read_from_an_overwritten_position), T(read_with_a_small_cap), T(clear), T(random_puts_ring_100),
+	  T(random_puts_ring_64), T(random_puts_hold_every_line_that_fits))

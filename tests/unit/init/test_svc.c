@@ -29,7 +29,7 @@ static void reset(void)
 	fake_now = 1000000;
 	fake_fork_fails = fake_report_stage = fake_group_alive = 0;
 	fake_nspawned = fake_nkills = 0;
-	svc_app_ended = app_exited;  /* what init.c installs; fake_sys.c counts */
+	svc_app_ended = app_exited; /* what init.c installs; fake_sys.c counts */
 	svc_init();
 }
 
@@ -103,7 +103,13 @@ static void in_child(void (*body)(void))
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
 		CHECK(!"test child crashed");
 }
-#define SHUTDOWN_TEST(n) static void n##_body(void); TEST(n) { in_child(n##_body); } static void n##_body(void)
+#define SHUTDOWN_TEST(n)            \
+	static void n##_body(void); \
+	TEST(n)                     \
+	{                           \
+		in_child(n##_body); \
+	}                           \
+	static void n##_body(void)
 
 TEST(table_is_in_start_order)
 {
@@ -134,11 +140,11 @@ TEST(boot_starts_enabled_services_in_order)
 	CHECK_STR(fake_spawned[0], "a");
 	CHECK_STR(fake_spawned[1], "e");
 	CHECK(state(A) == SVC_STARTING);
-	CHECK(state(B) == SVC_WAITING);                    /* after a */
-	CHECK(state(C) == SVC_WAITING);                    /* requires b */
+	CHECK(state(B) == SVC_WAITING); /* after a */
+	CHECK(state(C) == SVC_WAITING); /* requires b */
 	CHECK(state(D) == SVC_STOPPED);
 	CHECK(svc_get(B)->pid == 0 && svc_get(C)->pid == 0);
-	svc_tick(fake_now);                                /* a still starting */
+	svc_tick(fake_now); /* a still starting */
 	CHECK(fake_nspawned == 2 && state(B) == SVC_WAITING);
 	exec_ok(A);
 	CHECK(state(A) == SVC_RUNNING);
@@ -147,7 +153,7 @@ TEST(boot_starts_enabled_services_in_order)
 	CHECK(fake_nspawned == 3);
 	CHECK_STR(fake_spawned[2], "b");
 	CHECK(state(B) == SVC_STARTING);
-	CHECK(state(C) == SVC_WAITING);                    /* b not running yet */
+	CHECK(state(C) == SVC_WAITING); /* b not running yet */
 	svc_tick(fake_now);
 	CHECK(fake_nspawned == 3);
 	exec_ok(B);
@@ -185,10 +191,10 @@ TEST(ups_counts_entries_into_running)
 	CHECK(svc_get(A)->ups == 0 && svc_get(B)->ups == 0);
 	exec_ok(A);
 	CHECK(svc_get(A)->ups == 1);
-	exec_ok(A);                                        /* nothing for running */
+	exec_ok(A); /* nothing for running */
 	CHECK(svc_get(A)->ups == 1);
 	svc_tick(fake_now);
-	CHECK(svc_get(B)->ups == 0);                       /* starting is not up */
+	CHECK(svc_get(B)->ups == 0); /* starting is not up */
 	reap(A, EXITED(1));
 	fake_now += 3000;
 	svc_tick(fake_now);
@@ -209,7 +215,7 @@ TEST(restart_waits_restart_sec_from_the_exit)
 	fake_now += 2999;
 	svc_tick(fake_now);
 	CHECK(svc_get(A)->state == SVC_RESTART_WAIT);
-	CHECK(state(B) == SVC_WAITING);                    /* a is coming back */
+	CHECK(state(B) == SVC_WAITING); /* a is coming back */
 	fake_now += 1;
 	svc_tick(fake_now);
 	CHECK(svc_get(A)->state == SVC_STARTING);
@@ -222,9 +228,9 @@ TEST(policies_decide_on_exit_status)
 {
 	reset();
 	boot_all();
-	CHECK(svc_reaped(svc_get(B)->pid, EXITED(0)));     /* on-failure, success */
+	CHECK(svc_reaped(svc_get(B)->pid, EXITED(0))); /* on-failure, success */
 	CHECK(svc_get(B)->state == SVC_STOPPED);
-	CHECK(svc_reaped(svc_get(C)->pid, EXITED(2)));     /* on-success, failure */
+	CHECK(svc_reaped(svc_get(C)->pid, EXITED(2))); /* on-success, failure */
 	CHECK(svc_get(C)->state == SVC_FAILED);
 	CHECK(svc_get(C)->exit_code == 2 && svc_get(C)->exit_kind == SVC_EXIT_CODE);
 	CHECK(svc_request(B, SVC_EV_START) == SVC_OK);
@@ -232,7 +238,7 @@ TEST(policies_decide_on_exit_status)
 	CHECK(svc_reaped(svc_get(B)->pid, KILLED(SIGSEGV))); /* on-failure, signal */
 	CHECK(svc_get(B)->state == SVC_RESTART_WAIT);
 	CHECK(svc_get(B)->exit_code == 128 + SIGSEGV && svc_get(B)->exit_signal == SIGSEGV);
-	svc_tick(fake_now);                                /* RestartSec = 0 */
+	svc_tick(fake_now); /* RestartSec = 0 */
 	CHECK(svc_get(B)->state == SVC_STARTING);
 }
 
@@ -263,10 +269,10 @@ TEST(stop_terms_the_group_then_kills)
 	CHECK(fake_kills[fake_nkills - 1][1] == SIGKILL);
 	fake_group_alive = 1;
 	CHECK(svc_reaped(pid, KILLED(SIGKILL)));
-	CHECK(svc_get(A)->state == SVC_STOPPING);          /* group still there */
+	CHECK(svc_get(A)->state == SVC_STOPPING); /* group still there */
 	fake_group_alive = 0;
 	svc_tick(fake_now);
-	CHECK(svc_get(A)->state == SVC_STOPPED);           /* not restarted: stopped */
+	CHECK(svc_get(A)->state == SVC_STOPPED); /* not restarted: stopped */
 	fake_now += 100000;
 	svc_tick(fake_now);
 	CHECK(svc_get(A)->state == SVC_STOPPED);
@@ -280,9 +286,9 @@ TEST(stop_gives_up_after_kill_fails)
 	fake_group_alive = 1;
 	svc_request(A, SVC_EV_STOP);
 	fake_now += 2000;
-	svc_tick(fake_now);                                /* SIGKILL */
+	svc_tick(fake_now); /* SIGKILL */
 	fake_now += 2000;
-	svc_tick(fake_now);                                /* still alive: give up */
+	svc_tick(fake_now); /* still alive: give up */
 	CHECK(svc_get(A)->state == SVC_STOPPED);
 	CHECK(svc_get(A)->pid == 0);
 }
@@ -299,7 +305,7 @@ TEST(restart_while_running_starts_after_exit)
 	svc_reaped(pid, KILLED(SIGTERM));
 	CHECK(svc_get(A)->state == SVC_STARTING);
 	CHECK(svc_get(A)->pid != pid);
-	CHECK(svc_get(A)->restarts == 0);                  /* operator, not policy */
+	CHECK(svc_get(A)->restarts == 0); /* operator, not policy */
 }
 
 TEST(stop_cancels_a_pending_restart)
@@ -316,7 +322,7 @@ TEST(stop_cancels_a_pending_restart)
 TEST(exec_failure_is_recorded)
 {
 	reset();
-	fake_report_stage = 4;  /* SPAWN_EXEC, ENOENT */
+	fake_report_stage = 4; /* SPAWN_EXEC, ENOENT */
 	svc_request(D, SVC_EV_START);
 	svc_reaped(svc_get(D)->pid, EXITED(127));
 	CHECK(svc_get(D)->state == SVC_FAILED);
@@ -324,7 +330,7 @@ TEST(exec_failure_is_recorded)
 	CHECK(svc_get(D)->exec_fd == -1);
 	fake_report_stage = 0;
 	svc_request(D, SVC_EV_START);
-	CHECK(svc_get(D)->reason[0] == 0);                 /* a new start clears it */
+	CHECK(svc_get(D)->reason[0] == 0); /* a new start clears it */
 }
 
 TEST(fork_failure_follows_the_policy)
@@ -332,7 +338,7 @@ TEST(fork_failure_follows_the_policy)
 	reset();
 	fake_fork_fails = 1;
 	svc_boot();
-	CHECK(svc_get(A)->state == SVC_RESTART_WAIT);      /* always: try again later */
+	CHECK(svc_get(A)->state == SVC_RESTART_WAIT); /* always: try again later */
 	CHECK(state(B) == SVC_WAITING && state(C) == SVC_WAITING);
 	fake_fork_fails = 0;
 	fake_now += 3000;
@@ -341,10 +347,10 @@ TEST(fork_failure_follows_the_policy)
 	exec_ok(A);
 	fake_fork_fails = 1;
 	svc_tick(fake_now);
-	CHECK(state(B) == SVC_RESTART_WAIT);               /* on-failure: try again */
+	CHECK(state(B) == SVC_RESTART_WAIT); /* on-failure: try again */
 	CHECK(!strncmp(svc_get(B)->reason, "fork: ", 6));
 	fake_fork_fails = 0;
-	svc_tick(fake_now);                                /* RestartSec = 0, but a fork retry waits 100 ms */
+	svc_tick(fake_now); /* RestartSec = 0, but a fork retry waits 100 ms */
 	CHECK(state(B) == SVC_RESTART_WAIT);
 	fake_now += 100;
 	svc_tick(fake_now);
@@ -352,7 +358,7 @@ TEST(fork_failure_follows_the_policy)
 	exec_ok(B);
 	fake_fork_fails = 1;
 	svc_tick(fake_now);
-	CHECK(svc_get(C)->state == SVC_FAILED);            /* on-success: give up */
+	CHECK(svc_get(C)->state == SVC_FAILED); /* on-success: give up */
 	CHECK(!strncmp(svc_get(C)->reason, "fork: ", 6));
 }
 
@@ -369,11 +375,11 @@ SHUTDOWN_TEST(shutdown_stops_in_reverse_dependency_order)
 	svc_reaped(svc_get(C)->pid, KILLED(SIGTERM));
 	svc_reaped(svc_get(E)->pid, KILLED(SIGTERM));
 	CHECK(svc_get(C)->state == SVC_STOPPED);
-	CHECK(svc_get(E)->state == SVC_STOPPED);           /* always: no restart while shutting down */
+	CHECK(svc_get(E)->state == SVC_STOPPED); /* always: no restart while shutting down */
 	CHECK(!svc_shutdown_step());
 	CHECK(svc_get(B)->state == SVC_STOPPING && svc_get(A)->state == SVC_RUNNING);
 	svc_reaped(svc_get(B)->pid, KILLED(SIGTERM));
-	CHECK(svc_get(B)->state == SVC_STOPPED);            /* on-failure: no restart while shutting down */
+	CHECK(svc_get(B)->state == SVC_STOPPED); /* on-failure: no restart while shutting down */
 	CHECK(!svc_shutdown_step());
 	svc_reaped(svc_get(A)->pid, EXITED(0));
 	CHECK(svc_shutdown_step());
@@ -383,7 +389,7 @@ SHUTDOWN_TEST(shutdown_stops_in_reverse_dependency_order)
 SHUTDOWN_TEST(shutdown_stops_waiting_services_at_once)
 {
 	reset();
-	svc_boot();                                        /* a, e starting; b, c waiting */
+	svc_boot(); /* a, e starting; b, c waiting */
 	CHECK(state(B) == SVC_WAITING && state(C) == SVC_WAITING);
 	CHECK(!svc_shutdown_step());
 	CHECK(state(B) == SVC_STOPPED && state(C) == SVC_STOPPED);
@@ -391,7 +397,7 @@ SHUTDOWN_TEST(shutdown_stops_waiting_services_at_once)
 	CHECK(fake_nspawned == 2);
 	reap(A, KILLED(SIGTERM));
 	reap(E, KILLED(SIGTERM));
-	svc_tick(fake_now);                                /* nothing starts b now */
+	svc_tick(fake_now); /* nothing starts b now */
 	CHECK(svc_shutdown_step());
 	CHECK(state(B) == SVC_STOPPED && state(C) == SVC_STOPPED);
 	CHECK(fake_nspawned == 2);
@@ -404,8 +410,8 @@ SHUTDOWN_TEST(shutdown_stops_a_waiting_service_before_its_dependants)
 {
 	reset();
 	boot_all();
-	reap(A, EXITED(1));                                /* always: in 3 s */
-	reap(B, EXITED(1));                                /* on-failure: at once */
+	reap(A, EXITED(1)); /* always: in 3 s */
+	reap(B, EXITED(1)); /* on-failure: at once */
 	svc_tick(fake_now);
 	CHECK(state(A) == SVC_RESTART_WAIT && state(B) == SVC_WAITING);
 	CHECK(state(C) == SVC_RUNNING && spawns(B) == 1);
@@ -426,9 +432,9 @@ TEST(requires_pulls_in_a_stopped_required_service)
 {
 	reset();
 	CHECK(svc_request(C, SVC_EV_START) == SVC_OK);
-	CHECK(state(B) == SVC_STARTING);                   /* pulled in */
+	CHECK(state(B) == SVC_STARTING); /* pulled in */
 	CHECK(state(C) == SVC_WAITING);
-	CHECK(state(A) == SVC_STOPPED);                    /* b is only after a: not pulled */
+	CHECK(state(A) == SVC_STOPPED); /* b is only after a: not pulled */
 	CHECK(fake_nspawned == 1);
 	CHECK_STR(fake_spawned[0], "b");
 	exec_ok(B);
@@ -439,17 +445,17 @@ TEST(requires_pulls_in_a_stopped_required_service)
 	/* A failed required service is pulled in as well; one on its way is not. */
 	reset();
 	svc_request(G, SVC_EV_START);
-	reap(G, EXITED(1));                                /* Restart=no */
+	reap(G, EXITED(1)); /* Restart=no */
 	CHECK(state(G) == SVC_FAILED);
 	CHECK(svc_request(H, SVC_EV_START) == SVC_OK);
 	CHECK(state(H) == SVC_STARTING && spawns(H) == 1);
 	CHECK(svc_request(I, SVC_EV_START) == SVC_OK);
 	CHECK(state(G) == SVC_STARTING && spawns(G) == 2);
-	CHECK(spawns(H) == 1);                             /* already starting */
+	CHECK(spawns(H) == 1); /* already starting */
 	CHECK(state(I) == SVC_WAITING && spawns(I) == 0);
 	exec_ok(G);
 	svc_tick(fake_now);
-	CHECK(state(I) == SVC_WAITING);                    /* h still starting */
+	CHECK(state(I) == SVC_WAITING); /* h still starting */
 	exec_ok(H);
 	svc_tick(fake_now);
 	CHECK(state(I) == SVC_STARTING && spawns(I) == 1);
@@ -458,10 +464,10 @@ TEST(requires_pulls_in_a_stopped_required_service)
 TEST(required_exec_failure_fails_the_waiting_dependant)
 {
 	reset();
-	fake_report_stage = 4;                             /* g's exec fails */
+	fake_report_stage = 4; /* g's exec fails */
 	svc_request(G, SVC_EV_START);
 	fake_report_stage = 0;
-	svc_request(I, SVC_EV_START);                      /* pulls in h */
+	svc_request(I, SVC_EV_START); /* pulls in h */
 	CHECK(state(I) == SVC_WAITING && state(H) == SVC_STARTING);
 	exec_ok(H);
 	svc_tick(fake_now);
@@ -469,12 +475,12 @@ TEST(required_exec_failure_fails_the_waiting_dependant)
 	CHECK(reap(G, EXITED(127)));
 	CHECK(state(G) == SVC_FAILED);
 	CHECK_STR(svc_get(G)->reason, "exec: No such file or directory");
-	CHECK(state(I) == SVC_WAITING);                    /* judged at the tick */
+	CHECK(state(I) == SVC_WAITING); /* judged at the tick */
 	svc_tick(fake_now);
 	CHECK(state(I) == SVC_FAILED);
 	CHECK_STR(svc_get(I)->reason, "dependency g failed");
 	CHECK(spawns(I) == 0 && svc_get(I)->pid == 0);
-	CHECK(state(H) == SVC_RUNNING);                    /* untouched */
+	CHECK(state(H) == SVC_RUNNING); /* untouched */
 	fake_now += 100000;
 	svc_tick(fake_now);
 	CHECK(state(I) == SVC_FAILED && spawns(I) == 0);
@@ -535,11 +541,11 @@ TEST(required_exit_fails_the_waiting_dependant)
 TEST(required_failure_goes_down_a_waiting_chain)
 {
 	reset();
-	svc_request(K, SVC_EV_START);                      /* k waits for i, i for g and h */
+	svc_request(K, SVC_EV_START); /* k waits for i, i for g and h */
 	CHECK(state(K) == SVC_WAITING && state(I) == SVC_WAITING);
 	exec_ok(H);
 	reap(G, EXITED(1));
-	svc_tick(fake_now);                                /* one pass: i first, then k */
+	svc_tick(fake_now); /* one pass: i first, then k */
 	CHECK(state(I) == SVC_FAILED && state(K) == SVC_FAILED);
 	CHECK_STR(svc_get(I)->reason, "dependency g failed");
 	CHECK_STR(svc_get(K)->reason, "dependency i failed");
@@ -551,13 +557,13 @@ TEST(after_only_predecessor_failing_lets_the_dependant_start)
 	reset();
 	svc_request(G, SVC_EV_START);
 	svc_request(J, SVC_EV_START);
-	CHECK(state(J) == SVC_WAITING);                    /* g is on its way */
+	CHECK(state(J) == SVC_WAITING); /* g is on its way */
 	reap(G, EXITED(1));
 	CHECK(state(G) == SVC_FAILED);
 	svc_tick(fake_now);
 	CHECK(state(J) == SVC_STARTING && spawns(J) == 1);
 	CHECK(svc_get(J)->reason[0] == 0);
-	CHECK(state(G) == SVC_FAILED && spawns(G) == 1);   /* not pulled in again */
+	CHECK(state(G) == SVC_FAILED && spawns(G) == 1); /* not pulled in again */
 
 	reset();
 	svc_request(G, SVC_EV_START);
@@ -609,14 +615,14 @@ TEST(operator_stop_stops_requiring_dependants_first)
 	kills = fake_nkills;
 	CHECK(svc_request(B, SVC_EV_STOP) == SVC_OK);
 	CHECK(state(C) == SVC_STOPPING);
-	CHECK(state(B) == SVC_RUNNING);                    /* until c is gone */
+	CHECK(state(B) == SVC_RUNNING); /* until c is gone */
 	CHECK(svc_get(B)->pending == SVC_EV_STOP + 1);
 	CHECK(svc_get(C)->dep_stopped);
-	CHECK(fake_nkills == kills + 2);                   /* SIGTERM + SIGCONT, to c only */
+	CHECK(fake_nkills == kills + 2); /* SIGTERM + SIGCONT, to c only */
 	CHECK(fake_kills[kills][0] == pc && fake_kills[kills][1] == SIGTERM);
 	fake_group_alive = 1;
 	CHECK(svc_reaped(pc, KILLED(SIGTERM)));
-	CHECK(state(C) == SVC_STOPPING);                   /* its group is still there */
+	CHECK(state(C) == SVC_STOPPING); /* its group is still there */
 	svc_tick(fake_now);
 	CHECK(state(B) == SVC_RUNNING && state(C) == SVC_STOPPING);
 	fake_group_alive = 0;
@@ -626,7 +632,7 @@ TEST(operator_stop_stops_requiring_dependants_first)
 	CHECK(svc_get(B)->pending == 0);
 	CHECK(fake_kills[fake_nkills - 2][0] == pb && fake_kills[fake_nkills - 2][1] == SIGTERM);
 	CHECK(svc_reaped(pb, KILLED(SIGTERM)));
-	CHECK(state(B) == SVC_STOPPED);                    /* on-failure, but an operator stop */
+	CHECK(state(B) == SVC_STOPPED); /* on-failure, but an operator stop */
 	CHECK(state(C) == SVC_STOPPED);
 	CHECK(state(A) == SVC_RUNNING && state(E) == SVC_RUNNING);
 	fake_now += 100000;
@@ -660,7 +666,7 @@ TEST(operator_stop_stops_requiring_dependants_first)
 TEST(operator_stop_goes_down_a_requires_chain)
 {
 	reset();
-	svc_request(K, SVC_EV_START);                      /* pulls i, which pulls g, h */
+	svc_request(K, SVC_EV_START); /* pulls i, which pulls g, h */
 	CHECK(state(G) == SVC_STARTING && state(H) == SVC_STARTING);
 	CHECK(state(I) == SVC_WAITING && state(K) == SVC_WAITING);
 	exec_ok(G);
@@ -671,7 +677,7 @@ TEST(operator_stop_goes_down_a_requires_chain)
 	exec_ok(K);
 	CHECK(state(I) == SVC_RUNNING && state(K) == SVC_RUNNING);
 	CHECK(svc_request(G, SVC_EV_STOP) == SVC_OK);
-	CHECK(state(K) == SVC_STOPPING);                   /* the last one first */
+	CHECK(state(K) == SVC_STOPPING); /* the last one first */
 	CHECK(state(I) == SVC_RUNNING && state(G) == SVC_RUNNING);
 	CHECK(svc_get(K)->dep_stopped && svc_get(I)->dep_stopped);
 	reap(K, KILLED(SIGTERM));
@@ -683,7 +689,7 @@ TEST(operator_stop_goes_down_a_requires_chain)
 	CHECK(state(G) == SVC_STOPPING);
 	reap(G, KILLED(SIGTERM));
 	CHECK(state(G) == SVC_STOPPED && state(I) == SVC_STOPPED && state(K) == SVC_STOPPED);
-	CHECK(state(H) == SVC_RUNNING);                    /* i requires h, not the other way */
+	CHECK(state(H) == SVC_RUNNING); /* i requires h, not the other way */
 	/* Starting g again brings i and k back. */
 	CHECK(svc_request(G, SVC_EV_START) == SVC_OK);
 	CHECK(state(G) == SVC_STARTING);
@@ -702,7 +708,7 @@ TEST(starting_the_required_service_again_starts_its_dependants)
 	reset();
 	boot_all();
 	svc_request(B, SVC_EV_STOP);
-	reap(C, KILLED(SIGTERM));                          /* group gone with it */
+	reap(C, KILLED(SIGTERM)); /* group gone with it */
 	CHECK(state(C) == SVC_STOPPED);
 	svc_tick(fake_now);
 	reap(B, KILLED(SIGTERM));
@@ -791,10 +797,10 @@ TEST(restart_limit_fails_the_sixth_automatic_restart)
 		CHECK(state(B) == SVC_STARTING);
 		CHECK(svc_get(B)->restarts == (unsigned)k);
 	}
-	fake_now += 1000;                                  /* 5 s after the first */
+	fake_now += 1000; /* 5 s after the first */
 	exec_ok(B);
 	reap(B, EXITED(1));
-	svc_tick(fake_now);                                /* the restart is due: over the limit */
+	svc_tick(fake_now); /* the restart is due: over the limit */
 	CHECK(state(B) == SVC_FAILED);
 	CHECK_STR(svc_get(B)->reason, "restart limit reached: 5 restarts within 10s");
 	CHECK(svc_get(B)->restarts == 5);
@@ -816,7 +822,7 @@ TEST(restart_limit_fails_the_sixth_automatic_restart)
 	CHECK(state(E) == SVC_STARTING && svc_get(E)->restarts == 2);
 	exec_ok(E);
 	reap(E, EXITED(0));
-	CHECK(state(E) == SVC_RESTART_WAIT);               /* the limit is checked when it is due */
+	CHECK(state(E) == SVC_RESTART_WAIT); /* the limit is checked when it is due */
 	fake_now += 1000;
 	svc_tick(fake_now);
 	CHECK(state(E) == SVC_FAILED);
@@ -828,22 +834,22 @@ TEST(restart_limit_window_is_fixed_and_opens_again)
 	int k;
 	reset();
 	boot_all();
-	crash_b();                                         /* opens the window at t0 */
+	crash_b(); /* opens the window at t0 */
 	fake_now += 9000;
 	for (k = 0; k < 4; k++)
-		crash_b();                                 /* 5 at t0 + 9 s */
+		crash_b(); /* 5 at t0 + 9 s */
 	CHECK(state(B) == SVC_STARTING);
-	fake_now += 1000;                                  /* t0 + 10 s: a new window */
+	fake_now += 1000; /* t0 + 10 s: a new window */
 	crash_b();
-	CHECK(state(B) == SVC_STARTING);                   /* a sliding window would fail */
+	CHECK(state(B) == SVC_STARTING); /* a sliding window would fail */
 	for (k = 0; k < 4; k++)
 		crash_b();
-	CHECK(state(B) == SVC_STARTING);                   /* 5 in the new window */
+	CHECK(state(B) == SVC_STARTING); /* 5 in the new window */
 	fake_now += 9999;
 	exec_ok(B);
 	reap(B, EXITED(1));
-	svc_tick(fake_now);                                /* the restart is due: over the limit */
-	CHECK(state(B) == SVC_FAILED);                     /* the 6th, 1 ms before its end */
+	svc_tick(fake_now);            /* the restart is due: over the limit */
+	CHECK(state(B) == SVC_FAILED); /* the 6th, 1 ms before its end */
 	CHECK_STR(svc_get(B)->reason, "restart limit reached: 5 restarts within 10s");
 	CHECK(svc_get(B)->restarts == 10);
 }
@@ -854,22 +860,22 @@ TEST(operator_start_clears_the_restart_limit)
 	reset();
 	boot_all();
 	for (k = 0; k < 5; k++)
-		crash_b();                                 /* window opened at t0 */
+		crash_b(); /* window opened at t0 */
 	fake_now += 5000;
 	exec_ok(B);
 	reap(B, EXITED(1));
-	svc_tick(fake_now);                                /* the restart is due: over the limit */
+	svc_tick(fake_now); /* the restart is due: over the limit */
 	CHECK(state(B) == SVC_FAILED);
-	CHECK(svc_request(B, SVC_EV_START) == SVC_OK);     /* t0 + 5 s */
+	CHECK(svc_request(B, SVC_EV_START) == SVC_OK); /* t0 + 5 s */
 	CHECK(state(B) == SVC_STARTING && svc_get(B)->reason[0] == 0);
 	for (k = 0; k < 5; k++)
-		crash_b();                                 /* a new window, at t0 + 5 s */
+		crash_b(); /* a new window, at t0 + 5 s */
 	CHECK(state(B) == SVC_STARTING);
-	fake_now += 7000;                                  /* past t0's window, inside the new */
+	fake_now += 7000; /* past t0's window, inside the new */
 	exec_ok(B);
 	reap(B, EXITED(1));
-	svc_tick(fake_now);                                /* the restart is due: over the limit */
-	CHECK(state(B) == SVC_FAILED);                     /* a new count: 6th fails */
+	svc_tick(fake_now);            /* the restart is due: over the limit */
+	CHECK(state(B) == SVC_FAILED); /* a new count: 6th fails */
 	CHECK_STR(svc_get(B)->reason, "restart limit reached: 5 restarts within 10s");
 
 	/* An operator restart clears it too (e: 2 in 5 s). */
@@ -882,7 +888,7 @@ TEST(operator_start_clears_the_restart_limit)
 	reap(E, EXITED(0));
 	fake_now += 1000;
 	svc_tick(fake_now);
-	exec_ok(E);                                        /* 2 restarts: the next exit fails */
+	exec_ok(E); /* 2 restarts: the next exit fails */
 	CHECK(svc_request(E, SVC_EV_RESTART) == SVC_OK);
 	reap(E, KILLED(SIGTERM));
 	CHECK(state(E) == SVC_STARTING);
@@ -901,7 +907,7 @@ TEST(restart_limit_interval_zero_never_limits)
 		exec_ok(F);
 		CHECK(reap(F, EXITED(1)));
 		CHECK(state(F) == SVC_RESTART_WAIT);
-		svc_tick(fake_now);                        /* all within the same ms */
+		svc_tick(fake_now); /* all within the same ms */
 		CHECK(state(F) == SVC_STARTING);
 	}
 	CHECK(svc_get(F)->restarts == 40);
@@ -947,7 +953,7 @@ TEST(enable_and_disable)
 	svc_enable(E, 0, 0);
 	svc_boot();
 	CHECK(state(D) == SVC_STARTING && state(A) == SVC_STOPPED && state(E) == SVC_STOPPED);
-	CHECK(state(B) == SVC_STARTING);                   /* a is not coming: b goes */
+	CHECK(state(B) == SVC_STARTING); /* a is not coming: b goes */
 	CHECK(spawns(A) == 0 && spawns(E) == 0);
 
 	/* enable --now of a failed service starts it; of a restarting one, at once */
@@ -991,9 +997,9 @@ TEST(every_event_in_every_state_is_safe)
 			int t = st == SVC_RESTART_WAIT ? A : st == SVC_WAITING ? B : D;
 			reset();
 			if (st == SVC_WAITING) {
-				svc_boot();                        /* b waits for a */
+				svc_boot(); /* b waits for a */
 			} else {
-				svc_request(D, SVC_EV_START);      /* STARTING */
+				svc_request(D, SVC_EV_START); /* STARTING */
 			}
 			if (st == SVC_RUNNING || st == SVC_STOPPING)
 				exec_ok(D);
@@ -1004,7 +1010,7 @@ TEST(every_event_in_every_state_is_safe)
 				if (st == SVC_STOPPED)
 					CHECK(svc_get(D)->state == SVC_STOPPED);
 			}
-			if (st == SVC_RESTART_WAIT) {             /* d is Restart=no: force the path via a */
+			if (st == SVC_RESTART_WAIT) { /* d is Restart=no: force the path via a */
 				svc_boot();
 				svc_reaped(svc_get(A)->pid, EXITED(1));
 			}
@@ -1014,8 +1020,9 @@ TEST(every_event_in_every_state_is_safe)
 			CHECK(s->state < SVC_NSTATES);
 			CHECK((s->state == SVC_STARTING || s->state == SVC_RUNNING) ? s->pid > 0 : 1);
 			/* GROUP_GONE: svc_tick sends it only once the main process is reaped. */
-			CHECK((s->state == SVC_STOPPED || s->state == SVC_FAILED) ?
-			      s->pid == 0 || ev == SVC_EV_EXIT || ev == SVC_EV_GROUP_GONE : 1);
+			CHECK((s->state == SVC_STOPPED || s->state == SVC_FAILED)
+				      ? s->pid == 0 || ev == SVC_EV_EXIT || ev == SVC_EV_GROUP_GONE
+				      : 1);
 			CHECK(s->state == SVC_WAITING ? s->pid == 0 : 1);
 		}
 }
@@ -1038,7 +1045,7 @@ TEST(start_of_required_service_with_dep_stopped_dependant_spawns_it_once)
 	CHECK(state(B) == SVC_STOPPED && svc_get(C)->dep_stopped);
 	CHECK(spawns(B) == 1);
 	svc_request(B, SVC_EV_START);
-	CHECK(spawns(B) == 2);                             /* one new process, not two */
+	CHECK(spawns(B) == 2); /* one new process, not two */
 }
 
 /* The same through an operator restart: stop_done -> begin_start(b). */
@@ -1052,7 +1059,7 @@ TEST(restart_of_required_service_spawns_it_once)
 	CHECK(state(B) == SVC_STOPPING);
 	reap(B, KILLED(SIGTERM));
 	CHECK(state(B) == SVC_STARTING);
-	CHECK(spawns(B) == 2);                             /* boot + restart */
+	CHECK(spawns(B) == 2); /* boot + restart */
 }
 
 /* A pending stop of b waits for c to be gone; when c's group is found gone
@@ -1067,7 +1074,7 @@ TEST(pending_stop_fires_when_dependant_goes_in_the_same_tick)
 	fake_group_alive = 1;
 	reap(C, KILLED(SIGTERM));
 	fake_group_alive = 0;
-	svc_tick(fake_now);                                /* c: group gone -> stopped */
+	svc_tick(fake_now); /* c: group gone -> stopped */
 	CHECK(state(C) == SVC_STOPPED);
 	/* Either b stopped in this pass, or the loop has a reason to wake. */
 	CHECK(state(B) == SVC_STOPPING || svc_next_deadline() != 0);
@@ -1089,7 +1096,7 @@ TEST(restart_of_a_waiting_service_keeps_its_dependant)
 	CHECK(state(B) == SVC_STARTING);
 	exec_ok(B);
 	svc_tick(fake_now);
-	CHECK(state(C) == SVC_STARTING);                   /* c is stopped for good */
+	CHECK(state(C) == SVC_STARTING); /* c is stopped for good */
 }
 
 /* A fork failure goes to RESTART_WAIT and is retried by act_restart_due,
@@ -1102,7 +1109,7 @@ TEST(fork_failure_restarts_count_against_the_restart_limit)
 	reset();
 	boot_all();
 	fake_fork_fails = 1;
-	reap(B, EXITED(1));                                /* restart 1, fork fails */
+	reap(B, EXITED(1)); /* restart 1, fork fails */
 	for (k = 0; k < 10 && state(B) == SVC_RESTART_WAIT; k++) {
 		CHECK(svc_next_deadline() > fake_now || k == 0);
 		fake_now += 100;
@@ -1151,14 +1158,14 @@ TEST(app_starts_after_the_services_not_behind_a_crash_loop)
 	exec_ok(A);
 	exec_ok(E);
 	svc_tick(fake_now);
-	CHECK(state(SVC_APP) == SVC_WAITING);   /* b and c are still to come */
-	CHECK(reap(E, EXITED(1)));              /* e crashes: waits to restart */
+	CHECK(state(SVC_APP) == SVC_WAITING); /* b and c are still to come */
+	CHECK(reap(E, EXITED(1)));            /* e crashes: waits to restart */
 	CHECK(state(E) == SVC_RESTART_WAIT);
 	exec_ok(B);
 	svc_tick(fake_now);
 	exec_ok(C);
 	svc_tick(fake_now);
-	CHECK(state(SVC_APP) == SVC_STARTING);  /* not held up by e */
+	CHECK(state(SVC_APP) == SVC_STARTING); /* not held up by e */
 	CHECK(spawns(A) == 1);
 	app_unload();
 }
@@ -1195,7 +1202,7 @@ TEST(app_reaching_its_restart_limit_powers_off)
 	for (n = 0; n < 10 && state(SVC_APP) != SVC_FAILED; n++) {
 		exec_ok(SVC_APP);
 		CHECK(reap(SVC_APP, EXITED(1)));
-		svc_tick(fake_now);             /* RestartSec 0: restarts at once */
+		svc_tick(fake_now); /* RestartSec 0: restarts at once */
 	}
 	CHECK(state(SVC_APP) == SVC_FAILED);
 	CHECK(fake_app_exits == 1);
@@ -1211,7 +1218,7 @@ SHUTDOWN_TEST(shutdown_stops_the_app_before_every_service)
 	fake_group_alive = 1;
 	CHECK(!svc_shutdown_step());
 	CHECK(state(SVC_APP) == SVC_STOPPING);
-	CHECK(state(E) == SVC_RUNNING && state(C) == SVC_RUNNING);  /* not before the app is down */
+	CHECK(state(E) == SVC_RUNNING && state(C) == SVC_RUNNING); /* not before the app is down */
 	CHECK(reap(SVC_APP, KILLED(SIGTERM)));
 	fake_group_alive = 0;
 	svc_tick(fake_now);
@@ -1222,33 +1229,24 @@ SHUTDOWN_TEST(shutdown_stops_the_app_before_every_service)
 RUN_TESTS("svc", T(table_is_in_start_order), T(boot_starts_enabled_services_in_order),
 	  T(independent_services_start_at_once), T(ups_counts_entries_into_running),
 	  T(restart_waits_restart_sec_from_the_exit), T(policies_decide_on_exit_status),
-	  T(operator_requests_check_state), T(stop_terms_the_group_then_kills),
-	  T(stop_gives_up_after_kill_fails), T(restart_while_running_starts_after_exit),
-	  T(stop_cancels_a_pending_restart), T(exec_failure_is_recorded),
-	  T(fork_failure_follows_the_policy),
-	  T(requires_pulls_in_a_stopped_required_service),
-	  T(required_exec_failure_fails_the_waiting_dependant),
-	  T(required_exit_fails_the_waiting_dependant),
-	  T(required_failure_goes_down_a_waiting_chain),
+	  T(operator_requests_check_state), T(stop_terms_the_group_then_kills), T(stop_gives_up_after_kill_fails),
+	  T(restart_while_running_starts_after_exit), T(stop_cancels_a_pending_restart),
+	  T(exec_failure_is_recorded), T(fork_failure_follows_the_policy),
+	  T(requires_pulls_in_a_stopped_required_service), T(required_exec_failure_fails_the_waiting_dependant),
+	  T(required_exit_fails_the_waiting_dependant), T(required_failure_goes_down_a_waiting_chain),
 	  T(after_only_predecessor_failing_lets_the_dependant_start),
-	  T(operator_stop_stops_requiring_dependants_first),
-	  T(operator_stop_goes_down_a_requires_chain),
+	  T(operator_stop_stops_requiring_dependants_first), T(operator_stop_goes_down_a_requires_chain),
 	  T(starting_the_required_service_again_starts_its_dependants),
-	  T(operator_restart_restarts_requiring_dependants),
-	  T(restart_limit_fails_the_sixth_automatic_restart),
-	  T(restart_limit_window_is_fixed_and_opens_again),
-	  T(operator_start_clears_the_restart_limit),
+	  T(operator_restart_restarts_requiring_dependants), T(restart_limit_fails_the_sixth_automatic_restart),
+	  T(restart_limit_window_is_fixed_and_opens_again), T(operator_start_clears_the_restart_limit),
 	  T(restart_limit_interval_zero_never_limits), T(enable_and_disable),
 	  T(every_event_in_every_state_is_safe),
 	  T(start_of_required_service_with_dep_stopped_dependant_spawns_it_once),
 	  T(restart_of_required_service_spawns_it_once),
 	  T(pending_stop_fires_when_dependant_goes_in_the_same_tick),
 	  T(restart_of_a_waiting_service_keeps_its_dependant),
-	  T(fork_failure_restarts_count_against_the_restart_limit),
-	  T(shutdown_stops_in_reverse_dependency_order),
+	  T(fork_failure_restarts_count_against_the_restart_limit), T(shutdown_stops_in_reverse_dependency_order),
 	  T(app_starts_after_the_services_not_behind_a_crash_loop),
-	  T(app_exit_powers_off_an_operator_stop_does_not),
-	  T(app_reaching_its_restart_limit_powers_off),
-	  T(shutdown_stops_the_app_before_every_service),
-	  T(shutdown_stops_waiting_services_at_once),
+	  T(app_exit_powers_off_an_operator_stop_does_not), T(app_reaching_its_restart_limit_powers_off),
+	  T(shutdown_stops_the_app_before_every_service), T(shutdown_stops_waiting_services_at_once),
 	  T(shutdown_stops_a_waiting_service_before_its_dependants), T(no_enable_while_shutting_down))

@@ -60,16 +60,15 @@ __attribute__((noinline)) static const char *m(const char *msg)
 #define KNOWN "(known keys: protocol, unix_socket_path, vsock_cid, vsock_port)"
 
 /* Manual 002's examples of initctl.yaml, verbatim. */
-static const char in_enclave[] =
-	"# Protocol to use: \"unix\" or \"vsock\"\n"
-	"protocol: unix\n"
-	"\n"
-	"# Unix socket configuration\n"
-	"unix_socket_path: /run/init.sock\n"
-	"\n"
-	"# VSOCK configuration (not used when protocol is unix)\n"
-	"vsock_cid: 3\n"
-	"vsock_port: 9001\n";
+static const char in_enclave[] = "# Protocol to use: \"unix\" or \"vsock\"\n"
+				 "protocol: unix\n"
+				 "\n"
+				 "# Unix socket configuration\n"
+				 "unix_socket_path: /run/init.sock\n"
+				 "\n"
+				 "# VSOCK configuration (not used when protocol is unix)\n"
+				 "vsock_cid: 3\n"
+				 "vsock_port: 9001\n";
 
 TEST(manual_in_enclave_example)
 {
@@ -80,16 +79,15 @@ TEST(manual_in_enclave_example)
 	CHECK(c.has_vsock_port && c.vsock_port == 9001);
 }
 
-static const char host[] =
-	"# Protocol to use for host-to-enclave control\n"
-	"protocol: vsock\n"
-	"\n"
-	"# Unix socket (not used when protocol is vsock)\n"
-	"unix_socket_path: /run/init.sock\n"
-	"\n"
-	"# VSOCK configuration\n"
-	"vsock_cid: 16      # Enclave CID (assigned by hypervisor)\n"
-	"vsock_port: 9001   # Control port\n";
+static const char host[] = "# Protocol to use for host-to-enclave control\n"
+			   "protocol: vsock\n"
+			   "\n"
+			   "# Unix socket (not used when protocol is vsock)\n"
+			   "unix_socket_path: /run/init.sock\n"
+			   "\n"
+			   "# VSOCK configuration\n"
+			   "vsock_cid: 16      # Enclave CID (assigned by hypervisor)\n"
+			   "vsock_port: 9001   # Control port\n";
 
 TEST(manual_host_example)
 {
@@ -100,14 +98,13 @@ TEST(manual_host_example)
 	CHECK(c.has_vsock_port && c.vsock_port == 9001);
 }
 
-static const char logs_stream[] =
-	"# Use VSOCK to connect to enclave\n"
-	"protocol: vsock\n"
-	"vsock_cid: 16      # Enclave CID\n"
-	"vsock_port: 9001   # Control port\n"
-	"\n"
-	"# Unix socket (for in-enclave use)\n"
-	"unix_socket_path: /run/init.sock\n";
+static const char logs_stream[] = "# Use VSOCK to connect to enclave\n"
+				  "protocol: vsock\n"
+				  "vsock_cid: 16      # Enclave CID\n"
+				  "vsock_port: 9001   # Control port\n"
+				  "\n"
+				  "# Unix socket (for in-enclave use)\n"
+				  "unix_socket_path: /run/init.sock\n";
 
 TEST(manual_logs_stream_example)
 {
@@ -117,8 +114,13 @@ TEST(manual_logs_stream_example)
 
 TEST(empty_and_comment_only_files_set_nothing)
 {
-	static const char *const texts[] = { "", "\n\n", "# only a comment\n", "   \n  # indented comment\n",
-					     "---\n", "--- # a document\n# more\n", "# first\n---\n" };
+	static const char *const texts[] = { "",
+					     "\n\n",
+					     "# only a comment\n",
+					     "   \n  # indented comment\n",
+					     "---\n",
+					     "--- # a document\n# more\n",
+					     "# first\n---\n" };
 	size_t i;
 
 	for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
@@ -162,8 +164,8 @@ TEST(number_limits)
 {
 	CHECK(parse("vsock_cid: 0\nvsock_port: 4294967295\n") == 0);
 	CHECK(c.has_vsock_cid && c.vsock_cid == 0 && c.vsock_port == 4294967295u);
-	CHECK_STR(err("vsock_port: 4294967296\n"),
-		  "1: vsock_port must be a decimal number 0 to 4294967295, not '4294967296' (larger than 4294967295)");
+	CHECK_STR(err("vsock_port: 4294967296\n"), "1: vsock_port must be a decimal number 0 to 4294967295, not "
+						   "'4294967296' (larger than 4294967295)");
 	CHECK_STR(err("vsock_cid: 99999999999999999999999\n"),
 		  "1: vsock_cid must be a decimal number 0 to 4294967295, not '99999999999999999999999' "
 		  "(larger than 4294967295)");
@@ -175,7 +177,8 @@ TEST(number_limits)
 		  "1: vsock_cid must be a decimal number 0 to 4294967295, not '0x10' (not a decimal number)");
 	CHECK_STR(err("vsock_cid: 016\n"),
 		  "1: vsock_cid must be a decimal number 0 to 4294967295, not '016' (leading zero)");
-	CHECK_STR(err("vsock_port: ''\n"), "1: vsock_port must be a decimal number 0 to 4294967295, not '' (empty)");
+	CHECK_STR(err("vsock_port: ''\n"),
+		  "1: vsock_port must be a decimal number 0 to 4294967295, not '' (empty)");
 	CHECK_STR(err("vsock_port: 1.5\n"),
 		  "1: vsock_port must be a decimal number 0 to 4294967295, not '1.5' (not a decimal number)");
 }
@@ -191,7 +194,7 @@ TEST(u32_and_protocol_helpers)
 	CHECK_STR(ictlconf_u32("+1", &v), "not a decimal number");
 	CHECK_STR(ictlconf_u32("1 ", &v), "not a decimal number");
 	CHECK_STR(ictlconf_u32("00", &v), "leading zero");
-	CHECK(v == 4294967295u);  /* untouched by failures */
+	CHECK(v == 4294967295u); /* untouched by failures */
 	CHECK(ictlconf_protocol("unix") == ICTL_PROTO_UNIX);
 	CHECK(ictlconf_protocol("vsock") == ICTL_PROTO_VSOCK);
 	CHECK(ictlconf_protocol("VSOCK") == ICTL_PROTO_UNSET);
@@ -217,7 +220,7 @@ TEST(socket_path_length)
 
 	memset(path, 'a', sizeof path);
 	path[0] = '/';
-	path[107] = 0;  /* 107 bytes: the longest sun_path holds */
+	path[107] = 0; /* 107 bytes: the longest sun_path holds */
 	snprintf(text, sizeof text, "unix_socket_path: %s\n", path);
 	CHECK(parse(text) == 0);
 	CHECK(strlen(c.unix_socket_path) == 107);
@@ -250,11 +253,11 @@ TEST(key_syntax)
 	CHECK_STR(err("vsock_cid:16 # x\n"), "1: missing space after ':' (write 'vsock_cid: value')");
 	CHECK_STR(err("pro+tocol: unix\n"), "1: '+' in a key: keys are letters, digits and '_'");
 	CHECK_STR(err("/run/init.sock\n"), "1: expected 'key: value', not '/run/init.sock'");
-	CHECK_STR(err("\"protocol\": unix\n"),
-		  "1: a quoted key: write keys bare " KNOWN);
+	CHECK_STR(err("\"protocol\": unix\n"), "1: a quoted key: write keys bare " KNOWN);
 	CHECK_STR(err("'protocol': unix\n"), "1: a quoted key: write keys bare " KNOWN);
 	CHECK_STR(err(": unix\n"), "1: an empty key: initctl.yaml holds only 'key: value' lines");
-	CHECK_STR(err("? protocol\n: unix\n"), "1: a complex key ('? '): initctl.yaml holds only 'key: value' lines");
+	CHECK_STR(err("? protocol\n: unix\n"),
+		  "1: a complex key ('? '): initctl.yaml holds only 'key: value' lines");
 }
 
 TEST(nesting_and_collections)
@@ -263,8 +266,10 @@ TEST(nesting_and_collections)
 		  "2: indented line: initctl.yaml is flat, one 'key: value' per line at column 0");
 	CHECK_STR(err("protocol:\n  name: unix\n"),
 		  "1: no value for 'protocol' (nested mappings and lists are not supported)");
-	CHECK_STR(err("protocol: # unix\n"), "1: no value for 'protocol' (nested mappings and lists are not supported)");
-	CHECK_STR(err("vsock_cid:\n- 3\n"), "1: no value for 'vsock_cid' (nested mappings and lists are not supported)");
+	CHECK_STR(err("protocol: # unix\n"),
+		  "1: no value for 'protocol' (nested mappings and lists are not supported)");
+	CHECK_STR(err("vsock_cid:\n- 3\n"),
+		  "1: no value for 'vsock_cid' (nested mappings and lists are not supported)");
 	CHECK_STR(err("- protocol: unix\n"),
 		  "1: a block sequence ('- item'): initctl.yaml holds only 'key: value' lines");
 	CHECK_STR(err("{protocol: unix}\n"),
@@ -272,15 +277,16 @@ TEST(nesting_and_collections)
 	CHECK_STR(err("[unix]\n"),
 		  "1: a flow collection ('[...]' or '{...}'): initctl.yaml holds only 'key: value' lines");
 	CHECK_STR(err("vsock_cid: [3, 4]\n"), "1: a flow collection ('[...]' or '{...}') in the value of "
-		  "'vsock_cid': a value is a word, a number or a path");
+					      "'vsock_cid': a value is a word, a number or a path");
 	CHECK_STR(err("protocol: {a: b}\n"), "1: a flow collection ('[...]' or '{...}') in the value of "
-		  "'protocol': a value is a word, a number or a path");
+					     "'protocol': a value is a word, a number or a path");
 	CHECK_STR(err("protocol: - unix\n"), "1: a block sequence ('- item') in the value of "
-		  "'protocol': a value is a word, a number or a path");
-	CHECK_STR(err("unix_socket_path: |\n  /run/x\n"), "1: a block scalar ('|' or '>') in the value of "
+					     "'protocol': a value is a word, a number or a path");
+	CHECK_STR(err("unix_socket_path: |\n  /run/x\n"),
+		  "1: a block scalar ('|' or '>') in the value of "
 		  "'unix_socket_path': a value is a word, a number or a path");
 	CHECK_STR(err("unix_socket_path: >-\n"), "1: a block scalar ('|' or '>') in the value of "
-		  "'unix_socket_path': a value is a word, a number or a path");
+						 "'unix_socket_path': a value is a word, a number or a path");
 	CHECK_STR(err("protocol: a: b\n"),
 		  "1: a nested mapping in the value of 'protocol' (quote the value if ': ' is meant as text)");
 	CHECK_STR(err("protocol: unix:\n"),
@@ -290,15 +296,15 @@ TEST(nesting_and_collections)
 TEST(anchors_tags_directives)
 {
 	CHECK_STR(err("protocol: &p unix\n"), "1: an anchor ('&') in the value of 'protocol': "
-		  "a value is a word, a number or a path");
+					      "a value is a word, a number or a path");
 	CHECK_STR(err("protocol: *p\n"), "1: an alias ('*') in the value of 'protocol': "
-		  "a value is a word, a number or a path");
+					 "a value is a word, a number or a path");
 	CHECK_STR(err("vsock_cid: !!int 3\n"), "1: a tag ('!') in the value of 'vsock_cid': "
-		  "a value is a word, a number or a path");
+					       "a value is a word, a number or a path");
 	CHECK_STR(err("%YAML 1.2\n---\nprotocol: unix\n"),
 		  "1: a directive ('%'): initctl.yaml holds only 'key: value' lines");
 	CHECK_STR(err("protocol: @unix\n"), "1: a reserved character ('@' or '`') in the value of 'protocol': "
-		  "a value is a word, a number or a path");
+					    "a value is a word, a number or a path");
 }
 
 TEST(quote_errors)
@@ -312,7 +318,8 @@ TEST(quote_errors)
 	CHECK_STR(err("unix_socket_path: \"/run/x\\\n"),
 		  "1: unterminated double-quoted value of 'unix_socket_path' (a value stays on its line)");
 	CHECK_STR(err("unix_socket_path: \"/run/\\n\"\n"),
-		  "1: unsupported escape '\\n' in the value of 'unix_socket_path' (only \\\\ and \\\" are needed here)");
+		  "1: unsupported escape '\\n' in the value of 'unix_socket_path' (only \\\\ and \\\" are needed "
+		  "here)");
 	CHECK_STR(err("protocol: 'unix' vsock\n"), "1: text after the closing quote of 'protocol'");
 	CHECK_STR(err("protocol: 'unix'# no space\n"), "1: text after the closing quote of 'protocol'");
 	CHECK_STR(err("protocol: \"unix\"\"\"\n"), "1: text after the closing quote of 'protocol'");
@@ -323,7 +330,8 @@ TEST(documents)
 	CHECK_STR(err("---\nprotocol: unix\n---\n"), "3: a second document ('---'): initctl.yaml holds one");
 	CHECK_STR(err("protocol: unix\n---\n"), "2: a second document ('---'): initctl.yaml holds one");
 	CHECK_STR(err("--- protocol: unix\n"), "1: text after '---': the settings go on lines of their own");
-	CHECK_STR(err("protocol: unix\n...\n"), "2: a document end marker ('...'): initctl.yaml holds one document");
+	CHECK_STR(err("protocol: unix\n...\n"),
+		  "2: a document end marker ('...'): initctl.yaml holds one document");
 }
 
 TEST(bytes_that_are_not_text)
@@ -352,7 +360,8 @@ TEST(size_limit)
 	CHECK(parse_n(big, ICTLCONF_MAX_SIZE) == 0);
 	/* One byte more names the line the limit falls in. */
 	big[ICTLCONF_MAX_SIZE] = '#';
-	CHECK_STR(err_n(big, ICTLCONF_MAX_SIZE + 1), "1025: file larger than 64 KiB: initctl.yaml holds four settings");
+	CHECK_STR(err_n(big, ICTLCONF_MAX_SIZE + 1),
+		  "1025: file larger than 64 KiB: initctl.yaml holds four settings");
 }
 
 TEST(load_files)

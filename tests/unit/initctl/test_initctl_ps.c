@@ -16,18 +16,18 @@
 
 /* --- fakes of initctl.c and client.c --- */
 
-static struct proto_req last;         /* the last request client_call got */
+static struct proto_req last; /* the last request client_call got */
 static unsigned char last_text[PROTO_TEXT_SIZE];
 static int calls;
-static int nrecs;                     /* records the fake replies with */
+static int nrecs; /* records the fake replies with */
 static unsigned char recs[4][PROTO_FRAME_SIZE];
-static int rec_repeat = 1;            /* each record this many times (big listings) */
+static int rec_repeat = 1; /* each record this many times (big listings) */
 static int reply_status;
 static const char *reply_msg = "ok";
 
 /* The request goes through the wire and back, as init would decode it. */
-int client_call(const struct client_target *t, const struct proto_req *rq, client_record_fn *fn,
-		void *ctx, struct client_result *res)
+int client_call(const struct client_target *t, const struct proto_req *rq, client_record_fn *fn, void *ctx,
+		struct client_result *res)
 {
 	static unsigned char frame[PROTO_FRAME_SIZE];
 	const char *why = "";
@@ -128,8 +128,13 @@ static int run_ps(const char *words)
 static void ps_rec(unsigned char *f, unsigned pid, unsigned ppid, char state, unsigned cpu_x100,
 		   unsigned long long rss_kb, const char *svc, const char *comm, const char *cmd)
 {
-	struct proto_ps p = { .pid = pid, .ppid = ppid, .state = (uint8_t)state, .managed = svc != 0,
-			      .cpu_x100 = cpu_x100, .rss_kb = rss_kb, .start = 1234567890 };
+	struct proto_ps p = { .pid = pid,
+			      .ppid = ppid,
+			      .state = (uint8_t)state,
+			      .managed = svc != 0,
+			      .cpu_x100 = cpu_x100,
+			      .rss_kb = rss_kb,
+			      .start = 1234567890 };
 
 	snprintf(p.name, sizeof p.name, "%s", svc ? svc : "");
 	snprintf(p.comm, sizeof p.comm, "%s", comm);
@@ -179,8 +184,8 @@ TEST(state_words)
 {
 	static const char *const want[][2] = {
 		{ "R", "Running" }, { "S", "Sleeping" }, { "Z", "Zombie" }, { "T", "Stopped" },
-		{ "t", "Tracing" }, { "X", "Dead" }, { "x", "Dead" }, { "K", "Wakekill" },
-		{ "W", "Waking" }, { "P", "Parked" }, { "I", "Idle" },
+		{ "t", "Tracing" }, { "X", "Dead" },     { "x", "Dead" },   { "K", "Wakekill" },
+		{ "W", "Waking" },  { "P", "Parked" },   { "I", "Idle" },
 	};
 	size_t i;
 
@@ -218,7 +223,7 @@ TEST(cpu_one_decimal_truncated)
 	CHECK_STR(cpu(259), "2.5");
 	CHECK_STR(cpu(9999), "99.9");
 	CHECK_STR(cpu(10000), "100.0");
-	CHECK_STR(cpu(39876), "398.7");  /* threads on 4 CPUs */
+	CHECK_STR(cpu(39876), "398.7"); /* threads on 4 CPUs */
 	CHECK_STR(cpu(UINT32_MAX), "42949672.9");
 }
 
@@ -228,12 +233,12 @@ TEST(memory_units)
 	CHECK_STR(mem(152), "152K");
 	CHECK_STR(mem(1023), "1023K");
 	CHECK_STR(mem(1024), "1M");
-	CHECK_STR(mem(1126), "1M");      /* 1.09: truncated */
+	CHECK_STR(mem(1126), "1M"); /* 1.09: truncated */
 	CHECK_STR(mem(1127), "1.1M");
-	CHECK_STR(mem(12800), "12.5M");  /* the manual's init */
-	CHECK_STR(mem(8397), "8.2M");    /* its bash */
-	CHECK_STR(mem(65536), "64M");    /* its python script */
-	CHECK_STR(mem(262144), "256M");  /* its webapp */
+	CHECK_STR(mem(12800), "12.5M"); /* the manual's init */
+	CHECK_STR(mem(8397), "8.2M");   /* its bash */
+	CHECK_STR(mem(65536), "64M");   /* its python script */
+	CHECK_STR(mem(262144), "256M"); /* its webapp */
 	CHECK_STR(mem(1048575), "1023.9M");
 	CHECK_STR(mem(1048576), "1G");
 	CHECK_STR(mem(1572864), "1.5G");
@@ -249,9 +254,9 @@ TEST(command_cut_at_33_characters)
 	ps_clean("/usr/bin/postgres -D /var/lib/postgresql/data", PS_CMD_COLUMN, PS_CMD_KEEP, b, sizeof b);
 	CHECK_STR(b, "/usr/bin/postgres -D /var/lib/...");
 	ps_clean("123456789012345678901234567890123", PS_CMD_COLUMN, PS_CMD_KEEP, b, sizeof b);
-	CHECK_STR(b, "123456789012345678901234567890123");      /* 33: whole */
+	CHECK_STR(b, "123456789012345678901234567890123"); /* 33: whole */
 	ps_clean("1234567890123456789012345678901234", PS_CMD_COLUMN, PS_CMD_KEEP, b, sizeof b);
-	CHECK_STR(b, "123456789012345678901234567890...");      /* 34: cut */
+	CHECK_STR(b, "123456789012345678901234567890..."); /* 34: cut */
 	ps_clean("", PS_CMD_COLUMN, PS_CMD_KEEP, b, sizeof b);
 	CHECK_STR(b, "");
 }
@@ -287,13 +292,13 @@ TEST(command_control_bytes_and_bad_utf8)
 
 	ps_clean("sh -c a\nb\tc\033[31m", 0, 0, b, sizeof b);
 	CHECK_STR(b, "sh -c a?b?c?[31m");
-	ps_clean("x\xc2\x85y\xc2\xa0z", 0, 0, b, sizeof b);        /* C1 NEL; NBSP stays */
+	ps_clean("x\xc2\x85y\xc2\xa0z", 0, 0, b, sizeof b); /* C1 NEL; NBSP stays */
 	CHECK_STR(b, "x?y\xc2\xa0z");
-	ps_clean("a\xff\x80z", 0, 0, b, sizeof b);                 /* invalid bytes pass, one each */
+	ps_clean("a\xff\x80z", 0, 0, b, sizeof b); /* invalid bytes pass, one each */
 	CHECK_STR(b, "a\xff\x80z");
-	ps_clean("abc\xe6\x97", 0, 0, b, sizeof b);                /* cut off by the sender */
+	ps_clean("abc\xe6\x97", 0, 0, b, sizeof b); /* cut off by the sender */
 	CHECK_STR(b, "abc");
-	ps_clean("\xe6\x97z", 0, 0, b, sizeof b);                  /* a lead byte alone */
+	ps_clean("\xe6\x97z", 0, 0, b, sizeof b); /* a lead byte alone */
 	CHECK_STR(b, "\xe6\x97z");
 }
 
@@ -304,16 +309,18 @@ TEST(list_rows_as_in_the_manual)
 
 	CHECK_STR(memout(header_fn, 0),
 		  "PID      PPID     STATE        CPU%   MEM      MANAGED    SERVICE    COMMAND\n"
-		  "----------------------------------------------------------------------------------------------------\n");
+		  "-----------------------------------------------------------------------------------------------"
+		  "-----\n");
 	ps_rec(f, 1, 0, 'S', 10, 12800, 0, "init", "/sbin/init");
 	CHECK_STR(memout(row_fn, f),
 		  "1        0        Sleeping     0.1    12.5M    no         -          /sbin/init\n");
 	ps_rec(f, 123, 1, 'R', 250, 262144, "webapp", "python3", "/usr/bin/python3 /app/server.py");
-	CHECK_STR(memout(row_fn, f),
-		  "123      1        Running      2.5    256M     yes        webapp     /usr/bin/python3 /app/server.py\n");
-	ps_rec(f, 124, 1, 'S', 120, 524288, "database", "postgres", "/usr/bin/postgres -D /var/lib/postgresql/data");
-	CHECK_STR(memout(row_fn, f),
-		  "124      1        Sleeping     1.2    512M     yes        database   /usr/bin/postgres -D /var/lib/...\n");
+	CHECK_STR(memout(row_fn, f), "123      1        Running      2.5    256M     yes        webapp     "
+				     "/usr/bin/python3 /app/server.py\n");
+	ps_rec(f, 124, 1, 'S', 120, 524288, "database", "postgres",
+	       "/usr/bin/postgres -D /var/lib/postgresql/data");
+	CHECK_STR(memout(row_fn, f), "124      1        Sleeping     1.2    512M     yes        database   "
+				     "/usr/bin/postgres -D /var/lib/...\n");
 	ps_rec(f, 200, 1, 'S', 0, 8397, 0, "bash", "bash");
 	CHECK_STR(memout(row_fn, f),
 		  "200      1        Sleeping     0.0    8.2M     no         -          bash\n");
@@ -337,29 +344,27 @@ TEST(status_block_as_in_the_manual)
 
 	ps_rec(f, 123, 1, 'R', 250, 262144, "webapp", "python3", "/usr/bin/python3 /app/serv");
 	status_cmdline = "/usr/bin/python3 /app/server.py";
-	CHECK_STR(memout(status_fn, f),
-		  "Process: 123\n"
-		  "  Name: python3\n"
-		  "  Parent PID: 1\n"
-		  "  State: Running\n"
-		  "  Command: /usr/bin/python3 /app/server.py\n"
-		  "  CPU: 2.5%\n"
-		  "  Memory: 256M\n"
-		  "  Start Time: 1234567890\n"
-		  "  Managed by Init: yes\n"
-		  "  Service: webapp\n");
+	CHECK_STR(memout(status_fn, f), "Process: 123\n"
+					"  Name: python3\n"
+					"  Parent PID: 1\n"
+					"  State: Running\n"
+					"  Command: /usr/bin/python3 /app/server.py\n"
+					"  CPU: 2.5%\n"
+					"  Memory: 256M\n"
+					"  Start Time: 1234567890\n"
+					"  Managed by Init: yes\n"
+					"  Service: webapp\n");
 	ps_rec(f, 9, 1, 'D', 0, 2048, 0, "dd", "dd");
 	status_cmdline = "dd if=/dev/zero\nof=x";
-	CHECK_STR(memout(status_fn, f),
-		  "Process: 9\n"
-		  "  Name: dd\n"
-		  "  Parent PID: 1\n"
-		  "  State: Disk sleep\n"
-		  "  Command: dd if=/dev/zero?of=x\n"
-		  "  CPU: 0.0%\n"
-		  "  Memory: 2M\n"
-		  "  Start Time: 1234567890\n"
-		  "  Managed by Init: no\n");
+	CHECK_STR(memout(status_fn, f), "Process: 9\n"
+					"  Name: dd\n"
+					"  Parent PID: 1\n"
+					"  State: Disk sleep\n"
+					"  Command: dd if=/dev/zero?of=x\n"
+					"  CPU: 0.0%\n"
+					"  Memory: 2M\n"
+					"  Start Time: 1234567890\n"
+					"  Managed by Init: no\n");
 }
 
 TEST(status_of_an_ended_adhoc_process)
@@ -375,11 +380,10 @@ TEST(status_of_an_ended_adhoc_process)
 	p->exit_code = 3;
 	proto_pack_ps(f, 0, p);
 	status_cmdline = "/bin/sh -c exit 3";
-	CHECK_STR(memout(status_fn, f),
-		  "Process: 789\n"
-		  "  State: Exited (code 3)\n"
-		  "  Command: /bin/sh -c exit 3\n"
-		  "  Managed by Init: no\n");
+	CHECK_STR(memout(status_fn, f), "Process: 789\n"
+					"  State: Exited (code 3)\n"
+					"  Command: /bin/sh -c exit 3\n"
+					"  Managed by Init: no\n");
 	p = fields(f);
 	p->exit_kind = PROTO_EXIT_SIGNAL;
 	p->exit_code = 9;
@@ -438,8 +442,7 @@ TEST(start_packing)
 	CHECK(r.argc == 1 && r.envc == 2 && text_is(&r, "/usr/bin/myapp\0LOG_LEVEL=debug\0PORT=8080", 41));
 	/* -e anywhere, --env, --env=, options before the command. */
 	CHECK(pack("--env=A=1 /bin/x --config /etc/x.conf -e B= --env C=a=b -v", &r, err) == 0);
-	CHECK(r.argc == 4 && r.envc == 3 &&
-	      text_is(&r, "/bin/x\0--config\0/etc/x.conf\0-v\0A=1\0B=\0C=a=b", 44));
+	CHECK(r.argc == 4 && r.envc == 3 && text_is(&r, "/bin/x\0--config\0/etc/x.conf\0-v\0A=1\0B=\0C=a=b", 44));
 	/* After --, -e is the command's own. */
 	CHECK(pack("-e K=V -- grep -e pattern", &r, err) == 0);
 	CHECK(r.argc == 3 && r.envc == 1 && text_is(&r, "grep\0-e\0pattern\0K=V", 20));
@@ -502,7 +505,8 @@ TEST(kill_requests)
 	CHECK(run_ps("kill -1 -s 9") == 0 && last.pid == -1 && last.signal == 9);
 	calls = 0;
 	CHECK(run_ps("kill -9 789") == 2 && calls == 0);
-	CHECK(strstr(err_buf, "initctl: ps kill: takes one PID, not '789' as well (a signal goes with -s, e.g. -s 9)"));
+	CHECK(strstr(err_buf,
+		     "initctl: ps kill: takes one PID, not '789' as well (a signal goes with -s, e.g. -s 9)"));
 	CHECK(run_ps("kill 789 -s 0") == 2 && strstr(err_buf, "'0' is not a signal"));
 	CHECK(run_ps("kill 789 -s 65") == 2 && run_ps("kill 789 -s NOPE") == 2);
 	CHECK(run_ps("kill 789 -s") == 2 && strstr(err_buf, "-s needs a signal"));
@@ -543,7 +547,8 @@ TEST(list_streams_every_record)
 	reset();
 	ps_rec(recs[0], 1, 0, 'S', 0, 152, 0, "init", "/sbin/init");
 	ps_rec(recs[1], 2, 1, 'S', 0, 1400, "webapp", "sleep", "/bin/sleep 100000");
-	proto_pack_text(recs[2], 0, &(struct proto_text){ PROTO_KEY_CMDLINE, "", 0 });  /* not a PS record: ignored */
+	proto_pack_text(recs[2], 0,
+			&(struct proto_text){ PROTO_KEY_CMDLINE, "", 0 }); /* not a PS record: ignored */
 	nrecs = 3;
 	rec_repeat = 2500;
 	CHECK(run_ps("list") == 0 && last.op == PROTO_OP_PS_LIST);
@@ -571,8 +576,8 @@ TEST(status_joins_the_command_line)
 	for (i = 1; i <= 3; i++) {
 		char piece[PROTO_TEXT_SIZE - 1];
 		memset(piece, 'a' + i, sizeof piece);
-		proto_pack_text(recs[i], 0, &(struct proto_text){ PROTO_KEY_CMDLINE, piece,
-							      i < 3 ? PROTO_TEXT_SIZE - 1 : 5 });
+		proto_pack_text(recs[i], 0,
+				&(struct proto_text){ PROTO_KEY_CMDLINE, piece, i < 3 ? PROTO_TEXT_SIZE - 1 : 5 });
 	}
 	nrecs = 4;
 	CHECK(run_ps("status 42") == 0 && last.op == PROTO_OP_PS_STATUS && last.pid == 42);
@@ -598,7 +603,8 @@ TEST(start_requests)
 	CHECK(run_ps("run /bin/true") == 0 && last.argc == 1 && last.len == 10);
 	reply_status = PROTO_E_FAILED;
 	reply_msg = "cannot start /x: exec: No such file or directory";
-	CHECK(run_ps("start /x") == 1 && !strcmp(err_buf, "✗ Error: cannot start /x: exec: No such file or directory\n"));
+	CHECK(run_ps("start /x") == 1 &&
+	      !strcmp(err_buf, "✗ Error: cannot start /x: exec: No such file or directory\n"));
 	calls = 0;
 	CHECK(run_ps("start") == 2 && strstr(err_buf, "initctl: ps start: needs a COMMAND"));
 	CHECK(run_ps("run -e X /bin/true") == 2 && strstr(err_buf, "initctl: ps run: -e takes KEY=VALUE"));
@@ -619,8 +625,7 @@ TEST(ps_records_pass_the_reply_check)
 
 RUN_TESTS("initctl_ps", T(state_words), T(cpu_one_decimal_truncated), T(memory_units),
 	  T(command_cut_at_33_characters), T(command_cut_on_character_boundaries),
-	  T(command_control_bytes_and_bad_utf8), T(list_rows_as_in_the_manual),
-	  T(status_block_as_in_the_manual), T(status_of_an_ended_adhoc_process), T(pids),
-	  T(start_packing), T(start_usage_errors), T(kill_requests), T(pid_requests),
-	  T(list_streams_every_record), T(status_joins_the_command_line),
-	  T(start_requests), T(ps_records_pass_the_reply_check))
+	  T(command_control_bytes_and_bad_utf8), T(list_rows_as_in_the_manual), T(status_block_as_in_the_manual),
+	  T(status_of_an_ended_adhoc_process), T(pids), T(start_packing), T(start_usage_errors), T(kill_requests),
+	  T(pid_requests), T(list_streams_every_record), T(status_joins_the_command_line), T(start_requests),
+	  T(ps_records_pass_the_reply_check))

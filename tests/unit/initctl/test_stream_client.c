@@ -23,7 +23,7 @@
 #include "harness.h"
 #include "stream_client.h"
 
-static char dir[64];                  /* this test's socket directory */
+static char dir[64]; /* this test's socket directory */
 
 /* --- AF_VSOCK played by AF_UNIX --- */
 
@@ -96,17 +96,17 @@ void client_vsock_addr(struct vsock_addr *a, uint32_t cid, uint32_t port)
 /* --- the fake init --- */
 
 static struct {
-	int status;                   /* the logs-stream answer */
+	int status; /* the logs-stream answer */
 	const char *msg;
-	const char *backlog;          /* written on connecting */
-	unsigned from_cid;            /* the CID init connects from */
-	const char *stranger;         /* 0, or what another CID sends first */
-	int connect;                  /* 0: answer OK without connecting */
-	int later;                    /* follow: a child writes "later" then sends SIGINT */
+	const char *backlog;  /* written on connecting */
+	unsigned from_cid;    /* the CID init connects from */
+	const char *stranger; /* 0, or what another CID sends first */
+	int connect;          /* 0: answer OK without connecting */
+	int later;            /* follow: a child writes "later" then sends SIGINT */
 } fake;
 static struct proto_req seen[8];
 static int nseen;
-static int init_side = -1;            /* init's end of the stream */
+static int init_side = -1; /* init's end of the stream */
 
 static void sleep_ms(long ms)
 {
@@ -140,7 +140,7 @@ static int log_records(const char *s, client_record_fn *fn, void *ctx)
 	unsigned char f[PROTO_FRAME_SIZE];
 
 	while (*s) {
-		size_t n = strlen(s) > 7 ? 7 : strlen(s);  /* small pieces: lines span records */
+		size_t n = strlen(s) > 7 ? 7 : strlen(s); /* small pieces: lines span records */
 		proto_pack_log(f, 0, &(struct proto_log){ s, n });
 		if (fn(f, ctx))
 			return -1;
@@ -249,8 +249,9 @@ static void setup(struct stream_req *r, int out_fd)
 	fake.connect = 1;
 	nseen = 0;
 	init_side = -1;
-	*r = (struct stream_req){ "web", STREAM_DEFAULT_LINES, 0, STREAM_DEFAULT_LISTEN_CID, STREAM_DEFAULT_PORT,
-				  0, out_fd, "OUT" };
+	*r = (struct stream_req){
+		"web", STREAM_DEFAULT_LINES, 0, STREAM_DEFAULT_LISTEN_CID, STREAM_DEFAULT_PORT, 0, out_fd, "OUT"
+	};
 }
 
 static int out_file(void)
@@ -358,7 +359,8 @@ TEST(vsock_every_port_busy)
 	for (p = STREAM_DEFAULT_PORT; p <= STREAM_LAST_PORT; p++)
 		touch_port(p);
 	CHECK(stream_over_vsock(&target, &r, &res) == STREAM_FAILED);
-	CHECK_STR(m(res.msg), "cannot listen on vsock ports 9100 to 9199: all in use (give a free one with --listen-port)");
+	CHECK_STR(m(res.msg),
+		  "cannot listen on vsock ports 9100 to 9199: all in use (give a free one with --listen-port)");
 	CHECK(nseen == 0);
 }
 
