@@ -60,7 +60,7 @@ GEN_STAMP := $(BUILD)/gen/.stamp
 
 .DELETE_ON_ERROR:
 .PHONY: all demo test check check-nomalloc check-layers check-static repro bench install clean test-boot FORCE \
-	lint lint-cppcheck lint-analyzer lint-tidy
+	lint lint-cppcheck lint-analyzer lint-tidy lint-format
 
 all: $(BUILD)/init $(BUILD)/initctl
 
@@ -69,9 +69,8 @@ all: $(BUILD)/init $(BUILD)/initctl
 # generator runs as one step for all its outputs and rewrites only those
 # whose text changed (atomically), so what includes an unchanged header is
 # not rebuilt; the empty recipe of the outputs makes make look at their
-# times again after the generator ran. The flags and the object lists are
-# inputs too: each lives in a file rewritten only when it changes.
-$(GEN_STAMP): $(CONFIG) $(GEN_SRCS)
+# times again after the generator ran.
+$(GEN_STAMP): $(CONFIG) $(GEN_SRCS) $(BUILD)/flags/config
 	@test -n "$(PYTHON)" || { tools/find-python; exit 1; }
 	@mkdir -p $(BUILD)/gen
 	$(PYTHON) gen/initgen.py --deps $(BUILD)/gen/config.d --target $@ $(CONFIG) $(BUILD)/gen
@@ -79,19 +78,34 @@ $(GEN_STAMP): $(CONFIG) $(GEN_SRCS)
 $(GEN_OUT): $(GEN_STAMP) ;
 -include $(BUILD)/gen/config.d
 
-# record FILE TEXT: FILE holds TEXT; rewritten (newer) only when TEXT changes.
-record = mkdir -p $(dir $(1)) && printf '%s\n' '$(2)' | cmp -s - $(1) || printf '%s\n' '$(2)' > $(1)
-$(BUILD)/flags/cc: FORCE
-	@$(call record,$@,$(CC) $(EI_CFLAGS))
-$(BUILD)/flags/init.link: FORCE
-	@$(call record,$@,$(CC) $(LDFLAGS) $(INIT_OBJS))
-$(BUILD)/flags/initctl.link: FORCE
-	@$(call record,$@,$(CC) $(LDFLAGS) $(INITCTL_OBJS))
+# Inputs that are not files: which configuration, the compiler and its
+# flags, each program's object list. Each is recorded in a file under
+# $(BUILD)/flags/ that is rewritten (so newer) only when it changes, and is
+# a prerequisite. Written as the Makefile is read, so `make -q` and `make -n`
+# tell the truth.
+RECORD_config = $(abspath $(CONFIG))
+RECORD_cc = $(CC) $(EI_CFLAGS)
+RECORD_init.link = $(CC) $(LDFLAGS) $(INIT_OBJS)
+RECORD_initctl.link = $(CC) $(LDFLAGS) $(INITCTL_OBJS)
+define record
+ifneq ($$(file <$(BUILD)/flags/$(1)),$$(RECORD_$(1)))
+$$(shell mkdir -p $(BUILD)/flags)
+$$(file >$(BUILD)/flags/$(1),$$(RECORD_$(1)))
+endif
+endef
+$(foreach r,config cc init.link initctl.link,$(eval $(call record,$(r))))
 
 INC_gen := -Iinclude -I$(BUILD)/gen
 INC_common := -Isrc/common $(INC_gen)
 INC_init := -Isrc/init $(INC_gen)
 INC_initctl := -Isrc/initctl $(INC_gen)
+# A header name means one file in each program's include path: a second
+# one (say src/init/proto.h) would shadow include/'s behind the back of the
+# dependency files, which only name the headers found last time.
+repeated = $(foreach w,$(sort $(1)),$(if $(word 2,$(filter $(w),$(1))),$(w)))
+SHADOWED := $(strip $(foreach p,init initctl common,\
+	$(call repeated,$(notdir $(wildcard src/$(p)/*.h include/*.h $(BUILD)/gen/*.h)))))
+$(if $(SHADOWED),$(error headers of the same name in one include path: $(SHADOWED); rename one))
 # Objects wait for the generated header (order only: -MMD says which use it).
 $(GEN_OBJ): $(BUILD)/gen/config_gen.c $(BUILD)/flags/cc
 	@mkdir -p $(@D)
@@ -143,7 +157,7 @@ LINT_SRCS := $(COMMON_SRCS) $(INIT_SRCS) $(INITCTL_SRCS)
 lint_inc = $(INC_$(word 2,$(subst /, ,$(1))))
 CPPCHECK ?= cppcheck
 CLANG_TIDY ?= clang-tidy
-lint: lint-cppcheck lint-analyzer lint-tidy
+lint: lint-cppcheck lint-analyzer lint-tidy lint-format
 
 # cppcheck: per program (so that each sees its own headers), then once over
 # both for functions nobody calls. variableScope is off: declaring locals at
@@ -181,6 +195,13 @@ TIDY_CFLAGS := -std=c11 -D_GNU_SOURCE -nostdinc -isystem $(MUSL_INCLUDE)
 lint-tidy: $(LINT_SRCS:%=lint-tidy/%)
 lint-tidy/%: FORCE | $(BUILD)/gen/config_gen.h
 	$(CLANG_TIDY) $(TIDY_FLAGS) $* -- $(TIDY_CFLAGS) $(call lint_inc,$*)
+
+# clang-format: the code is as .clang-format says (a finding is a file:line
+# that `clang-format -i FILE` would change).
+CLANG_FORMAT ?= clang-format
+FORMAT_SRCS = $(sort $(wildcard src/*/*.[ch] include/*.h tests/unit/*.[ch] tests/unit/*/*.[ch] tests/boot/*.c))
+lint-format:
+	$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_SRCS)
 
 repro:
 	@tools/repro.sh "$(CONFIG)"

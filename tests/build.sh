@@ -92,6 +92,18 @@ incremental "a source file added" \
 incremental "the source file removed again" "rm src/init/extra.c"
 incremental "CFLAGS changed" ":" CFLAGS=-O2
 incremental "CFLAGS changed back" ":"
+# Another configuration file, older than the last build: the path is an input.
+(cd "$inc" && cp -p config/init.yaml config/other.yaml && touch -d '2000-01-01' config/other.yaml &&
+ sed -i 's/^max_log_files: 5$/max_log_files: 7/' config/other.yaml && touch -d '2000-01-01' config/other.yaml)
+incremental "CONFIG switched to an older file" ":" CONFIG=config/other.yaml
+incremental "CONFIG switched back" ":"
+# A header that would shadow another in the same include path is refused,
+# since the dependency files only name the headers found last time.
+cp "$inc/include/proto.h" "$inc/src/init/proto.h"
+refuses "build: a header shadowing include/proto.h in src/init is refused" make -s -C "$inc" BUILD=b all
+rm -f "$inc/src/init/proto.h"
+check "build: a second make has nothing to compile" sh -c \
+	"make -C '$inc' BUILD=b all >/dev/null 2>&1 && ! make -C '$inc' BUILD=b all 2>&1 | grep -q -- ' -c -o '"
 # Negative control: the comparison must catch stale objects. After a
 # configuration change, relink with every object but config_gen.o kept as
 # it was (what the old Makefile did); the result must differ.
