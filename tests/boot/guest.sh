@@ -261,8 +261,13 @@ stream_ok() {
 		END { if (bad) exit 1; if (NR < min) { print NR " lines, want at least " min; exit 1 } }' "$1"
 }
 
+# chatty_lines N: the last N lines of chatty's log are its own (not init's
+# "started" note): what a stream of its last N lines may be checked against.
+chatty_lines() { [ "$(ictl logs chatty -n "$1" | grep -c ' chatty line [0-9]*$')" -ge "$1" ]; }
+
 c_logs_stream_unix() {
 	local rc
+	wait_until 20 chatty_lines 3 || { echo "chatty has not written 3 lines"; return 1; }
 	ictl logs-stream chatty -n 3 > /tmp/ls-unix; rc=$?
 	[ $rc = 0 ] || { head -5 /tmp/ls-unix; echo "logs-stream over the Unix socket: exit $rc"; return 1; }
 	stream_ok /tmp/ls-unix chatty 3 || { head -5 /tmp/ls-unix; echo "logs-stream over the Unix socket: bad output"; return 1; }
@@ -271,6 +276,7 @@ c_logs_stream_unix() {
 
 c_logs_stream_vsock() {
 	local rc
+	wait_until 20 chatty_lines 5 || { echo "chatty has not written 5 lines"; return 1; }
 	vctl logs-stream chatty --listen-cid 1 --listen-port 9100 -n 5 -o /tmp/ls-vsock; rc=$?
 	[ $rc = 0 ] || { head -5 /tmp/ls-vsock; echo "logs-stream over VSOCK without -f: exit $rc"; return 1; }
 	stream_ok /tmp/ls-vsock chatty 5 || { head -8 /tmp/ls-vsock; echo "logs-stream over VSOCK: bad output"; return 1; }
