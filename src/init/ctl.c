@@ -270,13 +270,14 @@ static void flush(struct client *c, int64_t now)
 	}
 }
 
-static void client_read(struct client *c, int64_t now)
+/* The deadline is not moved by what arrives: it bounds the whole frame, so
+ * a peer that trickles a byte now and then cannot keep its slot. */
+static void client_read(struct client *c)
 {
 	ssize_t n = recv(c->fd, c->rx + c->rxlen, sizeof c->rx - c->rxlen, MSG_DONTWAIT);
 
 	if (n > 0) {
 		c->rxlen += (size_t)n;
-		c->deadline = now + CTL_TIMEOUT_MS;
 		if (c->rxlen == sizeof c->rx)
 			take_request(c);
 	} else if (n == 0 && c->rxlen) {
@@ -345,7 +346,7 @@ void ctl_poll_done(const struct pollfd *p, int n, int64_t now)
 				continue;
 			if (p[k].revents & (POLLIN | POLLHUP | POLLERR)) {
 				if (!c->replying && !c->closing)
-					client_read(c, now);
+					client_read(c);
 				else if (c->replying)
 					parked_input(c);
 			}

@@ -109,6 +109,37 @@ PY
 	wait_for "ping after the idle peers are dropped" 15 ctl ping
 }
 
+t_10b_trickling_clients_are_dropped() {
+	# Three peers fill every slot and send one byte a second: the deadline
+	# bounds a whole frame, so bytes in between do not keep a slot; once
+	# they are dropped, a well-behaved client is served again.
+	${PYTHON:-python3} - "$INIT_SOCKET" "$WORK/trickling" > "$WORK/trickle.out" <<'PY' &
+import socket, sys, time
+peers = []
+for _ in range(3):
+    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.send(b"E"); peers.append(s)
+open(sys.argv[2], "w").close()  # every slot is taken now
+dropped, end = set(), time.monotonic() + 40
+while len(dropped) < len(peers) and time.monotonic() < end:
+    for i, s in enumerate(peers):
+        if i in dropped:
+            continue
+        try:
+            s.send(b"E")
+        except OSError:
+            dropped.add(i)
+    time.sleep(1)
+print(len(dropped))
+PY
+	local trickler=$!
+	trap 'kill $trickler 2>/dev/null' EXIT  # on a failure too: it holds every slot
+	wait_for "three trickling peers connected" 10 test -f "$WORK/trickling"
+	out=$(ctl ping 2>&1) && fail "ping served while the trickling peers hold every slot: $out"
+	wait_for "ping while three peers trickle bytes" 30 ctl ping
+	wait $trickler
+	expect_eq "$(cat "$WORK/trickle.out")" 3 "trickling peers dropped"
+}
+
 t_11_peer_that_never_reads() {
 	# A peer that pipelines 1000 list requests and reads nothing: its replies
 	# (2 MB) overflow the socket buffer, init stops producing for it, and it
