@@ -175,6 +175,46 @@ static int vsock_full(void)
 	return n >= CFG_MAX_CLIENTS - 1;
 }
 
+/* Take back the slots of peers that have gone without a word: hung up or
+ * shut their side, with nothing sent (a frame that is waiting is still
+ * read and carried out). After a burst of connect-and-close they would
+ * otherwise refuse live clients until their deadlines. Returns how many
+ * slots were freed. */
+static int reclaim_dead(void)
+{
+	struct pollfd p[CFG_MAX_CLIENTS];
+	int i, freed = 0;
+
+	for (i = 0; i < CFG_MAX_CLIENTS; i++) {
+		p[i].fd = clients[i].fd; /* poll ignores negative fds */
+		p[i].events = POLLRDHUP;
+		p[i].revents = 0;
+	}
+	if (poll(p, CFG_MAX_CLIENTS, 0) <= 0)
+		return 0;
+	for (i = 0; i < CFG_MAX_CLIENTS; i++) {
+		struct client *c = &clients[i];
+		char b;
+
+		if (c->fd < 0 || c->rxlen || c->replying || !(p[i].revents & (POLLHUP | POLLRDHUP | POLLERR)))
+			continue;
+		if ((p[i].revents & POLLERR) || recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+			drop(c);
+			freed++;
+		}
+	}
+	return freed;
+}
+
+static int free_slot(void)
+{
+	int i;
+
+	for (i = 0; i < CFG_MAX_CLIENTS && clients[i].fd >= 0; i++)
+		;
+	return i;
+}
+
 static void accept_all(int t, int64_t now)
 {
 	for (;;) {
@@ -191,8 +231,9 @@ static void accept_all(int t, int64_t now)
 			}
 			return;
 		}
-		for (i = 0; i < CFG_MAX_CLIENTS && clients[i].fd >= 0; i++)
-			;
+		i = free_slot();
+		if ((i == CFG_MAX_CLIENTS || (t == T_VSOCK && vsock_full())) && reclaim_dead())
+			i = free_slot();
 		if (i == CFG_MAX_CLIENTS || (t == T_VSOCK && vsock_full())) {
 			reject_busy(fd);
 			continue;

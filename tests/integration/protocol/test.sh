@@ -140,6 +140,36 @@ PY
 	expect_eq "$(cat "$WORK/trickle.out")" 3 "trickling peers dropped"
 }
 
+t_10c_closed_connections_do_not_refuse_live_ones() {
+	# With init stopped, ten peers connect and close at once, then one sends
+	# a ping: all wait in the backlog together. Slots held by peers that are
+	# already gone are taken back before a live one is refused.
+	local pid; pid=$(init_hostpid)
+	trap 'kill -CONT $pid 2>/dev/null' EXIT  # never leave init stopped
+	kill -STOP "$pid"
+	${PYTHON:-python3} - "$INIT_SOCKET" "$(H)" > "$WORK/storm.out" <<'PY' &
+import socket, struct, sys
+for _ in range(10):
+    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.close()
+s = socket.socket(socket.AF_UNIX); s.settimeout(20); s.connect(sys.argv[1])
+open(sys.argv[1] + ".storm", "w").close()
+f = bytearray(1024); struct.pack_into(">IHHQ", f, 0, 0x454E4954, 1, 1, int(sys.argv[2], 16))
+s.sendall(bytes(f))
+r = b""
+while len(r) < 1024:
+    c = s.recv(1024 - len(r))
+    if not c: break
+    r += c
+print(r[96:].split(b"\0")[0].decode() if len(r) == 1024 else "no reply")
+PY
+	local storm=$!
+	wait_for_quiet 10 test -f "$INIT_SOCKET.storm"
+	kill -CONT "$pid"
+	wait $storm
+	rm -f "$INIT_SOCKET.storm"
+	expect_eq "$(cat "$WORK/storm.out")" "Pong - init system is responsive" "reply to the live peer"
+}
+
 t_11_peer_that_never_reads() {
 	# A peer that pipelines 1000 list requests and reads nothing: its replies
 	# (2 MB) overflow the socket buffer, init stops producing for it, and it
