@@ -145,6 +145,8 @@ static void keep_across_exec(int keep)
 	int i, r, w;
 
 	for (i = 0; i < SVC_N; i++) {
+		if (!svc_present(i))
+			continue; /* not handed over (an app that never came): not kept either */
 		log_pipe(i, &r, &w);
 		if (r >= 0)
 			(void)fcntl(r, F_SETFD, keep ? 0 : FD_CLOEXEC);

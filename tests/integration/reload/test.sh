@@ -121,3 +121,20 @@ t_06_unreadable_state_adopts_children() {
 	# logs again (a new pipe), once.
 	wait_for "counter running" 10 has_state counter active
 }
+
+fds_at_most() { [ "$(ls "/proc/$(init_hostpid)/fd" | wc -l)" -le "$1" ]; }
+
+t_07_reloads_leak_no_descriptors() {
+	# The app slot is empty here (no /cmd outside a VM): its log pipe must not
+	# survive the re-exec beside the new one, nor any other descriptor.
+	local n fds i
+	n=$(log_lines 'reload: done|adopting running children' | wc -l)
+	wait_for "init answering" 10 "$INITCTL" ping
+	fds=$(ls "/proc/$(init_hostpid)/fd" | wc -l)
+	for i in 1 2 3; do
+		ctl reload >/dev/null 2>&1 || fail "reload $i"
+		wait_for "reload $i" 10 reloaded $((n + i))
+		wait_for "init answering" 10 "$INITCTL" ping
+	done
+	wait_for "at most $fds descriptors after three reloads" 10 fds_at_most "$fds"
+}
