@@ -32,6 +32,22 @@ static uint64_t number(const char **p)
 	return v;
 }
 
+/* When the machine booted, in seconds since the epoch: the kernel's own
+ * btime (/proc/stat), a constant, so that a process's start time does not
+ * flip between two seconds from one call to the next as the wall clock
+ * minus the uptime would; that difference only when btime is not there. */
+static uint64_t boot_time(uint64_t uptime_sec)
+{
+	char buf[4096];
+	const char *p;
+
+	if (procfs_read("/proc/stat", buf, sizeof buf) > 0 && (p = strstr(buf, "\nbtime ")) != 0) {
+		p += 7;
+		return number(&p);
+	}
+	return (uint64_t)clock_wall() - uptime_sec;
+}
+
 void ps_snapshot(void)
 {
 	char buf[64];
@@ -50,7 +66,7 @@ void ps_snapshot(void)
 		cs = number(&p); /* two digits: centiseconds */
 	}
 	uptime_cs = sec * 100 + cs;
-	boot_epoch = (uint64_t)clock_wall() - sec; /* clock_wall(): seconds */
+	boot_epoch = boot_time(sec);
 }
 
 /* Fields of /proc/PID/stat after the name, counted from 0 = state. */
