@@ -12,7 +12,7 @@ import re
 import yaml
 from yaml.constructor import SafeConstructor
 
-from diag import Fatal
+from diag import Fatal, read_input
 
 U32_MAX = 0xFFFFFFFF
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -268,14 +268,35 @@ def _environment(node, where, diag, path):
     return env
 
 
+def _check_scalars(root, path):
+    """Every key and value must be Unicode text UTF-8 can hold: a double-quoted
+    escape can name a lone surrogate ("\\ud800"), which is no character at all
+    and cannot be written into the C tables. Walked without recursion, so a
+    deep tree that compose() accepted is no trouble here."""
+    todo = [root] if root is not None else []
+    seen = set()  # an alias shares its anchor's node; a recursive one loops
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            bad = next((ch for ch in node.value if "\ud800" <= ch <= "\udfff"), None)
+            if bad is not None:
+                raise Fatal(path, _line(node), f"string contains \\u{ord(bad):04x}, a lone surrogate, which "
+                            "is not a Unicode character (an escape must name one: U+0000 to "
+                            "U+D7FF or U+E000 to U+10FFFF)")
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in reversed(node.value):
+                todo.extend((v, k))
+
+
 def load(path, diag):
     """Parse and check init.yaml. Returns a dict of resolved settings
     (defaults filled in) plus '_lines' for later diagnostics."""
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except OSError as e:
-        raise Fatal(path, 1, f"cannot read configuration: {e.strerror}")
+    raw = read_input(path, path, "configuration")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -287,6 +308,7 @@ def load(path, diag):
     # spanning two lines.
     try:
         root = yaml.compose(text)
+        _check_scalars(root, path)
         if root is None:
             tree = {}
         elif isinstance(root, yaml.MappingNode):

@@ -10,7 +10,7 @@ import os
 import re
 import tomllib
 
-from diag import Fatal
+from diag import Fatal, read_input
 from initconf import ENV_NAME
 
 NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]*\Z")
@@ -142,12 +142,9 @@ def load(name, path, display, enabled_by_file, diag):
                    f"'_', '.', '@', '-', not starting with '.', '@' or '-'; at most {NAME_MAX} characters)")
     elif name == "init":
         diag.error(display, 1, "service name 'init' is reserved (init.log is init's own log)")
+    raw = read_input(path, display, "service file")
     try:
-        with open(path, "rb") as f:
-            raw = f.read()
         text = raw.decode("utf-8")
-    except OSError as e:
-        raise Fatal(display, 1, f"cannot read service file: {e.strerror}")
     except UnicodeDecodeError as e:
         raise Fatal(display, raw[:e.start].count(b"\n") + 1, "service file is not valid UTF-8")
     try:
@@ -161,6 +158,11 @@ def load(name, path, display, enabled_by_file, diag):
             line = len(text.splitlines()) or 1
         diag.error(display, line, f"TOML syntax: {msg}")
         return svc
+    except RecursionError:
+        # Fix (tests/gen): tomllib recurses once per level of nested arrays
+        # and inline tables; a few hundred levels got a traceback.
+        diag.error(display, _deepest_line(text), "TOML: arrays or inline tables nested too deeply")
+        return svc
     lines = text.split("\n")
     for key in doc:
         svc.lines[key] = _find_line(lines, key)
@@ -173,6 +175,24 @@ def load(name, path, display, enabled_by_file, diag):
     if "ExecStart" not in doc:
         diag.error(display, 1, "missing ExecStart (the command to run)")
     return svc
+
+
+def _deepest_line(text):
+    """The line where the brackets of arrays and inline tables nest deepest,
+    counted roughly (brackets inside strings and comments count too): where
+    to look for the nesting that tomllib could not follow."""
+    depth = best = 0
+    line = best_line = 1
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        elif ch in "[{":
+            depth += 1
+            if depth > best:
+                best, best_line = depth, line
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+    return best_line
 
 
 def _want(svc, key, value, kind, line, diag):

@@ -3,6 +3,8 @@
 cases (absolute paths, odd directory names)."""
 
 import os
+import subprocess
+import sys
 import time
 import unittest
 
@@ -164,6 +166,51 @@ class Cli(unittest.TestCase):
                     for line in lines[:-1]:
                         self.assertRegex(line, lib.DIAG_LINE)
                     self.assertRegex(lines[-1], r"\Ainitgen: \d+ errors?; nothing generated\Z")
+
+    def test_service_file_not_regular(self):
+        """cli: a FIFO or a link to /dev/zero named .service is an error, not a hang"""
+        for label in ("FIFO", "link to /dev/zero", "FIFO as init.yaml"):
+            with self.subTest(input=label):
+                root = tree(self, name="t")
+                sdir = os.path.join(root, "services")
+                config = "init.yaml"
+                if label == "FIFO":
+                    os.mkfifo(os.path.join(sdir, "x.service"))
+                    where = "services/x.service:1: error: "
+                elif label == "link to /dev/zero":
+                    os.symlink("/dev/zero", os.path.join(sdir, "y.service"))
+                    where = "services/y.service:1: error: "
+                else:
+                    os.mkfifo(os.path.join(root, "fifo.yaml"))
+                    config = "fifo.yaml"
+                    where = "fifo.yaml:1: error: "
+                p = subprocess.run([sys.executable, lib.INITGEN, "--check", config], cwd=root,
+                                   env=lib.base_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   stdin=subprocess.DEVNULL, timeout=20, encoding="utf-8",
+                                   errors="replace")
+                self.assertEqual(p.returncode, 1, p.stderr)
+                self.assertFalse(lib.has_traceback(p.stderr), p.stderr)
+                lines = p.stderr.rstrip("\n").split("\n")
+                self.assertTrue(lines[0].startswith(where + "cannot read "), p.stderr)
+                self.assertIn(": not a regular file (a ", lines[0], p.stderr)
+                for line in lines[:-1]:
+                    self.assertRegex(line, lib.DIAG_LINE)
+                self.assertRegex(lines[-1], r"\Ainitgen: \d+ errors?; nothing generated\Z")
+
+    def test_input_too_large(self):
+        """cli: an init.yaml or service file over 1 MiB is an error, read no further"""
+        big = "# " + "x" * (1 << 20) + "\n"
+        for label in ("init.yaml", "service file"):
+            with self.subTest(input=label):
+                if label == "init.yaml":
+                    root = tree(self, "service_dir: services\n" + big, name="t")
+                    where = "init.yaml:1: error: configuration is larger than 1 MiB"
+                else:
+                    root = tree(self, services={"web.service": WEB + big}, name="t")
+                    where = "services/web.service:1: error: service file is larger than 1 MiB"
+                p = lib.run_gen(root, "--check", "init.yaml")
+                self.assertEqual(p.returncode, 1, p.stderr)
+                self.assertEqual(p.stderr.split("\n")[0], where, p.stderr)
 
     def test_speed(self):
         """cli: 200 services generate in well under the time a build can wait (10 s)"""
