@@ -283,8 +283,14 @@ static void take_request(struct client *c)
 }
 
 /* Send what is pending and produce more, until done or the socket is full. */
+/* Frames one client may be sent in one pass: a reader as fast as init
+ * (a `logs -n` of a gigabyte) must not keep the loop from everyone else. */
+#define FLUSH_FRAMES_PER_PASS 64
+
 static void flush(struct client *c, int64_t now)
 {
+	int frames = 0;
+
 	while (c->fd >= 0) {
 		if (c->txoff == c->txlen) {
 			if (!c->replying) {
@@ -296,6 +302,8 @@ static void flush(struct client *c, int64_t now)
 				c->deadline = 0; /* a follower or a --wait: no deadline of ours */
 				return;
 			}
+			if (++frames > FLUSH_FRAMES_PER_PASS)
+				return; /* still writable: poll says so again at once */
 			c->replying = !ops_next(&c->r, c->tx);
 			c->txoff = 0;
 			c->txlen = PROTO_FRAME_SIZE;

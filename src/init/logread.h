@@ -7,6 +7,12 @@
  * opened at the start and read through those descriptors, so a rotation
  * while a reply is being sent neither repeats nor skips a line. A follower
  * then goes on with the ring, from where the tail ended.
+ *
+ * Finding where the N-th last line starts means scanning the files
+ * backwards, up to every byte kept (a gigabyte, with a generous rotation).
+ * That is done a slice per pass of the event loop (logread_scan), so other
+ * clients are served while it goes on; the reader has no bytes to give
+ * until it is done.
  */
 #ifndef LOGREAD_H
 #define LOGREAD_H
@@ -25,6 +31,10 @@ struct logread {
 	int fd[CFG_MAX_LOG_FILES + 1];
 	uint64_t off[CFG_MAX_LOG_FILES + 1], end[CFG_MAX_LOG_FILES + 1];
 	uint64_t pos, stop; /* ring: next byte; end of the tail (follow: none) */
+	/* The backward scan while it goes on: the files are held newest
+	 * first; file k is scanned below byte at, for want more lines. */
+	int scanning, scan_k;
+	uint64_t scan_at, want;
 };
 
 enum logread_result { LOGREAD_OK = 0, LOGREAD_NO_FOLLOWERS = 1 };
@@ -33,7 +43,10 @@ enum logread_result { LOGREAD_OK = 0, LOGREAD_NO_FOLLOWERS = 1 };
 enum logread_result logread_begin(struct logread *lr, int chan, uint64_t n, int follow);
 /* The same for a log stream (stream.c), which has slots of its own. */
 void logread_begin_stream(struct logread *lr, int chan, uint64_t n, int follow);
-/* Whether logread_next has bytes to give now. */
+/* Scan a bounded slice of the files for the tail's start; 1 while there
+ * is more to scan (call again on a later pass), 0 once done. */
+int logread_scan(struct logread *lr);
+/* Whether logread_next has bytes to give now (never while scanning). */
 int logread_ready(const struct logread *lr);
 /* Whether it will never have more (a tail that has been sent). */
 int logread_done(const struct logread *lr);

@@ -116,6 +116,8 @@ int ops_ready(struct reply *r)
 
 int64_t ops_wake(const struct reply *r)
 {
+	if (r->wake == OPS_WAKE_NOW)
+		return clock_ms();
 	return r->wake == OPS_WAKE_SOON ? clock_ms() + 100 : r->wake;
 }
 

@@ -27,7 +27,8 @@ struct reply {
 	char msg[192];            /* message of the final frame */
 	struct proto_done done;   /* what else the final frame carries (pid; cid, port) */
 	int64_t wake;             /* a waiting reply: look at it again then (monotonic ms),
-				      * OPS_WAKE_SOON: every 100 ms; 0: it waits for nothing */
+				      * OPS_WAKE_SOON: every 100 ms; OPS_WAKE_NOW: on the
+				      * next pass; 0: it waits for nothing */
 	union {
 		char reason[96];      /* status: snapshot of the service's failure reason */
 		struct {              /* start, stop, restart --wait (until r->wake: give up) */
@@ -49,6 +50,7 @@ struct reply {
 };
 
 #define OPS_WAKE_SOON (-1)
+#define OPS_WAKE_NOW (-2) /* work is left for the next pass of the loop */
 
 /* A transport: its name and the operation groups its policy allows. */
 struct transport {

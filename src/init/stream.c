@@ -159,6 +159,13 @@ static int has_output(const struct stream *s)
 	return s->off < s->len || logread_ready(&s->lr);
 }
 
+/* A slice of the scan for the tail's start, once a pass (see logread.h). */
+static void scan(struct stream *s)
+{
+	if (s->state == STREAM_UP)
+		(void)logread_scan(&s->lr);
+}
+
 int stream_poll_add(struct pollfd *p, int max)
 {
 	int i, n = 0;
@@ -167,6 +174,7 @@ int stream_poll_add(struct pollfd *p, int max)
 		struct stream *s = &streams[i];
 		if (s->fd < 0)
 			continue;
+		scan(s);
 		s->polled = 1;
 		p[n].fd = s->fd;
 		/* POLLIN only to notice the reader going away; it sends nothing. */
@@ -280,6 +288,8 @@ int64_t stream_next_deadline(void)
 
 	for (i = 0; ready && i < CFG_MAX_LOG_STREAMS; i++) {
 		const struct stream *s = &streams[i];
+		if (s->fd >= 0 && s->state == STREAM_UP && s->lr.scanning)
+			return clock_ms(); /* the scan goes on at the next pass */
 		if (s->fd >= 0 && s->deadline && (!next || s->deadline < next))
 			next = s->deadline;
 	}
