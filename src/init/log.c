@@ -349,6 +349,27 @@ void log_adopt_pipe(int svc, int rfd, int wfd)
 	(void)fcntl(rfd, F_SETFL, O_NONBLOCK);
 }
 
+size_t log_partial(int svc, char *dst)
+{
+	const struct linebuf *lb = &chans[svc].line;
+
+	memcpy(dst, lb->buf, lb->len);
+	if (lb->cr)
+		dst[lb->len] = '\r';
+	return lb->len + (size_t)lb->cr;
+}
+
+/* The bytes are as the old init held them: escaped already, so plain, and
+ * fed as they are they make the same line (cut where it is too long for
+ * this build's max_log_line, like any line). */
+void log_adopt_partial(int svc, const char *bytes, size_t n)
+{
+	enter();
+	line_feed(&chans[svc].line, bytes, n, emit, (void *)(intptr_t)svc);
+	flush_stage();
+	leave();
+}
+
 void log_set_dropped(int chan, uint64_t n)
 {
 	chans[chan].dropped = n;

@@ -15,6 +15,7 @@
 #define LOG_H
 
 #include <poll.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cfg.h"
@@ -22,8 +23,9 @@
 
 #define LOG_INIT SVC_N /* the channel of init's own messages */
 #define LOG_NCHAN (SVC_N + 1)
-#define LOG_PREFIX 22    /* "[YYYY-MM-DD HH:MM:SS] " */
-#define LOG_PATH_MAX 288 /* log_dir (<= 192) + "/" + name (<= 63) + ".log.NN" */
+#define LOG_PREFIX 22                          /* "[YYYY-MM-DD HH:MM:SS] " */
+#define LOG_PATH_MAX 288                       /* log_dir (<= 192) + "/" + name (<= 63) + ".log.NN" */
+#define LOG_PARTIAL_MAX (CFG_MAX_LOG_LINE + 1) /* an unfinished line and a held '\r' */
 
 /* Create the service pipes. Files are opened when the first line comes. */
 void log_open(void);
@@ -33,6 +35,12 @@ int log_service_fd(int svc);
 /* Reload: the service's pipe, to hand over; take over the old init's. */
 void log_pipe(int svc, int *rfd, int *wfd);
 void log_adopt_pipe(int svc, int rfd, int wfd);
+/* The unfinished line a service is writing, for a reload to hand over: its
+ * bytes as held (escaped), a held '\r' last. Returns the length (at most
+ * LOG_PARTIAL_MAX). */
+size_t log_partial(int svc, char *dst);
+/* Take a handed-over unfinished line: the service's next bytes finish it. */
+void log_adopt_partial(int svc, const char *bytes, size_t n);
 void log_set_dropped(int chan, uint64_t n);
 /* What log_warning found to say. */
 enum log_warn { LOG_WARN_NONE = 0, LOG_WARN_INFO = 1, LOG_WARN_WARNING = 2, LOG_WARN_ERROR = 3 };

@@ -4,7 +4,9 @@
  * the service's struct svc as it is; HANDOVER_VERSION changes whenever that
  * struct does (the size check below makes a forgotten bump a build error).
  * A reader that finds another version, a bad magic, a short file or a bad
- * checksum trusts none of it.
+ * checksum trusts none of it. After the records come the unfinished lines
+ * of their services' output, in record order (partial_len bytes each), so
+ * that a line a service is halfway through is not cut by the reload.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,7 +30,7 @@
 #include "sys.h"
 
 #ifndef HANDOVER_VERSION
-#define HANDOVER_VERSION 1
+#define HANDOVER_VERSION 2
 #endif
 #define HANDOVER_MAGIC "EIHANDOV"
 #define HANDOVER_MAX (SVC_SLOTS + 256) /* records a new init can take */
@@ -48,12 +50,15 @@ struct handover_rec {
 	uint64_t exec_hash;
 	uint64_t log_dropped;
 	int32_t rfd, wfd; /* the service's log pipe, kept open across exec */
+	uint32_t partial_len, partial_off; /* its unfinished line (offset: the reader's) */
 	struct svc s;
 };
 
 extern char **environ;
 
 static int requested;
+static int state_fd = -1; /* read: open until reload_adopt has the lines */
+static char partial[LOG_PARTIAL_MAX];
 static struct handover_hdr hdr;
 static struct handover_rec recs[HANDOVER_MAX];
 static struct {
@@ -178,9 +183,16 @@ static int write_state(int fd)
 		rec.exec_hash = svc_cfg(i)->exec_hash;
 		rec.log_dropped = log_dropped(i);
 		log_pipe(i, &rec.rfd, &rec.wfd);
+		rec.partial_len = (uint32_t)log_partial(i, partial);
 		rec.s = *svc_get(i);
 		sum = fnv(sum, &rec, sizeof rec);
 		if (write_all(fd, &rec, sizeof rec) < 0)
+			return -1;
+	}
+	for (i = 0; i < SVC_N; i++) {
+		size_t n = svc_present(i) ? log_partial(i, partial) : 0;
+		sum = fnv(sum, partial, n);
+		if (write_all(fd, partial, n) < 0)
 			return -1;
 	}
 	hdr.checksum = sum;
@@ -261,11 +273,30 @@ static const char *rec_problem(uint32_t k)
 		return "bad process id";
 	if (r->rfd == r->wfd && r->rfd != -1)
 		return "bad descriptor";
+	if (r->partial_len > sizeof partial)
+		return "unfinished line too long";
 	if (!fd_ok(r->rfd, k) || !fd_ok(r->wfd, k))
 		return "bad descriptor";
 	for (j = 0; j < k; j++)
 		if (!strcmp(recs[j].name, r->name))
 			return "a service named twice";
+	return 0;
+}
+
+/* Checksum the unfinished lines and note where each is; they are read
+ * again when their service is adopted. */
+static const char *read_partials(int fd, uint64_t *sum)
+{
+	uint64_t off = sizeof hdr + (uint64_t)hdr.count * sizeof recs[0];
+	uint32_t k;
+
+	for (k = 0; k < hdr.count; k++) {
+		recs[k].partial_off = (uint32_t)off;
+		if (read_all(fd, partial, recs[k].partial_len, (off_t)off) < 0)
+			return "truncated";
+		*sum = fnv(*sum, partial, recs[k].partial_len);
+		off += recs[k].partial_len;
+	}
 	return 0;
 }
 
@@ -289,15 +320,19 @@ int reload_read(int fd)
 		else
 			sum = fnv(sum, &recs[i], sizeof recs[i]);
 	}
-	if (!why && sum != hdr.checksum)
-		why = "checksum mismatch";
 	for (i = 0; !why && i < hdr.count; i++)
 		why = rec_problem(i);
-	close(fd);
+	if (!why)
+		why = read_partials(fd, &sum);
+	if (!why && sum != hdr.checksum)
+		why = "checksum mismatch";
 	if (!why) {
 		clock_set_started(hdr.started_ms);
+		state_fd = fd;
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC); /* no service gets it */
 		return 0;
 	}
+	close(fd);
 	say_error("reload: the handed-over state cannot be used (%s, format %u, this init reads %u); "
 		  "adopting running children by command line",
 		  why, hdr.version, HANDOVER_VERSION);
@@ -412,6 +447,8 @@ void reload_adopt(int readable)
 			continue; /* new: started below if enabled */
 		svc_adopt(i, &recs[r].s);
 		log_adopt_pipe(i, recs[r].rfd, recs[r].wfd);
+		if (read_all(state_fd, partial, recs[r].partial_len, (off_t)recs[r].partial_off) == 0)
+			log_adopt_partial(i, partial, recs[r].partial_len);
 		log_set_dropped(i, recs[r].log_dropped);
 		recs[r].rfd = recs[r].wfd = -1; /* taken */
 		adopted[i] = 1;
@@ -427,6 +464,8 @@ void reload_adopt(int readable)
 		say("reload: the configuration of service %s changed: restarting it", svc_cfg(i)->name);
 		(void)svc_request(i, SVC_EV_RESTART);
 	}
+	close(state_fd);
+	state_fd = -1;
 	for (k = 0; k < hdr.count; k++)
 		if (svc_find(recs[k].name) < 0)
 			stop_removed(&recs[k]);
