@@ -17,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ictlconf_parse((const char *)data, size, &c, &e) == 0) {
 		if (strnlen(c.unix_socket_path, sizeof c.unix_socket_path) >= sizeof c.unix_socket_path)
 			abort();
-		if (c.protocol != ICTL_PROTO_UNSET && c.protocol != ICTL_PROTO_UNIX && c.protocol != ICTL_PROTO_VSOCK)
+		if (c.protocol != ICTL_PROTO_UNSET && c.protocol != ICTL_PROTO_UNIX &&
+		    c.protocol != ICTL_PROTO_VSOCK)
 			abort();
 	} else if (!e.line || strnlen(e.msg, sizeof e.msg) >= sizeof e.msg || !e.msg[0]) {
 		abort();

@@ -96,7 +96,7 @@ long __wrap_syscall(long nr, ...)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct input in = { data, size };
-	static const char *const names[NFILES] = { "/proc/uptime", "/proc/stat", "/proc/%d/stat",
+	static const char *const names[NFILES] = { "/proc/uptime",   "/proc/stat",       "/proc/%d/stat",
 						   "/proc/%d/statm", "/proc/%d/cmdline", "/proc" };
 	int pid = (int)in_byte(&in) + 1, k, n = 0;
 	size_t cap = in_byte(&in) + 1;

@@ -105,7 +105,7 @@ run_target() {
 for t in "${targets[@]}"; do
 	if [ "$t" = gen ]; then
 		# The generator: inputs counted (make test) or for a time (make fuzz).
-		if [ "$seconds" -le 5 ]; then n="--count 120"; else n="--seconds $seconds"; fi
+		if [ "$seconds" -le 5 ]; then n="--count 40"; else n="--seconds $seconds"; fi
 		# shellcheck disable=SC2086
 		"$PYTHON" tests/fuzz/gen_fuzz.py $n --out "$out/crashes/gen"
 		continue
