@@ -8,6 +8,7 @@
 #   make check-nomalloc check-layers check-static repro
 #                                 prove the design's claims on the linked binaries
 #   make bench                    tools/bench: compare with s6, runit, tini, ...
+#   make fuzz [FUZZ_SECONDS=300]  every fuzz target for that long (tests/fuzz)
 #   make lint                     cppcheck, gcc -fanalyzer and clang-tidy over
 #                                 every source (make -j lint runs them in parallel)
 
@@ -60,7 +61,7 @@ GEN_STAMP := $(BUILD)/gen/.stamp
 
 .DELETE_ON_ERROR:
 .PHONY: all demo test check check-nomalloc check-layers check-static repro bench install clean test-boot FORCE \
-	lint lint-cppcheck lint-analyzer lint-tidy lint-format
+	lint lint-cppcheck lint-analyzer lint-tidy lint-format fuzz
 
 all: $(BUILD)/init $(BUILD)/initctl
 
@@ -231,3 +232,14 @@ clean:
 test-boot:
 	@tools/deps.sh test
 	@tests/run boot
+
+# Fuzzing (tests/fuzz/run.sh; README, "Fuzzing"): each target for
+# FUZZ_SECONDS. The grown corpora, crash inputs and logs stay in
+# $(BUILD)/fuzz, so a second run goes on from the first. `make test` runs
+# every target for a few seconds (the fuzz suite).
+FUZZ_SECONDS ?= 300
+fuzz:
+	@tools/deps.sh test
+	@mkdir -p $(BUILD)/fuzz
+	@tests/fuzz/run.sh -t $(FUZZ_SECONDS) -o $(BUILD)/fuzz | tee $(BUILD)/fuzz/summary
+	@! grep -q '^FAIL' $(BUILD)/fuzz/summary

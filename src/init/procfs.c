@@ -2,6 +2,7 @@
  * that is missing or unreadable reads as empty, never as an error that
  * could stop init. */
 #include <fcntl.h>
+#include <stddef.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@ struct dirent64_hdr {
 	unsigned char type;
 	char name[];
 };
+#define NAME_AT ((long)offsetof(struct dirent64_hdr, name))
 
 void pswalk_begin(struct pswalk *w)
 {
@@ -32,14 +34,23 @@ int pswalk_next(struct pswalk *w)
 				return 0;
 			}
 		}
-		struct dirent64_hdr *d = (struct dirent64_hdr *)(w->buf + w->off);
-		const char *c = d->name;
+		const struct dirent64_hdr *d = (const struct dirent64_hdr *)(w->buf + w->off);
+		const char *c = d->name, *end;
 		int pid = 0;
 
+		/* A record must lie within what was read and move the walk on
+		 * (the kernel's do): anything else ends the walk rather than
+		 * spin on it or read past it. */
+		if (w->n - w->off <= NAME_AT || d->reclen <= NAME_AT || d->reclen % 8 ||
+		    d->reclen > w->n - w->off) {
+			pswalk_end(w);
+			return 0;
+		}
+		end = w->buf + w->off + d->reclen;
 		w->off += d->reclen;
-		while (*c >= '0' && *c <= '9' && pid < 100000000)
+		while (c < end && *c >= '0' && *c <= '9' && pid < 100000000)
 			pid = pid * 10 + (*c++ - '0');
-		if (!*c && pid > 0)
+		if (c < end && !*c && pid > 0)
 			return pid;
 	}
 	return 0;

@@ -99,6 +99,8 @@ static int read_stat(int pid, struct psinfo *pi)
 	memcpy(pi->comm, open_paren + 1, len);
 	pi->comm[len] = 0;
 	p = close_paren + 2;
+	if (!*p)
+		return -1; /* nothing after the name: stepping over the state would leave buf */
 	pi->state = *p;
 	for (k = 1, p++; k <= F_START && *p; k++) {
 		if (*p == ' ')

@@ -1,0 +1,286 @@
+/* fake_world.c: see fake_world.h. Link with
+ *   -Wl,--wrap=open,--wrap=mkdir,--wrap=unlink,--wrap=rename,--wrap=kill,--wrap=socket,--wrap=connect
+ * so that init's modules, linked as they are, call these instead. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "fake_world.h"
+#include "fmt.h"
+#include "reload.h"
+#include "say.h"
+#include "shutdown.h"
+#include "spawn.h"
+
+int fake_fork_fails, fake_exec_fails, fake_ignore_term;
+int64_t fake_now = 1000000;
+static int shutting_down;
+
+#define FAKE_MAX 48
+static struct fake {
+	int pid;     /* 0: free */
+	int wfd;     /* write end of its exec-status pipe, -1 once settled */
+	int fails;   /* report a failed exec when it settles */
+	int exiting; /* signalled: exits at the next fake_exits */
+	int status;  /* its wait status then */
+} fakes[FAKE_MAX];
+static int next_pid = 1000;
+
+void fake_reset(void)
+{
+	int i;
+
+	for (i = 0; i < FAKE_MAX; i++)
+		if (fakes[i].pid && fakes[i].wfd >= 0)
+			close(fakes[i].wfd);
+	memset(fakes, 0, sizeof fakes);
+	next_pid = 1000;
+	fake_now = 1000000;
+	shutting_down = 0;
+}
+
+static struct fake *find(int pid)
+{
+	int i;
+
+	for (i = 0; pid > 0 && i < FAKE_MAX; i++)
+		if (fakes[i].pid == pid)
+			return &fakes[i];
+	return 0;
+}
+
+void fake_settle(void)
+{
+	int i;
+
+	for (i = 0; i < FAKE_MAX; i++) {
+		struct fake *f = &fakes[i];
+		if (!f->pid || f->wfd < 0)
+			continue;
+		if (f->fails) {
+			struct spawn_report r = { SPAWN_EXEC, ENOENT };
+			(void)!write(f->wfd, &r, sizeof r);
+			f->exiting = 1;
+			f->status = SPAWN_EXIT_CODE << 8;
+		}
+		close(f->wfd);
+		f->wfd = -1;
+	}
+}
+
+void fake_exits(int everyone, int status, int (*reaped)(int pid, int status))
+{
+	int i;
+
+	for (i = 0; i < FAKE_MAX; i++) {
+		struct fake *f = &fakes[i];
+		int pid = f->pid;
+		if (!pid || !(everyone || f->exiting))
+			continue;
+		status = f->exiting ? f->status : status;
+		if (f->wfd >= 0)
+			close(f->wfd);
+		memset(f, 0, sizeof *f);
+		reaped(pid, status);
+	}
+}
+
+/* --- spawn.c ------------------------------------------------------------ */
+
+pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd)
+{
+	struct fake *f;
+	int p[2];
+
+	(void)c;
+	(void)log_fd;
+	for (f = fakes; f < fakes + FAKE_MAX && f->pid; f++)
+		;
+	if (fake_fork_fails || f == fakes + FAKE_MAX) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	(void)fcntl(p[0], F_SETFL, O_NONBLOCK);
+	*exec_fd = p[0];
+	f->pid = next_pid++;
+	f->wfd = p[1];
+	f->fails = fake_exec_fails;
+	return f->pid;
+}
+
+static int signal_fake(int pid, int sig)
+{
+	struct fake *f = find(pid);
+
+	if (!f) {
+		errno = ESRCH;
+		return -1;
+	}
+	if (sig == SIGKILL || (sig == SIGTERM && !fake_ignore_term) || sig == SIGINT) {
+		f->exiting = 1;
+		f->status = sig;
+	}
+	return 0;
+}
+
+int spawn_kill_group(pid_t pgid, int sig)
+{
+	return signal_fake(pgid, sig);
+}
+
+int spawn_group_alive(pid_t pgid)
+{
+	return find(pgid) != 0;
+}
+
+const char *spawn_stage_name(int stage)
+{
+	return stage == SPAWN_EXEC ? "exec" : "setup";
+}
+
+void spawn_raise_nofile(void)
+{
+}
+
+/* --- clock.c, say.c, reload.c, shutdown.c ------------------------------- */
+
+int64_t clock_ms(void)
+{
+	return fake_now;
+}
+int64_t clock_wall(void)
+{
+	return 1700000000 + fake_now / 1000;
+}
+int64_t clock_started(void)
+{
+	return 1000000;
+}
+void clock_set_started(int64_t ms)
+{
+	(void)ms;
+}
+
+/* Every message is formatted (its arguments are read), then dropped. */
+static void drop(const char *f, va_list ap)
+{
+	char line[512];
+
+	fmt_vfmt(line, sizeof line, f, ap);
+}
+void say(const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	drop(f, ap);
+	va_end(ap);
+}
+void say_warn(const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	drop(f, ap);
+	va_end(ap);
+}
+void say_error(const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	drop(f, ap);
+	va_end(ap);
+}
+void say_log_warnings(void)
+{
+}
+
+int reload_request(const char *who, char *msg, size_t cap)
+{
+	(void)who;
+	if (shutting_down) {
+		fmt_fmt(msg, cap, "init is shutting down");
+		return -1;
+	}
+	fmt_fmt(msg, cap, "Reload requested");
+	return 0;
+}
+
+void shutdown_request(enum sys_halt how, const char *why)
+{
+	(void)how;
+	(void)why;
+	shutting_down = 1;
+}
+int shutdown_active(void)
+{
+	return shutting_down;
+}
+
+/* --- system calls: nothing leaves the process ---------------------------- */
+
+int __real_open(const char *path, int flags, ...);
+int __wrap_open(const char *path, int flags, ...)
+{
+	if (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) {
+		errno = EROFS;
+		return -1;
+	}
+	return __real_open(path, flags);
+}
+int __wrap_mkdir(const char *path, mode_t mode)
+{
+	(void)path;
+	(void)mode;
+	errno = EROFS;
+	return -1;
+}
+int __wrap_unlink(const char *path)
+{
+	(void)path;
+	errno = EROFS;
+	return -1;
+}
+int __wrap_rename(const char *from, const char *to)
+{
+	(void)from;
+	(void)to;
+	errno = EROFS;
+	return -1;
+}
+/* Signals reach the fake processes only: a fuzzed ps kill must not hit
+ * the machine's. */
+int __wrap_kill(pid_t pid, int sig)
+{
+	return signal_fake(pid, sig);
+}
+/* A log stream's socket: one end of a socketpair whose other end is gone
+ * (its writes fail with EPIPE; SIGPIPE is ignored). */
+int __wrap_socket(int domain, int type, int proto)
+{
+	int sv[2];
+
+	(void)domain;
+	(void)proto;
+	if (socketpair(AF_UNIX, type, 0, sv) < 0)
+		return -1;
+	close(sv[1]);
+	return sv[0];
+}
+int __wrap_connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	(void)fd;
+	(void)sa;
+	(void)len;
+	errno = EINPROGRESS;
+	return -1;
+}

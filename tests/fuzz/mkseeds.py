@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Write the seed inputs of tests/fuzz/corpus/ (run once; the seeds are in
+git). Each seed is small and in its target's input format (see the
+comment at the top of each fuzz_*.c). Regression inputs (regress-*) are
+crash inputs found by fuzzing and are kept as they were found."""
+
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def put(target, name, data):
+    d = os.path.join(HERE, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def chunk(b):
+    return struct.pack("<H", len(b)) + b
+
+
+def request_frame(op, name=b"", a0=0, a1=0, a2=0, text=b""):
+    """The start of a request frame; the harness sets magic, version and
+    hash (ctl bit 2). Trailing zeros are left out."""
+    f = bytearray(96 + len(text))
+    struct.pack_into(">H", f, 6, op)
+    struct.pack_into(">III", f, 20, a0, a1, a2)
+    f[32:32 + len(name)] = name
+    f[96:] = text
+    return bytes(f).rstrip(b"\0") or b"\0"
+
+
+def request():
+    ALL = 0x01 | 0x04  # may change state, header set right
+    reqs = {
+        "ping": [(ALL, 0, request_frame(1))],
+        "list": [(ALL, 0, request_frame(2))],
+        "status": [(ALL, 0, request_frame(3, b"a"))],
+        "start-wait": [(ALL, 0, request_frame(4, b"a", 0, 1, 5))],
+        "stop-restart": [(ALL, 1, request_frame(5, b"b")), (ALL | 0x10, 0, request_frame(6, b"c", 0, 1, 3))],
+        "system-status": [(ALL, 0, request_frame(7))],
+        "shutdown": [(ALL, 0, request_frame(8))],
+        "logs": [(ALL, 0, request_frame(10, b"init", 5))],
+        "logs-follow": [(ALL, 0, request_frame(10, b"a", 1, 1))],
+        "logs-clear": [(ALL, 0, request_frame(11, b"a"))],
+        "enable-now": [(ALL, 0, request_frame(12, b"d", 1))],
+        "disable": [(ALL, 0, request_frame(13, b"a"))],
+        "reload": [(ALL, 0, request_frame(14))],
+        "logs-stream": [(ALL, 0, request_frame(15, b"a", 3, 9000, 0x80000005)),
+                        (ALL, 0, request_frame(16, b"a", 0, 9000))],
+        "ps-list": [(ALL | 0x80, 0, request_frame(17))],
+        "ps-status": [(ALL, 0, request_frame(18, a0=1000))],
+        "ps-start": [(ALL, 0, request_frame(19, a0=2, a1=1, a2=14, text=b"/bin/x\0-y\0K=V\0"))],
+        "ps-stop-kill": [(ALL, 0, request_frame(20, a0=1000)), (ALL, 0, request_frame(21, a0=1001, a1=9))],
+        "ps-restart": [(ALL, 0, request_frame(22, a0=1000))],
+        "vsock-denied": [(0x04 | 0x02, 0, request_frame(8))],
+        "bad-magic": [(0x01, 0, b"XXXX\0\x01\0\x01")],
+    }
+    for name, recs in reqs.items():
+        put("request", name, b"".join(bytes([c, a]) + chunk(f) for c, a, f in recs))
+
+
+def reply_frame(rec, status=0, flags=0, a=(0, 0, 0), name=b"", text=b"", fields=()):
+    f = bytearray(96 + len(text))
+    struct.pack_into(">HHH", f, 6, rec, 0, 0)
+    struct.pack_into(">HH", f, 16, status, flags)
+    struct.pack_into(">III", f, 20, *a)
+    f[32:32 + len(name)] = name
+    f[96:] = text
+    for off, fmt, v in fields:
+        if off + struct.calcsize(fmt) > len(f):
+            f.extend(b"\0" * (off + struct.calcsize(fmt) - len(f)))
+        struct.pack_into(fmt, f, off, v)
+    return bytes(f).rstrip(b"\0") or b"\0"
+
+
+def reply():
+    done = lambda msg=b"ok", st=0, a=(0, 0, 0): reply_frame(0x100, st, 1, a, text=msg)  # noqa: E731
+    svc = reply_frame(0x101, name=b"a", fields=[(96, ">B", 2), (97, ">B", 1), (100, ">I", 1234)])
+    text = reply_frame(0x102, a=(1, 0, 0), text=b"/bin/a --flag")
+    system = reply_frame(0x103, fields=[(96, ">Q", 3600), (104, ">I", 5)])
+    log = reply_frame(0x104, a=(20, 0, 0), text=b"[2024-01-01] hello\n")
+    ps = reply_frame(0x105, name=b"a", fields=[(96, ">I", 42), (100, ">I", 1), (104, ">B", ord("S"))],
+                     text=b"")
+    commands = {"list": (0, [svc, svc, done()]), "status": (1, [svc, text, done()]),
+                "system-status": (2, [system, text, done()]), "start": (3, [done(b"Service 'a' started")]),
+                "ping": (6, [done(b"Pong")]), "dry-run": (12, [svc, done()]), "logs": (13, [log, log, done()]),
+                "ps-list": (16, [ps, ps, done()]), "ps-status": (17, [ps, text, done()]),
+                "ps-start": (18, [done(b"Process started", 0, (77, 0, 0))]),
+                "config-mismatch": (6, [done(b"mismatch", 3)]), "error": (4, [done(b"no such service", 5)])}
+    for name, (cmd, frames) in commands.items():
+        put("reply", name, bytes([cmd]) + b"".join(b"\x01" + chunk(f) for f in frames))
+
+
+def ictlconf():
+    seeds = {
+        "unix": b"protocol: unix\nunix_socket_path: /run/init.sock\n",
+        "vsock": b"---\nprotocol: \"vsock\"\nvsock_cid: 16\nvsock_port: 9001  # comment\n",
+        "quoted": b"unix_socket_path: '/run/it''s.sock'\n",
+        "empty": b"# nothing\n",
+    }
+    for name, b in seeds.items():
+        put("ictlconf", name, b)
+
+
+def app():
+    put("app", "cmd-env", b"\0" + chunk(b"/bin/app\n--port\n8080\n") + b"PATH=/bin\nHOME=/root\nbad line\n")
+    put("app", "no-env", b"\x02" + chunk(b"/bin/app"))
+    put("app", "empty-first-line", b"\0" + chunk(b"\nx\n") + b"A=1")
+
+
+def procfs():
+    stat = b"cpu  1 2 3 4\nbtime 1700000000\nprocesses 5\n"
+    pstat = (b"42 (my (odd) name) S 1 42 42 0 -1 4194560 100 0 0 0 7 3 0 0 20 0 1 0 500 1000 200 "
+             b"18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n")
+    dirent = b""
+    for ino, name in ((1, b"."), (2, b"1"), (3, b"42"), (4, b"self")):
+        reclen = (19 + len(name) + 1 + 7) // 8 * 8
+        dirent += struct.pack("<QqHB", ino, 0, reclen, 4) + name + b"\0" * (reclen - 19 - len(name))
+    files = [b"12345.67 890.12\n", stat, pstat, b"1000 250 100 1 0 50 0\n", b"/bin/sh\0-c\0echo hi\0", dirent]
+    put("procfs", "pid42", bytes([41, 255]) + b"".join(chunk(f) for f in files))
+    missing = b"\xff\xff"
+    put("procfs", "kthread", bytes([41, 64]) + chunk(files[0]) + missing + chunk(pstat.replace(b"4194560", b"2097152"))
+        + missing + chunk(b"") + chunk(dirent))
+
+
+if __name__ == "__main__":
+    request()
+    reply()
+    ictlconf()
+    app()
+    procfs()
