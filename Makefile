@@ -200,7 +200,7 @@ lint-tidy/%: FORCE | $(BUILD)/gen/config_gen.h
 # clang-format: the code is as .clang-format says (a finding is a file:line
 # that `clang-format -i FILE` would change).
 CLANG_FORMAT ?= clang-format
-FORMAT_SRCS = $(sort $(wildcard src/*/*.[ch] include/*.h tests/unit/*.[ch] tests/unit/*/*.[ch] tests/boot/*.c))
+FORMAT_SRCS = $(sort $(wildcard src/*/*.[ch] include/*.h tests/unit/*.[ch] tests/unit/*/*.[ch] tests/boot/*.c tests/fuzz/*.[ch]))
 lint-format:
 	$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_SRCS)
 

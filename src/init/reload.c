@@ -49,7 +49,7 @@ struct handover_rec {
 	char name[PROTO_NAME_SIZE];
 	uint64_t exec_hash;
 	uint64_t log_dropped;
-	int32_t rfd, wfd; /* the service's log pipe, kept open across exec */
+	int32_t rfd, wfd;                  /* the service's log pipe, kept open across exec */
 	uint32_t partial_len, partial_off; /* its unfinished line (offset: the reader's) */
 	struct svc s;
 };
