@@ -226,13 +226,13 @@ void ops_svc_status(struct reply *r, const struct proto_req *rq)
 	fmt_fmt(r->st.reason, sizeof r->st.reason, "%s", svc_get(r->svc)->reason);
 	r->st.throttle[0] = 0;
 	if (left)
-		fmt_fmt(r->st.throttle, sizeof r->st.throttle, "next start in %ds (it ended within 1s of its start)",
-			(int)((left + 999) / 1000));
+		fmt_fmt(r->st.throttle, sizeof r->st.throttle,
+			"next start in %ds (it ended within 1s of its start)", (int)((left + 999) / 1000));
 }
 
 /* The text records of a status reply, in this order; 0 or "" are skipped. */
 static const unsigned char status_keys[] = {
-	PROTO_KEY_COMMAND, PROTO_KEY_WORKDIR,	 PROTO_KEY_AFTER,  PROTO_KEY_REQUIRES,
+	PROTO_KEY_COMMAND, PROTO_KEY_WORKDIR,     PROTO_KEY_AFTER,  PROTO_KEY_REQUIRES,
 	PROTO_KEY_BEFORE,  PROTO_KEY_REQUIRED_BY, PROTO_KEY_REASON, PROTO_KEY_THROTTLE,
 };
 

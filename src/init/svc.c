@@ -141,7 +141,8 @@ int64_t svc_throttled(int i, int64_t now)
 	const struct cfg_svc *c = svc_cfg(i);
 
 	/* A wait longer than RestartSec can only be the throttle's. */
-	if (s->state != SVC_RESTART_WAIT || !throttles(c) || s->deadline - s->since <= (int64_t)c->restart_sec * 1000)
+	if (s->state != SVC_RESTART_WAIT || !throttles(c) ||
+	    s->deadline - s->since <= (int64_t)c->restart_sec * 1000)
 		return 0;
 	return s->deadline > now ? s->deadline - now : 1;
 }
