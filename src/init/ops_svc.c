@@ -100,6 +100,12 @@ static int wait_ready(struct reply *r)
 		ops_say(r, PROTO_OK, "Service '%s' is running (PID %d)", name, (int)s->pid);
 	} else if (starting && s->ups > r->wait.ups && s->state != SVC_FAILED) {
 		ops_say(r, PROTO_OK, "Service '%s' started, and has exited already", name);
+	} else if (starting && s->state == SVC_RESTART_WAIT && s->reason[0] && s->ups == r->wait.ups) {
+		/* Its start failed (exec, fork) and its policy tries again: as
+		 * systemd's start job, this one has failed (with no restart
+		 * limit, the service may never give up). */
+		ops_say(r, PROTO_E_FAILED, "Service '%s' failed to start: %s (it will be started again)", name,
+			s->reason);
 	} else if (starting && s->state == SVC_FAILED) {
 		r->status = PROTO_E_FAILED;
 		if (s->reason[0])

@@ -45,3 +45,13 @@ t_05_database_restarts_do_not_hold_webapp_back() {
 	expect_match "$out" "^✓ Service 'webapp' is running \(PID [0-9]+\)\$" "restart --wait"
 	expect_eq "$(runs webapp)" 2 "runs of webapp"
 }
+
+# start --wait of a service whose start fails and that will try again (no
+# restart limit to end it): the start has failed, said at once, as
+# systemd's start job fails; it does not wait for its timeout.
+t_06_wait_on_a_failing_start_answers() {
+	out=$(ctl restart database --wait --timeout 60 2>&1); rc=$?
+	expect_eq "$rc" 1 "exit status"
+	expect_eq "$out" "✗ Error: Service 'database' failed to start: exec: No such file or directory (it will be started again)" "message"
+	expect_eq "$(field database State)" "waiting to restart" "State"
+}
