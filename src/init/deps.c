@@ -25,7 +25,6 @@ enum deps_verdict deps_check(const struct svc *tab, int i, int *culprit)
 		int p = svc_cfg(i)->pred[k];
 		enum svc_state st = tab[p].state;
 		int down = st == SVC_STOPPED || st == SVC_FAILED;
-
 		int required = deps_requires(i, p);
 
 		if (st == SVC_RUNNING)
