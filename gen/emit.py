@@ -66,7 +66,7 @@ def service_doc(s):
     return {"name": s.name, "argv": s.argv, "env": s.env, "workdir": s.workdir,
             "restart": s.restart, "restart_sec": s.restart_sec,
             "timeout_stop_sec": s.timeout_stop_sec, "enabled": s.enabled,
-            "start_limit": [s.start_limit_burst, s.start_limit_interval_sec],
+            "start_limit": list(s.start_limit),
             "deps": {k: s.deps[k] for k in sorted(s.deps)}}
 
 
@@ -142,8 +142,11 @@ def yaml_echo(cfg, services, digest):
         out.append(f"    Restart: {yaml_scalar(s.restart)}")
         out.append(f"    RestartSec: {s.restart_sec}")
         out.append(f"    TimeoutStopSec: {s.timeout_stop_sec}")
-        out.append(f"    StartLimitBurst: {s.start_limit_burst}")
-        out.append(f"    StartLimitIntervalSec: {s.start_limit_interval_sec}")
+        # Not set (null): never give up. printcfg.c prints the same from
+        # the tables, where (0, 0) means not set.
+        burst, interval = s.start_limit if s.start_limit != (0, 0) else (None, None)
+        out.append(f"    StartLimitBurst: {yaml_scalar(burst)}")
+        out.append(f"    StartLimitIntervalSec: {yaml_scalar(interval)}")
         out.append(f"    WorkingDirectory: {yaml_scalar(s.workdir)}")
         for k in ("After", "Before", "Requires", "RequiredBy"):
             out.append(f"    {k}: [" + ", ".join(yaml_scalar(n) for n in s.deps[k]) + "]")
@@ -187,6 +190,7 @@ def render(cfg, services, order_info, sources, version):
             "succ": [names[k] for k in sorted(index[n] for n in succ)],
             "req": [names[k] for k in sorted(index[n] for n in req)],
             "restart": RESTART_ENUM[s.restart],
+            "start_limit": s.start_limit,
             "exec_hash": exec_hash(s),
         })
     env = jinja2.Environment(

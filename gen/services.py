@@ -24,6 +24,8 @@ KEYS = ("ExecStart", "Environment", "Restart", "RestartSec", "WorkingDirectory",
         "ServiceEnable", "TimeoutStopSec", "StartLimitBurst", "StartLimitIntervalSec") + DEP_KEYS
 START_LIMIT_BURST_MAX = 10000
 START_LIMIT_INTERVAL_MAX = 86400
+START_LIMIT_BURST_DEFAULT = 5      # systemd's, for a service that sets only the interval
+START_LIMIT_INTERVAL_DEFAULT = 10  # and for one that sets only the burst
 DEFAULT_PATH = "PATH=/sbin:/usr/sbin:/bin:/usr/bin"
 SUFFIXES = (".service", ".service.disabled")
 
@@ -41,8 +43,12 @@ class Service:
         self.restart = "no"
         self.restart_sec = 5
         self.timeout_stop_sec = 5
-        self.start_limit_burst = 5          # systemd's defaults: 5 starts in 10 s
-        self.start_limit_interval_sec = 10  # 0: no limit
+        # None: not set. Giving up is opt-in: without either key a service
+        # is restarted for ever (a crash loop throttled to about one start
+        # a second, at run time); with one of them, systemd's rate limit,
+        # the other at systemd's default (5 starts in 10 s).
+        self.start_limit_burst = None
+        self.start_limit_interval_sec = None  # 0: no limit
         self.workdir = None
         self.enable = True
         self.deps = {k: [] for k in DEP_KEYS}
@@ -50,6 +56,15 @@ class Service:
     @property
     def enabled(self):
         return self.enabled_by_file and self.enable
+
+    @property
+    def start_limit(self):
+        """(burst, interval) as compiled in: (0, 0) when neither key is set."""
+        if self.start_limit_burst is None and self.start_limit_interval_sec is None:
+            return (0, 0)
+        return (START_LIMIT_BURST_DEFAULT if self.start_limit_burst is None else self.start_limit_burst,
+                START_LIMIT_INTERVAL_DEFAULT if self.start_limit_interval_sec is None
+                else self.start_limit_interval_sec)
 
     def line(self, key):
         return self.lines.get(key, 1)

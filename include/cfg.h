@@ -40,6 +40,9 @@ struct cfg_svc {
 	unsigned char enabled; /* .service, and ServiceEnable not false */
 	unsigned int restart_sec;
 	unsigned int stop_timeout_sec;
+	/* StartLimitBurst, StartLimitIntervalSec. Both 0: neither key set, so
+	 * no limit (never give up) and a crash loop is throttled; set, the
+	 * burst is 1 or more and an interval of 0 means no limit. */
 	unsigned int start_limit_burst;        /* automatic restarts allowed per interval */
 	unsigned int start_limit_interval_sec; /* 0: no limit */
 	unsigned long long exec_hash;          /* argv + env + workdir: a change means restart */

@@ -40,7 +40,9 @@
  *      stop and restart (arg1, arg2), state 6 (waiting for dependencies),
  *      the exec-hash field of SVC records; logs-stream and
  *      logs-stream-stop (ops 15, 16); the ps operations (17-22, PS
- *      records). An init that predates an operation answers PROTO_E_OP.
+ *      records); status's TEXT key 11 (a throttled restart: an older
+ *      initctl skips keys it does not know). An init that predates an
+ *      operation answers PROTO_E_OP.
  *
  * `logs` is the one reply of unbounded length: LOG records carry the log's
  * bytes in order (lines may span records), then DONE; when following, the
@@ -153,8 +155,9 @@ enum proto_key {
 	PROTO_KEY_REASON = 7, /* why the last start failed */
 	PROTO_KEY_SERVICE_DIR = 8,
 	PROTO_KEY_LOG_DIR = 9,
-	PROTO_KEY_CMDLINE = 10, /* ps status: the whole command line */
-	PROTO_KEY_MAX = 10,
+	PROTO_KEY_CMDLINE = 10,  /* ps status: the whole command line */
+	PROTO_KEY_THROTTLE = 11, /* status: its restart is held back by the crash-loop throttle */
+	PROTO_KEY_MAX = 11,
 };
 
 /* A service's state in SVC records: init's state machine (svc.h) uses

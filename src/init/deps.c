@@ -25,14 +25,18 @@ enum deps_verdict deps_check(const struct svc *tab, int i, int *culprit)
 		int p = svc_cfg(i)->pred[k];
 		enum svc_state st = tab[p].state;
 		int down = st == SVC_STOPPED || st == SVC_FAILED;
+		int required = deps_requires(i, p);
 
 		if (st == SVC_RUNNING)
 			continue;
-		/* The app comes after every service, but not after one that keeps
-		 * crashing: that one is not going to be running any time soon. */
-		if (i == SVC_APP && st == SVC_RESTART_WAIT)
+		/* Ordering alone (After, Before) waits for p's start attempt, not
+		 * for its success: once p has run and ended, or failed to start,
+		 * and waits to restart, i goes (as with systemd, whose start job
+		 * of p is then over). Its later restarts do not hold i back. The
+		 * app, which comes after every service, goes the same way. */
+		if (st == SVC_RESTART_WAIT && !required)
 			continue;
-		if (down && deps_requires(i, p)) {
+		if (down && required) {
 			*culprit = p;
 			return DEPS_FAILED;
 		}

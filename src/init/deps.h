@@ -1,9 +1,12 @@
 /* deps.h: what a service's dependencies say about starting it now.
  *
- * After (and Before, seen from the other side): ordering only. A service
- * waits until each service it is ordered after is running, or is not going
- * to start (stopped, failed). Requires adds: that service must be running;
- * if it has failed or is stopped, the dependant cannot start.
+ * After (and Before, seen from the other side): ordering only, of start
+ * attempts. A service waits while a service it is ordered after is on its
+ * way (waiting, starting, stopping), not once that one's attempt is over:
+ * running, waiting to restart (it ended, or could not start), stopped,
+ * failed. Requires adds: that service must be running; while it waits to
+ * restart the dependant waits too, and if it has failed or is stopped,
+ * the dependant cannot start.
  */
 #ifndef DEPS_H
 #define DEPS_H

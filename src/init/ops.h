@@ -30,7 +30,10 @@ struct reply {
 				      * OPS_WAKE_SOON: every 100 ms; OPS_WAKE_NOW: on the
 				      * next pass; 0: it waits for nothing */
 	union {
-		char reason[96];      /* status: snapshot of the service's failure reason */
+		struct {                   /* status: snapshots, taken when asked, of */
+			char reason[96];   /* the service's failure reason */
+			char throttle[64]; /* a throttled restart, in words (svc_throttled) */
+		} st;
 		struct {              /* start, stop, restart --wait (until r->wake: give up) */
 			unsigned ev;  /* the request waited on (enum svc_event) */
 			unsigned ups; /* the service's `ups` when asked */

@@ -100,6 +100,12 @@ static int wait_ready(struct reply *r)
 		ops_say(r, PROTO_OK, "Service '%s' is running (PID %d)", name, (int)s->pid);
 	} else if (starting && s->ups > r->wait.ups && s->state != SVC_FAILED) {
 		ops_say(r, PROTO_OK, "Service '%s' started, and has exited already", name);
+	} else if (starting && s->state == SVC_RESTART_WAIT && s->reason[0] && s->ups == r->wait.ups) {
+		/* Its start failed (exec, fork) and its policy tries again: as
+		 * systemd's start job, this one has failed (with no restart
+		 * limit, the service may never give up). */
+		ops_say(r, PROTO_E_FAILED, "Service '%s' failed to start: %s (it will be started again)", name,
+			s->reason);
 	} else if (starting && s->state == SVC_FAILED) {
 		r->status = PROTO_E_FAILED;
 		if (s->reason[0])
@@ -217,13 +223,25 @@ static int list_next(struct reply *r, unsigned char *f)
 
 const struct ops_reply ops_svc_list_reply = { .next = list_next };
 
+/* What changes while the reply goes out is taken once, when asked. */
 void ops_svc_status(struct reply *r, const struct proto_req *rq)
 {
+	int64_t left = svc_throttled(r->svc, clock_ms());
+
 	(void)rq;
-	fmt_fmt(r->reason, sizeof r->reason, "%s", svc_get(r->svc)->reason);
+	fmt_fmt(r->st.reason, sizeof r->st.reason, "%s", svc_get(r->svc)->reason);
+	r->st.throttle[0] = 0;
+	if (left)
+		fmt_fmt(r->st.throttle, sizeof r->st.throttle,
+			"next start in %ds (it ended within 1s of its start)", (int)((left + 999) / 1000));
 }
 
-/* The text records of a status reply, in order; 0 or "" are skipped. */
+/* The text records of a status reply, in this order; 0 or "" are skipped. */
+static const unsigned char status_keys[] = {
+	PROTO_KEY_COMMAND, PROTO_KEY_WORKDIR,     PROTO_KEY_AFTER,  PROTO_KEY_REQUIRES,
+	PROTO_KEY_BEFORE,  PROTO_KEY_REQUIRED_BY, PROTO_KEY_REASON, PROTO_KEY_THROTTLE,
+};
+
 static const char *status_text(const struct reply *r, int key)
 {
 	const struct cfg_svc *c = svc_cfg(r->svc);
@@ -235,21 +253,25 @@ static const char *status_text(const struct reply *r, int key)
 	case PROTO_KEY_REQUIRES: return c->requires_text;
 	case PROTO_KEY_BEFORE: return c->before_text;
 	case PROTO_KEY_REQUIRED_BY: return c->required_by_text;
-	case PROTO_KEY_REASON: return r->reason;
+	case PROTO_KEY_REASON: return r->st.reason;
+	case PROTO_KEY_THROTTLE: return r->st.throttle;
 	}
 	return 0;
 }
 
+/* Step 0 is the SVC record, step k the text of status_keys[k - 1]. */
 static int status_next(struct reply *r, unsigned char *f)
 {
 	if (r->step == 0) {
 		svc_record(f, r->svc);
-		r->step = PROTO_KEY_COMMAND;
+		r->step = 1;
 		return 1;
 	}
-	for (; r->step <= PROTO_KEY_REASON; r->step++)
-		if (ops_text(r, f, r->step, status_text(r, r->step)))
+	for (; r->step <= (int)sizeof status_keys; r->step++) {
+		int key = status_keys[r->step - 1];
+		if (ops_text(r, f, key, status_text(r, key)))
 			return 1;
+	}
 	return 0;
 }
 

@@ -167,8 +167,12 @@ void printcfg(int fd)
 		put("\n", 1);
 		put_setting("RestartSec", c->restart_sec);
 		put_setting("TimeoutStopSec", c->stop_timeout_sec);
-		put_setting("StartLimitBurst", c->start_limit_burst);
-		put_setting("StartLimitIntervalSec", c->start_limit_interval_sec);
+		if (c->start_limit_burst) {
+			put_setting("StartLimitBurst", c->start_limit_burst);
+			put_setting("StartLimitIntervalSec", c->start_limit_interval_sec);
+		} else { /* not set (cfg.h) */
+			puts_("    StartLimitBurst: null\n    StartLimitIntervalSec: null\n");
+		}
 		puts_("    WorkingDirectory: ");
 		scalar(c->workdir);
 		put("\n", 1);

@@ -104,6 +104,49 @@ static int read_exec_report(int i)
 	return 1;
 }
 
+/* Without StartLimitBurst and StartLimitIntervalSec (both 0 in the table)
+ * a service is restarted for ever, but a crash loop is paced as s6 and
+ * runit pace it: a start that failed, or a process that ended unsuccessfully
+ * within THROTTLE_MS of its start, is started again no sooner than
+ * THROTTLE_MS after that start. A clean exit (code 0) is not a crash: a
+ * periodic job is restarted after RestartSec, however short its run. With
+ * either key set, systemd's rate limit (over_limit) and no throttle. */
+#define THROTTLE_MS 1000
+
+static int throttles(const struct cfg_svc *c)
+{
+	return c->start_limit_burst == 0;
+}
+
+/* Enter RESTART_WAIT: service i started at started and has just ended
+ * (crashed: unsuccessfully). Returns the seconds until its next start, for
+ * the log. */
+static unsigned wait_to_restart(int i, int64_t started, int crashed)
+{
+	const struct cfg_svc *c = svc_cfg(i);
+	struct svc *s = &tab[i];
+	int64_t at;
+
+	set_state(i, SVC_RESTART_WAIT);
+	at = s->since + (int64_t)c->restart_sec * 1000;
+	if (crashed && throttles(c) && at < started + THROTTLE_MS)
+		at = started + THROTTLE_MS;
+	s->deadline = at;
+	return (unsigned)((at - s->since + 999) / 1000);
+}
+
+int64_t svc_throttled(int i, int64_t now)
+{
+	const struct svc *s = &tab[i];
+	const struct cfg_svc *c = svc_cfg(i);
+
+	/* A wait longer than RestartSec can only be the throttle's. */
+	if (s->state != SVC_RESTART_WAIT || !throttles(c) ||
+	    s->deadline - s->since <= (int64_t)c->restart_sec * 1000)
+		return 0;
+	return s->deadline > now ? s->deadline - now : 1;
+}
+
 static void spawn(int i)
 {
 	struct svc *s = &tab[i];
@@ -121,12 +164,14 @@ static void spawn(int i)
 		s->exec_fd = -1;
 		s->exit_kind = SVC_EXIT_NONE;
 		/* Treated like a failed run, so Restart= decides what comes next. */
-		set_state(i, c->restart == CFG_RESTART_ALWAYS || c->restart == CFG_RESTART_ON_FAILURE
-				     ? SVC_RESTART_WAIT
-				     : SVC_FAILED);
+		if (c->restart != CFG_RESTART_ALWAYS && c->restart != CFG_RESTART_ON_FAILURE) {
+			set_state(i, SVC_FAILED);
+			return;
+		}
+		(void)wait_to_restart(i, clock_ms(), 1);
 		/* At least 100 ms: a fork that keeps failing must not spin init. */
-		if (s->state == SVC_RESTART_WAIT)
-			s->deadline = clock_ms() + (c->restart_sec ? (int64_t)c->restart_sec * 1000 : 100);
+		if (s->deadline < s->since + 100)
+			s->deadline = s->since + 100;
 		return;
 	}
 	s->pid = s->pgid = pid;
@@ -292,15 +337,22 @@ static void act_exit(int i)
 {
 	const struct cfg_svc *c = svc_cfg(i);
 	struct svc *s = &tab[i];
+	int64_t started = s->since; /* entered starting, or running at the exec: its start */
+	int clean;
 
 	if (s->exec_fd >= 0 && read_exec_report(i) && !s->reason[0] && s->state == SVC_STARTING)
 		s->ups++; /* exec succeeded; the exit came in the same pass */
 	record_exit(i, last_status);
+	clean = s->exit_kind == SVC_EXIT_CODE && s->exit_code == 0 && !s->reason[0];
 	if (!shutting_down && wants_restart(i)) {
-		note(i, 0, "Service %s will restart in %us", c->name, c->restart_sec);
-		set_state(i, SVC_RESTART_WAIT);
-		s->deadline = clock_ms() + (int64_t)c->restart_sec * 1000;
-	} else if (s->exit_kind == SVC_EXIT_CODE && s->exit_code == 0 && !s->reason[0]) {
+		unsigned sec = wait_to_restart(i, started, !clean);
+
+		if (svc_throttled(i, s->since))
+			note(i, 0, "Service %s will restart in %us (throttled: it ended within %ds of its start)",
+			     c->name, sec, THROTTLE_MS / 1000);
+		else
+			note(i, 0, "Service %s will restart in %us", c->name, sec);
+	} else if (clean) {
 		set_state(i, SVC_STOPPED);
 	} else {
 		set_state(i, SVC_FAILED);

@@ -109,6 +109,9 @@ enum svc_result svc_request(int i, enum svc_event ev);
 int svc_reaped(pid_t pid, int status);
 /* Fire deadlines that are due and settle stopping process groups. */
 void svc_tick(int64_t now);
+/* Milliseconds (at least 1) until service i's restart when the crash-loop
+ * throttle holds it back beyond RestartSec, else 0. */
+int64_t svc_throttled(int i, int64_t now);
 /* Earliest pending deadline (monotonic ms), or 0 for none. */
 int64_t svc_next_deadline(void);
 /* Poll entries for the exec-status pipes; returns how many were added. */

@@ -4,13 +4,14 @@
  * that its scripts work as written (`grep "Status: active"`,
  * `grep "PID:" | awk '{print $2}'`); every other plain command prints
  * init's message after "✓". Nothing is printed before the reply has come:
- * a failed connection prints only the error (the list header waits for
- * the first row).
+ * a failed connection prints only the error (list_table.c keeps the rows
+ * until the reply is complete).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "initctl_show.h"
+#include "list_table.h"
 #include "out.h"
 #include "signames.h"
 
@@ -64,26 +65,17 @@ static const char *active_word(unsigned state)
 	return "inactive";
 }
 
-/* Printed with the first row (or at the end of an empty list), so that a
- * failed connection prints only the error. */
-static void list_header(int *printed)
-{
-	if (*printed)
-		return;
-	*printed = 1;
-	printf("%-25s %-10s %-10s %-15s %s\n", "NAME", "ENABLED", "ACTIVE", "RESTART", "RESTARTS");
-	printf("%.75s\n", "----------------------------------------------------------------------------------");
-}
-
+/* Rows are kept by list_table.c and printed once the reply is complete:
+ * a failed connection prints only the error. */
 static int list_row(const unsigned char *f, void *ctx)
 {
 	struct proto_svc v;
 
+	(void)ctx;
 	if (proto_unpack_svc(f, &v) < 0)
 		return 0;
-	list_header(ctx);
-	printf("%-25s %-10s %-10s %-15s %u\n", v.name, v.enabled ? "enabled" : "disabled", active_word(v.state),
-	       restart_name(v.restart), v.restarts);
+	list_table_row(v.name, v.enabled ? "enabled" : "disabled", active_word(v.state), restart_name(v.restart),
+		       v.restarts);
 	return 0;
 }
 
@@ -159,6 +151,8 @@ static void print_status(const struct svc_view *view)
 	printf("  Restart Policy: %s\n", restart_name(v->restart));
 	printf("  Restart Delay: %us\n", v->restart_sec);
 	printf("  Restart Count: %u\n", v->restarts);
+	if (view->text[PROTO_KEY_THROTTLE][0])
+		printf("  Restart Throttle: %s\n", view->text[PROTO_KEY_THROTTLE]);
 	if (v->exit_kind == PROTO_EXIT_SIGNAL)
 		printf("  Last Exit Code: %u (%s)\n", v->exit_code, how);
 	else if (v->exit_kind == PROTO_EXIT_CODE)
@@ -218,14 +212,13 @@ int show_command(const struct client_target *t, struct proto_req rq)
 	/* Static: a view holds PROTO_KEY_MAX + 1 texts of 8 KiB, too much for the stack. */
 	static struct svc_view view;
 	static struct sys_view sys;
-	static int header;
 	struct client_result res;
 	client_record_fn *fn = 0;
 	void *ctx = 0;
 
 	if (rq.op == PROTO_OP_LIST) {
 		fn = list_row;
-		ctx = &header;
+		list_table_begin(stdout);
 	} else if (rq.op == PROTO_OP_STATUS) {
 		fn = status_record;
 		ctx = &view;
@@ -236,7 +229,7 @@ int show_command(const struct client_target *t, struct proto_req rq)
 	if (client_call(t, &rq, fn, ctx, &res) < 0 || res.status != PROTO_OK)
 		return out_error(res.msg);
 	if (rq.op == PROTO_OP_LIST) {
-		list_header(&header);
+		list_table_end();
 	} else if (rq.op == PROTO_OP_STATUS) {
 		print_status(&view);
 	} else if (rq.op == PROTO_OP_SYSTEM_STATUS) {

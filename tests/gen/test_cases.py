@@ -183,6 +183,11 @@ def consistency_problems(c, h, echo):
         same(f"{n}: .enabled", int(s["enabled"]), t["enabled"])
         same(f"{n}: .restart_sec", s["RestartSec"], t["restart_sec"])
         same(f"{n}: .stop_timeout_sec", s["TimeoutStopSec"], t["stop_timeout_sec"])
+        # null in the echo (neither key set) is 0 in the tables.
+        if (s["StartLimitBurst"] is None) != (s["StartLimitIntervalSec"] is None):
+            out.append(f"{n}: StartLimitBurst and StartLimitIntervalSec: one null, not both")
+        same(f"{n}: .start_limit_burst", s["StartLimitBurst"] or 0, t["start_limit_burst"])
+        same(f"{n}: .start_limit_interval_sec", s["StartLimitIntervalSec"] or 0, t["start_limit_interval_sec"])
         for key, field in (("After", "after_text"), ("Before", "before_text"),
                            ("Requires", "requires_text"), ("RequiredBy", "required_by_text")):
             same(f"{n}: .{field}", ", ".join(s[key]), t[field])

@@ -1,5 +1,5 @@
 # Dependencies at run time, enable/disable, --wait and the restart rate
-# limit: independent services start in one pass; After/Before order the
+# limit (when set): independent services start in one pass; After/Before order the
 # start; Requires fails a dependant whose requirement failed, and an
 # operator's stop/restart of a required service takes its dependants down
 # first and brings them back; State: words; enable/disable [--now];
@@ -349,7 +349,7 @@ t_22_wait_usage_errors() {
 
 # --- 7. restart rate limit -------------------------------------------------
 
-t_23_restart_limit_default() {
+t_23_restart_limit_when_set() {
 	wait_for "crashy failed" 20 has_state crashy failed
 	expect_eq "$(field crashy "Restart Count")" 5 "Restart Count"
 	expect_eq "$(field crashy "Last Error")" "restart limit reached: 5 restarts within 10s" "Last Error"

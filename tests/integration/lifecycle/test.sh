@@ -125,3 +125,30 @@ t_13_own_session_signals_unblocked_stdin_null() {
 	grep ' (cat) ' "$probe" | awk '{ if ($1 != $5 || $1 != $6) exit 1 }' || fail "not its own session and group: $(grep ' (cat) ' "$probe")"
 	expect_match "$(grep '^stdin: ' "$probe")" "-> '/dev/null'$" "stdin"
 }
+
+# A deactivating row (12 characters in the 10 of ACTIVE) widens the column
+# for every row: each row's cells start where the header's titles do.
+list_aligned() {
+	awk 'NR == 1 { for (c = 1; c <= NF; c++) at[c] = index($0, $c); next }
+	     NR == 2 { next }
+	     { n = split($0, w, / +/); if (n != 5) { print "not 5 cells: " $0; bad = 1 }
+	       for (c = 1; c <= 5; c++) if (substr($0, at[c], length(w[c])) != w[c]) { print "shifted: " $0; bad = 1 } }
+	     END { exit bad }'
+}
+
+t_14_deactivating_row_keeps_the_columns() {
+	local out
+	wait_for "lingerer running" 10 has_state lingerer active
+	ctl stop lingerer >/dev/null || fail "stop lingerer"
+	wait_for "lingerer deactivating" 10 has_state lingerer deactivating
+	out=$(ctl list)
+	printf '%s\n' "$out" | grep -q ' deactivating ' || fail "no deactivating row:"$'\n'"$out"
+	printf '%s\n' "$out" | list_aligned || fail "columns shifted:"$'\n'"$out"
+	# The manual's widths otherwise: a list without a longer cell is as before.
+	touch "$WORK/release"
+	wait_for "lingerer stopped" 10 has_state lingerer inactive
+	out=$(ctl list)
+	expect_eq "$(printf '%s\n' "$out" | head -2)" "NAME                      ENABLED    ACTIVE     RESTART         RESTARTS
+---------------------------------------------------------------------------" "header"
+	printf '%s\n' "$out" | list_aligned || fail "columns shifted:"$'\n'"$out"
+}

@@ -1,7 +1,7 @@
 /* The service state machine, driven event by event with a fake clock and a
  * fake spawn (tests/unit/config, in start order:
  *   a  always, RestartSec 3, TimeoutStopSec 2
- *   b  on-failure, RestartSec 0, After a
+ *   b  on-failure, RestartSec 0, After a, StartLimitBurst 5, StartLimitIntervalSec 10
  *   c  on-success, Requires b
  *   d  disabled, Restart no
  *   e  always, RestartSec 1, StartLimitBurst 2, StartLimitIntervalSec 5 (independent)
@@ -10,7 +10,9 @@
  *   h  disabled, on-success
  *   i  disabled, Requires g and h
  *   j  disabled, After g
- *   k  disabled, Requires i). */
+ *   k  disabled, Requires i
+ *   l  disabled, always, RestartSec 0, no StartLimit* (never gives up, throttled)).
+ * Only b, e and f set StartLimit*: the others never give up. */
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,7 +22,7 @@
 #include "harness.h"
 #include "svc.h"
 
-enum { A, B, C, D, E, F, G, H, I, J, K };
+enum { A, B, C, D, E, F, G, H, I, J, K, L };
 #define EXITED(n) ((n) << 8)
 #define KILLED(s) (s)
 
@@ -113,7 +115,7 @@ static void in_child(void (*body)(void))
 
 TEST(table_is_in_start_order)
 {
-	CHECK(CFG_NSVC == 11);
+	CHECK(CFG_NSVC == 12);
 	CHECK_STR(cfg_svc[A].name, "a");
 	CHECK_STR(cfg_svc[D].name, "d");
 	CHECK_STR(cfg_svc[E].name, "e");
@@ -127,7 +129,9 @@ TEST(table_is_in_start_order)
 	CHECK(!cfg_svc[D].enabled && cfg_svc[E].enabled && !cfg_svc[F].enabled);
 	CHECK(cfg_svc[B].start_limit_burst == 5 && cfg_svc[B].start_limit_interval_sec == 10);
 	CHECK(cfg_svc[E].start_limit_burst == 2 && cfg_svc[E].start_limit_interval_sec == 5);
-	CHECK(cfg_svc[F].start_limit_interval_sec == 0);
+	CHECK(cfg_svc[F].start_limit_burst == 5 && cfg_svc[F].start_limit_interval_sec == 0);
+	CHECK(cfg_svc[L].start_limit_burst == 0 && cfg_svc[L].start_limit_interval_sec == 0); /* not set */
+	CHECK(cfg_svc[A].start_limit_burst == 0);
 	CHECK_STR(svc_state_name(SVC_WAITING), "waiting for dependencies");
 }
 
@@ -215,13 +219,13 @@ TEST(restart_waits_restart_sec_from_the_exit)
 	fake_now += 2999;
 	svc_tick(fake_now);
 	CHECK(svc_get(A)->state == SVC_RESTART_WAIT);
-	CHECK(state(B) == SVC_WAITING); /* a is coming back */
+	CHECK(state(B) == SVC_STARTING); /* after a: its start attempt is over */
 	fake_now += 1;
 	svc_tick(fake_now);
 	CHECK(svc_get(A)->state == SVC_STARTING);
 	CHECK(svc_get(A)->restarts == 1);
 	CHECK(svc_next_deadline() == 0);
-	CHECK(state(B) == SVC_WAITING && spawns(B) == 0);
+	CHECK(state(B) == SVC_STARTING && spawns(B) == 1);
 }
 
 TEST(policies_decide_on_exit_status)
@@ -339,16 +343,11 @@ TEST(fork_failure_follows_the_policy)
 	fake_fork_fails = 1;
 	svc_boot();
 	CHECK(svc_get(A)->state == SVC_RESTART_WAIT); /* always: try again later */
-	CHECK(state(B) == SVC_WAITING && state(C) == SVC_WAITING);
-	fake_fork_fails = 0;
-	fake_now += 3000;
-	svc_tick(fake_now);
-	CHECK(state(A) == SVC_STARTING);
-	exec_ok(A);
-	fake_fork_fails = 1;
-	svc_tick(fake_now);
+	CHECK(!strncmp(svc_get(A)->reason, "fork: ", 6));
+	/* b comes after a, whose attempt is over: b's own fork fails too */
 	CHECK(state(B) == SVC_RESTART_WAIT); /* on-failure: try again */
 	CHECK(!strncmp(svc_get(B)->reason, "fork: ", 6));
+	CHECK(state(C) == SVC_WAITING); /* requires b */
 	fake_fork_fails = 0;
 	svc_tick(fake_now); /* RestartSec = 0, but a fork retry waits 100 ms */
 	CHECK(state(B) == SVC_RESTART_WAIT);
@@ -360,6 +359,13 @@ TEST(fork_failure_follows_the_policy)
 	svc_tick(fake_now);
 	CHECK(svc_get(C)->state == SVC_FAILED); /* on-success: give up */
 	CHECK(!strncmp(svc_get(C)->reason, "fork: ", 6));
+	fake_fork_fails = 0;
+	fake_now += 2899; /* a: RestartSec 3 s after its fork failed */
+	svc_tick(fake_now);
+	CHECK(state(A) == SVC_RESTART_WAIT);
+	fake_now += 1;
+	svc_tick(fake_now);
+	CHECK(state(A) == SVC_STARTING);
 }
 
 SHUTDOWN_TEST(shutdown_stops_in_reverse_dependency_order)
@@ -404,28 +410,32 @@ SHUTDOWN_TEST(shutdown_stops_waiting_services_at_once)
 	CHECK(svc_get(B)->pid == 0 && svc_get(C)->pid == 0);
 }
 
-/* b waits for a (restarting) while c, which requires b, still runs: b is
- * stopped at once, not left waiting to be started once a is down. */
+/* b waits for a (starting again after a crash) while c, which requires
+ * b, still runs: b is stopped at once, not left waiting to be started once
+ * a is down. */
 SHUTDOWN_TEST(shutdown_stops_a_waiting_service_before_its_dependants)
 {
 	reset();
 	boot_all();
 	reap(A, EXITED(1)); /* always: in 3 s */
-	reap(B, EXITED(1)); /* on-failure: at once */
+	fake_now += 3000;
 	svc_tick(fake_now);
-	CHECK(state(A) == SVC_RESTART_WAIT && state(B) == SVC_WAITING);
+	reap(B, EXITED(1)); /* on-failure: at once, after a, which is starting */
+	svc_tick(fake_now);
+	CHECK(state(A) == SVC_STARTING && state(B) == SVC_WAITING);
 	CHECK(state(C) == SVC_RUNNING && spawns(B) == 1);
 	CHECK(!svc_shutdown_step());
-	CHECK(state(A) == SVC_STOPPED && state(B) == SVC_STOPPED);
+	CHECK(state(A) == SVC_STOPPING && state(B) == SVC_STOPPED);
 	CHECK(state(C) == SVC_STOPPING);
 	svc_tick(fake_now);
+	reap(A, KILLED(SIGTERM));
 	reap(C, KILLED(SIGTERM));
 	reap(E, KILLED(SIGTERM));
 	svc_tick(fake_now);
 	CHECK(svc_shutdown_step());
 	svc_tick(fake_now + 100000);
 	CHECK(state(B) == SVC_STOPPED && spawns(B) == 1);
-	CHECK(spawns(A) == 1);
+	CHECK(spawns(A) == 2);
 }
 
 TEST(requires_pulls_in_a_stopped_required_service)
@@ -588,20 +598,53 @@ TEST(after_only_predecessor_failing_lets_the_dependant_start)
 	svc_tick(fake_now);
 	CHECK(state(J) == SVC_STARTING);
 
-	/* b is only after a: a's exec failing (a restarts: always) keeps b
-	 * waiting; a stopped by the operator lets b go. */
+	/* b is only after a, as the seed's webapp after database: a's exec
+	 * fails and a waits to restart (always, 3 s). Its start attempt is
+	 * over, so b starts; a's later restarts do not hold b back. */
 	reset();
 	fake_report_stage = 4;
 	svc_boot();
-	fake_report_stage = 0;
+	CHECK(state(B) == SVC_WAITING); /* a's attempt is under way */
 	reap(A, EXITED(127));
 	CHECK(state(A) == SVC_RESTART_WAIT);
+	CHECK_STR(svc_get(A)->reason, "exec: No such file or directory");
+	fake_report_stage = 0;
 	svc_tick(fake_now);
-	CHECK(state(B) == SVC_WAITING);
-	CHECK(svc_request(A, SVC_EV_STOP) == SVC_OK);
-	CHECK(state(A) == SVC_STOPPED);
+	CHECK(state(B) == SVC_STARTING && spawns(B) == 1);
+	exec_ok(B);
+	fake_report_stage = 4;
+	fake_now += 3000;
+	svc_tick(fake_now); /* a's restart */
+	CHECK(state(A) == SVC_STARTING && state(B) == SVC_RUNNING);
+	reap(A, EXITED(127));
+	fake_report_stage = 0;
 	svc_tick(fake_now);
-	CHECK(state(B) == SVC_STARTING);
+	CHECK(state(A) == SVC_RESTART_WAIT && state(B) == SVC_RUNNING && spawns(B) == 1);
+	/* Started while a waits to restart, b goes at once. */
+	CHECK(svc_request(B, SVC_EV_STOP) == SVC_OK);
+	reap(C, KILLED(SIGTERM));
+	svc_tick(fake_now);
+	reap(B, KILLED(SIGTERM));
+	CHECK(state(B) == SVC_STOPPED);
+	CHECK(svc_request(B, SVC_EV_START) == SVC_OK);
+	CHECK(state(B) == SVC_STARTING && spawns(B) == 2);
+}
+
+/* Requires is not softened: while a required service waits to restart,
+ * its dependant waits (c requires b; b's exec fails, on-failure). */
+TEST(required_predecessor_waiting_to_restart_holds_the_dependant)
+{
+	reset();
+	fake_report_stage = 4;
+	CHECK(svc_request(C, SVC_EV_START) == SVC_OK); /* pulls in b */
+	CHECK(state(B) == SVC_STARTING && state(C) == SVC_WAITING);
+	reap(B, EXITED(127));
+	fake_report_stage = 0;
+	CHECK(state(B) == SVC_RESTART_WAIT);
+	CHECK(state(C) == SVC_WAITING);
+	fake_now += 50;
+	svc_tick(fake_now);
+	CHECK(state(C) == SVC_WAITING && spawns(C) == 0);
 }
 
 TEST(operator_stop_stops_requiring_dependants_first)
@@ -896,6 +939,103 @@ TEST(operator_start_clears_the_restart_limit)
 	reap(E, EXITED(0));
 	CHECK(state(E) == SVC_RESTART_WAIT);
 	CHECK(svc_get(E)->reason[0] == 0);
+}
+
+/* l sets no StartLimit*: it never gives up, and a crash loop is paced to
+ * a start a second (b, e and f set a limit: they restart at RestartSec,
+ * at once for b and f, as the tests above show). */
+TEST(crash_loop_without_a_limit_is_throttled_never_failed)
+{
+	int64_t started;
+	int k;
+
+	reset();
+	CHECK(svc_request(L, SVC_EV_START) == SVC_OK);
+	for (k = 1; k <= 30; k++) {
+		started = fake_now;
+		exec_ok(L);
+		fake_now += 200; /* dies 200 ms after its start */
+		CHECK(reap(L, EXITED(1)));
+		CHECK(state(L) == SVC_RESTART_WAIT);
+		CHECK(svc_next_deadline() == started + 1000); /* not at once: a second after its start */
+		CHECK(svc_throttled(L, fake_now) == 800);
+		svc_tick(fake_now);
+		fake_now = started + 999;
+		svc_tick(fake_now);
+		CHECK(state(L) == SVC_RESTART_WAIT && svc_throttled(L, fake_now) == 1);
+		fake_now += 1;
+		svc_tick(fake_now);
+		CHECK(state(L) == SVC_STARTING);
+	}
+	CHECK(svc_get(L)->restarts == 30 && svc_get(L)->reason[0] == 0);
+	/* Killed by a signal at once: a crash too. */
+	started = fake_now;
+	exec_ok(L);
+	CHECK(reap(L, KILLED(SIGSEGV)));
+	CHECK(svc_next_deadline() == started + 1000);
+	fake_now += 1000;
+	svc_tick(fake_now);
+	/* Its exec failed: a crash too. */
+	CHECK(svc_request(L, SVC_EV_STOP) == SVC_OK);
+	CHECK(reap(L, KILLED(SIGTERM)));
+	started = fake_now;
+	fake_report_stage = 4;
+	CHECK(svc_request(L, SVC_EV_START) == SVC_OK);
+	fake_report_stage = 0;
+	CHECK(reap(L, EXITED(127)));
+	CHECK_STR(svc_get(L)->reason, "exec: No such file or directory");
+	CHECK(svc_next_deadline() == started + 1000);
+	fake_now += 1000;
+	svc_tick(fake_now);
+	CHECK(state(L) == SVC_STARTING);
+	/* A run of a second or more is no crash loop: restarted at once. */
+	exec_ok(L);
+	fake_now += 1000;
+	CHECK(reap(L, EXITED(1)));
+	CHECK(svc_next_deadline() == fake_now && svc_throttled(L, fake_now) == 0);
+	svc_tick(fake_now);
+	CHECK(state(L) == SVC_STARTING);
+	/* A fork that fails: retried a second later. */
+	exec_ok(L);
+	fake_fork_fails = 1;
+	CHECK(reap(L, EXITED(0)));
+	svc_tick(fake_now);
+	CHECK(state(L) == SVC_RESTART_WAIT && !strncmp(svc_get(L)->reason, "fork: ", 6));
+	CHECK(svc_next_deadline() == fake_now + 1000 && svc_throttled(L, fake_now) == 1000);
+	fake_fork_fails = 0;
+	CHECK(svc_get(L)->restarts == 34);
+}
+
+/* A periodic job (always or on-success) that exits 0 is never a crash
+ * loop: restarted after RestartSec (l: 0), however short its run. */
+TEST(clean_exits_are_not_throttled)
+{
+	int k;
+
+	reset();
+	CHECK(svc_request(L, SVC_EV_START) == SVC_OK);
+	for (k = 1; k <= 50; k++) {
+		exec_ok(L);
+		fake_now += 10;
+		CHECK(reap(L, EXITED(0)));
+		CHECK(state(L) == SVC_RESTART_WAIT);
+		CHECK(svc_next_deadline() == fake_now && svc_throttled(L, fake_now) == 0);
+		svc_tick(fake_now);
+		CHECK(state(L) == SVC_STARTING);
+	}
+	CHECK(svc_get(L)->restarts == 50);
+	/* a: always, RestartSec 3, no limit: its clean exits follow RestartSec. */
+	reset();
+	svc_boot();
+	exec_ok(A);
+	CHECK(reap(A, EXITED(0)));
+	CHECK(svc_next_deadline() == fake_now + 3000 && svc_throttled(A, fake_now) == 0);
+	/* A crash within a second: RestartSec (3 s) is longer than the throttle. */
+	fake_now += 3000;
+	svc_tick(fake_now);
+	exec_ok(A);
+	CHECK(reap(A, EXITED(1)));
+	CHECK(svc_next_deadline() == fake_now + 3000 && svc_throttled(A, fake_now) == 0);
 }
 
 TEST(restart_limit_interval_zero_never_limits)
@@ -1235,12 +1375,13 @@ RUN_TESTS("svc", T(table_is_in_start_order), T(boot_starts_enabled_services_in_o
 	  T(requires_pulls_in_a_stopped_required_service), T(required_exec_failure_fails_the_waiting_dependant),
 	  T(required_exit_fails_the_waiting_dependant), T(required_failure_goes_down_a_waiting_chain),
 	  T(after_only_predecessor_failing_lets_the_dependant_start),
+	  T(required_predecessor_waiting_to_restart_holds_the_dependant),
 	  T(operator_stop_stops_requiring_dependants_first), T(operator_stop_goes_down_a_requires_chain),
 	  T(starting_the_required_service_again_starts_its_dependants),
 	  T(operator_restart_restarts_requiring_dependants), T(restart_limit_fails_the_sixth_automatic_restart),
 	  T(restart_limit_window_is_fixed_and_opens_again), T(operator_start_clears_the_restart_limit),
-	  T(restart_limit_interval_zero_never_limits), T(enable_and_disable),
-	  T(every_event_in_every_state_is_safe),
+	  T(restart_limit_interval_zero_never_limits), T(crash_loop_without_a_limit_is_throttled_never_failed),
+	  T(clean_exits_are_not_throttled), T(enable_and_disable), T(every_event_in_every_state_is_safe),
 	  T(start_of_required_service_with_dep_stopped_dependant_spawns_it_once),
 	  T(restart_of_required_service_spawns_it_once),
 	  T(pending_stop_fires_when_dependant_goes_in_the_same_tick),
