@@ -6,10 +6,12 @@ set -e
 need="make musl-tools python3 python3-yaml python3-jinja2 binutils util-linux"
 opts=""
 case "${1:-build}" in
-# the lint suite (tests/lint.sh) needs cppcheck, clang-tidy and clang-format; the boot
+# the lint suite (tests/lint.sh) needs cppcheck, clang-tidy and clang-format; the
+# sanitize suite clang (its UBSan writes where it is told) and LLVM's symbolizer;
+# make test-valgrind valgrind; the boot
 # tests (tests/boot) need QEMU and a static busybox; their
 # recommended packages are not needed
-test) need="$need procps bc cppcheck clang-tidy clang-format qemu-system-x86 busybox-static"; opts="--no-install-recommends" ;;
+test) need="$need procps bc cppcheck clang-tidy clang-format clang llvm valgrind qemu-system-x86 busybox-static"; opts="--no-install-recommends" ;;
 bench) need="$need procps s6 runit tini dumb-init hyperfine" ;;
 esac
 missing=""
