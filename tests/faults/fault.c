@@ -62,10 +62,10 @@ static const struct {
 	const char *name;
 	int err;
 } errnos[] = {
-	{ "EAGAIN", EAGAIN }, { "ENOSPC", ENOSPC }, { "EIO", EIO },       { "EMFILE", EMFILE },
-	{ "ENFILE", ENFILE }, { "ENOMEM", ENOMEM }, { "EPERM", EPERM },   { "EACCES", EACCES },
-	{ "ENOENT", ENOENT }, { "ENODEV", ENODEV }, { "ENOSYS", ENOSYS }, { "ENOEXEC", ENOEXEC },
-	{ "ENOBUFS", ENOBUFS }, { "EINTR", EINTR }, { "EBUSY", EBUSY },   { "EINVAL", EINVAL },
+	{ "EAGAIN", EAGAIN },   { "ENOSPC", ENOSPC }, { "EIO", EIO },       { "EMFILE", EMFILE },
+	{ "ENFILE", ENFILE },   { "ENOMEM", ENOMEM }, { "EPERM", EPERM },   { "EACCES", EACCES },
+	{ "ENOENT", ENOENT },   { "ENODEV", ENODEV }, { "ENOSYS", ENOSYS }, { "ENOEXEC", ENOEXEC },
+	{ "ENOBUFS", ENOBUFS }, { "EINTR", EINTR },   { "EBUSY", EBUSY },   { "EINVAL", EINVAL },
 };
 
 struct rule {
