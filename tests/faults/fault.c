@@ -79,16 +79,19 @@ static struct rule rules[MAX_RULES];
 static int nrules, parsed, vm;
 static char plan[1024];
 
-static void tell(const char *a, const char *b, const char *c, const char *d)
+/* One line on stderr from the strings given, up to a null pointer. */
+static void tell(const char *first, ...)
 {
-	char line[512];
-	size_t n = 0;
-	const char *parts[] = { "fault: ", a, b, c, d, "\n" };
+	char line[512] = "fault: ";
+	size_t n = 7;
+	va_list ap;
 
-	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-		for (const char *p = parts[i]; p && *p && n < sizeof line - 1; p++)
+	va_start(ap, first);
+	for (const char *p = first; p; p = va_arg(ap, const char *))
+		for (; *p && n < sizeof line - 1; p++)
 			line[n++] = *p;
-	line[n - 1] = '\n';
+	va_end(ap);
+	line[n++] = '\n';
 	(void)!__real_write(2, line, n);
 }
 
@@ -172,7 +175,7 @@ static void parse_plan(void)
 		if (next)
 			*next++ = 0;
 		if (parse_rule(p) < 0)
-			tell("bad rule in EI_FAULTS: ", p, "", "");
+			tell("bad rule in EI_FAULTS: ", p, (char *)0);
 	}
 }
 
@@ -204,8 +207,7 @@ static int inject(enum call call, const char *subject)
 		do
 			num[--k] = (char)('0' + v % 10);
 		while ((v /= 10) && k > 0);
-		tell(call_names[call], "(", subject, "): ");
-		tell(errno_name(r->err), " #", num + k, "");
+		tell(call_names[call], "(", subject, "): ", errno_name(r->err), " #", num + k, (char *)0);
 		errno = r->err;
 		return 1;
 	}
@@ -216,7 +218,7 @@ static int guarded(enum call call, const char *subject, int err)
 {
 	if (!vm)
 		return 0;
-	tell(call_names[call], "(", subject, "): not done (pretending to be a VM)");
+	tell(call_names[call], "(", subject, "): not done (pretending to be a VM)", (char *)0);
 	errno = err;
 	return 1;
 }
