@@ -50,7 +50,8 @@ valgrind_wrap() {
 
 # flavour_prepare FLAVOUR: after the build, before init starts.
 flavour_prepare() {
-	mkdir -p "$WORK/reports"
+	# steps run initctl as nobody too: its reports must land here as well
+	mkdir -p "$WORK/reports" && chmod 1777 "$WORK/reports"
 	has_word "$1" sanitize && sanitize_env
 	has_word "$1" valgrind && valgrind_wrap
 	return 0
