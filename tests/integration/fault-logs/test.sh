@@ -36,10 +36,11 @@ t_01_enospc() { fail_then_recover enospc ENOSPC "No space left on device"; }
 t_02_eio() { fail_then_recover eio EIO "(I/O error|Input/output error)"; }
 t_03_emfile_on_reopen() {
 	# the file must be reopened for open(2) to fail: an EIO first closes it
-	local again
+	local again eio
 	again=$(log_lines "log file .*chatty.log is writable again" | wc -l)
+	eio=$(log_lines "^fault: write\($WORK/log/chatty.log\): EIO" | wc -l)
 	touch "$WORK/emfile" "$WORK/eio"
-	wait_for "injected EIO" 10 said "^fault: write\($WORK/log/chatty.log\): EIO" 2
+	wait_for "injected EIO" 10 said "^fault: write\($WORK/log/chatty.log\): EIO" $((eio + 1))
 	rm -f "$WORK/eio"
 	wait_for "injected EMFILE" 10 said "^fault: open\($WORK/log/chatty.log\): EMFILE"
 	ctl ping >/dev/null || fail "init stopped answering"
