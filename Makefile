@@ -11,6 +11,10 @@
 #   make fuzz [FUZZ_SECONDS=300]  every fuzz target for that long (tests/fuzz)
 #   make lint                     cppcheck, gcc -fanalyzer and clang-tidy over
 #                                 every source (make -j lint runs them in parallel)
+#   make test-sanitize            unit + integration suites on an ASan+UBSan build
+#   make test-valgrind            integration suite with init and initctl under memcheck
+#   make FLAVOUR=sanitize|valgrind|fault BUILD=dir
+#                                 a test flavour of both programs (see below)
 
 CONFIG ?= config/init.yaml
 BUILD ?= build
@@ -23,6 +27,32 @@ NM ?= nm
 READELF ?= readelf
 PYTHON ?= $(shell tools/find-python)
 
+# Test flavours: the same sources built another way for the tests, never
+# shipped. Empty: the shipped build. sanitize: ASan + UBSan, any report
+# fatal; valgrind: plain -O1 -g for memcheck. Both use gcc with glibc,
+# dynamically linked (the sanitizer runtimes need it; the no-malloc and
+# static claims are the shipped build's). fault: init's system calls go
+# through tests/faults/fault.c, which fails the calls its plan names
+# (EI_FAULTS); alone it keeps the shipped toolchain (musl, static), and it
+# combines with either of the others (FLAVOUR="fault sanitize"). Link-time
+# optimisation is off in every flavour: it would hide calls from --wrap
+# and frames from the sanitizers' reports.
+FLAVOUR ?=
+LINK_KIND := -static
+SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ifneq ($(filter-out sanitize valgrind fault,$(FLAVOUR))$(word 2,$(filter sanitize valgrind,$(FLAVOUR))),)
+$(error FLAVOUR=$(FLAVOUR): words sanitize, valgrind, fault (not sanitize with valgrind))
+endif
+ifneq ($(filter sanitize valgrind,$(FLAVOUR)),)
+CC := $(if $(filter sanitize,$(FLAVOUR)),clang,gcc)
+CFLAGS := -O1 -g $(if $(filter sanitize,$(FLAVOUR)),$(SANITIZE_FLAGS))
+LINK_KIND :=
+endif
+ifneq ($(filter fault,$(FLAVOUR)),)
+FAULT_CALLS := open write accept4 socket mount reboot syscall
+INIT_LDFLAGS := $(FAULT_CALLS:%=-Wl,--wrap=%)
+endif
+
 # Reproducible: no paths, dates or build ids leak into the binaries.
 ABS_BUILD := $(abspath $(BUILD))
 # CFLAGS is the user's (make CFLAGS=-O2 works); what the code needs is added.
@@ -31,7 +61,7 @@ CFLAGS ?= -Os
 # code here uses floating point, so variadic functions need not save the
 # vector registers; a switch is a chain of compares, not a table. Together
 # about 2.4 KiB of init.
-SIZE_FLAGS := -flto=auto -mgeneral-regs-only -fno-jump-tables
+SIZE_FLAGS := $(if $(FLAVOUR),,-flto=auto -mgeneral-regs-only -fno-jump-tables)
 EI_CFLAGS = $(CFLAGS) $(SIZE_FLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wdate-time -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2 -Wno-missing-field-initializers \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
@@ -39,7 +69,7 @@ EI_CFLAGS = $(CFLAGS) $(SIZE_FLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 	-ffile-prefix-map=$(CURDIR)=. -ffile-prefix-map=$(ABS_BUILD)=build $(EXTRA_CFLAGS)
 # common-page-size: the data segment may share the text's last page in the
 # file, instead of starting on a page of its own (up to 4 KiB of padding).
-LDFLAGS += $(CFLAGS) $(SIZE_FLAGS) -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro -Wl,-z,noseparate-code \
+LDFLAGS += $(CFLAGS) $(SIZE_FLAGS) $(LINK_KIND) -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro -Wl,-z,noseparate-code \
 	-Wl,-z,common-page-size=16
 
 export LC_ALL := C
@@ -54,13 +84,14 @@ INITCTL_SRCS := $(sort $(wildcard src/initctl/*.c))
 COMMON_SRCS := $(sort $(wildcard src/common/*.c))
 GEN_OBJ := $(BUILD)/obj/config_gen.o
 INIT_OBJS := $(COMMON_SRCS:src/%.c=$(BUILD)/obj/%.o) $(INIT_SRCS:src/%.c=$(BUILD)/obj/%.o) $(GEN_OBJ)
+INIT_OBJS += $(if $(filter fault,$(FLAVOUR)),$(BUILD)/obj/faults/fault.o)
 INITCTL_OBJS := $(COMMON_SRCS:src/%.c=$(BUILD)/obj/%.o) $(INITCTL_SRCS:src/%.c=$(BUILD)/obj/%.o) $(GEN_OBJ)
 GEN_SRCS := $(sort $(wildcard gen/*.py gen/templates/*.j2))
 GEN_OUT := $(BUILD)/gen/config_gen.c $(BUILD)/gen/config_gen.h $(BUILD)/gen/print-config.yaml
 GEN_STAMP := $(BUILD)/gen/.stamp
 
 .DELETE_ON_ERROR:
-.PHONY: all demo test check check-nomalloc check-layers check-static repro bench install clean test-boot FORCE \
+.PHONY: all demo test test-sanitize test-valgrind flavour-cc check check-nomalloc check-layers check-static repro bench install clean test-boot FORCE \
 	lint lint-cppcheck lint-analyzer lint-tidy lint-format fuzz
 
 all: $(BUILD)/init $(BUILD)/initctl
@@ -86,7 +117,7 @@ $(GEN_OUT): $(GEN_STAMP) ;
 # tell the truth.
 RECORD_config = $(abspath $(CONFIG))
 RECORD_cc = $(CC) $(EI_CFLAGS)
-RECORD_init.link = $(CC) $(LDFLAGS) $(INIT_OBJS)
+RECORD_init.link = $(CC) $(LDFLAGS) $(INIT_LDFLAGS) $(INIT_OBJS)
 RECORD_initctl.link = $(CC) $(LDFLAGS) $(INITCTL_OBJS)
 define record
 ifneq ($$(file <$(BUILD)/flags/$(1)),$$(RECORD_$(1)))
@@ -114,11 +145,14 @@ $(GEN_OBJ): $(BUILD)/gen/config_gen.c $(BUILD)/flags/cc
 $(BUILD)/obj/%.o: src/%.c $(BUILD)/flags/cc | $(BUILD)/gen/config_gen.h
 	@mkdir -p $(@D)
 	$(CC) $(EI_CFLAGS) $(INC_$(firstword $(subst /, ,$*))) -MMD -MP -c -o $@ $<
+$(BUILD)/obj/faults/%.o: tests/faults/%.c $(BUILD)/flags/cc
+	@mkdir -p $(@D)
+	$(CC) $(EI_CFLAGS) -MMD -MP -c -o $@ $<
 -include $(sort $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d))
 
 # *.full keep their symbols: the checks below read them.
 $(BUILD)/init.full: $(INIT_OBJS) $(BUILD)/flags/init.link
-	$(CC) $(LDFLAGS) -o $@ $(INIT_OBJS)
+	$(CC) $(LDFLAGS) $(INIT_LDFLAGS) -o $@ $(INIT_OBJS)
 $(BUILD)/initctl.full: $(INITCTL_OBJS) $(BUILD)/flags/initctl.link
 	$(CC) $(LDFLAGS) -o $@ $(INITCTL_OBJS)
 $(BUILD)/%: $(BUILD)/%.full
@@ -206,6 +240,21 @@ lint-format:
 
 repro:
 	@tools/repro.sh "$(CONFIG)"
+
+# The compiler of this flavour, with its flags and how it links (the unit
+# tests build with it).
+flavour-cc:
+	@echo $(CC) $(CFLAGS) $(LINK_KIND)
+
+# The test flavours (see FLAVOUR above): the unit and integration suites on
+# the ASan + UBSan build; the integration suite under valgrind's memcheck.
+test-sanitize:
+	@tools/deps.sh test
+	@tests/run sanitize
+
+test-valgrind:
+	@tools/deps.sh test
+	@tests/run valgrind
 
 demo:
 	@tools/deps.sh build

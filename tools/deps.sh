@@ -6,11 +6,11 @@ set -e
 need="make musl-tools python3 python3-yaml python3-jinja2 binutils util-linux"
 opts=""
 case "${1:-build}" in
-# the lint suite (tests/lint.sh) needs cppcheck, clang-tidy and clang-format; the fuzz
-# suite (tests/fuzz) clang and its libFuzzer and sanitizer runtimes; the boot
-# tests (tests/boot) need QEMU and a static busybox; their
-# recommended packages are not needed
-test) need="$need procps bc cppcheck clang-tidy clang-format clang libclang-rt-14-dev qemu-system-x86 busybox-static"; opts="--no-install-recommends" ;;
+# the lint suite (tests/lint.sh) needs cppcheck, clang-tidy and clang-format; the
+# fuzz suite (tests/fuzz) and the sanitize suite clang, its libFuzzer and sanitizer
+# runtimes and LLVM's symbolizer; make test-valgrind valgrind; the boot tests
+# (tests/boot) need QEMU and a static busybox; their recommended packages are not needed
+test) need="$need procps bc cppcheck clang-tidy clang-format clang libclang-rt-14-dev llvm valgrind qemu-system-x86 busybox-static"; opts="--no-install-recommends" ;;
 bench) need="$need procps s6 runit tini dumb-init hyperfine" ;;
 esac
 missing=""

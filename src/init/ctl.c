@@ -10,6 +10,7 @@
  * frame gets an error reply and the connection is closed after it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -46,7 +47,9 @@ static const struct transport transports[2] = {
 };
 enum { T_UNIX = 0, T_VSOCK = 1 };
 static int listen_fd[2] = { -1, -1 };
-static int64_t accept_paused_until; /* out of file descriptors: retry later */
+static int64_t accept_paused_until; /* accept failed even so: retry later */
+static int reserve_fd = -1;         /* given up for a moment when the table is full */
+static unsigned turned_away;        /* peers closed at once since the table filled */
 
 static void drop(struct client *c)
 {
@@ -143,6 +146,8 @@ int ctl_open(void)
 
 	for (i = 0; i < CFG_MAX_CLIENTS; i++)
 		clients[i].fd = -1;
+	if (reserve_fd < 0)
+		reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (cfg_init.unix_socket_enabled && listen_fd[T_UNIX] < 0)
 		rc |= open_unix();
 	if (cfg_init.vsock_enabled && listen_fd[T_VSOCK] < 0)
@@ -215,38 +220,91 @@ static int free_slot(void)
 	return i;
 }
 
+/* With the descriptor table full, accept(2) fails with EMFILE while the
+ * connection stays queued: the listener stays readable and every pass of
+ * the loop would find it so again, a busy loop for as long as the table is
+ * full. The classic way out: a descriptor kept in reserve is given up for
+ * a moment, the connection taken with it and closed at once (the peer sees
+ * it closed, not a hang), and the reserve taken again. Returns 1 when a
+ * peer was turned away, 0 when none was waiting, -1 when it cannot be done
+ * (no reserve, or the kernel is out of memory), so the caller pauses. */
+static int turn_away(int t)
+{
+	int fd, err;
+
+	if (reserve_fd < 0)
+		return -1;
+	close(reserve_fd);
+	fd = accept4(listen_fd[t], 0, 0, SOCK_CLOEXEC);
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	errno = err;
+	if (fd < 0)
+		return err == EAGAIN ? 0 : -1;
+	if (!turned_away++)
+		say_warn("out of file descriptors: control clients are turned away");
+	return 1;
+}
+
+/* After accept(2) failed: 1 when the next accept may succeed. */
+static int accept_failed(int t, int64_t now)
+{
+	int rc = -1;
+
+	if (errno == EINTR || errno == ECONNABORTED)
+		return 1;
+	if (errno == EMFILE || errno == ENFILE)
+		rc = turn_away(t);
+	if (rc < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)) {
+		say_warn("cannot accept control client: %s", strerror(errno));
+		accept_paused_until = now + 100;
+	}
+	return rc > 0;
+}
+
+/* A new peer of transport t: a slot, or the busy answer. */
+static void take_client(int t, int fd, int64_t now)
+{
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+	int i = free_slot();
+
+	if ((i == CFG_MAX_CLIENTS || (t == T_VSOCK && vsock_full())) && reclaim_dead())
+		i = free_slot();
+	if (i == CFG_MAX_CLIENTS || (t == T_VSOCK && vsock_full())) {
+		reject_busy(fd);
+		return;
+	}
+	memset(&clients[i], 0, offsetof(struct client, r));
+	clients[i].fd = fd;
+	clients[i].t = &transports[t];
+	clients[i].deadline = now + CTL_TIMEOUT_MS;
+	/* Without credentials a Unix peer is treated as unprivileged. A
+	 * vsock peer has no uid at all: its transport's policy decides. */
+	clients[i].may_change = t == T_VSOCK || (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+						 (cred.uid == 0 || cred.uid == geteuid()));
+}
+
 static void accept_all(int t, int64_t now)
 {
+	if (reserve_fd < 0) /* spent, and not taken back: try again */
+		reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	for (;;) {
-		struct ucred cred;
-		socklen_t len = sizeof cred;
-		int fd = accept4(listen_fd[t], 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC), i;
+		int fd = accept4(listen_fd[t], 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED)
+			if (accept_failed(t, now))
 				continue;
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-				say_warn("cannot accept control client: %s", strerror(errno));
-				accept_paused_until = now + 100;
-			}
 			return;
 		}
-		i = free_slot();
-		if ((i == CFG_MAX_CLIENTS || (t == T_VSOCK && vsock_full())) && reclaim_dead())
-			i = free_slot();
-		if (i == CFG_MAX_CLIENTS || (t == T_VSOCK && vsock_full())) {
-			reject_busy(fd);
-			continue;
+		if (turned_away) {
+			say("control clients accepted again (%u turned away while out of file descriptors)",
+			    turned_away);
+			turned_away = 0;
 		}
-		memset(&clients[i], 0, offsetof(struct client, r));
-		clients[i].fd = fd;
-		clients[i].t = &transports[t];
-		clients[i].deadline = now + CTL_TIMEOUT_MS;
-		/* Without credentials a Unix peer is treated as unprivileged. A
-		 * vsock peer has no uid at all: its transport's policy decides. */
-		clients[i].may_change =
-			t == T_VSOCK || (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
-					 (cred.uid == 0 || cred.uid == geteuid()));
+		take_client(t, fd, now);
 	}
 }
 

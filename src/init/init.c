@@ -126,7 +126,7 @@ int main(int argc, char **argv)
 	spawn_raise_nofile();
 	log_open();
 	say_log_warnings(); /* a service without a log pipe */
-	if (!pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+	if (!pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		say_warn("cannot become a child subreaper; orphans will not be reaped here");
 	if (pid1)
 		(void)chdir("/");

@@ -100,7 +100,7 @@ int log_warning(int chan, char *msg, unsigned cap)
 		return LOG_WARN_NONE;
 	c->warn_err = 0;
 	log_path(chan, 0, path);
-	if (err & WARN_PIPE) {
+	if (err > 0 && (err & WARN_PIPE)) { /* -1 ("works again") has every bit set */
 		fmt_fmt(msg, cap, "service %s: no log pipe (%s); its output goes to the console", chan_name(chan),
 			strerror(err & ~WARN_PIPE));
 		return LOG_WARN_ERROR;

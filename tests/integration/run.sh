@@ -8,12 +8,17 @@
 # for it to answer ping, and runs the scenario's t_* functions in name order,
 # each in its own subshell, reporting "PASS integration: <scenario>: <step>"
 # or "FAIL ...". Finally it shuts init down (if a step has not already) and
-# checks that it went away. Every wait has a deadline.
-# Usage: tests/integration/run.sh [SCENARIO...]
+# checks that it went away. Every wait has a deadline. EI_FLAVOUR=sanitize
+# (or valgrind) builds every scenario as that test flavour and fails the
+# scenarios its tools report on; a scenario may name a flavour of its own
+# in a file `flavour` (flavour.sh).
+# Usage: [EI_FLAVOUR=sanitize|valgrind] tests/integration/run.sh [SCENARIO...]
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here="$top/tests/integration"
 cd "$top" || exit 1
 export TESTS_DIR="$here"
+# shellcheck source=flavour.sh
+source "$here/flavour.sh"
 
 scenarios=("$@")
 if [ ${#scenarios[@]} = 0 ]; then
@@ -54,11 +59,13 @@ run_scenario() {
 	[ -d "$WORK/config/bin" ] && mv "$WORK/config/bin/"* "$WORK/bin/" 2>/dev/null
 	chmod +x "$WORK/bin/"* 2>/dev/null
 	local out
-	if ! out=$(make -s CONFIG="$WORK/config/init.yaml" BUILD="$WORK/build" all 2>&1); then
+	export FLAVOUR; FLAVOUR=$(flavour_of "$name")
+	if ! out=$(make -s CONFIG="$WORK/config/init.yaml" BUILD="$WORK/build" FLAVOUR="$FLAVOUR" all 2>&1); then
 		echo "FAIL integration: $name: build"; echo "$out" | sed 's/^/    /' | tail -20
 		rm -rf "$WORK"; return
 	fi
 	(
+		flavour_prepare "$FLAVOUR"
 		# shellcheck source=/dev/null
 		source "$here/lib.sh"
 		source "$dir/test.sh"
@@ -87,6 +94,7 @@ run_scenario() {
 	)
 	# Nothing of this scenario may outlive it.
 	pkill -9 -f "$WORK/" 2>/dev/null
+	flavour_reports "$name"
 	rm -rf "$WORK"
 }
 

@@ -1,6 +1,8 @@
 #!/bin/bash
 # C unit tests: each test_*.c is built (musl, -DEI_TESTING so NEVER()/ALWAYS()
 # abort) against the sources it tests, plus fakes where it needs them, and run.
+# EI_FLAVOUR=sanitize builds them with the Makefile's sanitize flavour
+# (clang, glibc, ASan + UBSan: any report fails the test).
 cd "$(dirname "$0")/../.." || exit 1
 out=$(mktemp -d /tmp/ei-unit.XXXXXX)
 trap 'rm -rf "$out"' EXIT
@@ -8,6 +10,9 @@ PYTHON=${PYTHON:-$(tools/find-python)}
 if ! msg=$("$PYTHON" gen/initgen.py tests/unit/config/init.yaml "$out/gen" 2>&1); then
 	echo "FAIL unit: generate test configuration"; echo "$msg" | sed 's/^/    /'; exit 0
 fi
+# The compiler, its flags and how to link, as the Makefile has them for
+# this flavour (musl-gcc, static, by default; -O1 -g below come last).
+CC=$(make -s --no-print-directory BUILD="$out/b" FLAVOUR="$EI_FLAVOUR" flavour-cc) || exit 1
 CFLAGS="-std=c11 -D_GNU_SOURCE -DEI_TESTING -O1 -g -Wall -Wextra -Werror -Wvla -Wformat=2 -Wno-missing-field-initializers -Iinclude -I$out/gen -Itests/unit"
 # Tests follow the layout: each sees its program's folder and include/ only.
 INC_init="-Isrc/init -Itests/unit/init"
@@ -15,7 +20,7 @@ INC_initctl="-Isrc/initctl -Itests/unit/initctl"
 INC_common="-Isrc/common -Itests/unit/common"
 build_run() {  # build_run PROGRAM NAME SOURCES...
 	local inc="INC_$1" name=$2; shift 2
-	if ! msg=$(musl-gcc $CFLAGS ${!inc} -static -o "$out/$name" "$@" 2>&1); then
+	if ! msg=$($CC $CFLAGS ${!inc} -o "$out/$name" "$@" 2>&1); then
 		echo "FAIL unit: $name: build"; echo "$msg" | sed 's/^/    /' | head -20; return
 	fi
 	"$out/$name" || echo "FAIL unit: $name: exited with status $?"
