@@ -173,10 +173,7 @@ static int file_open(int chan)
 	c->fd = fd;
 	c->size = (uint64_t)size;
 	c->retry_at = 0;
-	if (c->failing)
-		c->warn_err = -1;
-	c->failing = 0;
-	return 0;
+	return 0; /* still failing until a write works (a full disk opens fine) */
 }
 
 static unsigned count_lines(const char *p, size_t n)
@@ -223,6 +220,9 @@ static void flush_stage(void)
 		c->dropped += stage_lines - count_lines(stage, keep);
 		done = keep;
 		failed(c, err);
+	} else if (c->failing) {
+		c->warn_err = -1; /* said once: "writable again" */
+		c->failing = 0;
 	}
 	c->size += done;
 out:

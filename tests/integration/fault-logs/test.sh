@@ -49,3 +49,20 @@ t_03_emfile_on_reopen() {
 	local before; before=$(file_lines)
 	wait_for "file grows again" 10 grows "$((before + 3))"
 }
+
+# A disk that stays full is one warning, not one a second: the file is
+# reopened and retried every second, but "writable again" waits for a write
+# that works (before: each reopen said it, and each failure warned again).
+t_04_one_warning_while_it_lasts() {
+	local warned again faults
+	wait_for "chatty logging" 10 grows 3
+	warned=$(log_lines "cannot write log file .*chatty.log" | wc -l)
+	again=$(log_lines "log file .*chatty.log is writable again" | wc -l)
+	faults=$(log_lines "^fault: write\($WORK/log/chatty.log\): ENOSPC" | wc -l)
+	touch "$WORK/enospc"
+	wait_for "four retries failing" 20 said "^fault: write\($WORK/log/chatty.log\): ENOSPC" $((faults + 4))
+	expect_eq "$(log_lines "cannot write log file .*chatty.log" | wc -l)" $((warned + 1)) "warnings while the disk is full"
+	expect_eq "$(log_lines "log file .*chatty.log is writable again" | wc -l)" "$again" "all-clears while the disk is full"
+	rm -f "$WORK/enospc"
+	wait_for "writable again" 10 said "log file .*chatty.log is writable again" $((again + 1))
+}
