@@ -85,3 +85,7 @@ frame() { "${PYTHON:-python3}" "$TESTS_DIR/frame.py" --socket "$INIT_SOCKET" "$@
 
 # The configuration hash init was built with.
 cfg_hash() { "$INIT_BIN" --version | sed -n 's/.*configuration \([0-9a-f]\{16\}\).*/\1/p'; }
+
+# ns_pgrep PGREP-ARGS...: pgrep among the processes of this scenario's PID
+# namespace only (another suite may run the same commands beside it).
+ns_pgrep() { pgrep --ns "$(init_hostpid)" --nslist pid "$@"; }

@@ -73,11 +73,11 @@ t_07_stop_timeout_escalates_to_sigkill() {
 t_08_stop_kills_the_whole_group() {
 	wait_for "family running" 10 has_state family active
 	wait_for "family helpers" 10 pgrep -f "$WORK-ignorer"
-	pgrep -f "sleep 100001" >/dev/null || fail "helper sleep missing"
+	ns_pgrep -f "sleep 100001" >/dev/null || fail "helper sleep missing"
 	ctl stop family >/dev/null || fail "stop failed"
 	wait_for "family stopped" 10 has_state family inactive
 	! pgrep -f "$WORK-ignorer" >/dev/null || fail "TERM-ignoring helper survived the stop"
-	! pgrep -f "sleep 100001" >/dev/null || fail "helper sleep survived the stop"
+	! ns_pgrep -f "sleep 100001" >/dev/null || fail "helper sleep survived the stop"
 }
 
 t_09_exec_failure_shows_why() {

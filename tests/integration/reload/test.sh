@@ -94,9 +94,9 @@ t_05_reload_into_the_changed_build() {
 	expect_eq "$(field steady PID)" "$steady" "steady PID"
 	expect_eq "$(field counter PID)" "$counter" "counter PID"
 	expect_eq "$(field changed Command)" "/bin/sleep 100022" "changed command"
-	wait_for "removed's process gone" 10 sh -c "! pgrep -f 'sleep 100003\$'"
+	wait_for "removed's process gone" 10 sh -c "! pgrep --ns $(init_hostpid) --nslist pid -f 'sleep 100003\$'"
 	expect_eq "$("$INITCTL" status removed 2>&1)" "✗ Error: Service 'removed' not found" "removed service"
-	expect_eq "$(pgrep -fc 'sleep 1000(0[1-5]|22)$')" 4 "one process per service (steady, changed, offline, added)"
+	expect_eq "$(ns_pgrep -fc 'sleep 1000(0[1-5]|22)$')" 4 "one process per service (steady, changed, offline, added)"
 }
 
 t_06_unreadable_state_adopts_children() {
@@ -116,7 +116,7 @@ t_06_unreadable_state_adopts_children() {
 		log_lines "adopting PID [0-9]+ as service $s " >/dev/null || fail "$s not adopted"
 		expect_eq "$(pids | grep "^$s=")" "$(echo "$before" | grep "^$s=")" "PID of $s"
 	done
-	expect_eq "$(pgrep -fc 'sleep 1000(0[1-5]|22)$')" 4 "no duplicates"
+	expect_eq "$(ns_pgrep -fc 'sleep 1000(0[1-5]|22)$')" 4 "no duplicates"
 	# The counter lost its log pipe with the state: it is restarted and
 	# logs again (a new pipe), once.
 	wait_for "counter running" 10 has_state counter active
