@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Control clients for init, well-behaved and hostile (Python 3 stdlib only).
 
-  peers.py ping --socket S --hash H [--count 50] [--interval 0.1] [--deadline 15] [--times FILE]
-      A well-behaved client: COUNT pings, each on a fresh connection; a
+  peers.py ping --socket S --hash H [--count 50] [--interval 0.1] [--deadline 15] [--times FILE] [--until FILE]
+      A well-behaved client: COUNT pings (more, until FILE exists), each on a fresh connection; a
       "too many control clients" answer is retried (and counted) until the
       ping is answered. Prints one JSON object: the latencies' median, p95
       and max in ms, and the retries on the way (busy answers, full backlogs). Exits 1 when a ping is not
@@ -187,12 +187,14 @@ def ping_once(path, h, deadline):
 def cmd_ping(a):
     lat, times = [], []
     busy = full = 0
-    for i in range(a.count):
+    i = 0
+    while i < a.count or (a.until and not os.path.exists(a.until)):
+        i += 1
         t0 = time.monotonic()
         try:
             dt, b, f = ping_once(a.socket, a.hash, a.deadline)
         except (TimeoutError, ValueError) as e:
-            print(json.dumps({"error": f"ping {i + 1}: {e}", **summary(lat), "busy": busy, "full": full}))
+            print(json.dumps({"error": f"ping {i}: {e}", **summary(lat), "busy": busy, "full": full}))
             return 1
         lat.append(dt)
         times.append((t0, t0 + dt))
@@ -555,6 +557,7 @@ def main():
     p.add_argument("--interval", type=float, default=0.1)
     p.add_argument("--deadline", type=float, default=15)
     p.add_argument("--times", help="write each ping's (start, end) here, as JSON")
+    p.add_argument("--until", help="go on past COUNT pings until this file exists")
     p = sub.add_parser("load")
     p.add_argument("kind")
     p.add_argument("--socket", required=True)

@@ -11,33 +11,9 @@
 # slot: what the parent instance can hold over VSOCK (the Unix socket's
 # peers are root or init's user; see docs/SECURITY.md).
 
-PEERS="$TESTS_DIR/hostile-peers/peers.py"
-py() { "${PYTHON:-python3}" "$@"; }
-peers() { py "$PEERS" "$@"; }
+# shellcheck source=hostile.sh
+source "$TESTS_DIR/hostile-peers/hostile.sh"
 HOLD=63
-
-# INFO lines go to the harness's own output (fd 3, opened by prepare), so
-# they show whether the step passes or fails.
-prepare() { exec 3>&1; }
-info() { echo "INFO integration: $SCENARIO: $*" >&3; }
-
-# jget FILE KEY...: values of a JSON object's keys, one per line.
-jget() { py -c 'import json, sys; d = json.load(open(sys.argv[1])); print("\n".join(str(d.get(k, "")) for k in sys.argv[2:]))' "$@"; }
-
-snap() { peers snapshot "$(init_hostpid)"; }
-fds() { ls "/proc/$(init_hostpid)/fd" | wc -l; }
-rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$(init_hostpid)/status"; }
-fds_are() { [ "$(fds)" = "$1" ]; }
-
-# figures NAME: "median X ms, p95 Y ms, max Z ms (N pings; retried: ...)"
-figures() { peers figures "$WORK/lat.$1.json"; }
-
-# pings NAME [COUNT]: the well-behaved client; fails the step when a ping
-# is not answered within the bound.
-pings() {
-	peers ping --socket "$INIT_SOCKET" --hash "$(cfg_hash)" --count "${2:-50}" --interval 0.1 --deadline 15 \
-		--times "$WORK/times.$1.json" > "$WORK/lat.$1.json" 3>&-
-}
 
 # settle: the load's peers are gone; init has its baseline descriptors again.
 settle() {
@@ -68,8 +44,6 @@ under() {
 	info "  after $kind: descriptors $(fds) (baseline $(cat "$WORK/base.fds")), VmRSS $(rss) KiB (baseline $(cat "$WORK/base.rss") KiB); load: $(jget "$WORK/load.$kind.json" connections dropped replies busy | paste -sd' ' | awk '{ print $1 " connections, " $2 " dropped by init, " $3 " replies, " $4 " busy" }')"
 	alive
 }
-
-alive() { ctl ping >/dev/null || fail "init stopped answering initctl ping"; }
 
 t_01_baseline_and_idle_latency() {
 	wait_for "big to have written its 2,500,000 lines" 180 grep -q "Service big exited with code 0" "$WORK/log/big.log"
