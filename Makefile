@@ -8,6 +8,8 @@
 #   make check-nomalloc check-layers check-static repro
 #                                 prove the design's claims on the linked binaries
 #   make bench                    tools/bench: compare with s6, runit, tini, ...
+#   make soak                     init under a mixed load for SOAK_SECONDS (600),
+#                                 failing on growth; figures into docs/soak.md
 #   make lint                     cppcheck, gcc -fanalyzer and clang-tidy over
 #                                 every source (make -j lint runs them in parallel)
 
@@ -60,7 +62,7 @@ GEN_STAMP := $(BUILD)/gen/.stamp
 
 .DELETE_ON_ERROR:
 .PHONY: all demo test check check-nomalloc check-layers check-static repro bench install clean test-boot FORCE \
-	lint lint-cppcheck lint-analyzer lint-tidy lint-format
+	lint lint-cppcheck lint-analyzer lint-tidy lint-format soak
 
 all: $(BUILD)/init $(BUILD)/initctl
 
@@ -218,6 +220,13 @@ test:
 bench:
 	@tools/deps.sh bench
 	@tools/bench/run
+
+# init as PID 1 of a PID namespace under restarts, control traffic, log
+# floods, reloads and followers for SOAK_SECONDS (600); fails on growth of
+# its memory, descriptors or ping latency (tests/soak/run.sh).
+soak:
+	@tools/deps.sh build
+	@tests/soak/run.sh
 
 install: $(BUILD)/init $(BUILD)/initctl
 	install -D -m 0755 $(BUILD)/init $(DESTDIR)$(PREFIX)/sbin/init

@@ -5,7 +5,8 @@
       A well-behaved client: COUNT pings (more, until FILE exists), each on a fresh connection; a
       "too many control clients" answer is retried (and counted) until the
       ping is answered. Prints one JSON object: the latencies' median, p95
-      and max in ms, and the retries on the way (busy answers, full backlogs). Exits 1 when a ping is not
+      and max in ms, and the retries on the way (busy answers; connects refused: a full
+      listen backlog, or no listener while init re-executes itself). Exits 1 when a ping is not
       answered within DEADLINE seconds (init stalled or starved it) or gets
       anything but a well-formed pong.
   peers.py load KIND --socket S --hash H [--clients N] [--name SVC] [--ready FILE] [--dropped FILE]
@@ -170,6 +171,10 @@ def ping_once(path, h, deadline):
         except BlockingIOError:
             full += 1  # the listen backlog is full: init has not accepted yet
             time.sleep(0.005)
+            continue
+        except (ConnectionRefusedError, FileNotFoundError):
+            full += 1  # no listener for a moment: init re-executing itself (reload)
+            time.sleep(0.01)
             continue
         except (ConnectionResetError, BrokenPipeError):
             busy += 1  # refused and closed before the request was read
@@ -575,7 +580,7 @@ def main():
         with open(a.file) as f:
             d = json.load(f)
         print(f"median {d['median_ms']} ms, p95 {d['p95_ms']} ms, max {d['max_ms']} ms ({d['count']} pings; "
-              f"retried: {d['busy']} busy answers, {d['full']} full backlogs)"
+              f"retried: {d['busy']} busy answers, {d['full']} connects refused)"
               + (f"; {d['error']}" if "error" in d else ""))
         return 0
     if a.cmd == "ping":
