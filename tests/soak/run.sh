@@ -43,8 +43,8 @@ fds() { ls "/proc/$pid/fd" | wc -l; }
 # flappy's restarts hold an exec pipe for a moment now and then: at rest
 # is the least of ten looks, a tenth of a second apart.
 fds_at_rest() {
-	local i n least=
-	for i in 1 2 3 4 5 6 7 8 9 10; do
+	local n least=
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		n=$(fds)
 		[ -z "$least" ] || [ "$n" -lt "$least" ] && least=$n
 		sleep 0.1

@@ -116,6 +116,7 @@ PY
 mix() {
 	local round=$1 k lps=() bad=0 prc
 	for k in "silent 8" "half 8" "trickle 8" "noread 8" "many 16" "garbage 2" "churn 1" "backlog 1"; do
+		# shellcheck disable=SC2086  # "kind count": two words on purpose
 		set -- $k
 		"${PYTHON:-python3}" "$PEERS" load "$1" --socket "$INIT_SOCKET" --hash "$(cfg_hash)" --clients "$2" \
 			--name "$([ "$1" = many ] && echo svc || echo big)" --ready "$WORK/ready.mix.$1" \

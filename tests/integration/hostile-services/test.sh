@@ -75,8 +75,10 @@ t_02_crash_loop_of_thousands_of_restarts() {
 	wait_for "init's descriptors back to $before (now $(fds_but crashloop)) besides crashloop.log" 20 fds_but_is crashloop "$before"
 	wait_for "no zombie, only the services left under init" 20 only_services_left
 	# Every process init started, it saw end, and said so, in order.
+	# shellcheck disable=SC2046
 	starts=$(cat $(all_files crashloop) | grep -c "Service crashloop started with PID")
-	exits=$(cat $(all_files crashloop) | grep -Ec "Service crashloop (exited with code|was killed by|killed by)")
+	# shellcheck disable=SC2046
+	exits=$(cat $(all_files crashloop) | grep -Ec "Service crashloop (exited with code|killed by)")
 	expect_eq "$exits" "$starts" "exits logged for the $starts starts"
 	[ "$starts" -gt "$n" ] || fail "$starts starts logged for $n restarts"
 	alive
@@ -145,7 +147,7 @@ t_06_ignores_sigterm_killed_after_timeout() {
 	# (whole seconds: at least 2 apart).
 	stop=$(grep "Stopping service deaf" "$L/deaf.log" | tail -1)
 	kill=$(grep -E "Service deaf (was )?killed by SIGKILL|SIGKILL" "$L/deaf.log" | tail -1)
-	[ -n "$stop" ] && [ -n "$kill" ] || fail "no stop/kill lines in deaf.log: $(tail -5 "$L/deaf.log")"
+	{ [ -n "$stop" ] && [ -n "$kill" ]; } || fail "no stop/kill lines in deaf.log: $(tail -5 "$L/deaf.log")"
 	[ $(($(seconds_of "$kill") - $(seconds_of "$stop"))) -ge 2 ] || fail "SIGKILL before TimeoutStopSec: $stop / $kill"
 	info "  deaf: '$(echo "$stop" | cut -c23-)' then '$(echo "$kill" | cut -c23-)'"
 	ctl start deaf >/dev/null || fail "start deaf again"
