@@ -4,10 +4,12 @@ PEERS="$TESTS_DIR/hostile-peers/peers.py"
 py() { "${PYTHON:-python3}" "$@"; }
 peers() { py "$PEERS" "$@"; }
 
-# INFO lines go to the harness's own output (fd 3, opened by prepare), so
-# they show whether the step passes or fails; tests/run counts only PASS
-# and FAIL lines.
-prepare() { exec 3>&1; }
+# INFO lines go to the harness's own output (fd 3, a copy of the scenario
+# shell's stdout sharing its file offset), so they show whether the step
+# passes or fails; tests/run counts only PASS and FAIL lines. init and its
+# services inherit fd 3 too (see hostile-services t_09).
+hostile_prepare() { exec 3>&1; }
+prepare() { hostile_prepare; }
 info() { echo "INFO integration: $SCENARIO: $*" >&3; }
 
 # jget FILE KEY...: values of a JSON object's keys, one per line.

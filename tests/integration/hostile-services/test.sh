@@ -11,6 +11,10 @@
 source "$TESTS_DIR/hostile-peers/hostile.sh"
 L="$WORK/log"
 
+# A descriptor open (without close-on-exec) in whatever starts init, as a
+# container runtime may leave one: fd 7 on /dev/null (see t_09).
+prepare() { hostile_prepare; exec 7</dev/null; }
+
 # fd_targets: what each of init's descriptors points at, one per line.
 fd_targets() { local p; p=$(init_hostpid); for f in /proc/"$p"/fd/*; do readlink "$f"; done; }
 # fds_but NAME: init's descriptors other than NAME's log file.
@@ -188,4 +192,16 @@ t_08_afterwards_init_is_whole() {
 	[ "$(fd_targets | grep -c -- "^$L/")" -le 7 ] || fail "more log files open than channels: $(fd_targets | grep -- "^$L/")"
 	info "  afterwards: descriptors $(fds) ($(fds_nolog) besides log files), VmRSS $(rss) KiB (baseline $(cat "$WORK/base.rss") KiB)"
 	wait_for "no zombie" 10 sh -c "[ \$(ps -o stat= --ppid $(init_hostpid) | grep -c '^Z') = 0 ]"
+}
+
+t_09_services_get_no_inherited_descriptors() {
+	# A service gets stdin, stdout and stderr and nothing else: what init
+	# itself inherited (fd 7 here, opened before init started) must not
+	# reach the services' programs.
+	local pid fds
+	pid=$(host_pid "$(field deaf PID)") || fail "deaf's process not found"
+	fds=$(ls "/proc/$pid/fd" | sort -n | paste -sd' ')
+	[ "$(ls -l "/proc/$(init_hostpid)/fd/7" 2>/dev/null | sed 's/.*-> //')" = /dev/null ] ||
+		fail "the control is broken: init did not inherit fd 7"
+	expect_eq "$fds" "0 1 2" "DEFECT (init does not close inherited descriptors before exec): descriptors of deaf's process ($(for f in /proc/"$pid"/fd/*; do printf '%s->%s ' "${f##*/}" "$(readlink "$f")"; done))"
 }
