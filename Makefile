@@ -9,6 +9,8 @@
 #                                 prove the design's claims on the linked binaries
 #   make bench                    tools/bench: compare with s6, runit, tini, ...
 #   make fuzz [FUZZ_SECONDS=300]  every fuzz target for that long (tests/fuzz)
+#   make soak                     init under a mixed load for SOAK_SECONDS (600),
+#                                 failing on growth; figures into docs/soak.md
 #   make lint                     cppcheck, gcc -fanalyzer and clang-tidy over
 #                                 every source (make -j lint runs them in parallel)
 #   make test-sanitize            unit + integration suites on an ASan+UBSan build
@@ -92,7 +94,7 @@ GEN_STAMP := $(BUILD)/gen/.stamp
 
 .DELETE_ON_ERROR:
 .PHONY: all demo test test-sanitize test-valgrind flavour-cc check check-nomalloc check-layers check-static repro bench install clean test-boot FORCE \
-	lint lint-cppcheck lint-analyzer lint-tidy lint-format fuzz
+	lint lint-cppcheck lint-analyzer lint-tidy lint-format fuzz soak
 
 all: $(BUILD)/init $(BUILD)/initctl
 
@@ -268,6 +270,13 @@ test:
 bench:
 	@tools/deps.sh bench
 	@tools/bench/run
+
+# init as PID 1 of a PID namespace under restarts, control traffic, log
+# floods, reloads and followers for SOAK_SECONDS (600); fails on growth of
+# its memory, descriptors or ping latency (tests/soak/run.sh).
+soak:
+	@tools/deps.sh test
+	@tests/soak/run.sh
 
 install: $(BUILD)/init $(BUILD)/initctl
 	install -D -m 0755 $(BUILD)/init $(DESTDIR)$(PREFIX)/sbin/init
