@@ -113,6 +113,25 @@ static void reset_signal_dispositions(void)
 			(void)syscall(SYS_rt_sigaction, sig, &dfl, 0, sizeof dfl.mask);
 }
 
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* Nothing of init's but stdin, stdout and stderr reaches a service: what
+ * init itself inherited (a container runtime's descriptors, a test
+ * harness's) is closed at exec, as is anything init opened without
+ * close-on-exec. Close-on-exec, not closed: the exec report pipe must stay
+ * open until the exec. Kernels before 5.11: one fcntl per descriptor. */
+static void cloexec_above_stdio(void)
+{
+	int fd;
+
+	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+	for (fd = 3; fd < 1024; fd++)
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 static void child(const struct cfg_svc *c, int fd, int log_fd)
 {
 	sigset_t none;
@@ -136,6 +155,7 @@ static void child(const struct cfg_svc *c, int fd, int log_fd)
 	/* stdout and stderr into init's log pipe (dup2 drops close-on-exec). */
 	if (log_fd >= 0 && (dup2(log_fd, 1) < 0 || dup2(log_fd, 2) < 0))
 		report(fd, SPAWN_OUTPUT);
+	cloexec_above_stdio();
 	if (spawn_nofile.rlim_cur && nofile_limit(&spawn_nofile, 0) < 0)
 		report(fd, SPAWN_LIMITS);
 	if (c->workdir && chdir(c->workdir) < 0)

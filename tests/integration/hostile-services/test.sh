@@ -203,5 +203,5 @@ t_09_services_get_no_inherited_descriptors() {
 	fds=$(ls "/proc/$pid/fd" | sort -n | paste -sd' ')
 	[ "$(ls -l "/proc/$(init_hostpid)/fd/7" 2>/dev/null | sed 's/.*-> //')" = /dev/null ] ||
 		fail "the control is broken: init did not inherit fd 7"
-	expect_eq "$fds" "0 1 2" "DEFECT (init does not close inherited descriptors before exec): descriptors of deaf's process ($(for f in /proc/"$pid"/fd/*; do printf '%s->%s ' "${f##*/}" "$(readlink "$f")"; done))"
+	expect_eq "$fds" "0 1 2" "descriptors of deaf's process ($(for f in /proc/"$pid"/fd/*; do printf '%s->%s ' "${f##*/}" "$(readlink "$f")"; done))"
 }
