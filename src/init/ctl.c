@@ -87,14 +87,15 @@ static int open_unix(void)
 	if (sys_stat(path, &st, 1) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			say_error("%s exists and is not a socket; no control socket", path);
-			return -1;
+			return ENOTSOCK;
 		}
 		(void)unlink(path); /* stale socket from an earlier run */
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		say_error("control socket: %s", strerror(errno));
-		return -1;
+		int err = errno;
+		say_error("control socket: %s", strerror(err));
+		return err;
 	}
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
@@ -103,9 +104,10 @@ static int open_unix(void)
 	i = bind(fd, (struct sockaddr *)&sa, sizeof sa);
 	umask(old);
 	if (i < 0 || chmod(path, 0600) < 0 || listen(fd, 64) < 0) {
-		say_error("control socket %s: %s", path, strerror(errno));
+		int err = errno;
+		say_error("control socket %s: %s", path, strerror(err));
 		close(fd);
-		return -1;
+		return err;
 	}
 	listen_fd[T_UNIX] = fd;
 	say("listening on %s", path);
@@ -121,18 +123,20 @@ static int open_vsock(void)
 	int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0) {
-		say_error("vsock control socket: %s (no vsock in this kernel?)", strerror(errno));
-		return -1;
+		int err = errno;
+		say_error("vsock control socket: %s (no vsock in this kernel?)", strerror(err));
+		return err;
 	}
 	memset(&sa, 0, sizeof sa);
 	sa.svm_family = AF_VSOCK;
 	sa.svm_cid = cfg_init.vsock_cid;
 	sa.svm_port = cfg_init.vsock_port;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 64) < 0) {
+		int err = errno;
 		say_error("vsock control socket %u:%u: %s", cfg_init.vsock_cid, cfg_init.vsock_port,
-			  strerror(errno));
+			  strerror(err));
 		close(fd);
-		return -1;
+		return err;
 	}
 	listen_fd[T_VSOCK] = fd;
 	say("listening on vsock %u:%u (allowed: %s)", cfg_init.vsock_cid, cfg_init.vsock_port,
@@ -140,19 +144,55 @@ static int open_vsock(void)
 	return 0;
 }
 
+/* A listener that could not be opened for want of a resource (descriptors,
+ * kernel memory) is tried again from the loop, a second later, then at
+ * doubling intervals up to a minute; one that cannot be (no vsock in this
+ * kernel, a file in the socket's place, a bad address) is not. */
+#define REOPEN_FIRST_MS 1000
+#define REOPEN_MAX_MS 60000
+static int64_t reopen_at; /* 0: nothing to try again */
+static int reopen_ms;
+
+static int transient(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
+}
+
+/* Open the configured listeners that are not open; schedule another try
+ * when one failed for a reason that may pass. Returns 0 when all are open. */
+static int open_listeners(void)
+{
+	int err = 0, again = 0;
+
+	if (cfg_init.unix_socket_enabled && listen_fd[T_UNIX] < 0 && (err = open_unix()))
+		again = transient(err);
+	if (cfg_init.vsock_enabled && listen_fd[T_VSOCK] < 0) {
+		int e = open_vsock();
+		again |= transient(e);
+		err = err ? err : e;
+	}
+	if (!again) {
+		reopen_at = 0;
+		reopen_ms = 0;
+	} else {
+		reopen_ms = reopen_ms ? 2 * reopen_ms : REOPEN_FIRST_MS;
+		if (reopen_ms > REOPEN_MAX_MS)
+			reopen_ms = REOPEN_MAX_MS;
+		reopen_at = clock_ms() + reopen_ms;
+		say("control: trying again in %d s", reopen_ms / 1000);
+	}
+	return err ? -1 : 0;
+}
+
 int ctl_open(void)
 {
-	int i, rc = 0;
+	int i;
 
 	for (i = 0; i < CFG_MAX_CLIENTS; i++)
 		clients[i].fd = -1;
 	if (reserve_fd < 0)
 		reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (cfg_init.unix_socket_enabled && listen_fd[T_UNIX] < 0)
-		rc |= open_unix();
-	if (cfg_init.vsock_enabled && listen_fd[T_VSOCK] < 0)
-		rc |= open_vsock();
-	return rc;
+	return open_listeners();
 }
 
 static void reject_busy(int fd)
@@ -468,6 +508,8 @@ void ctl_tick(int64_t now)
 {
 	int i;
 
+	if (reopen_at && now >= reopen_at)
+		(void)open_listeners();
 	for (i = 0; i < CFG_MAX_CLIENTS; i++)
 		if (clients[i].fd >= 0 && clients[i].deadline && now >= clients[i].deadline)
 			drop(&clients[i]);
@@ -478,6 +520,8 @@ int64_t ctl_next_deadline(void)
 	int64_t next = accept_paused_until > clock_ms() ? accept_paused_until : 0;
 	int i;
 
+	if (reopen_at && (!next || reopen_at < next))
+		next = reopen_at;
 	for (i = 0; i < CFG_MAX_CLIENTS; i++) {
 		int64_t d = clients[i].deadline;
 
