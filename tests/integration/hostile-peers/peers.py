@@ -95,16 +95,25 @@ def connect(path, blocking=True, timeout=None):
     return s
 
 
+class Stopping(Exception):
+    """The load is ending: a connect was given up."""
+
+
 def connect_retry(path, blocking=True, timeout=None, patience=30):
-    """connect, waiting while the listen backlog is full (EAGAIN)."""
+    """connect, waiting while the listen backlog is full (EAGAIN). Once the
+    load is being stopped a full backlog is given up on: the caller gets
+    Stopping (not a failure: the end of the load cut the connect short)."""
     end = time.monotonic() + patience
     while True:
         try:
             return connect(path, blocking, timeout)
         except BlockingIOError:
-            if time.monotonic() > end or stopping:
+            if stopping:
+                raise Stopping() from None
+            if time.monotonic() > end:
                 raise
             time.sleep(0.005)
+
 
 
 def recv_exact(s, n):
@@ -255,7 +264,10 @@ def hold(a, ld, first_bytes, every=None, step=1):
     last = {}
 
     def open_one():
-        s = connect_retry(a.socket, blocking=False)
+        try:
+            s = connect_retry(a.socket, blocking=False)
+        except Stopping:
+            return
         ld.stats["connections"] += 1
         if first_bytes:
             try:
@@ -307,7 +319,10 @@ def load_noread(a, ld):
     socks = []
 
     def open_one():
-        s = connect_retry(a.socket, timeout=5)
+        try:
+            s = connect_retry(a.socket, timeout=5)
+        except Stopping:
+            return
         s.sendall(req)
         ld.stats["connections"] += 1
         socks.append(s)
@@ -428,7 +443,10 @@ def backlog_body(a, whole):
         st["first_frame"] = []
         st["bytes"] = []
         while not stopping:
-            s = connect_retry(a.socket, timeout=60)
+            try:
+                s = connect_retry(a.socket, timeout=60)
+            except Stopping:
+                break
             st["connections"] += 1
             t0 = time.monotonic()
             s.sendall(req)
@@ -474,6 +492,8 @@ def many_round(a, ld, reqs):
         try:
             socks.append(connect_retry(a.socket, timeout=30))
             ld.stats["connections"] += 1
+        except Stopping:
+            pass
         except OSError as e:
             if not stopping:  # the end of the load cuts a connect short
                 ld.error(f"connect: {e}")
