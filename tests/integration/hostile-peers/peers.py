@@ -115,7 +115,6 @@ def connect_retry(path, blocking=True, timeout=None, patience=30):
             time.sleep(0.005)
 
 
-
 def recv_exact(s, n):
     buf = b""
     while len(buf) < n:
