@@ -60,7 +60,7 @@ build_target() {
 	reply) build reply initctl -Dmain=initctl_main tests/fuzz/fuzz_reply.c src/common/proto.c src/initctl/*.c \
 		"$out/gen/config_gen.c" -Wl,--wrap=socket,--wrap=connect ;;
 	ictlconf) build ictlconf initctl tests/fuzz/fuzz_ictlconf.c src/initctl/ictlconf.c ;;
-	app) build app init tests/fuzz/fuzz_app.c src/init/app.c src/init/fmt.c "$out/gen/config_gen.c" ;;
+	app) build app init tests/fuzz/fuzz_app.c tests/unit/init/fake_say.c src/init/app.c src/init/fmt.c "$out/gen/config_gen.c" ;;
 	procfs) build procfs init tests/fuzz/fuzz_procfs.c src/init/procfs.c src/init/pslist.c src/init/fmt.c \
 		-Wl,--wrap=open,--wrap=read,--wrap=close,--wrap=syscall ;;
 	*) echo "FAIL fuzz: $1: no such target"; return 1 ;;

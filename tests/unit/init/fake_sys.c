@@ -26,18 +26,6 @@ int64_t clock_wall(void)
 {
 	return 0;
 }
-void say(const char *f, ...)
-{
-	(void)f;
-}
-void say_warn(const char *f, ...)
-{
-	(void)f;
-}
-void say_error(const char *f, ...)
-{
-	(void)f;
-}
 
 void log_note(int chan, const char *msg)
 {

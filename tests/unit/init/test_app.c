@@ -16,18 +16,6 @@ static char cmd_path[64], env_path[64];
 int fake_poweroffs;
 
 /* What app.c calls outside itself. */
-void say(const char *f, ...)
-{
-	(void)f;
-}
-void say_warn(const char *f, ...)
-{
-	(void)f;
-}
-void say_error(const char *f, ...)
-{
-	(void)f;
-}
 int shutdown_active(void)
 {
 	return 0;
