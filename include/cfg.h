@@ -21,6 +21,18 @@ enum cfg_restart {
 	CFG_RESTART_ON_SUCCESS = 3,
 };
 
+/* Type= (the wire's enum proto_svc_type). */
+enum cfg_type {
+	CFG_TYPE_SIMPLE = 0,  /* running once the exec succeeded (with HealthCmd: once a check passed) */
+	CFG_TYPE_NOTIFY = 1,  /* running once it sent READY=1 to NOTIFY_SOCKET */
+	CFG_TYPE_ONESHOT = 2, /* done once it exited 0; dependants wait for that */
+};
+
+enum cfg_health_action {
+	CFG_HEALTH_NONE = 0,    /* report only */
+	CFG_HEALTH_RESTART = 1, /* restart it once it turns unhealthy */
+};
+
 struct cfg_svc {
 	const char *name;
 	const char *source;      /* service file, relative to init.yaml */
@@ -46,6 +58,20 @@ struct cfg_svc {
 	unsigned int start_limit_burst;        /* automatic restarts allowed per interval */
 	unsigned int start_limit_interval_sec; /* 0: no limit */
 	unsigned long long exec_hash;          /* argv + env + workdir: a change means restart */
+	/* Readiness (Type, TimeoutStartSec, WatchdogSec, RemainAfterExit). */
+	unsigned char type;              /* enum cfg_type */
+	unsigned char remain_after_exit; /* oneshot: stays active (exited) after exit 0 */
+	unsigned int timeout_start_sec;  /* not ready by then: failed (0: no limit) */
+	unsigned int watchdog_sec;       /* notify: WATCHDOG=1 at least this often (0: none) */
+	/* Health check (HealthCmd and the rest; Docker's HEALTHCHECK). */
+	const char *health_text;         /* HealthCmd as written; 0: no check */
+	const char *const *health_argv;  /* HealthCmd split at build time */
+	unsigned int health_interval_sec;       /* between checks once it has passed (30) */
+	unsigned int health_start_interval_sec; /* between checks until one passed (1) */
+	unsigned int health_timeout_sec;        /* a check running longer is killed, failed (30) */
+	unsigned int health_retries;            /* failures in a row that make it unhealthy (3) */
+	unsigned int health_start_period_sec;   /* failures in this time after start do not count (0) */
+	unsigned char health_action;            /* enum cfg_health_action */
 };
 
 struct cfg_init {
@@ -62,6 +88,8 @@ struct cfg_init {
 	const char *nsm_driver_path; /* 0: do not load */
 	int pivot_root;
 	const char *pivot_root_dir;
+	const char *notify_socket_path; /* sd_notify datagrams (NOTIFY_SOCKET); 0 when no
+					 * service is Type=notify */
 };
 
 extern const struct cfg_init cfg_init;

@@ -41,8 +41,11 @@
  *      the exec-hash field of SVC records; logs-stream and
  *      logs-stream-stop (ops 15, 16); the ps operations (17-22, PS
  *      records); status's TEXT key 11 (a throttled restart: an older
- *      initctl skips keys it does not know). An init that predates an
- *      operation answers PROTO_E_OP.
+ *      initctl skips keys it does not know); health, events, metrics
+ *      (ops 23-25, HEALTH and EVENT records), TEXT keys 12 and 13, state 7
+ *      (exited), and fields appended to SVC and SYSTEM records (an older
+ *      init leaves them zero). An init that predates an operation
+ *      answers PROTO_E_OP.
  *
  * `logs` is the one reply of unbounded length: LOG records carry the log's
  * bytes in order (lines may span records), then DONE; when following, the
@@ -93,11 +96,18 @@ enum proto_op {
 	PROTO_OP_PS_STOP = 20,          /* arg0 pid: SIGTERM */
 	PROTO_OP_PS_KILL = 21,          /* arg0 pid, arg1 signal (1..64) */
 	PROTO_OP_PS_RESTART = 22,       /* arg0 pid: restart the service whose main process it is */
-	PROTO_OP_MAX = 22,
+	PROTO_OP_HEALTH = 23,           /* name or "": SYSTEM record (the aggregate), then per service
+				       * (or the one named) its SVC record and HEALTH records */
+	PROTO_OP_EVENTS = 24,           /* arg0:arg1 sequence number (high, low) with
+				       * PROTO_EVENTS_SINCE in arg2; EVENT records, then (without
+				       * PROTO_EVENTS_FOLLOW in arg2) DONE */
+	PROTO_OP_METRICS = 25,          /* SYSTEM record, then an SVC record per service, then DONE */
+	PROTO_OP_MAX = 25,
 };
 
 /* Control policy groups (init.yaml control.unix_allow / vsock_allow). */
-#define PROTO_GROUP_READ 0x1u      /* ping, list, status, logs, logs-stream[-stop], system-status */
+#define PROTO_GROUP_READ 0x1u      /* ping, list, status, logs, logs-stream[-stop], system-status,
+				    * health, events, metrics */
 #define PROTO_GROUP_SERVICES 0x2u  /* start, stop, restart, enable, disable, reload, logs-clear */
 #define PROTO_GROUP_PROCESSES 0x4u /* ps start/stop/kill/restart (ps list/status: read) */
 #define PROTO_GROUP_SYSTEM 0x8u    /* shutdown, reboot */
@@ -116,6 +126,11 @@ enum proto_op {
  * arguments) then arg1 strings (KEY=VALUE), each NUL-terminated, arg2 bytes
  * in all (at most PROTO_TEXT_SIZE); the rest of the field is zero. The DONE
  * frame comes once the exec has succeeded or failed; arg0 = the pid. */
+/* events: arg2 bits. With SINCE, arg0:arg1 is the first sequence number
+ * wanted (what the ring no longer holds is reported as one MISSED event);
+ * without it, only events after the request. FOLLOW: keep sending. */
+#define PROTO_EVENTS_SINCE 0x1u
+#define PROTO_EVENTS_FOLLOW 0x2u
 #define PROTO_PS_MAX_ARGS 255
 #define PROTO_SIG_MAX 64
 #define PROTO_STREAM_FOLLOW 0x80000000u
@@ -129,6 +144,9 @@ enum proto_rec {
 	PROTO_REC_SYSTEM = 0x103, /* system-status numbers, fields below */
 	PROTO_REC_LOG = 0x104,    /* arg0 bytes of log in text (at most PROTO_TEXT_SIZE - 1) */
 	PROTO_REC_PS = 0x105,     /* one process, fields below; name = its service or "" */
+	PROTO_REC_HEALTH = 0x106, /* one result of a service's health check, fields below */
+	PROTO_REC_EVENT = 0x107,  /* one event of the event ring, fields below */
+	PROTO_REC_MAX = 0x107,
 };
 
 enum proto_status {
@@ -157,7 +175,9 @@ enum proto_key {
 	PROTO_KEY_LOG_DIR = 9,
 	PROTO_KEY_CMDLINE = 10,  /* ps status: the whole command line */
 	PROTO_KEY_THROTTLE = 11, /* status: its restart is held back by the crash-loop throttle */
-	PROTO_KEY_MAX = 11,
+	PROTO_KEY_NOTIFY_STATUS = 12, /* status: the service's last STATUS= (sd_notify) */
+	PROTO_KEY_HEALTH_CMD = 13,    /* status: HealthCmd as written */
+	PROTO_KEY_MAX = 13,
 };
 
 /* A service's state in SVC records: init's state machine (svc.h) uses
@@ -170,7 +190,45 @@ enum proto_svc_state {
 	PROTO_STATE_RESTART_WAIT = 4, /* exited; starts again after RestartSec */
 	PROTO_STATE_FAILED = 5,       /* exited unsuccessfully; will not restart */
 	PROTO_STATE_WAITING = 6,      /* waits for the services it comes after */
-	PROTO_NSTATES = 7,
+	PROTO_STATE_EXITED = 7,       /* Type=oneshot: exited 0, its job done (active with
+				       * RemainAfterExit, else inactive) */
+	PROTO_NSTATES = 8,
+};
+
+/* Type= (cfg_svc.type, SVC records). */
+enum proto_svc_type {
+	PROTO_TYPE_SIMPLE = 0,  /* running once the exec succeeded (with a health check: once it passed) */
+	PROTO_TYPE_NOTIFY = 1,  /* running once it sent READY=1 (sd_notify) */
+	PROTO_TYPE_ONESHOT = 2, /* done once it exited 0 */
+};
+
+/* A service's health (SVC records, EVENT records). */
+enum proto_health {
+	PROTO_HEALTH_NONE = 0,     /* no health check, or not running */
+	PROTO_HEALTH_STARTING = 1, /* no check has passed since its start */
+	PROTO_HEALTH_HEALTHY = 2,
+	PROTO_HEALTH_UNHEALTHY = 3, /* HealthRetries checks in a row failed */
+};
+
+/* The enclave's health (SYSTEM records, EVENT records of no service). */
+enum proto_sys_health {
+	PROTO_SYS_STARTING = 1,  /* something enabled is still on its way up */
+	PROTO_SYS_HEALTHY = 2,   /* every enabled service is running, ready and healthy */
+	PROTO_SYS_DEGRADED = 3,  /* some enabled service is failed, down or unhealthy */
+	PROTO_SYS_UNHEALTHY = 4, /* the app, or every enabled service, is failed, down or unhealthy */
+	PROTO_SYS_STOPPING = 5,  /* shutting down, rebooting */
+};
+
+/* What an EVENT record reports. */
+enum proto_event_kind {
+	PROTO_EVENT_STATE = 1,    /* from -> to: enum proto_svc_state */
+	PROTO_EVENT_READY = 2,    /* it became ready (READY=1, its first passing check, exec) */
+	PROTO_EVENT_HEALTH = 3,   /* from -> to: enum proto_health; code: the check's exit status */
+	PROTO_EVENT_RESTART = 4,  /* an automatic restart; code: restarts so far */
+	PROTO_EVENT_WATCHDOG = 5, /* WatchdogSec passed without WATCHDOG=1 */
+	PROTO_EVENT_SYSTEM = 6,   /* from -> to: enum proto_sys_health; name "" */
+	PROTO_EVENT_MISSED = 7,   /* missed events the ring no longer holds; seq: the first */
+	PROTO_EVENT_EXIT = 8,     /* its main process ended; code: exit status, or 128 + signal */
 };
 
 enum proto_exit {
@@ -195,6 +253,8 @@ enum proto_shape {
 	PROTO_SHAPE_PID,         /* arg0 pid (any value: init says what is wrong with it) */
 	PROTO_SHAPE_PID_SIGNAL,  /* arg0 pid, arg1 signal 1..PROTO_SIG_MAX */
 	PROTO_SHAPE_PS_START,    /* arg0 argc 1..255, arg1 envc 0..255, arg2 bytes; text */
+	PROTO_SHAPE_OPT_NAME,    /* name, or "" for none */
+	PROTO_SHAPE_EVENTS,      /* arg0:arg1 sequence number; arg2 PROTO_EVENTS_* */
 };
 
 /* The shape of every operation: a new operation of a known shape is one
@@ -212,7 +272,8 @@ enum proto_shape {
 		[PROTO_OP_LOGS_STREAM_STOP] = PROTO_SHAPE_STREAM_STOP, [PROTO_OP_PS_LIST] = PROTO_SHAPE_NONE, \
 		[PROTO_OP_PS_STATUS] = PROTO_SHAPE_PID, [PROTO_OP_PS_START] = PROTO_SHAPE_PS_START,           \
 		[PROTO_OP_PS_STOP] = PROTO_SHAPE_PID, [PROTO_OP_PS_KILL] = PROTO_SHAPE_PID_SIGNAL,            \
-		[PROTO_OP_PS_RESTART] = PROTO_SHAPE_PID,                                                      \
+		[PROTO_OP_PS_RESTART] = PROTO_SHAPE_PID, [PROTO_OP_HEALTH] = PROTO_SHAPE_OPT_NAME,            \
+		[PROTO_OP_EVENTS] = PROTO_SHAPE_EVENTS, [PROTO_OP_METRICS] = PROTO_SHAPE_NONE,                \
 	}
 
 /* A request, as initctl builds it and init decodes it. Only the fields of
@@ -233,6 +294,8 @@ struct proto_req {
 	uint32_t argc, envc; /* ps start: the command's strings, then KEY=VALUE ones */
 	const void *text;    /* ps start: those strings, each NUL-terminated */
 	uint32_t len;        /* ps start: their bytes, 1..PROTO_TEXT_SIZE */
+	uint64_t since;      /* events: the first sequence number wanted (with since_set) */
+	int since_set;       /* events: --since was given */
 	/* Decoded only: the header as it came, for the messages of
 	 * PROTO_E_VERSION and PROTO_E_CONFIG. */
 	unsigned version;
@@ -268,6 +331,18 @@ struct proto_svc {
 	uint32_t since;        /* seconds in the current state */
 	uint64_t log_dropped;  /* log lines that did not reach the file */
 	uint64_t exec_hash;    /* what a change of restarts it (reload --dry-run) */
+	/* Later additions (zero from an older init): */
+	uint8_t type;             /* enum proto_svc_type */
+	uint8_t ready;            /* 1: running and ready (READY=1, a passing check, or exec) */
+	uint8_t health;           /* enum proto_health */
+	uint8_t health_action;    /* 0 none, 1 restart */
+	uint64_t start_time;      /* epoch seconds of its last start, 0 when never */
+	uint64_t log_bytes;       /* bytes written to its log since init started */
+	uint32_t health_failures; /* failed checks in a row */
+	uint32_t watchdog_sec;    /* WatchdogSec, 0: none */
+	uint32_t timeout_start;   /* TimeoutStartSec, 0: none */
+	uint32_t health_interval; /* HealthIntervalSec, 0: no check */
+	uint64_t log_lines;       /* lines written to its log since init started */
 };
 
 /* PROTO_REC_TEXT: a piece of one text; the pieces of a key come in order. */
@@ -281,6 +356,41 @@ struct proto_text {
 struct proto_system {
 	uint64_t uptime; /* seconds since init started */
 	uint32_t services, enabled, active, processes;
+	/* Later additions (zero from an older init): */
+	uint8_t health;             /* enum proto_sys_health */
+	uint32_t fds;               /* init's open descriptors */
+	uint32_t clients;           /* control connections open now */
+	uint64_t rss_kb;            /* init's VmRSS */
+	uint64_t boot_time;         /* epoch seconds when init started */
+	uint64_t requests;          /* control requests answered since init started */
+	uint64_t notify_accepted;   /* sd_notify datagrams taken */
+	uint64_t notify_rejected;   /* ... ignored: a stranger's, or malformed */
+	uint64_t health_checks;     /* health checks run */
+	uint64_t events;            /* the next event's sequence number */
+	uint64_t restarts;          /* automatic restarts, all services */
+};
+
+/* PROTO_REC_HEALTH: one result of a health check, newest first. */
+#define PROTO_HEALTH_OUT_SIZE 128
+struct proto_health_rec {
+	char name[PROTO_NAME_SIZE];
+	uint64_t time_ms;     /* epoch milliseconds when the check started */
+	uint32_t duration_ms; /* how long it ran */
+	uint32_t exit_code;   /* exit status, or 128 + signal */
+	uint8_t timed_out;    /* 1: killed at HealthTimeoutSec */
+	uint8_t passed;       /* 1: exit status 0 within the time */
+	char output[PROTO_HEALTH_OUT_SIZE]; /* the first line of its output, cut to fit */
+};
+
+/* PROTO_REC_EVENT: one event. */
+struct proto_event {
+	char name[PROTO_NAME_SIZE]; /* the service, or "" (the enclave: SYSTEM, MISSED) */
+	uint64_t seq;               /* sequence number, 1 upwards, one per event */
+	uint64_t time_ms;           /* epoch milliseconds */
+	uint8_t kind;               /* enum proto_event_kind */
+	uint8_t from, to;           /* STATE, HEALTH, SYSTEM: before and after */
+	uint32_t code;              /* HEALTH, EXIT: exit status; RESTART: restarts so far */
+	uint64_t missed;            /* MISSED: how many */
 };
 
 /* PROTO_REC_LOG: bytes of a log, as they are (lines may span records). */
@@ -338,5 +448,9 @@ size_t proto_pack_log(unsigned char *f, uint64_t hash, const struct proto_log *l
 int proto_unpack_log(const unsigned char *f, struct proto_log *l);
 void proto_pack_ps(unsigned char *f, uint64_t hash, const struct proto_ps *p);
 int proto_unpack_ps(const unsigned char *f, struct proto_ps *p);
+void proto_pack_health(unsigned char *f, uint64_t hash, const struct proto_health_rec *h);
+int proto_unpack_health(const unsigned char *f, struct proto_health_rec *h);
+void proto_pack_event(unsigned char *f, uint64_t hash, const struct proto_event *e);
+int proto_unpack_event(const unsigned char *f, struct proto_event *e);
 
 #endif

@@ -108,6 +108,14 @@ static int has_name(unsigned shape)
 	return shape >= PROTO_SHAPE_NAME && shape <= PROTO_SHAPE_STREAM_STOP;
 }
 
+/* A shape whose name may be empty (health: the aggregate). */
+static int name_ok(unsigned shape, const char *name)
+{
+	if (shape == PROTO_SHAPE_OPT_NAME)
+		return !name[0] || proto_name_ok(name);
+	return has_name(shape) ? proto_name_ok(name) : name[0] == 0;
+}
+
 /* Check the arguments of a request of this shape and decode them into
  * rq (meaningful only when they pass). Everything a shape does not name
  * must be zero, so that a later version can give those bytes a meaning
@@ -152,6 +160,15 @@ static int take_args(unsigned shape, const unsigned char *f, struct proto_req *r
 		*why = "bad ps start: 1 to 255 arguments, at most 928 bytes of text";
 		return a0 >= 1 && a0 <= PROTO_PS_MAX_ARGS && a1 <= PROTO_PS_MAX_ARGS && a2 &&
 		       a2 <= PROTO_TEXT_SIZE;
+	case PROTO_SHAPE_EVENTS:
+		rq->since = (uint64_t)a0 << 32 | a1;
+		rq->since_set = !!(a2 & PROTO_EVENTS_SINCE);
+		rq->follow = !!(a2 & PROTO_EVENTS_FOLLOW);
+		if (a2 & ~(PROTO_EVENTS_SINCE | PROTO_EVENTS_FOLLOW))
+			*why = "unknown events option bits";
+		else
+			*why = "events: a sequence number without PROTO_EVENTS_SINCE";
+		return !(a2 & ~(PROTO_EVENTS_SINCE | PROTO_EVENTS_FOLLOW)) && (rq->since_set || !(a0 | a1));
 	case PROTO_SHAPE_ENABLE:
 		rq->now = a0 == PROTO_ENABLE_NOW;
 		if (a0 & ~PROTO_ENABLE_NOW)
@@ -219,6 +236,11 @@ void proto_pack_request(unsigned char *f, uint64_t hash, const struct proto_req 
 		a[0] = rq->cid, a[1] = rq->port, a[2] = rq->lines | (rq->follow ? PROTO_STREAM_FOLLOW : 0);
 		break;
 	case PROTO_SHAPE_STREAM_STOP: a[1] = rq->port; break;
+	case PROTO_SHAPE_EVENTS:
+		if (rq->since_set)
+			a[0] = (uint32_t)(rq->since >> 32), a[1] = (uint32_t)rq->since;
+		a[2] = (rq->since_set ? PROTO_EVENTS_SINCE : 0) | (rq->follow ? PROTO_EVENTS_FOLLOW : 0);
+		break;
 	case PROTO_SHAPE_PID_SIGNAL:
 		a[1] = rq->signal;
 		/* fall through */
@@ -260,8 +282,9 @@ enum proto_status proto_unpack_request(const unsigned char *f, uint64_t hash, st
 		*why = "service name field is not terminated";
 		return PROTO_E_FRAME;
 	}
-	if (has_name(shape) ? !proto_name_ok(name) : name[0] != 0) {
-		*why = has_name(shape) ? "malformed service name" : "unexpected service name";
+	if (!name_ok(shape, name)) {
+		*why = has_name(shape) || shape == PROTO_SHAPE_OPT_NAME ? "malformed service name"
+									: "unexpected service name";
 		return PROTO_E_FRAME;
 	}
 	if (!take_args(shape, f, rq, why))
@@ -290,7 +313,7 @@ enum proto_status proto_check_reply(const unsigned char *f, const char **why)
 
 	if (st != PROTO_OK)
 		return st;
-	if (op < PROTO_REC_DONE || op > PROTO_REC_PS) {
+	if (op < PROTO_REC_DONE || op > PROTO_REC_MAX) {
 		*why = "unknown record type";
 		return PROTO_E_FRAME;
 	}
@@ -343,6 +366,17 @@ static const struct field svc_fields[] = {
 	NUM(PROTO_SVC_SINCE, struct proto_svc, since),
 	NUM(PROTO_SVC_LOG_DROPPED, struct proto_svc, log_dropped),
 	NUM(PROTO_SVC_EXEC_HASH, struct proto_svc, exec_hash),
+	NUM(PROTO_SVC_TYPE, struct proto_svc, type),
+	NUM(PROTO_SVC_READY, struct proto_svc, ready),
+	NUM(PROTO_SVC_HEALTH, struct proto_svc, health),
+	NUM(PROTO_SVC_HEALTH_ACTION, struct proto_svc, health_action),
+	NUM(PROTO_SVC_START_TIME, struct proto_svc, start_time),
+	NUM(PROTO_SVC_LOG_BYTES, struct proto_svc, log_bytes),
+	NUM(PROTO_SVC_HEALTH_FAILURES, struct proto_svc, health_failures),
+	NUM(PROTO_SVC_WATCHDOG_SEC, struct proto_svc, watchdog_sec),
+	NUM(PROTO_SVC_TIMEOUT_START, struct proto_svc, timeout_start),
+	NUM(PROTO_SVC_HEALTH_INTERVAL, struct proto_svc, health_interval),
+	NUM(PROTO_SVC_LOG_LINES, struct proto_svc, log_lines),
 };
 
 static const struct field system_fields[] = {
@@ -351,6 +385,34 @@ static const struct field system_fields[] = {
 	NUM(PROTO_SYS_ENABLED, struct proto_system, enabled),
 	NUM(PROTO_SYS_ACTIVE, struct proto_system, active),
 	NUM(PROTO_SYS_PROCESSES, struct proto_system, processes),
+	NUM(PROTO_SYS_HEALTH, struct proto_system, health),
+	NUM(PROTO_SYS_FDS, struct proto_system, fds),
+	NUM(PROTO_SYS_CLIENTS, struct proto_system, clients),
+	NUM(PROTO_SYS_RSS_KB, struct proto_system, rss_kb),
+	NUM(PROTO_SYS_BOOT_TIME, struct proto_system, boot_time),
+	NUM(PROTO_SYS_REQUESTS, struct proto_system, requests),
+	NUM(PROTO_SYS_NOTIFY_ACCEPTED, struct proto_system, notify_accepted),
+	NUM(PROTO_SYS_NOTIFY_REJECTED, struct proto_system, notify_rejected),
+	NUM(PROTO_SYS_HEALTH_CHECKS, struct proto_system, health_checks),
+	NUM(PROTO_SYS_EVENTS, struct proto_system, events),
+	NUM(PROTO_SYS_RESTARTS, struct proto_system, restarts),
+};
+
+static const struct field health_fields[] = {
+	STR(PROTO_OFF_NAME, struct proto_health_rec, name),
+	NUM(PROTO_HEALTH_TIME, struct proto_health_rec, time_ms),
+	NUM(PROTO_HEALTH_DURATION, struct proto_health_rec, duration_ms),
+	NUM(PROTO_HEALTH_EXIT_CODE, struct proto_health_rec, exit_code),
+	NUM(PROTO_HEALTH_TIMED_OUT, struct proto_health_rec, timed_out),
+	NUM(PROTO_HEALTH_PASSED, struct proto_health_rec, passed),
+	STR(PROTO_HEALTH_OUTPUT, struct proto_health_rec, output),
+};
+
+static const struct field event_fields[] = {
+	STR(PROTO_OFF_NAME, struct proto_event, name),    NUM(PROTO_EVENT_SEQ, struct proto_event, seq),
+	NUM(PROTO_EVENT_TIME, struct proto_event, time_ms), NUM(PROTO_EVENT_KIND, struct proto_event, kind),
+	NUM(PROTO_EVENT_FROM, struct proto_event, from),   NUM(PROTO_EVENT_TO, struct proto_event, to),
+	NUM(PROTO_EVENT_CODE, struct proto_event, code),   NUM(PROTO_EVENT_MISSED, struct proto_event, missed),
 };
 
 static const struct field ps_fields[] = {
@@ -432,6 +494,26 @@ void proto_pack_ps(unsigned char *f, uint64_t hash, const struct proto_ps *p)
 int proto_unpack_ps(const unsigned char *f, struct proto_ps *p)
 {
 	return unpack(f, PROTO_REC_PS, ps_fields, NFIELDS(ps_fields), p, sizeof *p);
+}
+
+void proto_pack_health(unsigned char *f, uint64_t hash, const struct proto_health_rec *h)
+{
+	pack(f, PROTO_REC_HEALTH, hash, health_fields, NFIELDS(health_fields), h);
+}
+
+int proto_unpack_health(const unsigned char *f, struct proto_health_rec *h)
+{
+	return unpack(f, PROTO_REC_HEALTH, health_fields, NFIELDS(health_fields), h, sizeof *h);
+}
+
+void proto_pack_event(unsigned char *f, uint64_t hash, const struct proto_event *e)
+{
+	pack(f, PROTO_REC_EVENT, hash, event_fields, NFIELDS(event_fields), e);
+}
+
+int proto_unpack_event(const unsigned char *f, struct proto_event *e)
+{
+	return unpack(f, PROTO_REC_EVENT, event_fields, NFIELDS(event_fields), e, sizeof *e);
 }
 
 /* TEXT and LOG: bytes in the text field, at most all but its last byte,

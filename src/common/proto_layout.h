@@ -47,6 +47,17 @@ _Static_assert(PROTO_TEXT_SIZE == 928, "text field size is part of the protocol"
 #define PROTO_SVC_SINCE 124        /* u32 seconds in the current state */
 #define PROTO_SVC_LOG_DROPPED 128  /* u64 log lines that did not reach the file */
 #define PROTO_SVC_EXEC_HASH 136    /* u64 what a change of restarts it (reload --dry-run) */
+#define PROTO_SVC_TYPE 144            /* u8 enum proto_svc_type */
+#define PROTO_SVC_READY 145           /* u8 1: running and ready */
+#define PROTO_SVC_HEALTH 146          /* u8 enum proto_health */
+#define PROTO_SVC_HEALTH_ACTION 147   /* u8 0 none, 1 restart */
+#define PROTO_SVC_START_TIME 148      /* u64 epoch seconds of its last start */
+#define PROTO_SVC_LOG_BYTES 156       /* u64 bytes written to its log */
+#define PROTO_SVC_HEALTH_FAILURES 164 /* u32 failed checks in a row */
+#define PROTO_SVC_WATCHDOG_SEC 168    /* u32 */
+#define PROTO_SVC_TIMEOUT_START 172   /* u32 seconds, 0: none */
+#define PROTO_SVC_HEALTH_INTERVAL 176 /* u32 seconds, 0: no health check */
+#define PROTO_SVC_LOG_LINES 180       /* u64 lines written to its log */
 
 /* PROTO_REC_SYSTEM fields. */
 #define PROTO_SYS_UPTIME 96     /* u64 seconds since init started */
@@ -54,6 +65,34 @@ _Static_assert(PROTO_TEXT_SIZE == 928, "text field size is part of the protocol"
 #define PROTO_SYS_ENABLED 108   /* u32 */
 #define PROTO_SYS_ACTIVE 112    /* u32 */
 #define PROTO_SYS_PROCESSES 116 /* u32 */
+#define PROTO_SYS_HEALTH 120          /* u8 enum proto_sys_health */
+#define PROTO_SYS_FDS 124             /* u32 init's open descriptors */
+#define PROTO_SYS_CLIENTS 128         /* u32 control connections open */
+#define PROTO_SYS_RSS_KB 132          /* u64 init's VmRSS */
+#define PROTO_SYS_BOOT_TIME 140       /* u64 epoch seconds when init started */
+#define PROTO_SYS_REQUESTS 148        /* u64 requests answered */
+#define PROTO_SYS_NOTIFY_ACCEPTED 156 /* u64 */
+#define PROTO_SYS_NOTIFY_REJECTED 164 /* u64 */
+#define PROTO_SYS_HEALTH_CHECKS 172   /* u64 */
+#define PROTO_SYS_EVENTS 180          /* u64 the next event's sequence number */
+#define PROTO_SYS_RESTARTS 188        /* u64 automatic restarts */
+
+/* PROTO_REC_HEALTH fields (after the name). */
+#define PROTO_HEALTH_TIME 96       /* u64 epoch ms when the check started */
+#define PROTO_HEALTH_DURATION 104  /* u32 ms */
+#define PROTO_HEALTH_EXIT_CODE 108 /* u32 exit status, or 128 + signal */
+#define PROTO_HEALTH_TIMED_OUT 112 /* u8 */
+#define PROTO_HEALTH_PASSED 113    /* u8 */
+#define PROTO_HEALTH_OUTPUT 128    /* PROTO_HEALTH_OUT_SIZE: first line of output, NUL-terminated */
+
+/* PROTO_REC_EVENT fields (after the name). */
+#define PROTO_EVENT_SEQ 96     /* u64 */
+#define PROTO_EVENT_TIME 104   /* u64 epoch ms */
+#define PROTO_EVENT_KIND 112   /* u8 enum proto_event_kind */
+#define PROTO_EVENT_FROM 113   /* u8 */
+#define PROTO_EVENT_TO 114     /* u8 */
+#define PROTO_EVENT_CODE 116   /* u32 */
+#define PROTO_EVENT_MISSED 120 /* u64 */
 
 /* PROTO_REC_PS fields. */
 #define PROTO_PS_PID 96        /* u32 */

@@ -6,7 +6,9 @@
  * action changes state only through one function that records the time and
  * logs the change.
  *
- *   STOPPED --start--> [WAITING --deps ready-->] STARTING --exec ok--> RUNNING
+ *   STOPPED --start--> [WAITING --deps ready-->] STARTING --ready--> RUNNING
+ *   (ready: the exec succeeded (simple), READY=1 (notify), a first passing
+ *   health check (simple with HealthCmd); oneshot: STARTING --exit 0--> EXITED)
  *      ^                  |  \                 |  \
  *      |               exit   stop            exit  stop
  *      |                  v     \              v     v
@@ -30,6 +32,7 @@ enum svc_state {
 	SVC_RESTART_WAIT = PROTO_STATE_RESTART_WAIT, /* exited; starts again at the deadline (RestartSec) */
 	SVC_FAILED = PROTO_STATE_FAILED,             /* exited unsuccessfully and will not restart */
 	SVC_WAITING = PROTO_STATE_WAITING,           /* asked to start; waits for the services it comes after */
+	SVC_EXITED = PROTO_STATE_EXITED,             /* oneshot: exited 0, its job done */
 	SVC_NSTATES = PROTO_NSTATES,
 };
 
@@ -43,7 +46,9 @@ enum svc_event {
 	SVC_EV_GROUP_GONE = 6,  /* stopping, and nothing is left of the process group */
 	SVC_EV_DEPS_READY = 7,  /* waiting, and every dependency allows the start */
 	SVC_EV_DEPS_FAILED = 8, /* waiting, and a required service failed or stopped */
-	SVC_NEVENTS = 9,
+	SVC_EV_READY = 9,       /* READY=1, or its first passing health check */
+	SVC_EV_UNHEALTHY = 10,  /* its health check failed HealthRetries times (HealthAction=restart) */
+	SVC_NEVENTS = 11,
 };
 
 /* What an operator request came to. */
@@ -80,6 +85,11 @@ struct svc {
 	int64_t limit_start;       /* restart rate limit: start of the current window */
 	unsigned limit_count;      /* automatic restarts in it */
 	char reason[96];           /* why the last start failed, e.g. "exec: No such file or directory" */
+	unsigned char exec_ok;     /* starting: the exec succeeded, readiness is awaited */
+	unsigned char ready;       /* running and ready (READY=1, a passing check, or exec) */
+	unsigned char watchdog;    /* the watchdog fired: SIGABRT sent, SIGKILL next */
+	int64_t start_wall;        /* epoch ms of the last start (metrics), 0: never */
+	char status[128];          /* the last STATUS= it sent (sd_notify), "" */
 };
 
 /* Called once the app (slot SVC_APP) has ended for good: a clean exit that
@@ -125,6 +135,21 @@ int svc_shutdown_step(void);
 int svc_is_active(enum svc_state s);
 /* Mark service i enabled or disabled (boot, reload); disabling stops it. */
 enum svc_result svc_enable(int i, int enable, int start_now);
+/* The service a process belongs to (its main process or one of its
+ * session), or -1: who may notify for it. */
+int svc_of_pid(pid_t pid);
+/* sd_notify from service i: READY=1, WATCHDOG=1, STATUS=, already checked
+ * to come from it. */
+void svc_notify_ready(int i);
+void svc_notify_watchdog(int i, int trigger);
+void svc_notify_status(int i, const char *text);
+/* health.c's hook (health_changed): readiness, HealthAction=restart. */
+void svc_health_changed(int i, int from, int to);
+/* Automatic restarts of every service since init started. */
+uint64_t svc_restarts_total(void);
+/* The enclave's health (enum proto_sys_health) from every enabled
+ * service's state and health. */
+int svc_aggregate(void);
 /* Words for a state ("waiting for dependencies"). */
 const char *svc_state_name(enum svc_state s);
 
