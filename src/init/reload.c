@@ -30,13 +30,13 @@
 #include "sys.h"
 
 #ifndef HANDOVER_VERSION
-#define HANDOVER_VERSION 2
+#define HANDOVER_VERSION 3
 #endif
 #define HANDOVER_MAGIC "EIHANDOV"
 #define HANDOVER_MAX (SVC_SLOTS + 256) /* records a new init can take */
 #define GONE_GRACE_MS 5000             /* removed services: SIGTERM, then SIGKILL */
 
-_Static_assert(sizeof(struct svc) == 176, "struct svc changed: bump HANDOVER_VERSION, then this size");
+_Static_assert(sizeof(struct svc) == 312, "struct svc changed: bump HANDOVER_VERSION, then this size");
 
 struct handover_hdr {
 	char magic[8];
