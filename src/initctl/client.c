@@ -55,7 +55,13 @@ static int connect_unix(const char *path, int forever, struct client_result *res
 	sa.sun_family = AF_UNIX;
 	memcpy(sa.sun_path, path, strlen(path) + 1); /* its length is checked above */
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		snprintf(res->msg, sizeof res->msg, "cannot connect to init at %s: %s", path, strerror(errno));
+		int err = errno;
+		snprintf(res->msg, sizeof res->msg, "cannot connect to init at %s: %s (%s)", path, strerror(err),
+			 err == EACCES || err == EPERM
+				 ? "the socket is for root and init's own user"
+				 : "is init running, and is this its control.unix_socket_path? "
+				   "-s, INIT_SOCKET or initctl.yaml name another");
+		res->status = CLIENT_UNREACHABLE;
 		close(fd);
 		return -1;
 	}
@@ -100,7 +106,12 @@ static int connect_vsock(uint32_t cid, uint32_t port, int forever, struct client
 	return fd;
 failed:
 	err = errno;
-	snprintf(res->msg, sizeof res->msg, "cannot connect to init at vsock %u:%u: %s", cid, port, strerror(err));
+	snprintf(res->msg, sizeof res->msg,
+		 "cannot connect to init at vsock %u:%u: %s (is the enclave of CID %u running "
+		 "(nitro-cli describe-enclaves), and does its init.yaml set control.vsock_enabled and "
+		 "control.vsock_port %u?)",
+		 cid, port, strerror(err), cid, port);
+	res->status = CLIENT_UNREACHABLE;
 	if (fd >= 0)
 		close(fd);
 	return -1;
@@ -185,9 +196,9 @@ int client_call(const struct client_target *t, const struct proto_req *rq, clien
 {
 	unsigned char req[PROTO_FRAME_SIZE];
 	uint64_t hash = CFG_HASH, peer = 0;
-	/* A follower's reply never ends; a --wait is answered when its own
-	 * timeout is up. */
-	int forever = (rq->op == PROTO_OP_LOGS && rq->follow) || rq->wait;
+	/* A follower's reply (logs -f, events) never ends; a --wait is
+	 * answered when its own timeout is up. */
+	int forever = ((rq->op == PROTO_OP_LOGS || rq->op == PROTO_OP_EVENTS) && rq->follow) || rq->wait;
 	int attempt;
 
 	for (attempt = 0; attempt < 2; attempt++) {

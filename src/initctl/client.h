@@ -12,8 +12,13 @@
  * to go on, non-zero to end the exchange there (client_call returns -1). */
 typedef int client_record_fn(const unsigned char *f, void *ctx);
 
+/* client_result.status when init could not be reached at all (not a
+ * protocol status: those are 0 and up). */
+#define CLIENT_UNREACHABLE (-2)
+
 struct client_result {
-	int status;                /* enum proto_status of the final frame, or -1 */
+	int status;                /* enum proto_status of the final frame, -1 when the exchange
+				    * failed, CLIENT_UNREACHABLE when the connect did */
 	char msg[PROTO_TEXT_SIZE]; /* its message, or why the exchange failed */
 };
 
@@ -32,7 +37,9 @@ struct client_target {
  * log follower, a --wait.
  * A configuration mismatch is reported once on stderr and the request
  * repeated by name. Returns 0 when a final frame arrived (whatever its
- * status), -1 when the exchange itself failed. */
+ * status), -1 when the exchange itself failed (res->status is then -1, or
+ * CLIENT_UNREACHABLE when no connection was made; res->msg says what to
+ * check). */
 int client_call(const struct client_target *t, const struct proto_req *rq, client_record_fn *fn, void *ctx,
 		struct client_result *res);
 

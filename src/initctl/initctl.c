@@ -4,11 +4,16 @@
  * Reads the global options, finds init (initctl_opts.c), then hands the
  * command to the module that owns it: logs and logs-stream
  * (initctl_logs.c), ps (initctl_ps.c), reload --dry-run (initctl_dryrun.c),
- * and every other command, one request and its reply, to initctl_show.c.
- * The output is manual 002's, so its scripts work as written: "✓ message"
- * on success, "✗ Error: message" on stderr with exit status 1, usage
- * errors with exit status 2. Colour only on a terminal; every command
- * prints its outcome through out.c, so that all answer alike.
+ * health, events and metrics (initctl_health.c, initctl_events.c,
+ * initctl_metrics.c), and every other command, one request and its reply,
+ * to initctl_show.c. The output is manual 002's, so its scripts work as
+ * written: "✓ message" on success, "✗ Error: message" on stderr with exit
+ * status 1 (out.h has the others: 3 for the status of a service that is
+ * not active, 4 for an unknown service or a refused operation, 69 when
+ * init cannot be reached), usage errors with exit status 2; --json makes
+ * the read commands print one JSON document instead (json_view.c). Colour
+ * only on a terminal; every command prints its outcome through out.c, so
+ * that all answer alike.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,7 +24,10 @@
 #include "client.h"
 #include "ictlconf.h"
 #include "initctl_dryrun.h"
+#include "initctl_events.h"
+#include "initctl_health.h"
 #include "initctl_logs.h"
+#include "initctl_metrics.h"
 #include "initctl_opts.h"
 #include "initctl_ps.h"
 #include "initctl_show.h"
@@ -30,6 +38,7 @@
 #define OPT_WAIT 1    /* --wait [--timeout SECONDS] */
 #define OPT_NOW 2     /* --now */
 #define OPT_DRY_RUN 4 /* --dry-run */
+#define OPT_JSON 8    /* --json: the read commands */
 
 /* The plain commands: one request each, its words checked here before
  * anything is sent (logs, logs-stream and ps parse their own). */
@@ -42,24 +51,18 @@ struct command {
 
 _Static_assert(PROTO_OP_MAX <= 255, "struct command holds an operation in a byte");
 static const struct command commands[] = {
-	{ "list", PROTO_OP_LIST, 0, 0 },
-	{ "status", PROTO_OP_STATUS, 1, 0 },
-	{ "start", PROTO_OP_START, 1, OPT_WAIT },
-	{ "stop", PROTO_OP_STOP, 1, OPT_WAIT },
-	{ "restart", PROTO_OP_RESTART, 1, OPT_WAIT },
-	{ "system-status", PROTO_OP_SYSTEM_STATUS, 0, 0 },
-	{ "ping", PROTO_OP_PING, 0, 0 },
-	{ "shutdown", PROTO_OP_SHUTDOWN, 0, 0 },
-	{ "reboot", PROTO_OP_REBOOT, 0, 0 },
-	{ "logs-clear", PROTO_OP_LOGS_CLEAR, 1, 0 },
-	{ "enable", PROTO_OP_ENABLE, 1, OPT_NOW },
-	{ "disable", PROTO_OP_DISABLE, 1, 0 },
+	{ "list", PROTO_OP_LIST, 0, OPT_JSON },        { "status", PROTO_OP_STATUS, 1, OPT_JSON },
+	{ "start", PROTO_OP_START, 1, OPT_WAIT },      { "stop", PROTO_OP_STOP, 1, OPT_WAIT },
+	{ "restart", PROTO_OP_RESTART, 1, OPT_WAIT },  { "system-status", PROTO_OP_SYSTEM_STATUS, 0, OPT_JSON },
+	{ "ping", PROTO_OP_PING, 0, OPT_JSON },        { "shutdown", PROTO_OP_SHUTDOWN, 0, 0 },
+	{ "reboot", PROTO_OP_REBOOT, 0, 0 },           { "logs-clear", PROTO_OP_LOGS_CLEAR, 1, 0 },
+	{ "enable", PROTO_OP_ENABLE, 1, OPT_NOW },     { "disable", PROTO_OP_DISABLE, 1, 0 },
 	{ "reload", PROTO_OP_RELOAD, 0, OPT_DRY_RUN },
 };
 
 #define DEFAULT_WAIT_SEC 90 /* systemd's default start timeout */
 
-enum { ARG_WORD, ARG_WAIT, ARG_TIMEOUT, ARG_NOW, ARG_DRY_RUN };
+enum { ARG_WORD, ARG_WAIT, ARG_TIMEOUT, ARG_NOW, ARG_DRY_RUN, ARG_JSON };
 
 /* Which of c's options a is; ARG_WORD when it is none of them. */
 static int option(const struct command *c, const char *a)
@@ -72,6 +75,8 @@ static int option(const struct command *c, const char *a)
 		return ARG_NOW;
 	if ((c->opts & OPT_DRY_RUN) && !strcmp(a, "--dry-run"))
 		return ARG_DRY_RUN;
+	if ((c->opts & OPT_JSON) && !strcmp(a, "--json"))
+		return ARG_JSON;
 	return ARG_WORD;
 }
 
@@ -110,8 +115,14 @@ static int word(const struct command *c, const char *a, struct proto_req *rq)
 	return 0;
 }
 
+/* What the options besides the request's own ask for. */
+struct flags {
+	int dry; /* --dry-run */
+	int json;
+};
+
 /* The options after the command word; returns 0, or 2 after a usage error. */
-static int parse_opts(const struct command *c, int argc, char **argv, struct proto_req *rq, int *dry)
+static int parse_opts(const struct command *c, int argc, char **argv, struct proto_req *rq, struct flags *fl)
 {
 	int i, timeout = 0;
 
@@ -126,7 +137,8 @@ static int parse_opts(const struct command *c, int argc, char **argv, struct pro
 				return 2;
 			break;
 		case ARG_NOW: rq->now = 1; break;
-		case ARG_DRY_RUN: *dry = 1; break;
+		case ARG_DRY_RUN: fl->dry = 1; break;
+		case ARG_JSON: fl->json = 1; break;
 		default:
 			if (word(c, a, rq))
 				return 2;
@@ -168,18 +180,24 @@ static int run(int argc, char **argv)
 		return logs_stream_command(&t, argc - i - 1, argv + i + 1);
 	if (!strcmp(argv[i], "ps"))
 		return ps_command(&t, argc - i - 1, argv + i + 1);
+	if (!strcmp(argv[i], "health"))
+		return health_command(&t, argc - i - 1, argv + i + 1);
+	if (!strcmp(argv[i], "events"))
+		return events_command(&t, argc - i - 1, argv + i + 1);
+	if (!strcmp(argv[i], "metrics"))
+		return metrics_command(&t, argc - i - 1, argv + i + 1);
 	for (k = 0; k < sizeof commands / sizeof commands[0]; k++) {
 		const struct command *c = &commands[k];
 		if (strcmp(argv[i], c->name) != 0)
 			continue;
 		struct proto_req rq = { c->op };
-		int dry = 0;
+		struct flags fl = { 0 };
 
-		if (parse_opts(c, argc - i - 1, argv + i + 1, &rq, &dry))
+		if (parse_opts(c, argc - i - 1, argv + i + 1, &rq, &fl))
 			return 2;
 		if (rq.name && !proto_name_ok(rq.name))
 			return out_bad_name(rq.name);
-		return dry ? dryrun_reload(&t) : show_command(&t, rq);
+		return fl.dry ? dryrun_reload(&t) : show_command(&t, rq, fl.json);
 	}
 	fprintf(stderr, "initctl: unknown command: %s\n", argv[i]);
 	usage_print(stderr);

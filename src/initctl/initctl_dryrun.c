@@ -83,7 +83,7 @@ int dryrun_reload(const struct client_target *t)
 	int i, k;
 
 	if (client_call(t, &rq, collect_running, 0, &res) < 0 || res.status != PROTO_OK)
-		return out_error(res.msg);
+		return out_failed(res.status, res.msg);
 	printf("%-8s %-25s %s\n", "ACTION", "SERVICE", "WHY");
 	/* Every service init has, in init's order; then the ones only the new tables have. */
 	for (i = 0; i < nrunning; i++)

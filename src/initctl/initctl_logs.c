@@ -19,19 +19,31 @@
 #include "ictlconf.h"
 #include "initctl_logs.h"
 #include "initctl_opts.h"
+#include "logjson.h"
 #include "out.h"
 #include "stream_client.h"
 
-/* LOG records: the log's bytes, as they are. */
+/* How logs prints what comes: the bytes as they are, or as JSON. */
+struct log_out {
+	int follow;
+	int json;
+	struct logjson lj;
+};
+
+/* LOG records: the log's bytes, as they are (or cut into JSON lines). */
 static int log_record(const unsigned char *f, void *ctx)
 {
-	int follow = *(int *)ctx;
+	struct log_out *o = ctx;
 	struct proto_log l;
 
 	if (proto_unpack_log(f, &l) < 0)
 		return 0;
+	if (o->json) {
+		logjson_feed(&o->lj, l.bytes, l.len);
+		return 0;
+	}
 	fwrite(l.bytes, 1, l.len, stdout);
-	if (follow)
+	if (o->follow)
 		fflush(stdout);
 	return 0;
 }
@@ -53,6 +65,7 @@ struct log_args {
 	const char *output; /* logs-stream -o */
 	uint32_t listen_cid, listen_port;
 	int port_given;
+	int json; /* logs --json */
 };
 
 /* -n N, -nN, --lines N, --lines=N (a: the word; v: its value, 0 when
@@ -116,6 +129,10 @@ static int parse_log_arg(const char *cmd, int stream, int argc, char **argv, int
 		la->follow = 1;
 		return 0;
 	}
+	if (!stream && !strcmp(a, "--json")) {
+		la->json = 1;
+		return 0;
+	}
 	if (opts_value(argc, argv, i, "-n", "--lines", &v) || (!strncmp(a, "-n", 2) && (v = a + 2)))
 		return take_lines(cmd, a, v, stream ? PROTO_STREAM_LINES : UINT32_MAX, &la->lines);
 	if (stream && opts_value(argc, argv, i, "-o", "--output", &v))
@@ -154,9 +171,11 @@ static int parse_log_args(const char *cmd, int stream, int argc, char **argv, st
 	return 0;
 }
 
-/* logs SERVICE [-n|--lines N] [-f|--follow], options before or after the name. */
+/* logs SERVICE [-n|--lines N] [-f|--follow] [--json], options before or after the name. */
 int logs_command(const struct client_target *t, int argc, char **argv)
 {
+	/* Static: a JSON line of up to LOGJSON_LINE bytes is kept there. */
+	static struct log_out out;
 	struct log_args la = { 0, DEFAULT_LOG_LINES };
 	struct proto_req rq = { PROTO_OP_LOGS };
 	struct client_result res;
@@ -167,14 +186,19 @@ int logs_command(const struct client_target *t, int argc, char **argv)
 	rq.name = la.name;
 	rq.lines = la.lines;
 	rq.follow = la.follow;
+	out.follow = la.follow;
+	out.json = la.json;
+	logjson_begin(&out.lj, stdout, la.name, la.follow);
 	if (la.follow) {
 		signal(SIGINT, end_follow);
 		signal(SIGTERM, end_follow);
 	}
-	if (client_call(t, &rq, log_record, &la.follow, &res) < 0 || res.status != PROTO_OK) {
+	if (client_call(t, &rq, log_record, &out, &res) < 0 || res.status != PROTO_OK) {
 		fflush(stdout);
-		return out_error(res.msg);
+		return out_failed(res.status, res.msg);
 	}
+	if (la.json)
+		logjson_end(&out.lj);
 	return 0;
 }
 
@@ -203,7 +227,7 @@ int logs_stream_command(const struct client_target *t, int argc, char **argv)
 	}
 	end = t->transport == CLIENT_VSOCK ? stream_over_vsock(t, &r, &res) : stream_over_unix(t, &r, &res);
 	if (end == STREAM_FAILED || (end == STREAM_STOPPED && res.status != PROTO_OK))
-		return out_error(res.msg);
+		return out_failed(res.status, res.msg);
 	if (end == STREAM_STOPPED) /* stdout may be the stream: the answer goes to stderr */
 		out_ok_stderr(res.msg);
 	return 0;

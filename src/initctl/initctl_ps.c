@@ -13,29 +13,12 @@
 
 #include "cfg.h"
 #include "initctl_ps.h"
+#include "json_view.h"
 #include "out.h"
 #include "signames.h"
+#include "words.h"
 
 /* --- formatting ------------------------------------------------------- */
-
-const char *ps_state_word(int letter, int column)
-{
-	switch (letter) {
-	case 'R': return "Running";
-	case 'S': return "Sleeping";
-	case 'D': return column ? "Disk-sleep" : "Disk sleep";
-	case 'Z': return "Zombie";
-	case 'T': return "Stopped";
-	case 't': return "Tracing";
-	case 'X':
-	case 'x': return "Dead";
-	case 'K': return "Wakekill";
-	case 'W': return "Waking";
-	case 'P': return "Parked";
-	case 'I': return "Idle";
-	}
-	return "Unknown";
-}
 
 void ps_fmt_cpu(uint32_t x100, char *buf, size_t n)
 {
@@ -290,7 +273,7 @@ void ps_print_row(FILE *out, const struct proto_ps *p)
 	ps_fmt_cpu(p->cpu_x100, cpu, sizeof cpu);
 	ps_fmt_mem(p->rss_kb, mem, sizeof mem);
 	ps_clean(p->cmd, PS_CMD_COLUMN, PS_CMD_KEEP, shown, sizeof shown);
-	fprintf(out, ROW_FMT, pid, ppid, ps_state_word(p->state, 1), cpu, mem, p->managed ? "yes" : "no",
+	fprintf(out, ROW_FMT, pid, ppid, words_ps_state(p->state, 1), cpu, mem, p->managed ? "yes" : "no",
 		p->name[0] ? p->name : "-", shown);
 }
 
@@ -325,7 +308,7 @@ void ps_print_status(FILE *out, const struct proto_ps *p, const char *cmdline)
 		ps_clean(p->comm, 0, 0, num, sizeof num);
 		fprintf(out, "  Name: %s\n", num);
 		fprintf(out, "  Parent PID: %u\n", p->ppid);
-		fprintf(out, "  State: %s\n", ps_state_word(p->state, 0));
+		fprintf(out, "  State: %s\n", words_ps_state(p->state, 0));
 	}
 	ps_clean(cmdline, 0, 0, cmd, sizeof cmd);
 	fprintf(out, "  Command: %s\n", cmd);
@@ -346,9 +329,9 @@ void ps_print_status(FILE *out, const struct proto_ps *p, const char *cmdline)
 void ps_usage(FILE *f)
 {
 	fprintf(f,
-		"  ps list             every process: PID, PPID, STATE, CPU%%, MEM, MANAGED, SERVICE,\n"
+		"  ps list [--json]    every process: PID, PPID, STATE, CPU%%, MEM, MANAGED, SERVICE,\n"
 		"                      COMMAND (cut to 33 characters)\n"
-		"  ps status PID       one process in detail, with its whole command line\n"
+		"  ps status PID [--json]  one process in detail, with its whole command line\n"
 		"  ps start|run COMMAND [ARGS...] [-e|--env KEY=VALUE]... [--]\n"
 		"                      start an ad-hoc process (not a service: never restarted; at\n"
 		"                      most %d at once), its output in adhoc-PID.log in init's log\n"
@@ -369,20 +352,80 @@ static int usage_error(const char *cmd, const char *msg)
 }
 
 /* ps list: the header comes with the first row (or after an empty, but
- * successful, reply), so a failed connection prints only the error. */
+ * successful, reply), so a failed connection prints only the error; with
+ * --json, the document {"processes": [...]} is opened the same way. */
+struct list_view {
+	int header;
+	int json;
+	struct json j;
+};
+
+static void list_begin(struct list_view *l)
+{
+	if (l->header)
+		return;
+	l->header = 1;
+	if (!l->json) {
+		ps_print_header(stdout);
+		return;
+	}
+	json_begin(&l->j, stdout);
+	json_object_open(&l->j);
+	json_key(&l->j, "processes");
+	json_array_open(&l->j);
+}
+
 static int list_record(const unsigned char *f, void *ctx)
 {
-	int *header = ctx;
+	struct list_view *l = ctx;
 	struct proto_ps p;
 
 	if (proto_unpack_ps(f, &p) < 0)
 		return 0;
-	if (!*header) {
-		ps_print_header(stdout);
-		*header = 1;
-	}
-	ps_print_row(stdout, &p);
+	list_begin(l);
+	if (l->json)
+		json_view_ps(&l->j, &p, 0);
+	else
+		ps_print_row(stdout, &p);
 	return 0;
+}
+
+static int ps_list(const struct client_target *t, int argc, int json)
+{
+	static struct list_view l;
+	struct proto_req rq = { PROTO_OP_PS_LIST };
+	struct client_result res;
+
+	if (argc > 1)
+		return usage_error("list", "takes no arguments");
+	l.json = json;
+	if (client_call(t, &rq, list_record, &l, &res) < 0 || res.status != PROTO_OK) {
+		fflush(stdout);
+		return out_failed(res.status, res.msg);
+	}
+	list_begin(&l);
+	if (json) {
+		json_array_close(&l.j);
+		json_object_close(&l.j);
+		json_end(&l.j);
+	}
+	return 0;
+}
+
+/* Takes the word --json out of argv[1..] (list and status only: after ps
+ * start, every word is the command's); returns whether it was there. */
+static int take_json(int *argc, char **argv)
+{
+	int i, k, found = 0;
+
+	for (i = k = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			found = 1;
+		else
+			argv[k++] = argv[i];
+	}
+	*argc = k;
+	return found;
 }
 
 struct status_view {
@@ -487,25 +530,17 @@ int ps_command(const struct client_target *t, int argc, char **argv)
 	static struct status_view view;
 	struct client_result res;
 	struct proto_req rq = { 0 };
-	int header = 0;
+	int json = 0;
 	size_t k;
 
 	if (!argc)
 		return usage_error(0, "needs a command: list, status, start, run, stop, kill, restart");
 	if (!strcmp(argv[0], "start") || !strcmp(argv[0], "run"))
 		return ps_start(t, argv[0], argc - 1, argv + 1);
-	if (!strcmp(argv[0], "list")) {
-		if (argc > 1)
-			return usage_error("list", "takes no arguments");
-		rq.op = PROTO_OP_PS_LIST;
-		if (client_call(t, &rq, list_record, &header, &res) < 0 || res.status != PROTO_OK) {
-			fflush(stdout);
-			return out_error(res.msg);
-		}
-		if (!header)
-			ps_print_header(stdout);
-		return 0;
-	}
+	if (!strcmp(argv[0], "list") || !strcmp(argv[0], "status"))
+		json = take_json(&argc, argv);
+	if (!strcmp(argv[0], "list"))
+		return ps_list(t, argc, json);
 	for (k = 0; k < sizeof pid_commands / sizeof pid_commands[0]; k++)
 		if (!strcmp(argv[0], pid_commands[k].name))
 			break;
@@ -523,13 +558,20 @@ int ps_command(const struct client_target *t, int argc, char **argv)
 		return 2;
 	if (client_call(t, &rq, rq.op == PROTO_OP_PS_STATUS ? status_record : 0, &view, &res) < 0 ||
 	    res.status != PROTO_OK)
-		return out_error(res.msg);
+		return out_failed(res.status, res.msg);
 	if (rq.op != PROTO_OP_PS_STATUS) {
 		out_ok(res.msg);
 		return 0;
 	}
 	if (!view.have)
 		return out_error("init sent no process record");
+	if (json) {
+		struct json j;
+		json_begin(&j, stdout);
+		json_view_ps(&j, &view.rec, view.cmdline);
+		json_end(&j);
+		return 0;
+	}
 	ps_print_status(stdout, &view.rec, view.cmdline);
 	return 0;
 }
@@ -548,7 +590,7 @@ static int ps_start(const struct client_target *t, const char *cmd, int argc, ch
 	rq.len = r.len;
 	rq.text = r.text;
 	if (client_call(t, &rq, 0, 0, &res) < 0 || res.status != PROTO_OK)
-		return out_error(res.msg);
+		return out_failed(res.status, res.msg);
 	out_ok(res.msg);
 	return 0;
 }

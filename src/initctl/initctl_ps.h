@@ -32,11 +32,6 @@ void ps_usage(FILE *f);
 #define PS_CMD_COLUMN 33
 #define PS_CMD_KEEP 30
 
-/* The state of a /proc state letter in words. column: for the STATE
- * column of `ps list`, where a word may not hold a space (the manual's
- * scripts split rows with awk): "Disk-sleep" there, "Disk sleep" in
- * `ps status`. Unknown letters give "Unknown". */
-const char *ps_state_word(int letter, int column);
 /* CPU% x 100 as "2.5" (one decimal, truncated as procps does). */
 void ps_fmt_cpu(uint32_t x100, char *buf, size_t n);
 /* KiB as "512K", "12.5M", "256M", "1.5G" (one decimal, truncated; a

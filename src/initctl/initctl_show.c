@@ -11,21 +11,17 @@
 #include <string.h>
 
 #include "initctl_show.h"
+#include "json_view.h"
 #include "list_table.h"
 #include "out.h"
 #include "signames.h"
+#include "words.h"
 
 /* A status reply: its SVC record and the texts that follow it. */
 struct svc_view {
 	struct proto_svc svc;
 	char text[PROTO_KEY_MAX + 1][8192];
 };
-
-static const char *restart_name(unsigned r)
-{
-	static const char *const n[] = { "no", "always", "on-failure", "on-success" };
-	return r < 4 ? n[r] : "?";
-}
 
 /* Text records of one key arrive in order and are joined. */
 static void read_text(const struct proto_text *t, struct svc_view *v)
@@ -38,33 +34,6 @@ static void read_text(const struct proto_text *t, struct svc_view *v)
 	snprintf(v->text[t->key] + have, sizeof v->text[t->key] - have, "%s", t->text);
 }
 
-/* The state in words, as the issue of dependencies asks for. */
-static const char *state_words(const struct proto_svc *v)
-{
-	switch (v->state) {
-	case PROTO_STATE_STARTING: return "starting";
-	case PROTO_STATE_RUNNING: return "running";
-	case PROTO_STATE_STOPPING: return "stopping";
-	case PROTO_STATE_RESTART_WAIT: return "waiting to restart";
-	case PROTO_STATE_FAILED: return "failed";
-	case PROTO_STATE_WAITING: return "waiting for dependencies";
-	}
-	return v->enabled ? "stopped" : "disabled";
-}
-
-static const char *active_word(unsigned state)
-{
-	switch (state) {
-	case PROTO_STATE_WAITING: return "activating";
-	case PROTO_STATE_RUNNING: return "active";
-	case PROTO_STATE_STARTING:
-	case PROTO_STATE_RESTART_WAIT: return "activating";
-	case PROTO_STATE_STOPPING: return "deactivating";
-	case PROTO_STATE_FAILED: return "failed";
-	}
-	return "inactive";
-}
-
 /* Rows are kept by list_table.c and printed once the reply is complete:
  * a failed connection prints only the error. */
 static int list_row(const unsigned char *f, void *ctx)
@@ -74,7 +43,7 @@ static int list_row(const unsigned char *f, void *ctx)
 	(void)ctx;
 	if (proto_unpack_svc(f, &v) < 0)
 		return 0;
-	list_table_row(v.name, v.enabled ? "enabled" : "disabled", active_word(v.state), restart_name(v.restart),
+	list_table_row(v.name, v.enabled ? "enabled" : "disabled", words_active(&v), words_restart(v.restart),
 		       v.restarts);
 	return 0;
 }
@@ -115,6 +84,43 @@ static const char *failure_word(const struct svc_view *v, const char *how)
 	return "start failed";
 }
 
+/* The Status: line, systemd's words ("active (running)"). */
+static void print_status_line(const struct svc_view *view, const char *how)
+{
+	const struct proto_svc *v = &view->svc;
+
+	switch (v->state) {
+	case PROTO_STATE_RUNNING: printf("  Status: active (running)\n"); break;
+	case PROTO_STATE_STARTING: printf("  Status: activating (start)\n"); break;
+	case PROTO_STATE_STOPPING: printf("  Status: deactivating (stop-sigterm)\n"); break;
+	case PROTO_STATE_RESTART_WAIT: printf("  Status: activating (auto-restart)\n"); break;
+	case PROTO_STATE_FAILED: printf("  Status: failed (%s)\n", failure_word(view, how)); break;
+	case PROTO_STATE_WAITING: printf("  Status: activating (waiting for dependencies)\n"); break;
+	case PROTO_STATE_EXITED: printf("  Status: %s\n", v->ready ? "active (exited)" : "inactive (dead)"); break;
+	default: printf("  Status: inactive (dead)\n"); break;
+	}
+}
+
+/* Readiness and health, only for the services that have them: a simple
+ * service without a check prints the manual's block unchanged. */
+static void print_readiness(const struct svc_view *view)
+{
+	const struct proto_svc *v = &view->svc;
+
+	if (v->type != PROTO_TYPE_SIMPLE)
+		printf("  Type: %s\n", words_type(v->type));
+	if (view->text[PROTO_KEY_NOTIFY_STATUS][0])
+		printf("  Status Text: %s\n", view->text[PROTO_KEY_NOTIFY_STATUS]);
+	if (!words_has_check(v))
+		return;
+	printf("  Health: %s", words_health(v->health));
+	if (v->health_failures)
+		printf(" (%u failed check%s in a row)", v->health_failures, v->health_failures == 1 ? "" : "s");
+	printf("\n");
+	if (view->text[PROTO_KEY_HEALTH_CMD][0])
+		printf("  Health Check: %s\n", view->text[PROTO_KEY_HEALTH_CMD]);
+}
+
 static void print_status(const struct svc_view *view)
 {
 	const struct proto_svc *v = &view->svc;
@@ -133,22 +139,15 @@ static void print_status(const struct svc_view *view)
 	exit_text(v, how, sizeof how);
 	printf("Service: %s\n", v->name);
 	printf("  Enabled: %s\n", v->enabled ? "yes" : "no");
-	switch (v->state) {
-	case PROTO_STATE_RUNNING: printf("  Status: active (running)\n"); break;
-	case PROTO_STATE_STARTING: printf("  Status: activating (start)\n"); break;
-	case PROTO_STATE_STOPPING: printf("  Status: deactivating (stop-sigterm)\n"); break;
-	case PROTO_STATE_RESTART_WAIT: printf("  Status: activating (auto-restart)\n"); break;
-	case PROTO_STATE_FAILED: printf("  Status: failed (%s)\n", failure_word(view, how)); break;
-	case PROTO_STATE_WAITING: printf("  Status: activating (waiting for dependencies)\n"); break;
-	default: printf("  Status: inactive (dead)\n"); break;
-	}
-	printf("  State: %s\n", state_words(v));
+	print_status_line(view, how);
+	printf("  State: %s\n", words_state(v->state, v->enabled));
 	if (v->pid)
 		printf("  PID: %u\n", v->pid);
+	print_readiness(view);
 	printf("  Command: %s\n", view->text[PROTO_KEY_COMMAND]);
 	if (view->text[PROTO_KEY_WORKDIR][0])
 		printf("  Working Directory: %s\n", view->text[PROTO_KEY_WORKDIR]);
-	printf("  Restart Policy: %s\n", restart_name(v->restart));
+	printf("  Restart Policy: %s\n", words_restart(v->restart));
 	printf("  Restart Delay: %us\n", v->restart_sec);
 	printf("  Restart Count: %u\n", v->restarts);
 	if (view->text[PROTO_KEY_THROTTLE][0])
@@ -172,6 +171,10 @@ struct sys_view {
 	struct proto_system sys;
 	struct svc_view texts;
 };
+
+/* Static: a view holds PROTO_KEY_MAX + 1 texts of 8 KiB, too much for the stack. */
+static struct svc_view view;
+static struct sys_view sys;
 
 static int system_record(const unsigned char *f, void *ctx)
 {
@@ -207,16 +210,95 @@ static void print_system(const struct sys_view *s)
 	printf("  Log Directory: %s\n", s->texts.text[PROTO_KEY_LOG_DIR]);
 }
 
-int show_command(const struct client_target *t, struct proto_req rq)
+/* The texts of a view as json_view.h takes them. */
+static const char *const *texts(const struct svc_view *v)
 {
-	/* Static: a view holds PROTO_KEY_MAX + 1 texts of 8 KiB, too much for the stack. */
-	static struct svc_view view;
-	static struct sys_view sys;
+	static const char *p[PROTO_KEY_MAX + 1];
+	int k;
+
+	for (k = 0; k <= PROTO_KEY_MAX; k++)
+		p[k] = v->text[k];
+	return p;
+}
+
+/* list --json: {"services": [...]}, opened with the first row (or at the
+ * end), so a failed connection prints only the error. */
+struct list_json {
+	struct json j;
+	int open;
+};
+
+static void list_json_open(struct list_json *l)
+{
+	if (l->open)
+		return;
+	json_begin(&l->j, stdout);
+	json_object_open(&l->j);
+	json_key(&l->j, "services");
+	json_array_open(&l->j);
+	l->open = 1;
+}
+
+static int list_json_row(const unsigned char *f, void *ctx)
+{
+	struct list_json *l = ctx;
+	struct proto_svc v;
+
+	if (proto_unpack_svc(f, &v) < 0)
+		return 0;
+	list_json_open(l);
+	json_view_svc(&l->j, &v, 0);
+	return 0;
+}
+
+/* What status exits with: 0 while the service is active, 3 (systemctl's
+ * "program is not running") otherwise. */
+static int status_exit(const struct proto_svc *v)
+{
+	return strcmp(words_active(v), "active") ? OUT_EXIT_NOT_RUNNING : 0;
+}
+
+/* The reply of a read command, as one JSON document. */
+static int print_json(const struct proto_req *rq, struct list_json *l, const struct client_result *res)
+{
+	struct json j;
+
+	json_begin(&j, stdout);
+	switch (rq->op) {
+	case PROTO_OP_LIST:
+		list_json_open(l);
+		json_array_close(&l->j);
+		json_object_close(&l->j);
+		json_end(&l->j);
+		return 0;
+	case PROTO_OP_STATUS:
+		json_view_svc(&j, &view.svc, texts(&view));
+		json_end(&j);
+		return status_exit(&view.svc);
+	case PROTO_OP_SYSTEM_STATUS:
+		json_view_system(&j, &sys.sys, texts(&sys.texts));
+		json_end(&j);
+		return 0;
+	}
+	json_object_open(&j);
+	json_kbool(&j, "ok", 1);
+	json_kstring(&j, "message", res->msg);
+	json_object_close(&j);
+	json_end(&j);
+	return 0;
+}
+
+int show_command(const struct client_target *t, struct proto_req rq, int json)
+{
+	static struct list_json list;
 	struct client_result res;
 	client_record_fn *fn = 0;
 	void *ctx = 0;
 
-	if (rq.op == PROTO_OP_LIST) {
+	if (rq.op == PROTO_OP_LIST && json) {
+		fn = list_json_row;
+		ctx = &list;
+	} else if (rq.op == PROTO_OP_LIST) {
 		fn = list_row;
 		list_table_begin(stdout);
 	} else if (rq.op == PROTO_OP_STATUS) {
@@ -226,12 +308,17 @@ int show_command(const struct client_target *t, struct proto_req rq)
 		fn = system_record;
 		ctx = &sys;
 	}
-	if (client_call(t, &rq, fn, ctx, &res) < 0 || res.status != PROTO_OK)
-		return out_error(res.msg);
+	if (client_call(t, &rq, fn, ctx, &res) < 0 || res.status != PROTO_OK) {
+		fflush(stdout);
+		return out_failed(res.status, res.msg);
+	}
+	if (json)
+		return print_json(&rq, &list, &res);
 	if (rq.op == PROTO_OP_LIST) {
 		list_table_end();
 	} else if (rq.op == PROTO_OP_STATUS) {
 		print_status(&view);
+		return status_exit(&view.svc);
 	} else if (rq.op == PROTO_OP_SYSTEM_STATUS) {
 		print_system(&sys);
 	} else {

@@ -7,7 +7,9 @@
 #include "client.h"
 
 /* Send rq and print the reply: the list table, the "Service: NAME" block,
- * the "System Status" block, or "✓ message". Returns the exit status. */
-int show_command(const struct client_target *t, struct proto_req rq);
+ * the "System Status" block, or "✓ message"; with json, one JSON document
+ * instead (list, status, system-status, ping). Returns the exit status
+ * (out.h's: status of a service that is not active exits 3). */
+int show_command(const struct client_target *t, struct proto_req rq, int json);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "out.h"
 #include "proto.h"
 
@@ -35,6 +36,17 @@ int out_error(const char *msg)
 {
 	fprintf(stderr, colour_err ? "\033[31m✗ Error:\033[0m %s\n" : "✗ Error: %s\n", msg);
 	return 1;
+}
+
+int out_failed(int status, const char *msg)
+{
+	(void)out_error(msg);
+	switch (status) {
+	case PROTO_E_NOT_FOUND:
+	case PROTO_E_PERM: return OUT_EXIT_NO_SUCH;
+	case CLIENT_UNREACHABLE: return OUT_EXIT_UNREACHABLE;
+	}
+	return OUT_EXIT_FAILED;
 }
 
 int out_bad_name(const char *name)

@@ -33,16 +33,18 @@ void usage_print(FILE *f)
 	      "  -h, --help          print this help\n"
 	      "  -V, --version       print the version\n"
 	      "\n"
-	      "Commands:\n"
-	      "  list                list all services\n"
-	      "  status SERVICE      show a service in detail\n"
+	      "Commands (--json: the read commands print one JSON document instead):\n"
+	      "  list [--json]       list all services\n"
+	      "  status SERVICE [--json]  show a service in detail; exit status 3 when it is not\n"
+	      "                      active\n"
 	      "  start SERVICE       start a stopped service\n"
 	      "  stop SERVICE        stop a service (SIGTERM, then SIGKILL after its timeout)\n"
 	      "  restart SERVICE     stop if running, then start\n"
 	      "      --wait [--timeout SECONDS]  return when it is running (stopped); default 90 s\n"
-	      "  logs SERVICE [-n|--lines N] [-f|--follow]\n"
+	      "  logs SERVICE [-n|--lines N] [-f|--follow] [--json]\n"
 	      "                      the last N lines (default 50) of a service's log; -f goes on\n"
-	      "                      printing new lines until interrupted (\"init\": init's own log)\n"
+	      "                      printing new lines until interrupted (\"init\": init's own log);\n"
+	      "                      --json with -f: one JSON object a line\n"
 	      "  logs-stream SERVICE [-n N] [-f] [-o|--output FILE] [--listen-cid CID] [--listen-port PORT]\n"
 	      "                      stream the last N lines (default 10) and, with -f, new ones\n"
 	      "                      until interrupted, to stdout or appended to FILE; over vsock\n"
@@ -53,11 +55,24 @@ void usage_print(FILE *f)
 	      "  disable SERVICE     do not start it at boot; stops it if it runs\n"
 	      "  reload [--dry-run]  re-execute init (perhaps a new build); unchanged services keep\n"
 	      "                      running; --dry-run prints what a reload would do\n"
-	      "  system-status       uptime, service and process counts\n",
+	      "  system-status [--json]  uptime, service and process counts\n"
+	      "  health [SERVICE] [--json]  the enclave's health (or one service's) and the last\n"
+	      "                      health checks; exit status 0 when healthy, 1 when not\n"
+	      "  events [--since SEQ] [--no-follow]\n"
+	      "                      state changes, readiness, health and restarts, one JSON\n"
+	      "                      object a line, followed until interrupted; --since replays\n"
+	      "                      what init still holds from event SEQ on\n"
+	      "  metrics             init's and every service's numbers in the Prometheus text\n"
+	      "                      format\n",
 	      f);
 	ps_usage(f);
-	fputs("  ping                check that init answers\n"
+	fputs("  ping [--json]       check that init answers\n"
 	      "  shutdown            stop everything and power off\n"
-	      "  reboot              stop everything and reboot\n",
+	      "  reboot              stop everything and reboot\n"
+	      "\n"
+	      "Exit status: 0 done; 1 init refused or the operation failed (health: not healthy);\n"
+	      "2 a usage error; 3 status: the service is not active; 4 no such service or process,\n"
+	      "or an operation the control policy or the peer's user may not do; 69 init cannot\n"
+	      "be reached.\n",
 	      f);
 }

@@ -16,6 +16,7 @@
 #include "cfg.h"
 #include "harness.h"
 #include "initctl_ps.h"
+#include "words.h"
 
 /* --- fakes of initctl.c and client.c --- */
 
@@ -193,14 +194,14 @@ TEST(state_words)
 	size_t i;
 
 	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
-		CHECK_STR(ps_state_word(want[i][0][0], 0), want[i][1]);
-		CHECK_STR(ps_state_word(want[i][0][0], 1), want[i][1]);
+		CHECK_STR(words_ps_state(want[i][0][0], 0), want[i][1]);
+		CHECK_STR(words_ps_state(want[i][0][0], 1), want[i][1]);
 	}
 	/* The manual's name in ps status; no space in the list's column. */
-	CHECK_STR(ps_state_word('D', 0), "Disk sleep");
-	CHECK_STR(ps_state_word('D', 1), "Disk-sleep");
-	CHECK_STR(ps_state_word('?', 1), "Unknown");
-	CHECK_STR(ps_state_word(0, 1), "Unknown");
+	CHECK_STR(words_ps_state('D', 0), "Disk sleep");
+	CHECK_STR(words_ps_state('D', 1), "Disk-sleep");
+	CHECK_STR(words_ps_state('?', 1), "Unknown");
+	CHECK_STR(words_ps_state(0, 1), "Unknown");
 }
 
 static const char *cpu(uint32_t x100)

@@ -1,0 +1,119 @@
+/* words.c: the protocol's numbers in words (see words.h). One table each,
+ * so that text, JSON and metrics cannot say different things. */
+#include <string.h>
+
+#include "words.h"
+
+/* The word at index i of a table of n, or fallback. */
+static const char *pick(const char *const *w, unsigned n, unsigned i, const char *fallback)
+{
+	return i < n && w[i] ? w[i] : fallback;
+}
+
+#define PICK(table, i, fallback) pick(table, sizeof table / sizeof table[0], i, fallback)
+
+const char *words_restart(unsigned restart)
+{
+	static const char *const w[] = { "no", "always", "on-failure", "on-success" };
+	return PICK(w, restart, "?");
+}
+
+const char *words_type(unsigned type)
+{
+	static const char *const w[] = {
+		[PROTO_TYPE_SIMPLE] = "simple",
+		[PROTO_TYPE_NOTIFY] = "notify",
+		[PROTO_TYPE_ONESHOT] = "oneshot",
+	};
+	return PICK(w, type, "unknown");
+}
+
+const char *words_state(unsigned state, int enabled)
+{
+	static const char *const w[] = {
+		[PROTO_STATE_STARTING] = "starting", [PROTO_STATE_RUNNING] = "running",
+		[PROTO_STATE_STOPPING] = "stopping", [PROTO_STATE_RESTART_WAIT] = "waiting to restart",
+		[PROTO_STATE_FAILED] = "failed",     [PROTO_STATE_WAITING] = "waiting for dependencies",
+		[PROTO_STATE_EXITED] = "exited",
+	};
+	if (state == PROTO_STATE_STOPPED)
+		return enabled ? "stopped" : "disabled";
+	return PICK(w, state, "unknown");
+}
+
+const char *words_active(const struct proto_svc *v)
+{
+	switch (v->state) {
+	case PROTO_STATE_RUNNING: return "active";
+	case PROTO_STATE_WAITING:
+	case PROTO_STATE_STARTING:
+	case PROTO_STATE_RESTART_WAIT: return "activating";
+	case PROTO_STATE_STOPPING: return "deactivating";
+	case PROTO_STATE_FAILED: return "failed";
+	case PROTO_STATE_EXITED: return v->ready ? "active" : "inactive";
+	}
+	return "inactive";
+}
+
+const char *words_health(unsigned health)
+{
+	static const char *const w[] = {
+		[PROTO_HEALTH_NONE] = "none",
+		[PROTO_HEALTH_STARTING] = "starting",
+		[PROTO_HEALTH_HEALTHY] = "healthy",
+		[PROTO_HEALTH_UNHEALTHY] = "unhealthy",
+	};
+	return PICK(w, health, "unknown");
+}
+
+const char *words_sys_health(unsigned health)
+{
+	static const char *const w[] = {
+		[PROTO_SYS_STARTING] = "starting", [PROTO_SYS_HEALTHY] = "healthy",
+		[PROTO_SYS_DEGRADED] = "degraded", [PROTO_SYS_UNHEALTHY] = "unhealthy",
+		[PROTO_SYS_STOPPING] = "stopping",
+	};
+	return PICK(w, health, "unknown");
+}
+
+const char *words_event_kind(unsigned kind)
+{
+	static const char *const w[] = {
+		[PROTO_EVENT_STATE] = "state",       [PROTO_EVENT_READY] = "ready",
+		[PROTO_EVENT_HEALTH] = "health",     [PROTO_EVENT_RESTART] = "restart",
+		[PROTO_EVENT_WATCHDOG] = "watchdog", [PROTO_EVENT_SYSTEM] = "system",
+		[PROTO_EVENT_MISSED] = "missed",     [PROTO_EVENT_EXIT] = "exit",
+	};
+	return PICK(w, kind, "unknown");
+}
+
+const char *words_ps_state(int letter, int column)
+{
+	switch (letter) {
+	case 'R': return "Running";
+	case 'S': return "Sleeping";
+	case 'D': return column ? "Disk-sleep" : "Disk sleep";
+	case 'Z': return "Zombie";
+	case 'T': return "Stopped";
+	case 't': return "Tracing";
+	case 'X':
+	case 'x': return "Dead";
+	case 'K': return "Wakekill";
+	case 'W': return "Waking";
+	case 'P': return "Parked";
+	case 'I': return "Idle";
+	}
+	return "Unknown";
+}
+
+int words_has_check(const struct proto_svc *v)
+{
+	return v->health_interval != 0 || v->health != PROTO_HEALTH_NONE;
+}
+
+int words_healthy(const struct proto_svc *v)
+{
+	if (strcmp(words_active(v), "active") != 0 || !v->ready)
+		return 0;
+	return !words_has_check(v) || v->health == PROTO_HEALTH_HEALTHY;
+}
