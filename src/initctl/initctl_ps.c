@@ -398,6 +398,7 @@ static int ps_list(const struct client_target *t, int argc, int json)
 
 	if (argc > 1)
 		return usage_error("list", "takes no arguments");
+	memset(&l, 0, sizeof l);
 	l.json = json;
 	if (client_call(t, &rq, list_record, &l, &res) < 0 || res.status != PROTO_OK) {
 		fflush(stdout);

@@ -34,7 +34,11 @@ build_run initctl ictlconf tests/unit/initctl/test_ictlconf.c src/initctl/ictlco
 build_run initctl stream_client -DACCEPT_TIMEOUT_MS=300 tests/unit/initctl/test_stream_client.c src/initctl/stream_client.c src/common/proto.c \
 	-Wl,--wrap=socket,--wrap=bind,--wrap=accept4
 build_run initctl list_table tests/unit/initctl/test_list_table.c src/initctl/list_table.c
-build_run initctl initctl_ps tests/unit/initctl/test_initctl_ps.c src/initctl/initctl_ps.c src/common/proto.c src/initctl/signames.c
+build_run initctl initctl_ps tests/unit/initctl/test_initctl_ps.c src/initctl/initctl_ps.c src/common/proto.c src/initctl/signames.c src/initctl/words.c src/initctl/json_view.c src/initctl/json.c src/initctl/out.c
+build_run initctl json tests/unit/initctl/test_json.c src/initctl/json.c
+build_run initctl metrics tests/unit/initctl/test_metrics.c src/initctl/metrics.c src/initctl/words.c
+build_run initctl json_view tests/unit/initctl/test_json_view.c src/initctl/json_view.c src/initctl/json.c \
+	src/initctl/logjson.c src/initctl/words.c src/initctl/signames.c src/common/proto.c
 build_run init app tests/unit/init/test_app.c tests/unit/init/fake_say.c src/init/app.c src/init/fmt.c "$out/gen/config_gen.c"
 build_run init svc tests/unit/init/test_svc.c tests/unit/init/fake_sys.c tests/unit/init/fake_say.c src/init/svc.c src/init/deps.c src/init/fmt.c "$out/gen/config_gen.c"
 exit 0

@@ -53,17 +53,6 @@ int client_call(const struct client_target *t, const struct proto_req *rq, clien
 	return 0;
 }
 
-void out_ok(const char *msg)
-{
-	printf("✓ %s\n", msg);
-}
-
-int out_error(const char *msg)
-{
-	fprintf(stderr, "✗ Error: %s\n", msg);
-	return 1;
-}
-
 static void reset(void)
 {
 	memset(&last, 0, sizeof last);
@@ -563,10 +552,39 @@ TEST(list_streams_every_record)
 	/* An empty (but successful) listing still has its header. */
 	nrecs = 0;
 	CHECK(run_ps("list") == 0 && !strncmp(out_buf, "PID ", 4) && strchr(out_buf, '\n')[102] == 0);
-	/* A refusal prints the error only. */
+	/* A refusal prints the error only, exit status 4 (systemctl's). */
 	reply_status = PROTO_E_PERM;
 	reply_msg = "denied";
-	CHECK(run_ps("list") == 1 && out_buf[0] == 0 && !strcmp(err_buf, "✗ Error: denied\n"));
+	CHECK(run_ps("list") == 4 && out_buf[0] == 0 && !strcmp(err_buf, "✗ Error: denied\n"));
+}
+
+/* --json: one document for list and status; the exit statuses stay. */
+TEST(json_documents)
+{
+	reset();
+	ps_rec(recs[0], 1, 0, 'S', 0, 160, 0, "init", "/sbin/init");
+	ps_rec(recs[1], 2, 1, 'R', 9750, 1600, "burner", "sh", "/bin/sh -c \"while :; do :; done\"");
+	nrecs = 2;
+	CHECK(run_ps("list --json") == 0 && last.op == PROTO_OP_PS_LIST);
+	CHECK(strstr(out_buf, "{\"processes\":[{\"pid\":1,\"ppid\":0,\"state\":\"Sleeping\",") == out_buf);
+	CHECK(strstr(out_buf, "\"cpu_percent\":97.50,") &&
+	      strstr(out_buf, "\"command\":\"/bin/sh -c \\\"while :; do :; done\\\"\""));
+	CHECK(!strcmp(out_buf + strlen(out_buf) - 4, "}]}\n"));
+	nrecs = 0;
+	CHECK(run_ps("list --json") == 0 && !strcmp(out_buf, "{\"processes\":[]}\n"));
+	ps_rec(recs[0], 42, 1, 'S', 0, 2048, 0, "sh", "cut");
+	proto_pack_text(recs[1], 0, &(struct proto_text){ PROTO_KEY_CMDLINE, "sh -c 'x'", 9 });
+	nrecs = 2;
+	CHECK(run_ps("status --json 42") == 0 && last.pid == 42);
+	CHECK(strstr(out_buf, "{\"pid\":42,") && strstr(out_buf, "\"command\":\"sh -c 'x'\",") &&
+	      out_buf[strlen(out_buf) - 1] == '\n' && !strchr(out_buf, '\n')[1]);
+	reply_status = PROTO_E_NOT_FOUND;
+	reply_msg = "Process 42: no such process";
+	CHECK(run_ps("status 42 --json") == 4 && out_buf[0] == 0 &&
+	      !strcmp(err_buf, "✗ Error: Process 42: no such process\n"));
+	/* After ps start, --json is the command's own word. */
+	reply_status = 0;
+	CHECK(run_ps("start /bin/echo --json") == 0 && last.argc == 2);
 }
 
 TEST(status_joins_the_command_line)
@@ -632,4 +650,4 @@ RUN_TESTS("initctl_ps", T(state_words), T(cpu_one_decimal_truncated), T(memory_u
 	  T(command_control_bytes_and_bad_utf8), T(list_rows_as_in_the_manual), T(status_block_as_in_the_manual),
 	  T(status_of_an_ended_adhoc_process), T(pids), T(start_packing), T(start_usage_errors), T(kill_requests),
 	  T(pid_requests), T(list_streams_every_record), T(status_joins_the_command_line), T(start_requests),
-	  T(ps_records_pass_the_reply_check))
+	  T(ps_records_pass_the_reply_check), T(json_documents))
