@@ -110,7 +110,7 @@ static void print_readiness(const struct svc_view *view)
 	if (v->type != PROTO_TYPE_SIMPLE)
 		printf("  Type: %s\n", words_type(v->type));
 	if (view->text[PROTO_KEY_NOTIFY_STATUS][0])
-		printf("  Status Text: %s\n", view->text[PROTO_KEY_NOTIFY_STATUS]);
+		printf("  Notify Status: %s\n", view->text[PROTO_KEY_NOTIFY_STATUS]);
 	if (!words_has_check(v))
 		return;
 	printf("  Health: %s", words_health(v->health));

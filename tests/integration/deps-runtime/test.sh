@@ -407,10 +407,10 @@ t_27_restart_sec_not_below_the_window_never_hits_the_limit() {
 
 t_28_bad_requests() {
 	out=$(ctl enable nosuch 2>&1); rc=$?
-	expect_eq "$rc" 1 "enable nosuch"
+	expect_eq "$rc" 4 "enable nosuch"
 	expect_eq "$out" "✗ Error: Service 'nosuch' not found" "message"
 	out=$(ctl disable nosuch 2>&1); rc=$?
-	expect_eq "$rc" 1 "disable nosuch"
+	expect_eq "$rc" 4 "disable nosuch"
 	expect_eq "$out" "✗ Error: Service 'nosuch' not found" "message"
 	out=$(ctl enable 2>&1); rc=$?
 	expect_eq "$rc" 2 "enable without a name"

@@ -18,7 +18,7 @@ conf() {
 bare() { ( unset INIT_SOCKET INITCTL_CONFIG; "$INITCTL" "$@" ); }
 
 PONG="✓ Pong - init system is responsive"
-refused() { echo "✗ Error: cannot connect to init at $1: No such file or directory"; }
+refused() { echo "✗ Error: cannot connect to init at $1: No such file or directory (is init running, and is this its control.unix_socket_path? -s, INIT_SOCKET or initctl.yaml name another)"; }
 
 # body FILE: the log lines without their 22-byte timestamp prefix.
 body() { cut -c23- "$@"; }
@@ -47,7 +47,7 @@ t_01_the_file_sets_the_socket() {
 	expect_eq "$( unset INIT_SOCKET; INITCTL_CONFIG=$f "$INITCTL" ping)" "$PONG" "INITCTL_CONFIG"
 	rm "$WORK/via-file.sock"
 	out=$(bare -c "$f" ping 2>&1); rc=$?
-	expect_eq "$rc/$out" "1/$(refused "$WORK/via-file.sock")" "the file's path is the one used"
+	expect_eq "$rc/$out" "69/$(refused "$WORK/via-file.sock")" "the file's path is the one used"
 }
 
 t_02_command_line_file_beats_INITCTL_CONFIG() {
@@ -60,7 +60,7 @@ t_02_command_line_file_beats_INITCTL_CONFIG() {
 	out=$( unset INIT_SOCKET; INITCTL_CONFIG=$broken "$INITCTL" -c "$good" ping 2>&1)
 	expect_eq "$out" "$PONG" "INITCTL_CONFIG is not even read when -c is given"
 	out=$( unset INIT_SOCKET; INITCTL_CONFIG=$good "$INITCTL" -c "$elsewhere" ping 2>&1); rc=$?
-	expect_eq "$rc/$out" "1/$(refused "$WORK/elsewhere.sock")" "-c's file decides"
+	expect_eq "$rc/$out" "69/$(refused "$WORK/elsewhere.sock")" "-c's file decides"
 }
 
 t_03_INIT_SOCKET_beats_the_file() {
@@ -69,7 +69,7 @@ t_03_INIT_SOCKET_beats_the_file() {
 	elsewhere=$(conf elsewhere "unix_socket_path: $WORK/elsewhere.sock\n")
 	expect_eq "$(INIT_SOCKET=$GOOD "$INITCTL" -c "$elsewhere" ping)" "$PONG" "INIT_SOCKET over the file"
 	out=$(INIT_SOCKET=$WORK/env.sock "$INITCTL" -c "$good" ping 2>&1); rc=$?
-	expect_eq "$rc/$out" "1/$(refused "$WORK/env.sock")" "INIT_SOCKET decides"
+	expect_eq "$rc/$out" "69/$(refused "$WORK/env.sock")" "INIT_SOCKET decides"
 	expect_eq "$(INIT_SOCKET= "$INITCTL" -c "$good" ping)" "$PONG" "an empty INIT_SOCKET counts as unset"
 }
 
@@ -80,16 +80,16 @@ t_04_socket_option_beats_both() {
 	out=$(INIT_SOCKET=$WORK/env.sock "$INITCTL" -c "$elsewhere" -s "$GOOD" ping)
 	expect_eq "$out" "$PONG" "-s over INIT_SOCKET and the file"
 	out=$(INIT_SOCKET=$GOOD INITCTL_CONFIG=$good "$INITCTL" -s "$WORK/opt.sock" ping 2>&1); rc=$?
-	expect_eq "$rc/$out" "1/$(refused "$WORK/opt.sock")" "-s decides"
+	expect_eq "$rc/$out" "69/$(refused "$WORK/opt.sock")" "-s decides"
 	out=$(INIT_SOCKET=$GOOD "$INITCTL" -c "$good" --socket="$WORK/opt.sock" ping 2>&1); rc=$?
-	expect_eq "$rc/$out" "1/$(refused "$WORK/opt.sock")" "--socket= decides"
+	expect_eq "$rc/$out" "69/$(refused "$WORK/opt.sock")" "--socket= decides"
 }
 
 t_05_vsock_settings_from_the_file_and_the_command_line() {
 	local v out rc
 	v=$(conf vsock "protocol: vsock\nvsock_cid: 2\nvsock_port: 7777\nunix_socket_path: $GOOD\n")
 	out=$(bare -c "$v" ping 2>&1); rc=$?
-	expect_eq "$rc" 1 "exit status"
+	expect_eq "$rc" 69 "exit status (init cannot be reached)"
 	expect_match "$out" "^✗ Error: cannot connect to init at vsock 2:7777: " "the file's CID and port"
 	out=$(bare -c "$v" --vsock-port 8888 ping 2>&1)
 	expect_match "$out" "^✗ Error: cannot connect to init at vsock 2:8888: " "--vsock-port over the file"
@@ -230,7 +230,7 @@ t_12_output_file_is_appended() {
 t_13_logs_stream_errors() {
 	local out rc a
 	out=$(ctl logs-stream nosuch 2>&1); rc=$?
-	expect_eq "$rc/$out" "1/✗ Error: Service 'nosuch' not found" "unknown service"
+	expect_eq "$rc/$out" "4/✗ Error: Service 'nosuch' not found" "unknown service"
 	out=$(ctl logs-stream 2>&1); rc=$?
 	expect_eq "$rc/$out" "2/initctl: logs-stream takes one SERVICE name" "no name"
 	out=$(ctl logs-stream talker -o /nonexistent/dir/x.log 2>&1); rc=$?
@@ -253,7 +253,7 @@ t_14_logs_stream_over_vsock_listens_then_asks() {
 	# No VSOCK peer here: the stream's listener is set up, then the control
 	# connection fails (or, without AF_VSOCK at all, the listener does).
 	out=$(bare -c /dev/null -p vsock --vsock-cid 2 logs-stream talker -f 2>&1); rc=$?
-	expect_eq "$rc" 1 "exit status"
+	expect_match "$rc" '^(1|69)$' "exit status (69: init cannot be reached; 1: no listener)"
 	expect_match "$out" "^✗ Error: cannot (connect to init at vsock 2:9001|listen on vsock port 9100): " "message"
 	# A busy port: the given one is an error, the default moves on.
 	python3 - "$WORK/held" <<'EOF' &

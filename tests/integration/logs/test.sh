@@ -176,9 +176,9 @@ t_12_stalled_follower_blocks_neither_init_nor_the_service() {
 t_13_bad_requests_get_clear_errors() {
 	local out rc
 	out=$(ctl logs nosuch 2>&1); rc=$?
-	expect_eq "$rc/$out" "1/✗ Error: Service 'nosuch' not found" "unknown service"
+	expect_eq "$rc/$out" "4/✗ Error: Service 'nosuch' not found" "unknown service"
 	out=$(ctl logs-clear nosuch 2>&1); rc=$?
-	expect_eq "$rc/$out" "1/✗ Error: Service 'nosuch' not found" "logs-clear unknown service"
+	expect_eq "$rc/$out" "4/✗ Error: Service 'nosuch' not found" "logs-clear unknown service"
 	ctl logs >/dev/null 2>&1; expect_eq "$?" 2 "logs without a name"
 	ctl logs both -n -1 >/dev/null 2>&1; expect_eq "$?" 2 "negative -n"
 	ctl logs both -n abc >/dev/null 2>&1; expect_eq "$?" 2 "-n abc"

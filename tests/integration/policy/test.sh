@@ -1,10 +1,10 @@
 # The control policy compiled into the image: here the Unix socket may read
 # and shut down, nothing else. Refusals name the policy; init is unchanged.
 
-refused() {  # refused OP ARGS...: the exact refusal, exit status 1
+refused() {  # refused OP ARGS...: the exact refusal, exit status 4
 	local out rc
 	out=$(ctl "$@" 2>&1); rc=$?
-	expect_eq "$rc" 1 "exit status of $*"
+	expect_eq "$rc" 4 "exit status of $*"
 	expect_eq "$out" "✗ Error: '$1' is not allowed over the unix socket by this image's control policy (control.unix_allow: read, system)" "$*"
 }
 

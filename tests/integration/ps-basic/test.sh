@@ -290,10 +290,10 @@ t_09_restart_a_service_by_pid_not_an_adhoc_process() {
 	ctl ps stop "$a" >/dev/null || fail "stop"
 }
 
-refused() {  # refused WANT ARGS...: exit status 1 and exactly this error
+refused() {  # refused WANT ARGS...: exit status $RC (default 1) and exactly this error
 	local want=$1 out rc; shift
 	out=$(ctl "$@" 2>&1); rc=$?
-	expect_eq "$rc/$out" "1/✗ Error: $want" "$*"
+	expect_eq "$rc/$out" "${RC:-1}/✗ Error: $want" "$*"
 }
 
 t_10_pid_1_0_and_negative_pids_refused() {
@@ -324,10 +324,11 @@ t_10_pid_1_0_and_negative_pids_refused() {
 t_11_pids_that_do_not_exist() {
 	local n
 	for n in 4194304 2147483647; do
-		refused "Process $n: no such process" ps status "$n"
-		refused "Process $n: no such process" ps stop "$n"
-		refused "Process $n: no such process" ps kill "$n" -s 9
-		refused "Process $n: no such process" ps restart "$n"
+		# exit status 4, systemctl's for a unit that does not exist
+		RC=4 refused "Process $n: no such process" ps status "$n"
+		RC=4 refused "Process $n: no such process" ps stop "$n"
+		RC=4 refused "Process $n: no such process" ps kill "$n" -s 9
+		RC=4 refused "Process $n: no such process" ps restart "$n"
 	done
 }
 
@@ -435,7 +436,7 @@ t_17_a_peer_that_is_not_root_may_only_read() {
 	out+=$'\n'$(as_nobody ps status "$p") || { chmod 0600 "$INIT_SOCKET"; fail "ps status as nobody: $out"; }
 	for op in "kill $p -s KILL" "stop $p" "restart $p" "start /bin/sleep 4243"; do
 		out=$(as_nobody ps $op 2>&1); rc=$?
-		[ "$rc/$out" = "1/✗ Error: permission denied: 'ps ${op%% *}' changes state and needs root or init's own user" ] ||
+		[ "$rc/$out" = "4/✗ Error: permission denied: 'ps ${op%% *}' changes state and needs root or init's own user" ] ||
 			{ chmod 0600 "$INIT_SOCKET"; fail "ps $op as nobody: $rc/$out"; }
 	done
 	chmod 0600 "$INIT_SOCKET"

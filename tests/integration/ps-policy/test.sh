@@ -7,7 +7,7 @@
 refused() {  # refused OP ARGS...: the exact refusal, exit status 1
 	local op=$1 out rc; shift
 	out=$(ctl "$@" 2>&1); rc=$?
-	expect_eq "$rc/$out" "1/✗ Error: '$op' is not allowed over the unix socket by this image's control policy (control.unix_allow: read, services, system)" "$*"
+	expect_eq "$rc/$out" "4/✗ Error: '$op' is not allowed over the unix socket by this image's control policy (control.unix_allow: read, services, system)" "$*"
 }
 
 t_01_reads_are_allowed() {
