@@ -22,7 +22,7 @@ while getopts t:o: o; do
 done
 shift $((OPTIND - 1))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(request reply ictlconf app procfs gen)
+[ ${#targets[@]} -gt 0 ] || targets=(request reply ictlconf app procfs notify gen)
 if [ -z "$out" ]; then
 	out=$(mktemp -d /tmp/ei-fuzz.XXXXXX)
 	trap 'rm -rf "$out"' EXIT
@@ -63,6 +63,7 @@ build_target() {
 	app) build app init tests/fuzz/fuzz_app.c tests/unit/init/fake_say.c src/init/app.c src/init/fmt.c "$out/gen/config_gen.c" ;;
 	procfs) build procfs init tests/fuzz/fuzz_procfs.c src/init/procfs.c src/init/pslist.c src/init/fmt.c \
 		-Wl,--wrap=open,--wrap=read,--wrap=close,--wrap=syscall ;;
+	notify) build notify init tests/fuzz/fuzz_notify.c src/init/notify_msg.c ;;
 	*) echo "FAIL fuzz: $1: no such target"; return 1 ;;
 	esac
 }
