@@ -36,5 +36,5 @@ build_run initctl stream_client -DACCEPT_TIMEOUT_MS=300 tests/unit/initctl/test_
 build_run initctl list_table tests/unit/initctl/test_list_table.c src/initctl/list_table.c
 build_run initctl initctl_ps tests/unit/initctl/test_initctl_ps.c src/initctl/initctl_ps.c src/common/proto.c src/initctl/signames.c
 build_run init app tests/unit/init/test_app.c tests/unit/init/fake_say.c src/init/app.c src/init/fmt.c "$out/gen/config_gen.c"
-build_run init svc tests/unit/init/test_svc.c tests/unit/init/fake_sys.c tests/unit/init/fake_say.c src/init/svc.c src/init/deps.c src/init/fmt.c "$out/gen/config_gen.c"
+build_run init svc tests/unit/init/test_svc.c tests/unit/init/fake_sys.c tests/unit/init/fake_say.c tests/unit/init/fake_health.c src/init/svc.c src/init/deps.c src/init/events.c src/init/fmt.c "$out/gen/config_gen.c"
 exit 0
