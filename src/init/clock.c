@@ -24,6 +24,14 @@ int64_t clock_wall(void)
 	return (int64_t)ts.tv_sec;
 }
 
+int64_t clock_wall_ms(void)
+{
+	struct timespec ts;
+
+	(void)sys_clock(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int64_t clock_started(void)
 {
 	return started_ms;

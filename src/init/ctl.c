@@ -23,6 +23,7 @@
 #include "ctl.h"
 #include "fmt.h"
 #include "ops.h"
+#include "paths.h"
 #include "say.h"
 #include "sys.h"
 #include "vsock.h"
@@ -50,29 +51,13 @@ static int listen_fd[2] = { -1, -1 };
 static int64_t accept_paused_until; /* accept failed even so: retry later */
 static int reserve_fd = -1;         /* given up for a moment when the table is full */
 static unsigned turned_away;        /* peers closed at once since the table filled */
+static uint64_t requests;           /* requests taken since init started (metrics) */
 
 static void drop(struct client *c)
 {
 	ops_release(&c->r);
 	close(c->fd);
 	c->fd = -1;
-}
-
-/* mkdir -p for the socket's directory; existing directories are fine. */
-static void make_parent(const char *path)
-{
-	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	size_t i;
-
-	fmt_fmt(dir, sizeof dir, "%s", path);
-	for (i = 1; dir[i]; i++) {
-		if (dir[i] != '/')
-			continue;
-		dir[i] = 0;
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			say_warn("cannot create %s: %s", dir, strerror(errno));
-		dir[i] = '/';
-	}
 }
 
 static int open_unix(void)
@@ -83,7 +68,7 @@ static int open_unix(void)
 	mode_t old;
 	int i, fd;
 
-	make_parent(path);
+	paths_make_parent(path);
 	if (sys_stat(path, &st, 1) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			say_error("%s exists and is not a socket; no control socket", path);
@@ -363,6 +348,7 @@ static void take_request(struct client *c)
 	char msg[160];
 
 	c->rxlen = 0;
+	requests++;
 	if (st == PROTO_E_VERSION) {
 		fmt_fmt(msg, sizeof msg, "unsupported protocol version %u (init speaks %u)", rq.version,
 			PROTO_VERSION);
@@ -533,4 +519,19 @@ int64_t ctl_next_deadline(void)
 			next = d;
 	}
 	return next;
+}
+
+unsigned ctl_clients(void)
+{
+	unsigned n = 0;
+	int i;
+
+	for (i = 0; i < CFG_MAX_CLIENTS; i++)
+		n += clients[i].fd >= 0;
+	return n;
+}
+
+uint64_t ctl_requests(void)
+{
+	return requests;
 }

@@ -27,7 +27,9 @@ enum deps_verdict deps_check(const struct svc *tab, int i, int *culprit)
 		int down = st == SVC_STOPPED || st == SVC_FAILED;
 		int required = deps_requires(i, p);
 
-		if (st == SVC_RUNNING)
+		/* Running is ready (READY=1, a passing check, or the exec);
+		 * exited is a oneshot's job done. */
+		if (st == SVC_RUNNING || st == SVC_EXITED)
 			continue;
 		/* Ordering alone (After, Before) waits for p's start attempt, not
 		 * for its success: once p has run and ended, or failed to start,

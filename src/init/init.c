@@ -15,7 +15,9 @@
 #include "cfg.h"
 #include "clock.h"
 #include "ctl.h"
+#include "health.h"
 #include "log.h"
+#include "notify.h"
 #include "loop.h"
 #include "printcfg.h"
 #include "reload.h"
@@ -137,10 +139,13 @@ int main(int argc, char **argv)
 	if (sfd < 0)
 		say_error("signalfd: cannot take signals; services will not be reaped promptly");
 	svc_init();
+	health_init();
+	health_changed = svc_health_changed; /* health.c is below svc.c: a hook, not a call */
 #if CFG_APP_SLOT
 	svc_app_ended = app_exited; /* the enclave ends with its program */
 #endif
 	(void)ctl_open();
+	(void)notify_open(); /* unless the previous init handed its socket over */
 	if (handover_fd >= 0)
 		reload_adopt(readable);
 	else

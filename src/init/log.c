@@ -36,6 +36,7 @@ struct chan {
 	int fd;            /* the open log file, or -1 */
 	uint64_t size;     /* bytes in it */
 	uint64_t dropped;  /* lines that did not reach the file */
+	uint64_t bytes, lines; /* what did, since this init started (metrics) */
 	int64_t retry_at;  /* failing: do not try the file before this */
 	int64_t rotate_at; /* rotation failed: do not retry before this */
 	int failing;       /* warned about the file; quiet until it works */
@@ -225,6 +226,8 @@ static void flush_stage(void)
 		c->failing = 0;
 	}
 	c->size += done;
+	c->bytes += done;
+	c->lines += done == stage_len ? stage_lines : count_lines(stage, done);
 out:
 	stage_len = 0;
 	stage_lines = 0;
@@ -468,6 +471,12 @@ int log_find(const char *name)
 		if (svc_present(i) && !strcmp(svc_cfg(i)->name, name))
 			return i;
 	return strcmp(name, "init") ? -1 : LOG_INIT;
+}
+
+void log_written(int chan, uint64_t *bytes, uint64_t *lines)
+{
+	*bytes = chans[chan].bytes;
+	*lines = chans[chan].lines;
 }
 
 uint64_t log_dropped(int chan)

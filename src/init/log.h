@@ -64,6 +64,8 @@ void log_drain(int svc);
 int log_find(const char *name);
 /* Lines that did not reach the channel's file. */
 uint64_t log_dropped(int chan);
+/* Bytes and lines written to channel chan's files since init started. */
+void log_written(int chan, uint64_t *bytes, uint64_t *lines);
 /* The channel's ring, for readers. */
 const struct ring *log_ring(int chan);
 /* Path of the channel's file: generation 0 is <name>.log, k is <name>.log.k. */

@@ -14,8 +14,10 @@
 #include "cfg.h"
 #include "clock.h"
 #include "ctl.h"
+#include "health.h"
 #include "log.h"
 #include "loop.h"
+#include "notify.h"
 #include "reap.h"
 #include "reload.h"
 #include "say.h"
@@ -24,9 +26,10 @@
 #include "stream.h"
 #include "svc.h"
 
-/* signalfd + two listeners + clients + an exec pipe and a log pipe per
- * service + log streams + exec pipes of ad-hoc processes. */
-#define LOOP_MAX_FDS (3 + CFG_MAX_CLIENTS + 2 * SVC_SLOTS + CFG_MAX_LOG_STREAMS + CFG_MAX_ADHOC)
+/* signalfd + two listeners + the notify socket + clients + an exec pipe,
+ * a log pipe and a health check's pipe per service + log streams + exec
+ * pipes of ad-hoc processes. */
+#define LOOP_MAX_FDS (4 + CFG_MAX_CLIENTS + 3 * SVC_SLOTS + CFG_MAX_LOG_STREAMS + CFG_MAX_ADHOC)
 
 /* Without a signalfd (it could not be created) nothing announces a dead
  * child: then the loop wakes every second and reaps anyway. */
@@ -55,7 +58,9 @@ static const struct source {
 } sources[] = {
 	{ svc_poll_add, svc_done },            /* 2. exec outcomes of services */
 	{ adhoc_poll_add, adhoc_done },        /*    and of ad-hoc processes */
+	{ notify_poll_add, notify_poll_done }, /*    readiness (sd_notify) */
 	{ log_poll_add, log_done },            /* 3. service output */
+	{ health_poll_add, health_poll_done }, /*    and health checks' */
 	{ ctl_poll_add, ctl_poll_done },       /* 4. requests, acted on at once */
 	{ stream_poll_add, stream_poll_done }, /* 5. log streams */
 };
@@ -64,9 +69,11 @@ static const struct source {
 /* 6. deadlines and stopping groups; shutdown progress, which may follow
  * from any of the above; clients and streams past their deadline. */
 static int64_t (*const deadlines[])(void) = {
-	svc_next_deadline, ctl_next_deadline, shutdown_deadline, reload_deadline, stream_next_deadline,
+	svc_next_deadline,    ctl_next_deadline,   shutdown_deadline,
+	reload_deadline,      stream_next_deadline, health_next_deadline,
 };
-static void (*const ticks[])(int64_t now) = { svc_tick, shutdown_tick, reload_tick, ctl_tick, stream_tick };
+static void (*const ticks[])(int64_t now) = { health_tick, svc_tick,  shutdown_tick,
+					      reload_tick, ctl_tick,  stream_tick };
 
 static int timeout_ms(int signal_fd)
 {

@@ -33,7 +33,15 @@ struct reply {
 		struct {                   /* status: snapshots, taken when asked, of */
 			char reason[96];   /* the service's failure reason */
 			char throttle[64]; /* a throttled restart, in words (svc_throttled) */
+			char status[128];  /* its last STATUS= (sd_notify) */
 		} st;
+		struct {              /* health: the service being sent, and its result */
+			int at, result;
+		} health;
+		struct {                 /* events */
+			uint64_t cursor; /* the next sequence number to send */
+			int follow;      /* go on with new ones (else DONE once caught up) */
+		} ev;
 		struct {              /* start, stop, restart --wait (until r->wake: give up) */
 			unsigned ev;  /* the request waited on (enum svc_event) */
 			unsigned ups; /* the service's `ups` when asked */

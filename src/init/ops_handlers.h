@@ -2,7 +2,7 @@
  *
  * Each operation is one row of ops.c's table; its handlers live with the
  * others of their concern: services (ops_svc.c), logs (ops_logs.c),
- * processes (ops_ps.c). A begin handler runs once the policy has allowed
+ * processes (ops_ps.c), the parent's view (ops_obs.c). A begin handler runs once the policy has allowed
  * the request and its name was found (r->svc); it acts at once and sets up
  * the reply. What the reply does after that is its kind, a struct
  * ops_reply shared by the operations whose replies go alike (start, stop
@@ -30,6 +30,18 @@ void ops_say(struct reply *r, enum proto_status st, const char *fmt, ...) __attr
 /* Emit the next piece of text under key into f; returns 0 when it has
  * nothing (more) to send, so the caller moves on to the next key. */
 int ops_text(struct reply *r, unsigned char *f, int key, const char *text);
+
+/* ops_records.c: one SVC record (service i as it is now), the SYSTEM record */
+void ops_svc_record(unsigned char *f, int i);
+void ops_system_record(unsigned char *f);
+
+/* ops_obs.c */
+void ops_obs_health(struct reply *r, const struct proto_req *rq);
+extern const struct ops_reply ops_obs_health_reply;
+void ops_obs_events(struct reply *r, const struct proto_req *rq);
+extern const struct ops_reply ops_obs_events_reply;
+void ops_obs_metrics(struct reply *r, const struct proto_req *rq);
+extern const struct ops_reply ops_obs_metrics_reply;
 
 /* ops_svc.c */
 void ops_svc_ping(struct reply *r, const struct proto_req *rq);

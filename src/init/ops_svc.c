@@ -98,6 +98,8 @@ static int wait_ready(struct reply *r)
 		ops_say(r, PROTO_OK, "Service '%s' stopped", name);
 	} else if (starting && s->ups > r->wait.ups && s->state == SVC_RUNNING) {
 		ops_say(r, PROTO_OK, "Service '%s' is running (PID %d)", name, (int)s->pid);
+	} else if (starting && s->ups > r->wait.ups && s->state == SVC_EXITED) {
+		ops_say(r, PROTO_OK, "Service '%s' has run to completion", name);
 	} else if (starting && s->ups > r->wait.ups && s->state != SVC_FAILED) {
 		ops_say(r, PROTO_OK, "Service '%s' started, and has exited already", name);
 	} else if (starting && s->state == SVC_RESTART_WAIT && s->reason[0] && s->ups == r->wait.ups) {
@@ -186,38 +188,13 @@ void ops_svc_reboot(struct reply *r, const struct proto_req *rq)
 	shutdown_op(r, 1);
 }
 
-/* One SVC record: service i as it is now. */
-static void svc_record(unsigned char *f, int i)
-{
-	const struct svc *s = svc_get(i);
-	const struct cfg_svc *c = svc_cfg(i);
-	struct proto_svc v = {
-		.state = (uint8_t)s->state,
-		.enabled = s->enabled,
-		.restart = c->restart,
-		.exit_kind = (uint8_t)s->exit_kind,
-		.pid = (uint32_t)s->pid,
-		.restarts = s->restarts,
-		.exit_code = (uint32_t)s->exit_code,
-		.exit_signal = (uint32_t)s->exit_signal,
-		.restart_sec = c->restart_sec,
-		.stop_timeout = c->stop_timeout_sec,
-		.since = (uint32_t)((clock_ms() - s->since) / 1000),
-		.log_dropped = log_dropped(i),
-		.exec_hash = c->exec_hash,
-	};
-
-	fmt_fmt(v.name, sizeof v.name, "%s", c->name);
-	proto_pack_svc(f, CFG_HASH, &v);
-}
-
 static int list_next(struct reply *r, unsigned char *f)
 {
 	while (r->step < SVC_N && !svc_present(r->step))
 		r->step++;
 	if (r->step == SVC_N)
 		return 0;
-	svc_record(f, r->step++);
+	ops_svc_record(f, r->step++);
 	return 1;
 }
 
@@ -230,6 +207,7 @@ void ops_svc_status(struct reply *r, const struct proto_req *rq)
 
 	(void)rq;
 	fmt_fmt(r->st.reason, sizeof r->st.reason, "%s", svc_get(r->svc)->reason);
+	fmt_fmt(r->st.status, sizeof r->st.status, "%s", svc_get(r->svc)->status);
 	r->st.throttle[0] = 0;
 	if (left)
 		fmt_fmt(r->st.throttle, sizeof r->st.throttle,
@@ -238,8 +216,9 @@ void ops_svc_status(struct reply *r, const struct proto_req *rq)
 
 /* The text records of a status reply, in this order; 0 or "" are skipped. */
 static const unsigned char status_keys[] = {
-	PROTO_KEY_COMMAND, PROTO_KEY_WORKDIR,     PROTO_KEY_AFTER,  PROTO_KEY_REQUIRES,
-	PROTO_KEY_BEFORE,  PROTO_KEY_REQUIRED_BY, PROTO_KEY_REASON, PROTO_KEY_THROTTLE,
+	PROTO_KEY_COMMAND, PROTO_KEY_WORKDIR,   PROTO_KEY_AFTER,         PROTO_KEY_REQUIRES,
+	PROTO_KEY_BEFORE,  PROTO_KEY_REQUIRED_BY, PROTO_KEY_REASON,      PROTO_KEY_THROTTLE,
+	PROTO_KEY_NOTIFY_STATUS, PROTO_KEY_HEALTH_CMD,
 };
 
 static const char *status_text(const struct reply *r, int key)
@@ -255,6 +234,8 @@ static const char *status_text(const struct reply *r, int key)
 	case PROTO_KEY_REQUIRED_BY: return c->required_by_text;
 	case PROTO_KEY_REASON: return r->st.reason;
 	case PROTO_KEY_THROTTLE: return r->st.throttle;
+	case PROTO_KEY_NOTIFY_STATUS: return r->st.status;
+	case PROTO_KEY_HEALTH_CMD: return c->health_text;
 	}
 	return 0;
 }
@@ -263,7 +244,7 @@ static const char *status_text(const struct reply *r, int key)
 static int status_next(struct reply *r, unsigned char *f)
 {
 	if (r->step == 0) {
-		svc_record(f, r->svc);
+		ops_svc_record(f, r->svc);
 		r->step = 1;
 		return 1;
 	}
@@ -277,26 +258,10 @@ static int status_next(struct reply *r, unsigned char *f)
 
 const struct ops_reply ops_svc_status_reply = { .next = status_next };
 
-static void system_record(unsigned char *f)
-{
-	struct proto_system v = { (uint64_t)((clock_ms() - clock_started()) / 1000) };
-	int i;
-
-	for (i = 0; i < SVC_N; i++) {
-		if (!svc_present(i))
-			continue;
-		v.services++;
-		v.enabled += svc_get(i)->enabled;
-		v.active += svc_get(i)->state == SVC_RUNNING;
-	}
-	v.processes = procfs_count();
-	proto_pack_system(f, CFG_HASH, &v);
-}
-
 static int system_next(struct reply *r, unsigned char *f)
 {
 	if (r->step == 0) {
-		system_record(f);
+		ops_system_record(f);
 		r->step = PROTO_KEY_SERVICE_DIR;
 		return 1;
 	}

@@ -17,10 +17,15 @@ struct dirent64_hdr {
 };
 #define NAME_AT ((long)offsetof(struct dirent64_hdr, name))
 
+void pswalk_begin_at(struct pswalk *w, const char *dir)
+{
+	w->fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	w->n = w->off = 0;
+}
+
 void pswalk_begin(struct pswalk *w)
 {
-	w->fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	w->n = w->off = 0;
+	pswalk_begin_at(w, "/proc");
 }
 
 int pswalk_next(struct pswalk *w)
@@ -100,4 +105,34 @@ unsigned procfs_count(void)
 
 	procfs_each_pid(count_one, &count);
 	return count;
+}
+
+unsigned procfs_count_fds(void)
+{
+	struct pswalk w;
+	unsigned n = 0;
+
+	/* pswalk reads numeric names: /proc/self/fd holds nothing else. */
+	pswalk_begin_at(&w, "/proc/self/fd");
+	while (pswalk_next(&w) > 0)
+		n++;
+	/* The walk's own descriptor is not init's; fd 0 the walk skips. */
+	return (n ? n - 1 : 0) + (fcntl(0, F_GETFD) >= 0);
+}
+
+uint64_t procfs_self_rss_kb(void)
+{
+	char buf[128];
+	const char *p = buf;
+	uint64_t pages = 0;
+
+	if (procfs_read("/proc/self/statm", buf, sizeof buf) <= 0)
+		return 0;
+	while (*p && *p != ' ')
+		p++; /* size, then resident */
+	while (*p == ' ')
+		p++;
+	while (*p >= '0' && *p <= '9')
+		pages = pages * 10 + (uint64_t)(*p++ - '0');
+	return pages * (uint64_t)sysconf(_SC_PAGESIZE) / 1024;
 }

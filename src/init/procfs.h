@@ -2,6 +2,8 @@
 #ifndef PROCFS_H
 #define PROCFS_H
 
+#include <stdint.h>
+
 /* Walks /proc one process at a time, resumable between frames. */
 struct pswalk {
 	int fd;      /* the /proc directory, -1 when done */
@@ -10,6 +12,8 @@ struct pswalk {
 };
 
 void pswalk_begin(struct pswalk *w);
+/* The same over another directory of numeric names (/proc/self/fd). */
+void pswalk_begin_at(struct pswalk *w, const char *dir);
 /* The next pid, or 0 at the end. */
 int pswalk_next(struct pswalk *w);
 void pswalk_end(struct pswalk *w);
@@ -20,6 +24,9 @@ long procfs_read(const char *path, char *buf, unsigned long cap);
 
 /* Number of processes visible in /proc, or 0 when /proc is not mounted. */
 unsigned procfs_count(void);
+/* init's own open descriptors, and its resident memory in KiB. */
+unsigned procfs_count_fds(void);
+uint64_t procfs_self_rss_kb(void);
 
 /* Call fn for every process in /proc (none when /proc cannot be read). */
 void procfs_each_pid(void (*fn)(int pid, void *ctx), void *ctx);

@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "fmt.h"
 #include "log.h"
+#include "notify.h"
 #include "procfs.h"
 #include "proto.h"
 #include "reload.h"
@@ -43,6 +44,7 @@ struct handover_hdr {
 	uint32_t version, count;
 	uint64_t old_hash, checksum; /* checksum: FNV-1a of the records */
 	int64_t started_ms;          /* init's start (monotonic: survives exec) */
+	int32_t notify_fd;           /* the sd_notify socket, kept open across exec, or -1 */
 };
 
 struct handover_rec {
@@ -158,6 +160,9 @@ static void keep_across_exec(int keep)
 		if (w >= 0)
 			(void)fcntl(w, F_SETFD, keep ? 0 : FD_CLOEXEC);
 	}
+	/* A READY=1 sent during the exec waits in the socket for the new init. */
+	if (notify_fd() >= 0)
+		(void)fcntl(notify_fd(), F_SETFD, keep ? 0 : FD_CLOEXEC);
 }
 
 static int write_state(int fd)
@@ -173,6 +178,7 @@ static int write_state(int fd)
 		hdr.count += (uint32_t)svc_present(i); /* an app that never came is not handed over */
 	hdr.old_hash = CFG_HASH;
 	hdr.started_ms = clock_started();
+	hdr.notify_fd = notify_fd();
 	if (write_all(fd, &hdr, sizeof hdr) < 0)
 		return -1;
 	for (i = 0; i < SVC_N; i++) {
@@ -328,6 +334,8 @@ int reload_read(int fd)
 		why = "checksum mismatch";
 	if (!why) {
 		clock_set_started(hdr.started_ms);
+		if (hdr.notify_fd >= 0 && fcntl(hdr.notify_fd, F_SETFD, FD_CLOEXEC) == 0)
+			notify_adopt(hdr.notify_fd);
 		state_fd = fd;
 		(void)fcntl(fd, F_SETFD, FD_CLOEXEC); /* no service gets it */
 		return 0;

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "spawn.h"
 #include "sys.h"
 
@@ -132,6 +133,30 @@ static void cloexec_above_stdio(void)
 		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
+/* Type=notify: the service's environment and NOTIFY_SOCKET (replacing
+ * one it has), built on the child's stack. Returns only on failure; an
+ * environment too long to copy goes without it. */
+#define NOTIFY_ENV_MAX 1024
+static void exec_notify(const struct cfg_svc *c)
+{
+	const char *env[NOTIFY_ENV_MAX + 2];
+	char var[sizeof "NOTIFY_SOCKET=" + 108];
+	size_t n = 0, k;
+
+	for (k = 0; c->envp[k]; k++) {
+		if (n >= NOTIFY_ENV_MAX) {
+			exec_search(c->argv, c->envp);
+			return;
+		}
+		if (strncmp(c->envp[k], "NOTIFY_SOCKET=", 14))
+			env[n++] = c->envp[k];
+	}
+	fmt_fmt(var, sizeof var, "NOTIFY_SOCKET=%s", cfg_init.notify_socket_path);
+	env[n++] = var;
+	env[n] = 0;
+	exec_search(c->argv, env);
+}
+
 static void child(const struct cfg_svc *c, int fd, int log_fd)
 {
 	sigset_t none;
@@ -160,7 +185,10 @@ static void child(const struct cfg_svc *c, int fd, int log_fd)
 		report(fd, SPAWN_LIMITS);
 	if (c->workdir && chdir(c->workdir) < 0)
 		report(fd, SPAWN_CHDIR);
-	exec_search(c->argv, c->envp);
+	if (c->type == CFG_TYPE_NOTIFY && cfg_init.notify_socket_path)
+		exec_notify(c);
+	else
+		exec_search(c->argv, c->envp);
 	report(fd, SPAWN_EXEC);
 }
 

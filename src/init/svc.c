@@ -15,7 +15,9 @@
 #include "check.h"
 #include "clock.h"
 #include "deps.h"
+#include "events.h"
 #include "fmt.h"
+#include "health.h"
 #include "log.h"
 #include "say.h"
 #include "spawn.h"
@@ -23,6 +25,8 @@
 
 static struct svc tab[SVC_SLOTS];
 static int shutting_down;
+static uint64_t restarts_total;
+static int aggregate; /* the enclave's health as last reported (an event when it changes) */
 void (*svc_app_ended)(void);
 
 static const char *const state_name[SVC_NSTATES] = {
@@ -33,6 +37,7 @@ static const char *const state_name[SVC_NSTATES] = {
 	[SVC_RESTART_WAIT] = "waiting to restart",
 	[SVC_FAILED] = "failed",
 	[SVC_WAITING] = "waiting for dependencies",
+	[SVC_EXITED] = "exited",
 };
 
 const char *svc_state_name(enum svc_state st)
@@ -48,10 +53,15 @@ static void set_state(int i, enum svc_state to)
 
 	if (s->state != to && to != SVC_STARTING && to != SVC_STOPPING)
 		say("service %s: %s -> %s", svc_cfg(i)->name, state_name[s->state], state_name[to]);
+	if (s->state != to)
+		events_add(i, PROTO_EVENT_STATE, s->state, to, 0);
 	s->state = to;
 	s->since = clock_ms();
+	s->ready = to == SVC_RUNNING || to == SVC_EXITED;
 	if (to != SVC_STOPPING && to != SVC_RESTART_WAIT)
 		s->deadline = 0;
+	if (to != SVC_STARTING && to != SVC_RUNNING)
+		health_stop(i); /* checks run only while its process does */
 #if CFG_APP_SLOT
 	/* As AWS's init: the enclave ends with its program, however it failed
 	 * (exit, exec, fork, restart limit). A clean exit: act_exit. */
@@ -156,7 +166,11 @@ static void spawn(int i)
 	note(i, 0, "Starting service %s", c->name);
 	s->want_start = 0;
 	s->killed = 0;
+	s->failing = 0;
+	s->exec_ok = 0;
 	s->reason[0] = 0;
+	s->status[0] = 0;
+	s->start_wall = clock_wall_ms();
 	pid = spawn_service(c, &s->exec_fd, log_service_fd(i));
 	if (pid < 0) {
 		fmt_fmt(s->reason, sizeof s->reason, "fork: %s", strerror(errno));
@@ -176,6 +190,8 @@ static void spawn(int i)
 	}
 	s->pid = s->pgid = pid;
 	set_state(i, SVC_STARTING);
+	if (c->timeout_start_sec)
+		s->deadline = s->since + (int64_t)c->timeout_start_sec * 1000; /* ready by then */
 	note(i, 0, "Service %s started with PID %d", c->name, (int)pid);
 }
 
@@ -189,9 +205,13 @@ static void signal_group(int i, int sig)
 			 strerror(errno));
 }
 
+/* Down: nothing of it runs, and (a oneshot) nothing of it is kept: one
+ * that exited 0 with RemainAfterExit stays up until it is stopped. */
 static int is_down(int i)
 {
-	return tab[i].state == SVC_STOPPED || tab[i].state == SVC_FAILED;
+	enum svc_state st = tab[i].state;
+
+	return st == SVC_STOPPED || st == SVC_FAILED || (st == SVC_EXITED && !svc_cfg(i)->remain_after_exit);
 }
 
 /* Start i once its dependencies allow: services it requires are pulled
@@ -272,13 +292,82 @@ static void act_cancel(int i)
 	set_state(i, SVC_STOPPED);
 }
 
+/* Whether the exec alone makes service i ready (Type=simple without a
+ * health check); else READY=1, a passing check or (oneshot) exit 0 does. */
+static int ready_at_exec(int i)
+{
+	return svc_cfg(i)->type == CFG_TYPE_SIMPLE && !svc_cfg(i)->health_argv;
+}
+
+/* Starting -> running: dependants, --wait and the app may go on. The
+ * watchdog, if any, runs from here. */
+static void act_ready(int i)
+{
+	const struct cfg_svc *c = svc_cfg(i);
+	struct svc *s = &tab[i];
+
+	close_exec_fd(s); /* it can only have notified after its exec */
+	s->exec_ok = 1;
+	s->ups++;
+	set_state(i, SVC_RUNNING);
+	events_add(i, PROTO_EVENT_READY, 0, 0, 0);
+	if (!ready_at_exec(i))
+		note(i, 0, "Service %s is ready", c->name);
+	if (c->watchdog_sec)
+		s->deadline = s->since + (int64_t)c->watchdog_sec * 1000;
+}
+
 static void act_exec_ok(int i)
 {
-	close_exec_fd(&tab[i]);
-	if (tab[i].state == SVC_STARTING) {
-		tab[i].ups++;
-		set_state(i, SVC_RUNNING);
-	}
+	struct svc *s = &tab[i];
+
+	close_exec_fd(s);
+	if (s->state != SVC_STARTING || s->exec_ok)
+		return;
+	s->exec_ok = 1;
+	health_start(i);
+	if (ready_at_exec(i))
+		act_ready(i);
+}
+
+/* Stop service i because it failed while up (start timeout, watchdog,
+ * unhealthy): sig to its group, SIGKILL at TimeoutStopSec as any stop;
+ * once it is down, stop_done hands it to Restart= (how 1) or restarts it
+ * regardless (how 2: HealthAction=restart). */
+static void fail_stop(int i, int sig, int how)
+{
+	const struct cfg_svc *c = svc_cfg(i);
+	struct svc *s = &tab[i];
+
+	note(i, 1, "Service %s failed: %s", c->name, s->reason);
+	signal_group(i, sig);
+	signal_group(i, SIGCONT);
+	set_state(i, SVC_STOPPING);
+	s->failing = (unsigned char)how;
+	s->deadline = s->since + (int64_t)c->stop_timeout_sec * 1000;
+}
+
+static void act_start_timeout(int i)
+{
+	fmt_fmt(tab[i].reason, sizeof tab[i].reason, "not ready within %us (TimeoutStartSec)",
+		svc_cfg(i)->timeout_start_sec);
+	fail_stop(i, SIGTERM, 1);
+}
+
+/* Running with a deadline: the watchdog's (WatchdogSec) has passed. */
+static void act_watchdog(int i)
+{
+	fmt_fmt(tab[i].reason, sizeof tab[i].reason, "watchdog timeout (no WATCHDOG=1 within %us)",
+		svc_cfg(i)->watchdog_sec);
+	events_add(i, PROTO_EVENT_WATCHDOG, 0, 0, 0);
+	fail_stop(i, SIGABRT, 1); /* systemd's WatchdogSignal: a core, if it dumps one */
+}
+
+static void act_unhealthy(int i)
+{
+	fmt_fmt(tab[i].reason, sizeof tab[i].reason, "health check failed %u times in a row (HealthAction=restart)",
+		health_failures(i));
+	fail_stop(i, SIGTERM, 2);
 }
 
 static void record_exit(int i, int status)
@@ -298,6 +387,7 @@ static void record_exit(int i, int status)
 		s->exit_code = WEXITSTATUS(status);
 		note(i, 0, "Service %s exited with code %d", c->name, s->exit_code);
 	}
+	events_add(i, PROTO_EVENT_EXIT, 0, 0, (uint32_t)s->exit_code);
 	s->pid = 0;
 }
 
@@ -340,11 +430,17 @@ static void act_exit(int i)
 	int64_t started = s->since; /* entered starting, or running at the exec: its start */
 	int clean;
 
-	if (s->exec_fd >= 0 && read_exec_report(i) && !s->reason[0] && s->state == SVC_STARTING)
+	if (s->exec_fd >= 0 && read_exec_report(i) && !s->reason[0] && s->state == SVC_STARTING &&
+	    ready_at_exec(i))
 		s->ups++; /* exec succeeded; the exit came in the same pass */
 	record_exit(i, last_status);
 	clean = s->exit_kind == SVC_EXIT_CODE && s->exit_code == 0 && !s->reason[0];
-	if (!shutting_down && wants_restart(i)) {
+	if (c->type == CFG_TYPE_ONESHOT && clean && s->state == SVC_STARTING) {
+		/* Its job is done: what comes after it may start. */
+		s->ups++;
+		set_state(i, SVC_EXITED);
+		events_add(i, PROTO_EVENT_READY, 0, 0, 0);
+	} else if (!shutting_down && wants_restart(i)) {
 		unsigned sec = wait_to_restart(i, started, !clean);
 
 		if (svc_throttled(i, s->since))
@@ -358,17 +454,30 @@ static void act_exit(int i)
 		set_state(i, SVC_FAILED);
 	}
 #if CFG_APP_SLOT
-	if (i == SVC_APP && s->state == SVC_STOPPED && svc_app_ended)
+	if (i == SVC_APP && (s->state == SVC_STOPPED || s->state == SVC_EXITED) && svc_app_ended)
 		svc_app_ended(); /* a clean exit with no restart; failures: set_state */
 #endif
 }
 
 static void stop_done(int i)
 {
+	struct svc *s = &tab[i];
+
 	note(i, 0, "Service %s stopped", svc_cfg(i)->name);
-	close_exec_fd(&tab[i]);
-	set_state(i, SVC_STOPPED);
-	if (tab[i].want_start && !shutting_down)
+	close_exec_fd(s);
+	if (s->failing && !shutting_down && !s->want_start) {
+		/* Down after a failure (start timeout, watchdog, health): as a
+		 * crash, Restart= decides; HealthAction=restart restarts. */
+		if (s->failing == 2 || wants_restart(i)) {
+			note(i, 0, "Service %s will restart in %us", svc_cfg(i)->name,
+			     wait_to_restart(i, s->since, 1));
+			return;
+		}
+		set_state(i, SVC_FAILED);
+		return;
+	}
+	set_state(i, s->failing && !s->want_start ? SVC_FAILED : SVC_STOPPED);
+	if (s->want_start && !shutting_down)
 		begin_start(i);
 }
 
@@ -410,6 +519,8 @@ static void act_restart_due(int i)
 		return;
 	}
 	s->restarts++;
+	restarts_total++;
+	events_add(i, PROTO_EVENT_RESTART, 0, 0, s->restarts);
 	note(i, 0, "Restarting service %s (restart %u)", c->name, s->restarts);
 	begin_start(i);
 }
@@ -425,10 +536,16 @@ static action *const machine[SVC_NSTATES][SVC_NEVENTS] = {
 	[SVC_STARTING] = { [SVC_EV_STOP] = act_term,
 			   [SVC_EV_RESTART] = act_restart_running,
 			   [SVC_EV_EXEC_OK] = act_exec_ok,
-			   [SVC_EV_EXIT] = act_exit },
+			   [SVC_EV_EXIT] = act_exit,
+			   [SVC_EV_READY] = act_ready,
+			   [SVC_EV_DEADLINE] = act_start_timeout,
+			   [SVC_EV_UNHEALTHY] = act_unhealthy },
 	[SVC_RUNNING] = { [SVC_EV_STOP] = act_term,
 			  [SVC_EV_RESTART] = act_restart_running,
-			  [SVC_EV_EXIT] = act_exit },
+			  [SVC_EV_EXIT] = act_exit,
+			  [SVC_EV_DEADLINE] = act_watchdog,
+			  [SVC_EV_UNHEALTHY] = act_unhealthy },
+	[SVC_EXITED] = { [SVC_EV_START] = act_start, [SVC_EV_RESTART] = act_start, [SVC_EV_STOP] = act_cancel },
 	[SVC_STOPPING] = { [SVC_EV_START] = act_want_start,
 			   [SVC_EV_RESTART] = act_want_start,
 			   [SVC_EV_EXEC_OK] = act_exec_ok,
@@ -581,7 +698,7 @@ enum svc_result svc_request(int i, enum svc_event ev)
 		walk(i, 1);
 		return SVC_OK;
 	}
-	if (ev == SVC_EV_START && (st == SVC_STARTING || st == SVC_RUNNING))
+	if (ev == SVC_EV_START && (st == SVC_STARTING || st == SVC_RUNNING || (st == SVC_EXITED && !is_down(i))))
 		return SVC_ALREADY_RUNNING;
 	if (ev == SVC_EV_STOP && is_down(i)) {
 		tab[i].dep_stopped = 0; /* stays down, even when what it requires comes back */
@@ -647,10 +764,17 @@ void svc_adopt(int i, const struct svc *old)
 
 	*s = *old;
 	s->exec_fd = -1; /* closed by the exec: a start under way counts as done */
-	if (s->state == SVC_STARTING) {
-		s->state = SVC_RUNNING;
-		s->ups++;
+	if (s->state == SVC_STARTING && !s->exec_ok) {
+		s->exec_ok = 1;
+		if (ready_at_exec(i)) {
+			s->state = SVC_RUNNING;
+			s->ready = 1;
+			s->ups++;
+		}
 	}
+	/* Checks start over; the state they left is not handed over. */
+	if (s->state == SVC_STARTING || s->state == SVC_RUNNING)
+		health_start(i);
 }
 
 void svc_adopt_pid(int i, pid_t pid)
@@ -713,6 +837,16 @@ static void scan(int64_t now)
 	}
 }
 
+static void note_aggregate(void)
+{
+	int health = svc_aggregate();
+
+	if (health != aggregate) {
+		events_add(-1, PROTO_EVENT_SYSTEM, (unsigned)aggregate, (unsigned)health, 0);
+		aggregate = health;
+	}
+}
+
 void svc_tick(int64_t now)
 {
 	int round, i, fired = 1;
@@ -732,6 +866,7 @@ void svc_tick(int64_t now)
 				fired = 1;
 			}
 	}
+	note_aggregate();
 }
 
 int64_t svc_next_deadline(void)
@@ -788,7 +923,7 @@ int svc_shutdown_step(void)
 		s->pending = 0;
 		if (s->state == SVC_RESTART_WAIT || s->state == SVC_WAITING)
 			svc_event(i, SVC_EV_STOP);
-		if (s->state == SVC_STOPPED || s->state == SVC_FAILED)
+		if (s->state == SVC_STOPPED || s->state == SVC_FAILED || s->state == SVC_EXITED)
 			continue;
 		left++;
 		if (s->state == SVC_STOPPING)
@@ -805,4 +940,103 @@ int svc_shutdown_step(void)
 			svc_event(i, SVC_EV_STOP);
 	}
 	return left == 0;
+}
+
+int svc_of_pid(pid_t pid)
+{
+	pid_t sid;
+	int i;
+
+	for (i = 0; i < SVC_N; i++)
+		if (tab[i].pid == pid && pid > 0)
+			return i;
+	/* A helper of the service (systemd-notify from its script): each
+	 * service is its own session, so the session says whose it is. */
+	sid = getsid(pid);
+	for (i = 0; sid > 0 && i < SVC_N; i++)
+		if (tab[i].pgid == sid && (tab[i].state == SVC_STARTING || tab[i].state == SVC_RUNNING))
+			return i;
+	return -1;
+}
+
+void svc_notify_ready(int i)
+{
+	if (svc_cfg(i)->type == CFG_TYPE_NOTIFY)
+		svc_event(i, SVC_EV_READY);
+}
+
+void svc_notify_watchdog(int i, int trigger)
+{
+	struct svc *s = &tab[i];
+	unsigned sec = svc_cfg(i)->watchdog_sec;
+
+	if (s->state != SVC_RUNNING || !sec)
+		return;
+	if (trigger)
+		s->deadline = clock_ms(); /* fires on this pass's tick */
+	else
+		s->deadline = clock_ms() + (int64_t)sec * 1000;
+}
+
+void svc_notify_status(int i, const char *text)
+{
+	fmt_fmt(tab[i].status, sizeof tab[i].status, "%s", text);
+}
+
+void svc_health_changed(int i, int from, int to)
+{
+	const struct cfg_svc *c = svc_cfg(i);
+	struct svc *s = &tab[i];
+
+	events_add(i, PROTO_EVENT_HEALTH, (unsigned)from, (unsigned)to, health_result(i, 0) ? (uint32_t)health_result(i, 0)->exit_code : 0);
+	note(i, to == PROTO_HEALTH_UNHEALTHY, "Service %s is %s", c->name,
+	     to == PROTO_HEALTH_HEALTHY ? "healthy" : to == PROTO_HEALTH_UNHEALTHY ? "unhealthy" : "starting");
+	/* No sd_notify: its first passing check is its readiness. */
+	if (to == PROTO_HEALTH_HEALTHY && s->state == SVC_STARTING && s->exec_ok && c->type == CFG_TYPE_SIMPLE)
+		svc_event(i, SVC_EV_READY);
+	if (to == PROTO_HEALTH_UNHEALTHY && c->health_action == CFG_HEALTH_RESTART && !shutting_down)
+		svc_event(i, SVC_EV_UNHEALTHY);
+}
+
+uint64_t svc_restarts_total(void)
+{
+	return restarts_total;
+}
+
+/* One service's part in the enclave's health: 0 fine, 1 on its way, 2 bad. */
+static int verdict(int i)
+{
+	const struct svc *s = &tab[i];
+
+	switch (s->state) {
+	case SVC_RUNNING: return health_state(i) == PROTO_HEALTH_UNHEALTHY ? 2 : 0;
+	case SVC_EXITED: return 0;
+	case SVC_STARTING:
+	case SVC_WAITING: return 1;
+	case SVC_STOPPING: return s->want_start || s->pending ? 1 : 2;
+	default: return 2; /* failed, waiting to restart, or stopped while enabled */
+	}
+}
+
+int svc_aggregate(void)
+{
+	int i, n = 0, bad = 0, starting = 0, app_bad = 0;
+
+	if (shutting_down)
+		return PROTO_SYS_STOPPING;
+	for (i = 0; i < SVC_N; i++) {
+		int v;
+		if (!svc_present(i) || !tab[i].enabled)
+			continue;
+		v = verdict(i);
+		n++;
+		bad += v == 2;
+		starting += v == 1;
+		app_bad |= i == SVC_APP && v == 2;
+	}
+	if (app_bad || (n && bad == n))
+		return PROTO_SYS_UNHEALTHY;
+	if (bad)
+		return PROTO_SYS_DEGRADED;
+	return starting ? PROTO_SYS_STARTING : PROTO_SYS_HEALTHY;
 }

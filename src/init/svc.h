@@ -87,7 +87,8 @@ struct svc {
 	char reason[96];           /* why the last start failed, e.g. "exec: No such file or directory" */
 	unsigned char exec_ok;     /* starting: the exec succeeded, readiness is awaited */
 	unsigned char ready;       /* running and ready (READY=1, a passing check, or exec) */
-	unsigned char watchdog;    /* the watchdog fired: SIGABRT sent, SIGKILL next */
+	unsigned char failing;     /* stopping for a failure (start timeout, watchdog: 1, Restart=
+				    * decides what next; unhealthy with HealthAction=restart: 2) */
 	int64_t start_wall;        /* epoch ms of the last start (metrics), 0: never */
 	char status[128];          /* the last STATUS= it sent (sd_notify), "" */
 };

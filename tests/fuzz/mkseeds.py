@@ -55,6 +55,9 @@ def request():
         "ps-start": [(ALL, 0, request_frame(19, a0=2, a1=1, a2=14, text=b"/bin/x\0-y\0K=V\0"))],
         "ps-stop-kill": [(ALL, 0, request_frame(20, a0=1000)), (ALL, 0, request_frame(21, a0=1001, a1=9))],
         "ps-restart": [(ALL, 0, request_frame(22, a0=1000))],
+        "health": [(ALL, 0, request_frame(23)), (ALL, 0, request_frame(23, b"a"))],
+        "events": [(ALL | 0x40, 1, request_frame(24, a0=0, a1=1, a2=1)), (ALL, 0, request_frame(24, a2=2))],
+        "metrics": [(ALL, 0, request_frame(25))],
         "vsock-denied": [(0x04 | 0x02, 0, request_frame(8))],
         "bad-magic": [(0x01, 0, b"XXXX\0\x01\0\x01")],
     }

@@ -22,7 +22,7 @@ while getopts t:o: o; do
 done
 shift $((OPTIND - 1))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(request reply ictlconf app procfs gen)
+[ ${#targets[@]} -gt 0 ] || targets=(request reply ictlconf app procfs notify gen)
 if [ -z "$out" ]; then
 	out=$(mktemp -d /tmp/ei-fuzz.XXXXXX)
 	trap 'rm -rf "$out"' EXIT
@@ -54,7 +54,8 @@ build() {
 build_target() {
 	case $1 in
 	request) build request init tests/fuzz/fuzz_request.c tests/fuzz/fake_world.c src/common/proto.c \
-		$(init_srcs ops ops_svc ops_ps ops_logs reply fmt svc deps pslist procfs log logread logring logline stream) \
+		$(init_srcs ops ops_svc ops_ps ops_logs ops_obs ops_records events notify notify_msg paths reply fmt svc deps \
+			pslist procfs log logread logring logline stream) tests/unit/init/fake_health.c \
 		"$out/gen/config_gen.c" \
 		-Wl,--wrap=open,--wrap=mkdir,--wrap=unlink,--wrap=rename,--wrap=kill,--wrap=socket,--wrap=connect ;;
 	reply) build reply initctl -Dmain=initctl_main tests/fuzz/fuzz_reply.c src/common/proto.c src/initctl/*.c \
@@ -63,6 +64,7 @@ build_target() {
 	app) build app init tests/fuzz/fuzz_app.c tests/unit/init/fake_say.c src/init/app.c src/init/fmt.c "$out/gen/config_gen.c" ;;
 	procfs) build procfs init tests/fuzz/fuzz_procfs.c src/init/procfs.c src/init/pslist.c src/init/fmt.c \
 		-Wl,--wrap=open,--wrap=read,--wrap=close,--wrap=syscall ;;
+	notify) build notify init tests/fuzz/fuzz_notify.c src/init/notify_msg.c ;;
 	*) echo "FAIL fuzz: $1: no such target"; return 1 ;;
 	esac
 }

@@ -109,7 +109,7 @@ t_06_unreadable_state_adopts_children() {
 	"$WORK/build2/initctl" reload >/dev/null || fail "reload"
 	INITCTL="$WORK/build2/initctl"
 	wait_for "the fallback" 10 reloaded 4
-	log_lines "handed-over state cannot be used \\(another format version, format 2, this init reads 99\\)" >/dev/null ||
+	log_lines "handed-over state cannot be used \\(another format version, format 3, this init reads 99\\)" >/dev/null ||
 		fail "no clear message about the unreadable state"
 	wait_for "init answering" 10 "$INITCTL" ping
 	for s in steady changed offline added; do

@@ -26,6 +26,10 @@ int64_t clock_wall(void)
 {
 	return 0;
 }
+int64_t clock_wall_ms(void)
+{
+	return fake_now;
+}
 
 void log_note(int chan, const char *msg)
 {

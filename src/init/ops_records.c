@@ -1,0 +1,74 @@
+/* ops_records.c: the SVC and SYSTEM records, as list, status,
+ * system-status, health and metrics send them (see ops_handlers.h). */
+#include "cfg.h"
+#include "clock.h"
+#include "ctl.h"
+#include "events.h"
+#include "fmt.h"
+#include "health.h"
+#include "log.h"
+#include "notify.h"
+#include "ops_handlers.h"
+#include "procfs.h"
+#include "svc.h"
+
+void ops_svc_record(unsigned char *f, int i)
+{
+	const struct svc *s = svc_get(i);
+	const struct cfg_svc *c = svc_cfg(i);
+	struct proto_svc v = {
+		.state = (uint8_t)s->state,
+		.enabled = s->enabled,
+		.restart = c->restart,
+		.exit_kind = (uint8_t)s->exit_kind,
+		.pid = (uint32_t)s->pid,
+		.restarts = s->restarts,
+		.exit_code = (uint32_t)s->exit_code,
+		.exit_signal = (uint32_t)s->exit_signal,
+		.restart_sec = c->restart_sec,
+		.stop_timeout = c->stop_timeout_sec,
+		.since = (uint32_t)((clock_ms() - s->since) / 1000),
+		.log_dropped = log_dropped(i),
+		.exec_hash = c->exec_hash,
+		.type = c->type,
+		.ready = s->ready,
+		.health = (uint8_t)health_state(i),
+		.health_action = c->health_action,
+		.start_time = (uint64_t)(s->start_wall / 1000),
+		.health_failures = health_failures(i),
+		.watchdog_sec = c->watchdog_sec,
+		.timeout_start = c->timeout_start_sec,
+		.health_interval = c->health_argv ? c->health_interval_sec : 0,
+	};
+
+	log_written(i, &v.log_bytes, &v.log_lines);
+	fmt_fmt(v.name, sizeof v.name, "%s", c->name);
+	proto_pack_svc(f, CFG_HASH, &v);
+}
+
+void ops_system_record(unsigned char *f)
+{
+	struct proto_system v = { (uint64_t)((clock_ms() - clock_started()) / 1000) };
+	int i;
+
+	for (i = 0; i < SVC_N; i++) {
+		if (!svc_present(i))
+			continue;
+		v.services++;
+		v.enabled += svc_get(i)->enabled;
+		v.active += svc_get(i)->state == SVC_RUNNING;
+	}
+	v.processes = procfs_count();
+	v.health = (uint8_t)svc_aggregate();
+	v.fds = procfs_count_fds();
+	v.clients = ctl_clients();
+	v.rss_kb = procfs_self_rss_kb();
+	v.boot_time = (uint64_t)(clock_wall() - (int64_t)v.uptime);
+	v.requests = ctl_requests();
+	v.notify_accepted = notify_accepted();
+	v.notify_rejected = notify_rejected();
+	v.health_checks = health_checks_run();
+	v.events = events_next_seq();
+	v.restarts = svc_restarts_total();
+	proto_pack_system(f, CFG_HASH, &v);
+}
