@@ -1,6 +1,7 @@
 /* metrics.c: the Prometheus text format of init's numbers (see
- * metrics.h). Tables of metrics, one row each: the name, its type and
- * help, and how to read it from a record. */
+ * metrics.h). Tables of metrics, one row each (the name, its type and
+ * help), and beside each a function that reads their values from a record
+ * in the same order. */
 #include <string.h>
 
 #include "metrics.h"
@@ -35,177 +36,98 @@ void metrics_escape(const char *s, char *buf, size_t n)
 
 /* --- init's own -------------------------------------------------------- */
 
-struct sys_metric {
+struct metric {
 	const char *name;
 	enum kind kind;
 	const char *help;
-	uint64_t (*get)(const struct proto_system *s);
 };
 
-static uint64_t uptime(const struct proto_system *s)
-{
-	return s->uptime;
-}
-static uint64_t boot_time(const struct proto_system *s)
-{
-	return s->boot_time;
-}
-static uint64_t rss_bytes(const struct proto_system *s)
-{
-	return s->rss_kb * 1024;
-}
-static uint64_t fds(const struct proto_system *s)
-{
-	return s->fds;
-}
-static uint64_t clients(const struct proto_system *s)
-{
-	return s->clients;
-}
-static uint64_t processes(const struct proto_system *s)
-{
-	return s->processes;
-}
-static uint64_t services(const struct proto_system *s)
-{
-	return s->services;
-}
-static uint64_t requests(const struct proto_system *s)
-{
-	return s->requests;
-}
-static uint64_t notify_accepted(const struct proto_system *s)
-{
-	return s->notify_accepted;
-}
-static uint64_t notify_rejected(const struct proto_system *s)
-{
-	return s->notify_rejected;
-}
-static uint64_t health_checks(const struct proto_system *s)
-{
-	return s->health_checks;
-}
-/* The record holds the next sequence number; they start at 1. */
-static uint64_t events(const struct proto_system *s)
-{
-	return s->events ? s->events - 1 : 0;
-}
-static uint64_t restarts(const struct proto_system *s)
-{
-	return s->restarts;
-}
-static uint64_t enclave_health(const struct proto_system *s)
-{
-	return s->health;
-}
-
-static const struct sys_metric sys_metrics[] = {
-	{ "uptime_seconds", GAUGE, "Seconds since init started.", uptime },
-	{ "boot_time_seconds", GAUGE, "When init started, in seconds since the epoch.", boot_time },
-	{ "resident_memory_bytes", GAUGE, "init's resident memory (VmRSS) in bytes.", rss_bytes },
-	{ "open_fds", GAUGE, "init's open file descriptors.", fds },
-	{ "control_clients", GAUGE, "Control connections open now.", clients },
-	{ "processes", GAUGE, "Processes in the enclave.", processes },
-	{ "services", GAUGE, "Services configured.", services },
-	{ "requests_total", COUNTER, "Control requests answered since init started.", requests },
-	{ "notify_accepted_total", COUNTER, "sd_notify datagrams taken.", notify_accepted },
-	{ "notify_rejected_total", COUNTER, "sd_notify datagrams ignored (a stranger's, or malformed).",
-	  notify_rejected },
-	{ "health_checks_total", COUNTER, "Health checks run.", health_checks },
-	{ "events_total", COUNTER, "Events recorded (initctl events).", events },
-	{ "restarts_total", COUNTER, "Automatic restarts of all services.", restarts },
+/* In the order of sys_values() below. */
+static const struct metric sys_metrics[] = {
+	{ "uptime_seconds", GAUGE, "Seconds since init started." },
+	{ "boot_time_seconds", GAUGE, "When init started, in seconds since the epoch." },
+	{ "resident_memory_bytes", GAUGE, "init's resident memory (VmRSS) in bytes." },
+	{ "open_fds", GAUGE, "init's open file descriptors." },
+	{ "control_clients", GAUGE, "Control connections open now." },
+	{ "processes", GAUGE, "Processes in the enclave." },
+	{ "services", GAUGE, "Services configured." },
+	{ "requests_total", COUNTER, "Control requests answered since init started." },
+	{ "notify_accepted_total", COUNTER, "sd_notify datagrams taken." },
+	{ "notify_rejected_total", COUNTER, "sd_notify datagrams ignored (a stranger's, or malformed)." },
+	{ "health_checks_total", COUNTER, "Health checks run." },
+	{ "events_total", COUNTER, "Events recorded (initctl events)." },
+	{ "restarts_total", COUNTER, "Automatic restarts of all services." },
 	{ "enclave_health", GAUGE,
-	  "The enclave's health: 1 starting, 2 healthy, 3 degraded, 4 unhealthy, 5 stopping (0 unknown).",
-	  enclave_health },
+	  "The enclave's health: 1 starting, 2 healthy, 3 degraded, 4 unhealthy, 5 stopping (0 unknown)." },
 };
+#define NSYS (sizeof sys_metrics / sizeof sys_metrics[0])
+
+static void sys_values(const struct proto_system *s, uint64_t v[NSYS])
+{
+	const uint64_t x[] = {
+		s->uptime,
+		s->boot_time,
+		s->rss_kb * 1024,
+		s->fds,
+		s->clients,
+		s->processes,
+		s->services,
+		s->requests,
+		s->notify_accepted,
+		s->notify_rejected,
+		s->health_checks,
+		s->events ? s->events - 1 : 0, /* the record holds the next sequence number; they start at 1 */
+		s->restarts,
+		s->health,
+	};
+
+	_Static_assert(sizeof x / sizeof x[0] == NSYS, "a value for each of sys_metrics");
+	memcpy(v, x, sizeof x);
+}
 
 /* --- per service ------------------------------------------------------- */
 
-struct svc_metric {
-	const char *name;
-	enum kind kind;
-	const char *help;
-	/* The value; returns 0 when the service has none (never exited,
-	 * never started): no sample then. */
-	int (*get)(const struct proto_svc *v, uint64_t *x);
+/* In the order of svc_values() below. */
+static const struct metric svc_metrics[] = {
+	{ "service_up", GAUGE, "1 when the service is active." },
+	{ "service_enabled", GAUGE, "1 when the service starts at boot." },
+	{ "service_ready", GAUGE, "1 when the service is running and ready (READY=1, a passing check, or exec)." },
+	{ "service_health", GAUGE, "The service's health check: 0 none, 1 starting, 2 healthy, 3 unhealthy." },
+	{ "service_health_failures", GAUGE, "Failed health checks in a row." },
+	{ "service_restarts_total", COUNTER, "Automatic restarts of the service." },
+	{ "service_last_exit_code", GAUGE, "Exit status of the service's last run (128 + signal when killed)." },
+	{ "service_start_time_seconds", GAUGE, "When the service last started, in seconds since the epoch." },
+	{ "service_log_bytes_total", COUNTER, "Bytes the service wrote to its log since init started." },
+	{ "service_log_lines_total", COUNTER, "Lines the service wrote to its log since init started." },
+	{ "service_log_dropped_lines_total", COUNTER, "Log lines that did not reach the log file." },
 };
+#define NSVC (sizeof svc_metrics / sizeof svc_metrics[0])
 
-static int up(const struct proto_svc *v, uint64_t *x)
+/* A service's values, and whether it has each: no sample for an exit
+ * code before the first exit, nor for a start time before the first
+ * start. */
+static void svc_values(const struct proto_svc *s, uint64_t v[NSVC], int has[NSVC])
 {
-	*x = !strcmp(words_active(v), "active");
-	return 1;
-}
-static int enabled(const struct proto_svc *v, uint64_t *x)
-{
-	*x = v->enabled;
-	return 1;
-}
-static int ready(const struct proto_svc *v, uint64_t *x)
-{
-	*x = v->ready;
-	return 1;
-}
-static int health(const struct proto_svc *v, uint64_t *x)
-{
-	*x = v->health;
-	return 1;
-}
-static int health_failures(const struct proto_svc *v, uint64_t *x)
-{
-	*x = v->health_failures;
-	return 1;
-}
-static int svc_restarts(const struct proto_svc *v, uint64_t *x)
-{
-	*x = v->restarts;
-	return 1;
-}
-static int last_exit_code(const struct proto_svc *v, uint64_t *x)
-{
-	*x = v->exit_code;
-	return v->exit_kind != PROTO_EXIT_NONE;
-}
-static int start_time(const struct proto_svc *v, uint64_t *x)
-{
-	*x = v->start_time;
-	return v->start_time != 0;
-}
-static int log_bytes(const struct proto_svc *v, uint64_t *x)
-{
-	*x = v->log_bytes;
-	return 1;
-}
-static int log_lines(const struct proto_svc *v, uint64_t *x)
-{
-	*x = v->log_lines;
-	return 1;
-}
-static int log_dropped(const struct proto_svc *v, uint64_t *x)
-{
-	*x = v->log_dropped;
-	return 1;
-}
+	const uint64_t x[] = {
+		!strcmp(words_active(s), "active"),
+		s->enabled,
+		s->ready,
+		s->health,
+		s->health_failures,
+		s->restarts,
+		s->exit_code,
+		s->start_time,
+		s->log_bytes,
+		s->log_lines,
+		s->log_dropped,
+	};
+	const int h[] = { 1, 1, 1, 1, 1, 1, s->exit_kind != PROTO_EXIT_NONE, s->start_time != 0, 1, 1, 1 };
 
-static const struct svc_metric svc_metrics[] = {
-	{ "service_up", GAUGE, "1 when the service is active.", up },
-	{ "service_enabled", GAUGE, "1 when the service starts at boot.", enabled },
-	{ "service_ready", GAUGE, "1 when the service is running and ready (READY=1, a passing check, or exec).",
-	  ready },
-	{ "service_health", GAUGE, "The service's health check: 0 none, 1 starting, 2 healthy, 3 unhealthy.",
-	  health },
-	{ "service_health_failures", GAUGE, "Failed health checks in a row.", health_failures },
-	{ "service_restarts_total", COUNTER, "Automatic restarts of the service.", svc_restarts },
-	{ "service_last_exit_code", GAUGE, "Exit status of the service's last run (128 + signal when killed).",
-	  last_exit_code },
-	{ "service_start_time_seconds", GAUGE, "When the service last started, in seconds since the epoch.",
-	  start_time },
-	{ "service_log_bytes_total", COUNTER, "Bytes the service wrote to its log since init started.",
-	  log_bytes },
-	{ "service_log_lines_total", COUNTER, "Lines the service wrote to its log since init started.",
-	  log_lines },
-	{ "service_log_dropped_lines_total", COUNTER, "Log lines that did not reach the log file.", log_dropped },
-};
+	_Static_assert(sizeof x / sizeof x[0] == NSVC, "a value for each of svc_metrics");
+	_Static_assert(sizeof h / sizeof h[0] == NSVC, "a yes or no for each of svc_metrics");
+	memcpy(v, x, sizeof x);
+	memcpy(has, h, sizeof h);
+}
 
 /* service_state: one sample per state, 1 for the service's own. */
 static void state_family(FILE *out, const struct proto_svc *v, size_t n)
@@ -226,21 +148,24 @@ static void state_family(FILE *out, const struct proto_svc *v, size_t n)
 void metrics_print(FILE *out, const struct proto_system *s, const struct proto_svc *v, size_t n)
 {
 	char name[2 * PROTO_NAME_SIZE];
+	uint64_t x[NSYS > NSVC ? NSYS : NSVC];
+	int has[NSVC];
 	size_t k, i;
-	uint64_t x;
 
-	for (k = 0; k < sizeof sys_metrics / sizeof sys_metrics[0]; k++) {
+	sys_values(s, x);
+	for (k = 0; k < NSYS; k++) {
 		family(out, sys_metrics[k].name, sys_metrics[k].kind, sys_metrics[k].help);
-		fprintf(out, PREFIX "%s %llu\n", sys_metrics[k].name, (unsigned long long)sys_metrics[k].get(s));
+		fprintf(out, PREFIX "%s %llu\n", sys_metrics[k].name, (unsigned long long)x[k]);
 	}
-	for (k = 0; k < sizeof svc_metrics / sizeof svc_metrics[0]; k++) {
+	for (k = 0; k < NSVC; k++) {
 		family(out, svc_metrics[k].name, svc_metrics[k].kind, svc_metrics[k].help);
 		for (i = 0; i < n; i++) {
-			if (!svc_metrics[k].get(&v[i], &x))
+			svc_values(&v[i], x, has);
+			if (!has[k])
 				continue;
 			metrics_escape(v[i].name, name, sizeof name);
 			fprintf(out, PREFIX "%s{service=\"%s\"} %llu\n", svc_metrics[k].name, name,
-				(unsigned long long)x);
+				(unsigned long long)x[k]);
 		}
 	}
 	state_family(out, v, n);

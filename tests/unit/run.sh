@@ -11,14 +11,12 @@ if ! msg=$("$PYTHON" gen/initgen.py tests/unit/config/init.yaml "$out/gen" 2>&1)
 	echo "FAIL unit: generate test configuration"; echo "$msg" | sed 's/^/    /'; # initctl's JSON and metrics read by other parsers: Python's json,
 # prometheus_client and promtool (Debian's python3-prometheus-client and
 # prometheus; each is skipped, and said so, when missing).
-if msg=$($CC $CFLAGS $INC_initctl -o "$out/dump_formats" tests/unit/initctl/dump_formats.c src/initctl/json_view.c \
-	src/initctl/json.c src/initctl/logjson.c src/initctl/metrics.c src/initctl/words.c src/initctl/signames.c \
-	src/common/proto.c 2>&1) && mkdir "$out/formats" && "$out/dump_formats" "$out/formats"; then
+if build initctl dump_formats tests/unit/initctl/dump_formats.c src/initctl/json_view.c src/initctl/json.c \
+	src/initctl/logjson.c src/initctl/metrics.c src/initctl/words.c src/initctl/signames.c src/common/proto.c &&
+	mkdir "$out/formats" && "$out/dump_formats" "$out/formats"; then
 	fmt_py=$PYTHON
 	/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null && fmt_py=/usr/bin/python3
 	"$fmt_py" tests/unit/initctl/check_formats.py "$out/formats"
-else
-	echo "FAIL unit: formats: build or run dump_formats"; echo "$msg" | sed 's/^/    /' | head -20
 fi
 exit 0
 fi
@@ -30,12 +28,15 @@ CFLAGS="-std=c11 -D_GNU_SOURCE -DEI_TESTING -O1 -g -Wall -Wextra -Werror -Wvla -
 INC_init="-Isrc/init -Itests/unit/init"
 INC_initctl="-Isrc/initctl -Itests/unit/initctl"
 INC_common="-Isrc/common -Itests/unit/common"
-build_run() {  # build_run PROGRAM NAME SOURCES...
-	local inc="INC_$1" name=$2; shift 2
+build() {  # build PROGRAM NAME SOURCES...: $out/NAME, or 1 after saying why not
+	local inc="INC_$1" name=$2 msg; shift 2
 	if ! msg=$($CC $CFLAGS ${!inc} -o "$out/$name" "$@" 2>&1); then
-		echo "FAIL unit: $name: build"; echo "$msg" | sed 's/^/    /' | head -20; return
+		echo "FAIL unit: $name: build"; echo "$msg" | sed 's/^/    /' | head -20; return 1
 	fi
-	"$out/$name" || echo "FAIL unit: $name: exited with status $?"
+}
+build_run() {  # build_run PROGRAM NAME SOURCES...
+	build "$@" || return
+	"$out/$2" || echo "FAIL unit: $2: exited with status $?"
 }
 build_run common proto tests/unit/common/test_proto.c src/common/proto.c
 build_run init fmt tests/unit/init/test_fmt.c src/init/fmt.c
@@ -56,13 +57,11 @@ build_run init svc tests/unit/init/test_svc.c tests/unit/init/fake_sys.c tests/u
 # initctl's JSON and metrics read by other parsers: Python's json,
 # prometheus_client and promtool (Debian's python3-prometheus-client and
 # prometheus; each is skipped, and said so, when missing).
-if msg=$($CC $CFLAGS $INC_initctl -o "$out/dump_formats" tests/unit/initctl/dump_formats.c src/initctl/json_view.c \
-	src/initctl/json.c src/initctl/logjson.c src/initctl/metrics.c src/initctl/words.c src/initctl/signames.c \
-	src/common/proto.c 2>&1) && mkdir "$out/formats" && "$out/dump_formats" "$out/formats"; then
+if build initctl dump_formats tests/unit/initctl/dump_formats.c src/initctl/json_view.c src/initctl/json.c \
+	src/initctl/logjson.c src/initctl/metrics.c src/initctl/words.c src/initctl/signames.c src/common/proto.c &&
+	mkdir "$out/formats" && "$out/dump_formats" "$out/formats"; then
 	fmt_py=$PYTHON
 	/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null && fmt_py=/usr/bin/python3
 	"$fmt_py" tests/unit/initctl/check_formats.py "$out/formats"
-else
-	echo "FAIL unit: formats: build or run dump_formats"; echo "$msg" | sed 's/^/    /' | head -20
 fi
 exit 0

@@ -4,24 +4,18 @@
 
 #include "harness.h"
 #include "json.h"
+#include "memout.h"
 
-static char *buf;
-static size_t len;
-static FILE *out;
 static struct json j;
 
 static void begin(void)
 {
-	free(buf);
-	buf = 0;
-	out = open_memstream(&buf, &len);
-	json_begin(&j, out);
+	json_begin(&j, memout_begin());
 }
 
 static const char *end(void)
 {
-	fclose(out);
-	return buf;
+	return memout_end();
 }
 
 /* The JSON string of n bytes of s. */

@@ -6,25 +6,19 @@
 #include "harness.h"
 #include "json_view.h"
 #include "logjson.h"
+#include "memout.h"
 #include "words.h"
 
-static char *buf;
-static size_t len;
-static FILE *out;
 static struct json j;
 
 static void begin(void)
 {
-	free(buf);
-	buf = 0;
-	out = open_memstream(&buf, &len);
-	json_begin(&j, out);
+	json_begin(&j, memout_begin());
 }
 
 static const char *end(void)
 {
-	fclose(out);
-	return buf;
+	return memout_end();
 }
 
 /* Whether the text has "key":value (value as JSON). */
