@@ -108,6 +108,15 @@ static void take_svc(struct health_view *hv, const struct proto_svc *v)
 	hv->in_svc = 1;
 }
 
+/* One result of the service before it, newest first. */
+static void take_check(struct health_view *hv, const struct proto_health_rec *h)
+{
+	if (!hv->json)
+		text_check(h);
+	else if (hv->in_svc)
+		json_view_check(&hv->j, h);
+}
+
 static int health_record(const unsigned char *f, void *ctx)
 {
 	struct health_view *hv = ctx;
@@ -121,10 +130,8 @@ static int health_record(const unsigned char *f, void *ctx)
 		return 0; /* the aggregate comes first; anything before it is not this reply's */
 	else if (proto_unpack_svc(f, &v) == 0)
 		take_svc(hv, &v);
-	else if (proto_unpack_health(f, &h) == 0 && hv->json && hv->in_svc)
-		json_view_check(&hv->j, &h);
-	else if (proto_unpack_health(f, &h) == 0 && !hv->json)
-		text_check(&h);
+	else if (proto_unpack_health(f, &h) == 0)
+		take_check(hv, &h);
 	return 0;
 }
 

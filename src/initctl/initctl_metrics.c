@@ -44,6 +44,8 @@ int metrics_command(const struct client_target *t, int argc, char **argv)
 		fprintf(stderr, "initctl: metrics takes no arguments, not '%s'\n", argv[0]);
 		return OUT_EXIT_USAGE;
 	}
+	m.have_sys = 0;
+	m.n = m.dropped = 0;
 	if (client_call(t, &rq, metrics_record, &m, &res) < 0 || res.status != PROTO_OK)
 		return out_failed(res.status, res.msg);
 	if (!m.have_sys)

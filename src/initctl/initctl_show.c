@@ -295,6 +295,9 @@ int show_command(const struct client_target *t, struct proto_req rq, int json)
 	client_record_fn *fn = 0;
 	void *ctx = 0;
 
+	memset(&view, 0, sizeof view);
+	memset(&sys, 0, sizeof sys);
+	memset(&list, 0, sizeof list);
 	if (rq.op == PROTO_OP_LIST && json) {
 		fn = list_json_row;
 		ctx = &list;

@@ -52,6 +52,10 @@ build_run initctl json tests/unit/initctl/test_json.c src/initctl/json.c
 build_run initctl metrics tests/unit/initctl/test_metrics.c src/initctl/metrics.c src/initctl/words.c
 build_run initctl json_view tests/unit/initctl/test_json_view.c src/initctl/json_view.c src/initctl/json.c \
 	src/initctl/logjson.c src/initctl/words.c src/initctl/signames.c src/common/proto.c
+build_run initctl commands tests/unit/initctl/test_commands.c src/initctl/initctl_health.c \
+	src/initctl/initctl_events.c src/initctl/initctl_metrics.c src/initctl/initctl_show.c src/initctl/initctl_ps.c \
+	src/initctl/list_table.c src/initctl/json.c src/initctl/json_view.c src/initctl/words.c src/initctl/signames.c \
+	src/initctl/metrics.c src/initctl/out.c src/common/proto.c
 build_run init app tests/unit/init/test_app.c tests/unit/init/fake_say.c src/init/app.c src/init/fmt.c "$out/gen/config_gen.c"
 build_run init svc tests/unit/init/test_svc.c tests/unit/init/fake_sys.c tests/unit/init/fake_say.c tests/unit/init/fake_health.c src/init/svc.c src/init/deps.c src/init/events.c src/init/fmt.c "$out/gen/config_gen.c"
 # initctl's JSON and metrics read by other parsers: Python's json,
