@@ -26,7 +26,7 @@ void metrics_escape(const char *s, char *buf, size_t n)
 	for (; *s && o + 2 < n; s++) {
 		if (*s == '\\' || *s == '"' || *s == '\n') {
 			buf[o++] = '\\';
-			buf[o++] = *s == '\n' ? 'n' : *s;
+			buf[o++] = (char)(*s == '\n' ? 'n' : *s);
 		} else {
 			buf[o++] = *s;
 		}

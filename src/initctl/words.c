@@ -10,7 +10,7 @@ static const char *pick(const char *const *w, unsigned n, unsigned i, const char
 	return i < n && w[i] ? w[i] : fallback;
 }
 
-#define PICK(table, i, fallback) pick(table, sizeof table / sizeof table[0], i, fallback)
+#define PICK(table, i, fallback) pick((table), sizeof(table) / sizeof((table)[0]), (i), (fallback))
 
 const char *words_restart(unsigned restart)
 {
