@@ -18,10 +18,15 @@ int64_t clock_ms(void)
 
 int64_t clock_wall(void)
 {
+	return clock_wall_ms() / 1000;
+}
+
+int64_t clock_wall_ms(void)
+{
 	struct timespec ts;
 
 	(void)sys_clock(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int64_t clock_started(void)
