@@ -79,13 +79,16 @@ def hash64(text):
 
 def exec_hash(s):
     """What the running process depends on: a change here means restart.
-    Type too (a service told to notify runs differently), written only
-    when it is not simple, so that the hashes of services from before
-    Type existed stay what they were (a reload into this init restarts
-    none of them). Not the health check: changing a check must not
-    restart the service it checks."""
-    kind = [s.ready["type"]] if s.ready["type"] != "simple" else []
-    return hash64(json.dumps([s.argv, s.env, s.workdir] + kind, separators=(",", ":")))
+    Type too (a service told to notify runs differently), and WatchdogSec
+    (systemd tells the process its interval in WATCHDOG_USEC, read once);
+    each written only when set, so that the hash of a service that sets
+    neither is what it was before they existed (a reload into this init
+    restarts none of them). Not the health check: changing a check must
+    not restart the service it checks."""
+    r = s.ready
+    extra = [r["type"]] if r["type"] != "simple" else []
+    extra += [r["watchdog_sec"]] if r["watchdog_sec"] else []
+    return hash64(json.dumps([s.argv, s.env, s.workdir] + extra, separators=(",", ":")))
 
 
 def notify_used(cfg, services):

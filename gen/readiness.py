@@ -35,7 +35,7 @@ FILE_KEYS = {
 HEALTH_FIELDS = HEALTH_NUMBERS + ["health_action"]
 
 
-TIMEOUT_WANTED = f"must be a number of seconds or \"{INFINITY}\", not "
+TIMEOUT_WANTED = f"must be an integer number of seconds or \"{INFINITY}\", not "
 
 
 def timeout_start(value):
@@ -65,30 +65,31 @@ def resolve(given, written, key, restart, error, warning):
              value was reported already and must not cause a second error;
     key(field, value=None): the setting as the file writes it, alone or
              with a value (`Type = "oneshot"`, `app.type: oneshot`);
-    restart: (policy, line), or None when Restart is bad;
+    restart: (policy, line) (a bad policy comes as "no", which no rule refuses);
     error, warning: (line, message)."""
     type_known = "type" not in written or "type" in given
     kind = given.get("type", "simple")
+    this = f"this is {key('type', kind)}" + ("" if "type" in written else ", the default")
     cmd_known = "health_cmd" not in written or "health_cmd" in given
     health = "health_cmd" in given
     if type_known:
         if "remain_after_exit" in given and kind != "oneshot":
             error(written["remain_after_exit"], f"{key('remain_after_exit')} is only for "
-                  f"{key('type', 'oneshot')} (this is {key('type', kind)})")
+                  f"{key('type', 'oneshot')} ({this})")
         if "watchdog_sec" in given and kind != "notify":
             error(written["watchdog_sec"], f"{key('watchdog_sec')} is only for {key('type', 'notify')}, "
-                  f"a service that sends WATCHDOG=1 (this is {key('type', kind)})")
-        if kind == "oneshot" and restart and restart[0] in ("always", "on-success"):
-            error(restart[1], f"{key('restart', restart[0])} cannot be used with "
-                  f"{key('type', 'oneshot')}: a oneshot service is done once it exits 0, and restarting "
-                  "it then would never finish (use \"no\" or \"on-failure\"; systemd refuses it too)")
+                  f"a service that sends WATCHDOG=1 ({this})")
+        if kind == "oneshot" and restart[0] in ("always", "on-success"):
+            error(restart[1], f"{key('restart', restart[0])} cannot be used with {key('type', 'oneshot')} "
+                  "(a oneshot service is done once it exits 0, and restarting it then would never "
+                  "finish; use \"no\" or \"on-failure\", as systemd also requires)")
         if kind == "oneshot" and health:
-            error(written["health_cmd"], f"{key('health_cmd')} cannot be used with {key('type', 'oneshot')}: "
-                  "a oneshot service does its job and exits, so there is nothing running to check")
+            error(written["health_cmd"], f"{key('health_cmd')} cannot be used with {key('type', 'oneshot')} "
+                  "(a oneshot service does its job and exits: there is nothing running to check)")
         if "timeout_start_sec" in given and kind == "simple" and cmd_known and not health:
             warning(written["timeout_start_sec"], f"{key('timeout_start_sec')} has no effect here: "
-                    f"a {key('type', 'simple')} service without {key('health_cmd')} is running as soon "
-                    "as it has started")
+                    f"without {key('health_cmd')}, a service of {key('type', 'simple')} is running as "
+                    "soon as it has started")
     if cmd_known and not health:
         for field in HEALTH_FIELDS:
             if field in written:
