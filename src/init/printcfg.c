@@ -147,11 +147,13 @@ static void names(const char *key, const char *text)
  * without HealthCmd (cfg.h: no check, 0 in the tables). */
 static void health(const struct cfg_svc *c)
 {
-	static const char *const key[] = { "HealthIntervalSec", "HealthStartIntervalSec",
-					   "HealthTimeoutSec", "HealthRetries", "HealthStartPeriodSec" };
-	static const unsigned char off[] = {
-		offsetof(struct cfg_svc, health_interval_sec), offsetof(struct cfg_svc, health_start_interval_sec),
-		offsetof(struct cfg_svc, health_timeout_sec), offsetof(struct cfg_svc, health_retries),
+	static const char *const key[] = { "HealthIntervalSec", "HealthStartIntervalSec", "HealthTimeoutSec",
+					   "HealthRetries", "HealthStartPeriodSec" };
+	static const unsigned short off[] = {
+		offsetof(struct cfg_svc, health_interval_sec),
+		offsetof(struct cfg_svc, health_start_interval_sec),
+		offsetof(struct cfg_svc, health_timeout_sec),
+		offsetof(struct cfg_svc, health_retries),
 		offsetof(struct cfg_svc, health_start_period_sec),
 	};
 	unsigned k;
@@ -160,8 +162,9 @@ static void health(const struct cfg_svc *c)
 	scalar(c->health_text);
 	put("\n", 1);
 	list("    health_argv: ", c->health_argv);
-	for (k = 0; k < sizeof off; k++)
-		put_setting(key[k], c->health_text ? (const unsigned *)(const void *)((const char *)c + off[k]) : 0);
+	for (k = 0; k < sizeof off / sizeof off[0]; k++)
+		put_setting(key[k],
+			    c->health_text ? (const unsigned *)(const void *)((const char *)c + off[k]) : 0);
 	puts_("    HealthAction: ");
 	scalar(!c->health_text ? 0 : c->health_action ? "restart" : "none");
 	put("\n", 1);
