@@ -147,14 +147,22 @@ static void cloexec_above_stdio(void)
 		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-/* Type=notify: the service's environment and NOTIFY_SOCKET (replacing
- * one it has), built on the child's stack. Returns only on failure; an
- * environment too long to copy goes without it. */
+/* Type=notify: the service's environment and systemd's NOTIFY_SOCKET,
+ * with WatchdogSec also WATCHDOG_USEC and WATCHDOG_PID (what
+ * sd_watchdog_enabled(3) reads), replacing any it has; built on the
+ * child's stack. Returns only on failure; an environment too long to
+ * copy goes without them. */
 #define NOTIFY_ENV_MAX 1024
+static int is_notify_var(const char *e)
+{
+	return !strncmp(e, "NOTIFY_SOCKET=", 14) || !strncmp(e, "WATCHDOG_USEC=", 14) ||
+	       !strncmp(e, "WATCHDOG_PID=", 13);
+}
+
 static void exec_notify(const struct cfg_svc *c, const char *const *argv)
 {
-	const char *env[NOTIFY_ENV_MAX + 2];
-	char var[sizeof "NOTIFY_SOCKET=" + 108];
+	const char *env[NOTIFY_ENV_MAX + 4];
+	char sock[sizeof "NOTIFY_SOCKET=" + 108], usec[40], pid[32];
 	size_t n = 0, k;
 
 	for (k = 0; c->envp[k]; k++) {
@@ -162,11 +170,17 @@ static void exec_notify(const struct cfg_svc *c, const char *const *argv)
 			exec_search(argv, c->envp);
 			return;
 		}
-		if (strncmp(c->envp[k], "NOTIFY_SOCKET=", 14))
+		if (!is_notify_var(c->envp[k]))
 			env[n++] = c->envp[k];
 	}
-	fmt_fmt(var, sizeof var, "NOTIFY_SOCKET=%s", cfg_init.notify_socket_path);
-	env[n++] = var;
+	fmt_fmt(sock, sizeof sock, "NOTIFY_SOCKET=%s", cfg_init.notify_socket_path);
+	env[n++] = sock;
+	if (c->watchdog_sec) {
+		fmt_fmt(usec, sizeof usec, "WATCHDOG_USEC=%u000000", c->watchdog_sec);
+		fmt_fmt(pid, sizeof pid, "WATCHDOG_PID=%d", (int)getpid());
+		env[n++] = usec;
+		env[n++] = pid;
+	}
 	env[n] = 0;
 	exec_search(argv, env);
 }
