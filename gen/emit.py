@@ -11,8 +11,11 @@ import re
 
 import jinja2
 
+import readiness
 from initconf import POLICY_GROUPS
 
+TYPE_ENUM = {"simple": "CFG_TYPE_SIMPLE", "notify": "CFG_TYPE_NOTIFY", "oneshot": "CFG_TYPE_ONESHOT"}
+HEALTH_ENUM = {None: "CFG_HEALTH_NONE", "none": "CFG_HEALTH_NONE", "restart": "CFG_HEALTH_RESTART"}
 RESTART_ENUM = {"no": "CFG_RESTART_NO", "always": "CFG_RESTART_ALWAYS",
                 "on-failure": "CFG_RESTART_ON_FAILURE", "on-success": "CFG_RESTART_ON_SUCCESS"}
 
@@ -67,7 +70,7 @@ def service_doc(s):
             "restart": s.restart, "restart_sec": s.restart_sec,
             "timeout_stop_sec": s.timeout_stop_sec, "enabled": s.enabled,
             "start_limit": list(s.start_limit),
-            "deps": {k: s.deps[k] for k in sorted(s.deps)}}
+            "deps": {k: s.deps[k] for k in sorted(s.deps)}, "ready": s.ready}
 
 
 def hash64(text):
@@ -75,8 +78,23 @@ def hash64(text):
 
 
 def exec_hash(s):
-    """What the running process depends on: a change here means restart."""
-    return hash64(json.dumps([s.argv, s.env, s.workdir], separators=(",", ":")))
+    """What the running process depends on: a change here means restart.
+    Type too (a service told to notify runs differently), and WatchdogSec
+    (systemd tells the process its interval in WATCHDOG_USEC, read once);
+    each written only when set, so that the hash of a service that sets
+    neither is what it was before they existed (a reload into this init
+    restarts none of them). Not the health check: changing a check must
+    not restart the service it checks."""
+    r = s.ready
+    extra = [r["type"]] if r["type"] != "simple" else []
+    extra += [r["watchdog_sec"]] if r["watchdog_sec"] else []
+    return hash64(json.dumps([s.argv, s.env, s.workdir] + extra, separators=(",", ":")))
+
+
+def notify_used(cfg, services):
+    """Whether init needs its sd_notify socket (CFG_NOTIFY)."""
+    app = cfg["app"]["enabled"] and cfg["app"]["type"] == "notify"
+    return app or any(s.ready["type"] == "notify" for s in services)
 
 
 def yaml_scalar(v):
@@ -86,6 +104,8 @@ def yaml_scalar(v):
         return "true" if v else "false"
     if isinstance(v, int):
         return str(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(yaml_scalar(x) for x in v) + "]"
     # Fix (tests/gen): a JSON string is a YAML string, except that JSON
     # writes a character beyond U+FFFF as a surrogate pair (\ud83d\ude00),
     # which YAML reads as two lone surrogates. So escape every non-ASCII
@@ -131,6 +151,7 @@ def yaml_echo(cfg, services, digest):
         out.append(f"  {k}: {yaml_scalar(v)}")
     out.append(f"max_log_streams: {yaml_scalar(cfg['max_log_streams'])}")
     out.append(f"max_adhoc: {yaml_scalar(cfg['max_adhoc'])}")
+    out.append(f"notify_socket: {yaml_scalar(cfg['notify_socket'])}")
     out.append("services:" + ("" if services else " []"))
     for s in services:
         out.append(f"  - name: {yaml_scalar(s.name)}")
@@ -147,9 +168,19 @@ def yaml_echo(cfg, services, digest):
         burst, interval = s.start_limit if s.start_limit != (0, 0) else (None, None)
         out.append(f"    StartLimitBurst: {yaml_scalar(burst)}")
         out.append(f"    StartLimitIntervalSec: {yaml_scalar(interval)}")
+        r = s.ready
+        out.append(f"    Type: {yaml_scalar(r['type'])}")
+        out.append(f"    RemainAfterExit: {yaml_scalar(r['remain_after_exit'])}")
+        out.append(f"    TimeoutStartSec: {r['timeout_start_sec']}")
+        out.append(f"    WatchdogSec: {r['watchdog_sec']}")
         out.append(f"    WorkingDirectory: {yaml_scalar(s.workdir)}")
         for k in ("After", "Before", "Requires", "RequiredBy"):
             out.append(f"    {k}: [" + ", ".join(yaml_scalar(n) for n in s.deps[k]) + "]")
+        # Without HealthCmd the other Health* are null (0 in the tables).
+        out.append(f"    HealthCmd: {yaml_scalar(r['health_cmd'])}")
+        out.append(f"    health_argv: {yaml_scalar(r['health_argv'])}")
+        for field in readiness.HEALTH_FIELDS:  # printcfg.c's order too
+            out.append(f"    {readiness.FILE_KEYS[field]}: {yaml_scalar(r[field])}")
     return "\n".join(out) + "\n"
 
 
@@ -192,6 +223,10 @@ def render(cfg, services, order_info, sources, version):
             "restart": RESTART_ENUM[s.restart],
             "start_limit": s.start_limit,
             "exec_hash": exec_hash(s),
+            "ready": s.ready, "type": TYPE_ENUM[s.ready["type"]],
+            "health_action": HEALTH_ENUM[s.ready["health_action"]],
+            "health_text": c_string(s.ready["health_cmd"]),
+            "health_argv": [c_string(a) for a in s.ready["health_argv"]],
         })
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates")),
@@ -201,7 +236,10 @@ def render(cfg, services, order_info, sources, version):
     for name, value in list(cfg["environment"]) + [("PATH", "/sbin:/usr/sbin:/bin:/usr/bin")]:
         base_env[name] = value
     ctx = {"cfg": cfg, "rows": rows,
-           "base_env": [c_string(f"{k}={v}") for k, v in base_env.items()], "app_restart": RESTART_ENUM.get(cfg["app"]["restart"]), "digest": digest, "sources": [c_comment(x) for x in sources],
+           "base_env": [c_string(f"{k}={v}") for k, v in base_env.items()], "app_restart": RESTART_ENUM.get(cfg["app"]["restart"]),
+           "app_type": TYPE_ENUM[cfg["app"]["type"]], "app_health_action": HEALTH_ENUM[cfg["app"]["health_action"]],
+           "app_health_argv": [c_string(a) for a in cfg["app"]["health_argv"]],
+           "notify": notify_used(cfg, services), "digest": digest, "sources": [c_comment(x) for x in sources],
            "version": version, "c": c_string, "policy_mask": policy_mask, "policy_bits": POLICY_BITS,
            "yaml_lines": [c_string(line + "\n") for line in yaml_head(cfg, services, digest).splitlines()]}
     return digest, {

@@ -12,6 +12,8 @@ import re
 import yaml
 from yaml.constructor import SafeConstructor
 
+import readiness
+from command import EXEC_MAX, check_command
 from diag import Fatal, read_input
 
 U32_MAX = 0xFFFFFFFF
@@ -35,6 +37,11 @@ class Int:
 
 
 class Env:
+    pass
+
+
+class Timeout:
+    """Seconds, or "infinity" (no limit, 0): TimeoutStartSec."""
     pass
 
 
@@ -93,11 +100,22 @@ SCHEMA = Section({
         "restart_sec": (Int(0, 86400), 5),
         "stop_timeout_sec": (Int(1, 3600), 5),
         "poweroff_on_exit": (Bool(), True),
+        # Readiness and health checks, as a service file's Type, ... (the
+        # defaults that depend on other keys: readiness.resolve)
+        "type": (Str(), "simple"),
+        "remain_after_exit": (Bool(), False),
+        "timeout_start_sec": (Timeout(), None),
+        "watchdog_sec": (Int(*readiness.NUMBERS["watchdog_sec"][:2]), 0),
+        "health_cmd": (Str(max_len=EXEC_MAX), None),
+        **{f: (Int(*readiness.NUMBERS[f][:2]), None) for f in readiness.HEALTH_NUMBERS},
+        "health_action": (Str(), None),
     }), None),
     # extension: log streams over VSOCK at once (initctl logs-stream)
     "max_log_streams": (Int(0, 16), 4),
     # extension: ad-hoc processes (initctl ps start) init keeps track of
     "max_adhoc": (Int(1, 256), 16),
+    # extension: the sd_notify socket of Type=notify services (NOTIFY_SOCKET)
+    "notify_socket": (Str(absolute=True, max_len=SUN_PATH_MAX), "/run/enclave-init/notify"),
 })
 
 _constructor = SafeConstructor()
@@ -161,6 +179,12 @@ def _value(node, spec, where, diag, path):
         return _environment(node, where, diag, path)
     if isinstance(spec, Groups):
         return _groups(node, where, diag, path)
+    if isinstance(spec, Timeout):
+        v = _scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        secs, err = readiness.timeout_start(v)
+        if secs is None:
+            diag.error(path, line, f"{where} {err or readiness.TIMEOUT_WANTED + _type_name(node)}")
+        return secs
     if not isinstance(node, yaml.ScalarNode):
         diag.error(path, line, f"{where} must be {_expected(spec)}, not {_type_name(node)}")
         return None
@@ -385,8 +409,49 @@ def _app(tree, path, diag):
     if restart and restart[0] is not None and restart[0] not in APP_RESTART:
         diag.error(path, restart[1], "app.restart must be one of no, always, on-failure, "
                    f"on-success, not '{restart[0]}'")
+    app.update(_app_readiness(tree, app, path, diag))
     app["_line"] = name[1] if name else 1
     return app
+
+
+def _check_notify_socket(cfg, tree, ctl, path, diag):
+    """The sd_notify socket is a socket of its own: on the control
+    socket's path, one of them would replace the other at boot."""
+    ns, cs = tree.get("notify_socket", (True, 1)), ctl.get("unix_socket_path", (True, 1))
+    if ns[0] is None or cs[0] is None:  # bad, and reported
+        return
+    if cfg["notify_socket"] == cfg["control"]["unix_socket_path"]:
+        line = ns[1] if "notify_socket" in tree else cs[1]
+        diag.error(path, line, f"notify_socket and control.unix_socket_path are both "
+                   f"'{cfg['notify_socket']}'; the sd_notify socket needs a path of its own")
+
+
+def _app_readiness(tree, app, path, diag):
+    """The app's type and health check: a service file's rules
+    (gen/readiness.py), its keys in snake_case."""
+    given, written = {}, {}
+    for field in readiness.FILE_KEYS:
+        if field in tree:
+            value, written[field] = tree[field]
+            if value is not None:
+                given[field] = value
+    for field, allowed in (("type", readiness.TYPES), ("health_action", readiness.HEALTH_ACTIONS)):
+        if given.get(field) not in (None,) + allowed:
+            diag.error(path, written[field], f"app.{field} must be one of {', '.join(allowed)}, "
+                       f"not '{given.pop(field)}'")
+    if "health_cmd" in given:
+        argv, err = check_command(given["health_cmd"], "app.health_cmd")
+        if err:
+            diag.error(path, written["health_cmd"], err)
+            del given["health_cmd"]
+        else:
+            given["health_cmd"] = (given["health_cmd"], argv)
+
+    def key(field, value=None):
+        return f"app.{field}" if value is None else f"app.{field}: {value}"
+    restart = (app["restart"], tree.get("restart", (None, 1))[1])
+    return readiness.resolve(given, written, key, restart, lambda line, msg: diag.error(path, line, msg),
+                             lambda line, msg: diag.warning(path, line, msg))
 
 
 def _resolve(tree, path, diag):
@@ -410,6 +475,7 @@ def _resolve(tree, path, diag):
     if "nsm_driver_path" in tree:
         cfg["nsm_driver_path"] = tree["nsm_driver_path"][0]
     cfg["control"] = c
+    _check_notify_socket(cfg, tree, ctl, path, diag)
     _check_log_limits(cfg, tree, path, diag)
     cfg["vsock"] = {k: _get(hb, k, d) for k, (_, d) in hfields.items()}
     cfg["environment"] = _get(tree, "environment", [])

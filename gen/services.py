@@ -10,18 +10,22 @@ import os
 import re
 import tomllib
 
+import readiness
+from command import EXEC_MAX, check_command, split_exec  # noqa: F401 (split_exec: tests/gen)
 from diag import Fatal, read_input
 from initconf import ENV_NAME
 
 NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]*\Z")
 NAME_MAX = 63          # fits the protocol's 64-byte name field with its NUL
-EXEC_MAX = 4096        # ExecStart as written, bytes
 RESTART_SEC_MAX = 86400
 TIMEOUT_STOP_MAX = 3600
 RESTART_POLICIES = ("no", "always", "on-failure", "on-success")
 DEP_KEYS = ("After", "Before", "Requires", "RequiredBy")
 KEYS = ("ExecStart", "Environment", "Restart", "RestartSec", "WorkingDirectory",
-        "ServiceEnable", "TimeoutStopSec", "StartLimitBurst", "StartLimitIntervalSec") + DEP_KEYS
+        "ServiceEnable", "TimeoutStopSec", "StartLimitBurst", "StartLimitIntervalSec") + DEP_KEYS \
+    + tuple(readiness.FILE_KEYS.values())
+# Readiness and health settings: key -> field (gen/readiness.py).
+READY_FIELDS = {k: f for f, k in readiness.FILE_KEYS.items()}
 START_LIMIT_BURST_MAX = 10000
 START_LIMIT_INTERVAL_MAX = 86400
 START_LIMIT_BURST_DEFAULT = 5      # systemd's, for a service that sets only the interval
@@ -52,6 +56,10 @@ class Service:
         self.workdir = None
         self.enable = True
         self.deps = {k: [] for k in DEP_KEYS}
+        # Readiness and health: what was written (field -> value), then
+        # what is compiled in (readiness.resolve, every field).
+        self.given = {}
+        self.ready = readiness.defaults()
 
     @property
     def enabled(self):
@@ -68,38 +76,6 @@ class Service:
 
     def line(self, key):
         return self.lines.get(key, 1)
-
-
-def split_exec(text):
-    """Split ExecStart into argv: whitespace separates words, double quotes
-    group, a backslash takes the next character literally. No shell.
-    Returns (argv, error)."""
-    argv, word, in_word, quoted, i = [], [], False, False, 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\":
-            if i + 1 == len(text):
-                return None, "ExecStart ends with a lone backslash"
-            word.append(text[i + 1])
-            in_word = True
-            i += 2
-            continue
-        if ch == '"':
-            quoted = not quoted
-            in_word = True
-        elif ch in " \t\n\r" and not quoted:
-            if in_word:
-                argv.append("".join(word))
-                word, in_word = [], False
-        else:
-            word.append(ch)
-            in_word = True
-        i += 1
-    if quoted:
-        return None, "unterminated double quote in ExecStart"
-    if in_word:
-        argv.append("".join(word))
-    return argv, None
 
 
 def _find_line(lines, key):
@@ -189,6 +165,7 @@ def load(name, path, display, enabled_by_file, diag):
         _check_key(svc, key, value, line, lines, diag)
     if "ExecStart" not in doc:
         diag.error(display, 1, "missing ExecStart (the command to run)")
+    _finish(svc, diag)
     return svc
 
 
@@ -221,23 +198,14 @@ def _want(svc, key, value, kind, line, diag):
 def _check_key(svc, key, value, line, lines, diag):
     d = svc.display
     if key == "ExecStart":
-        if not _want(svc, key, value, str, line, diag):
-            return
-        if "\0" in value:
-            diag.error(d, line, "ExecStart contains a NUL byte")
-            return
-        if len(value.encode()) > EXEC_MAX:
-            diag.error(d, line, f"ExecStart is longer than {EXEC_MAX} bytes")
-            return
-        argv, err = split_exec(value)
-        if err:
-            diag.error(d, line, err)
-        elif not argv:
-            diag.error(d, line, "ExecStart is empty")
-        elif argv[0] == "":
-            diag.error(d, line, "ExecStart's program name is empty (\"\")")
-        else:
-            svc.exec_text, svc.argv = value, argv
+        if _want(svc, key, value, str, line, diag):
+            argv, err = check_command(value, key)
+            if err:
+                diag.error(d, line, err)
+            else:
+                svc.exec_text, svc.argv = value, argv
+    elif key in READY_FIELDS:
+        _check_ready_key(svc, key, READY_FIELDS[key], value, line, diag)
     elif key == "Environment":
         if not _want(svc, key, value, list, line, diag):
             return
@@ -301,6 +269,54 @@ def _check_key(svc, key, value, line, lines, diag):
                     diag.error(d, line, f"{key} entries must be service names (strings), not {_type_name(item)}")
                 elif item not in svc.deps[key]:
                     svc.deps[key].append(item)
+
+
+def _check_ready_key(svc, key, field, value, line, diag):
+    """One readiness or health setting (the rules between them: finish())."""
+    d = svc.display
+    if field == "timeout_start_sec":
+        secs, err = readiness.timeout_start(value)
+        if secs is None:
+            diag.error(d, line, f"{key} {err or readiness.TIMEOUT_WANTED + _type_name(value)}")
+        else:
+            svc.given[field] = secs
+    elif field in ("type", "health_action"):
+        allowed = readiness.TYPES if field == "type" else readiness.HEALTH_ACTIONS
+        if _want(svc, key, value, str, line, diag):
+            if value not in allowed:
+                diag.error(d, line, f"{key} must be one of {', '.join(allowed)}, not '{value}'")
+            else:
+                svc.given[field] = value
+    elif field == "remain_after_exit":
+        if _want(svc, key, value, bool, line, diag):
+            svc.given[field] = value
+    elif field == "health_cmd":
+        if _want(svc, key, value, str, line, diag):
+            argv, err = check_command(value, key)
+            if err:
+                diag.error(d, line, err)
+            else:
+                svc.given[field] = (value, argv)
+    elif _want(svc, key, value, int, line, diag):
+        lo, hi, _ = readiness.NUMBERS[field]
+        if not lo <= value <= hi:
+            unit = "" if field == "health_retries" else " seconds"
+            diag.error(d, line, f"{key} must be between {lo} and {hi}{unit} (got {value})")
+        else:
+            svc.given[field] = value
+
+
+def _finish(svc, diag):
+    """The rules between settings, and the defaults that follow from them."""
+    names = dict(readiness.FILE_KEYS, restart="Restart")
+
+    def key(field, value=None):
+        return names[field] if value is None else f'{names[field]} = "{value}"'
+    written = {f: svc.line(k) for k, f in READY_FIELDS.items() if k in svc.lines}
+    # A bad Restart left "no", which no rule refuses.
+    svc.ready = readiness.resolve(svc.given, written, key, (svc.restart, svc.line("Restart")),
+                                  lambda line, msg: diag.error(svc.display, line, msg),
+                                  lambda line, msg: diag.warning(svc.display, line, msg))
 
 
 def merged_environment(init_env, svc):

@@ -57,7 +57,7 @@ struct cfg_svc {
 	 * burst is 1 or more and an interval of 0 means no limit. */
 	unsigned int start_limit_burst;        /* automatic restarts allowed per interval */
 	unsigned int start_limit_interval_sec; /* 0: no limit */
-	unsigned long long exec_hash;          /* argv + env + workdir: a change means restart */
+	unsigned long long exec_hash;          /* argv + env + workdir + Type + WatchdogSec: a change means restart */
 	/* Readiness (Type, TimeoutStartSec, WatchdogSec, RemainAfterExit). */
 	unsigned char type;              /* enum cfg_type */
 	unsigned char remain_after_exit; /* oneshot: stays active (exited) after exit 0 */

@@ -18,10 +18,7 @@ int64_t clock_ms(void)
 
 int64_t clock_wall(void)
 {
-	struct timespec ts;
-
-	(void)sys_clock(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec;
+	return clock_wall_ms() / 1000;
 }
 
 int64_t clock_wall_ms(void)

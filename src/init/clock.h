@@ -8,7 +8,7 @@
 int64_t clock_ms(void);
 /* Seconds since the epoch on the wall clock: timestamps only. */
 int64_t clock_wall(void);
-/* The same in milliseconds: event and health-check stamps. */
+/* Milliseconds since the epoch on the wall clock: timestamps only. */
 int64_t clock_wall_ms(void);
 /* When init started (monotonic ms): the first init of a chain of reloads,
  * since a reload hands its start time on. Uptime counts from it. */

@@ -5,6 +5,7 @@
  * yaml_scalar() writes them: JSON, with every character from DEL up as
  * \uXXXX (or \UXXXXXXXX), so the two agree byte for byte.
  */
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -47,11 +48,12 @@ static void puts_(const char *s)
 	put(s, strlen(s));
 }
 
-/* "    Key: 5" and a newline: one setting of a service. */
-static void put_setting(const char *key, unsigned v)
+/* "    Key: 5" and a newline: one setting of a service; "null" when v is
+ * 0 (not set). */
+static void put_setting(const char *key, const unsigned *v)
 {
 	char t[64];
-	put(t, fmt_fmt(t, sizeof t, "    %s: %u\n", key, v));
+	put(t, v ? fmt_fmt(t, sizeof t, "    %s: %u\n", key, *v) : fmt_fmt(t, sizeof t, "    %s: null\n", key));
 }
 
 /* Decode one UTF-8 character at s (the generator accepts only valid
@@ -141,9 +143,37 @@ static void names(const char *key, const char *text)
 	puts_("]\n");
 }
 
+/* The Health* settings, as gen/emit.py's yaml_echo writes them: null
+ * without HealthCmd (cfg.h: no check, 0 in the tables). */
+static void health(const struct cfg_svc *c)
+{
+	static const char *const key[] = { "HealthIntervalSec", "HealthStartIntervalSec", "HealthTimeoutSec",
+					   "HealthRetries", "HealthStartPeriodSec" };
+	static const unsigned short off[] = {
+		offsetof(struct cfg_svc, health_interval_sec),
+		offsetof(struct cfg_svc, health_start_interval_sec),
+		offsetof(struct cfg_svc, health_timeout_sec),
+		offsetof(struct cfg_svc, health_retries),
+		offsetof(struct cfg_svc, health_start_period_sec),
+	};
+	unsigned k;
+
+	puts_("    HealthCmd: ");
+	scalar(c->health_text);
+	put("\n", 1);
+	list("    health_argv: ", c->health_argv);
+	for (k = 0; k < sizeof off / sizeof off[0]; k++)
+		put_setting(key[k],
+			    c->health_text ? (const unsigned *)(const void *)((const char *)c + off[k]) : 0);
+	puts_("    HealthAction: ");
+	scalar(!c->health_text ? 0 : c->health_action ? "restart" : "none");
+	put("\n", 1);
+}
+
 void printcfg(int fd)
 {
 	static const char *const restart[] = { "no", "always", "on-failure", "on-success" };
+	static const char *const type[] = { "simple", "notify", "oneshot", "?" };
 	int i;
 
 	out_fd = fd;
@@ -165,14 +195,16 @@ void printcfg(int fd)
 		puts_("    Restart: ");
 		scalar(restart[c->restart & 3]);
 		put("\n", 1);
-		put_setting("RestartSec", c->restart_sec);
-		put_setting("TimeoutStopSec", c->stop_timeout_sec);
-		if (c->start_limit_burst) {
-			put_setting("StartLimitBurst", c->start_limit_burst);
-			put_setting("StartLimitIntervalSec", c->start_limit_interval_sec);
-		} else { /* not set (cfg.h) */
-			puts_("    StartLimitBurst: null\n    StartLimitIntervalSec: null\n");
-		}
+		put_setting("RestartSec", &c->restart_sec);
+		put_setting("TimeoutStopSec", &c->stop_timeout_sec);
+		/* Both 0: neither key set (cfg.h), null. */
+		put_setting("StartLimitBurst", c->start_limit_burst ? &c->start_limit_burst : 0);
+		put_setting("StartLimitIntervalSec", c->start_limit_burst ? &c->start_limit_interval_sec : 0);
+		puts_("    Type: ");
+		scalar(type[c->type & 3]);
+		puts_(c->remain_after_exit ? "\n    RemainAfterExit: true\n" : "\n    RemainAfterExit: false\n");
+		put_setting("TimeoutStartSec", &c->timeout_start_sec);
+		put_setting("WatchdogSec", &c->watchdog_sec);
 		puts_("    WorkingDirectory: ");
 		scalar(c->workdir);
 		put("\n", 1);
@@ -180,6 +212,7 @@ void printcfg(int fd)
 		names("    Before: ", c->before_text);
 		names("    Requires: ", c->requires_text);
 		names("    RequiredBy: ", c->required_by_text);
+		health(c);
 	}
 	flush();
 }

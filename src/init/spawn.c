@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "fmt.h"
@@ -41,11 +42,24 @@ void spawn_raise_nofile(void)
 	(void)nofile_limit(&r, 0);
 }
 
-static void report(int fd, int stage)
+/* A service's child reports a failed step to the parent as a struct
+ * spawn_report on the exec-status pipe; a health check's child (as_text)
+ * says it as a line of its output instead ("exec: No such file or
+ * directory"), which is where the check's result comes from. */
+static void report(int fd, int stage, int as_text)
 {
 	struct spawn_report r = { stage, errno };
 
-	(void)!write(fd, &r, sizeof r);
+	if (as_text) {
+		const char *what = spawn_stage_name(stage), *why = strerror(r.err);
+		struct iovec line[] = {
+			{ (void *)what, strlen(what) }, { ": ", 2 }, { (void *)why, strlen(why) }, { "\n", 1 }
+		};
+
+		(void)!writev(fd, line, 4);
+	} else {
+		(void)!write(fd, &r, sizeof r);
+	}
 	_exit(SPAWN_EXIT_CODE);
 }
 
@@ -133,31 +147,47 @@ static void cloexec_above_stdio(void)
 		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-/* Type=notify: the service's environment and NOTIFY_SOCKET (replacing
- * one it has), built on the child's stack. Returns only on failure; an
- * environment too long to copy goes without it. */
+/* Type=notify: the service's environment and systemd's NOTIFY_SOCKET,
+ * with WatchdogSec also WATCHDOG_USEC and WATCHDOG_PID (what
+ * sd_watchdog_enabled(3) reads), replacing any it has; built on the
+ * child's stack. Returns only on failure; an environment too long to
+ * copy goes without them. */
 #define NOTIFY_ENV_MAX 1024
-static void exec_notify(const struct cfg_svc *c)
+static int is_notify_var(const char *e)
 {
-	const char *env[NOTIFY_ENV_MAX + 2];
-	char var[sizeof "NOTIFY_SOCKET=" + 108];
+	return !strncmp(e, "NOTIFY_SOCKET=", 14) || !strncmp(e, "WATCHDOG_USEC=", 14) ||
+	       !strncmp(e, "WATCHDOG_PID=", 13);
+}
+
+static void exec_notify(const struct cfg_svc *c, const char *const *argv)
+{
+	const char *env[NOTIFY_ENV_MAX + 4];
+	char sock[sizeof "NOTIFY_SOCKET=" + 108], usec[40], pid[32];
 	size_t n = 0, k;
 
 	for (k = 0; c->envp[k]; k++) {
 		if (n >= NOTIFY_ENV_MAX) {
-			exec_search(c->argv, c->envp);
+			exec_search(argv, c->envp);
 			return;
 		}
-		if (strncmp(c->envp[k], "NOTIFY_SOCKET=", 14))
+		if (!is_notify_var(c->envp[k]))
 			env[n++] = c->envp[k];
 	}
-	fmt_fmt(var, sizeof var, "NOTIFY_SOCKET=%s", cfg_init.notify_socket_path);
-	env[n++] = var;
+	fmt_fmt(sock, sizeof sock, "NOTIFY_SOCKET=%s", cfg_init.notify_socket_path);
+	env[n++] = sock;
+	if (c->watchdog_sec) {
+		fmt_fmt(usec, sizeof usec, "WATCHDOG_USEC=%u000000", c->watchdog_sec);
+		fmt_fmt(pid, sizeof pid, "WATCHDOG_PID=%d", (int)getpid());
+		env[n++] = usec;
+		env[n++] = pid;
+	}
 	env[n] = 0;
-	exec_search(c->argv, env);
+	exec_search(argv, env);
 }
 
-static void child(const struct cfg_svc *c, int fd, int log_fd)
+/* The child's side of both spawns: runs argv (c's ExecStart or HealthCmd)
+ * with c's environment and working directory; a failed step goes to fd. */
+static void child(const struct cfg_svc *c, const char *const *argv, int fd, int log_fd, int as_text)
 {
 	sigset_t none;
 	int null;
@@ -168,31 +198,36 @@ static void child(const struct cfg_svc *c, int fd, int log_fd)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, 0);
 	if (setsid() < 0)
-		report(fd, SPAWN_SETSID);
+		report(fd, SPAWN_SETSID, as_text);
 	null = open("/dev/null", O_RDONLY);
 	if (null < 0)
-		report(fd, SPAWN_STDIN);
+		report(fd, SPAWN_STDIN, as_text);
 	if (null != 0) {
 		if (dup2(null, 0) < 0)
-			report(fd, SPAWN_STDIN);
+			report(fd, SPAWN_STDIN, as_text);
 		close(null);
 	}
-	/* stdout and stderr into init's log pipe (dup2 drops close-on-exec). */
+	/* stdout and stderr into init's log pipe, or the check's output pipe
+	 * (dup2 drops close-on-exec). */
 	if (log_fd >= 0 && (dup2(log_fd, 1) < 0 || dup2(log_fd, 2) < 0))
-		report(fd, SPAWN_OUTPUT);
+		report(fd, SPAWN_OUTPUT, as_text);
 	cloexec_above_stdio();
 	if (spawn_nofile.rlim_cur && nofile_limit(&spawn_nofile, 0) < 0)
-		report(fd, SPAWN_LIMITS);
+		report(fd, SPAWN_LIMITS, as_text);
 	if (c->workdir && chdir(c->workdir) < 0)
-		report(fd, SPAWN_CHDIR);
-	if (c->type == CFG_TYPE_NOTIFY && cfg_init.notify_socket_path)
-		exec_notify(c);
+		report(fd, SPAWN_CHDIR, as_text);
+	if (argv == c->argv && c->type == CFG_TYPE_NOTIFY && cfg_init.notify_socket_path)
+		exec_notify(c, argv);
 	else
-		exec_search(c->argv, c->envp);
-	report(fd, SPAWN_EXEC);
+		exec_search(argv, c->envp);
+	report(fd, SPAWN_EXEC, as_text);
 }
 
-pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd)
+/* Fork a child running c's ExecStart (or, check, its HealthCmd, whose
+ * output and failures go into the pipe itself) and hand back the pipe's
+ * read end, non-blocking: the child's writes must not fail, only the
+ * parent must never wait. */
+static pid_t fork_child(const struct cfg_svc *c, int check, int log_fd, int *read_fd)
 {
 	int p[2];
 	pid_t pid;
@@ -201,7 +236,7 @@ pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd)
 		return -1;
 	pid = sys_fork();
 	if (pid == 0)
-		child(c, p[1], log_fd);
+		child(c, check ? c->health_argv : c->argv, p[1], check ? p[1] : log_fd, check);
 	close(p[1]);
 	if (pid < 0) {
 		int e = errno;
@@ -209,10 +244,19 @@ pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd)
 		errno = e;
 		return -1;
 	}
-	/* Only the read end is non-blocking: the child's one write must not fail. */
 	(void)fcntl(p[0], F_SETFL, O_NONBLOCK);
-	*exec_fd = p[0];
+	*read_fd = p[0];
 	return pid;
+}
+
+pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd)
+{
+	return fork_child(c, 0, log_fd, exec_fd);
+}
+
+pid_t spawn_check(const struct cfg_svc *c, int *out_fd)
+{
+	return fork_child(c, 1, -1, out_fd);
 }
 
 int spawn_kill_group(pid_t pgid, int sig)

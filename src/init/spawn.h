@@ -33,6 +33,14 @@ void spawn_raise_nofile(void);
  * reaches EOF when exec succeeds, or carries a struct spawn_report when a
  * step fails. Returns -1 with errno when the fork itself fails. */
 pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd);
+/* Fork a health check: c's HealthCmd (health_argv), set up like a service
+ * (own session and process group, stdin /dev/null, c's environment and
+ * working directory), with stdout and stderr on a pipe whose non-blocking,
+ * close-on-exec read end goes to *out_fd. A step that fails before exec
+ * (exec itself included) is written into that pipe as a line, "exec: No
+ * such file or directory", and the child exits with SPAWN_EXIT_CODE.
+ * Returns the pid (also the group), or -1 with errno when fork fails. */
+pid_t spawn_check(const struct cfg_svc *c, int *out_fd);
 /* Send sig to every process of group pgid. 0, or -1 with errno. */
 int spawn_kill_group(pid_t pgid, int sig);
 /* Whether any process (zombies included) is left in group pgid. */

@@ -39,6 +39,10 @@ import yaml
 
 import lib
 
+TYPE = {"simple": "CFG_TYPE_SIMPLE", "notify": "CFG_TYPE_NOTIFY", "oneshot": "CFG_TYPE_ONESHOT"}
+HEALTH_KEYS = (("HealthIntervalSec", "health_interval_sec"), ("HealthStartIntervalSec", "health_start_interval_sec"),
+               ("HealthTimeoutSec", "health_timeout_sec"), ("HealthRetries", "health_retries"),
+               ("HealthStartPeriodSec", "health_start_period_sec"))
 RESTART = {"no": "CFG_RESTART_NO", "always": "CFG_RESTART_ALWAYS",
            "on-failure": "CFG_RESTART_ON_FAILURE", "on-success": "CFG_RESTART_ON_SUCCESS"}
 
@@ -152,6 +156,11 @@ def consistency_problems(c, h, echo):
     same("pivot_root_dir", echo["pivot_root_dir"], ci["pivot_root_dir"])
 
     svcs = echo["services"] or []
+    # The sd_notify socket: opened only when something is Type=notify.
+    notify = echo["app"]["enabled"] and echo["app"]["type"] == "notify" or \
+        any(s["Type"] == "notify" for s in svcs)
+    same("CFG_NOTIFY", str(int(notify)), h["CFG_NOTIFY"])
+    same("notify_socket", echo["notify_socket"] if notify else None, ptr(ci["notify_socket_path"]))
     same("CFG_NSVC", str(len(svcs)), h["CFG_NSVC"])
     same("number of cfg_svc entries", len(svcs), len(c["svc"]))
     digest = h["CFG_HASH_HEX"].strip('"')
@@ -188,6 +197,18 @@ def consistency_problems(c, h, echo):
             out.append(f"{n}: StartLimitBurst and StartLimitIntervalSec: one null, not both")
         same(f"{n}: .start_limit_burst", s["StartLimitBurst"] or 0, t["start_limit_burst"])
         same(f"{n}: .start_limit_interval_sec", s["StartLimitIntervalSec"] or 0, t["start_limit_interval_sec"])
+        same(f"{n}: .type", ("sym", TYPE.get(s["Type"])), t["type"])
+        same(f"{n}: .remain_after_exit", int(s["RemainAfterExit"]), t["remain_after_exit"])
+        same(f"{n}: .timeout_start_sec", s["TimeoutStartSec"], t["timeout_start_sec"])
+        same(f"{n}: .watchdog_sec", s["WatchdogSec"], t["watchdog_sec"])
+        # Without HealthCmd: null in the echo, nothing (0) in the tables.
+        same(f"{n}: .health_text", s["HealthCmd"], t.get("health_text"))
+        hargv = c["arrays"].get(t["health_argv"][1]) if isinstance(t.get("health_argv"), tuple) else []
+        same(f"{n}: health_argv[]", s["health_argv"], hargv)
+        for key, field in HEALTH_KEYS:
+            same(f"{n}: .{field}", s[key], t.get(field))
+        action = {None: None, "none": "CFG_HEALTH_NONE", "restart": "CFG_HEALTH_RESTART"}.get(s["HealthAction"], "?")
+        same(f"{n}: .health_action", action, t["health_action"][1] if "health_action" in t else None)
         for key, field in (("After", "after_text"), ("Before", "before_text"),
                            ("Requires", "requires_text"), ("RequiredBy", "required_by_text")):
             same(f"{n}: .{field}", ", ".join(s[key]), t[field])

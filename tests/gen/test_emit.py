@@ -10,6 +10,7 @@ import lib
 
 sys.path.insert(0, lib.GEN_DIR)
 import emit  # noqa: E402
+import readiness  # noqa: E402
 from services import Service, merged_environment  # noqa: E402
 
 ODD = ["", "plain", " lead", "trail ", '"quoted"', "back\\slash", "tab\there", "new\nline", "cr\r",
@@ -122,14 +123,43 @@ class Canonical(unittest.TestCase):
         base.env = merged_environment([], base)
         changes = {"argv": ["/bin/other"], "env": ["A=1"], "workdir": "/", "restart": "always",
                    "restart_sec": 6, "timeout_stop_sec": 6, "enable": False, "name": "web2",
-                   "deps": {"After": ["x"], "Before": [], "Requires": [], "RequiredBy": []}}
+                   "deps": {"After": ["x"], "Before": [], "Requires": [], "RequiredBy": []},
+                   "ready": dict(readiness.defaults(), type="notify"),
+                   "ready ": dict(readiness.defaults(), health_cmd="/bin/check", health_argv=["/bin/check"])}
         want = emit.canonical(cfg, [base])
         for attr, value in changes.items():
             with self.subTest(attr=attr):
                 s = service("web")
                 s.env = base.env
-                setattr(s, attr, value)
+                setattr(s, attr.strip(), value)
                 self.assertNotEqual(emit.canonical(cfg, [s]), want)
+
+
+class ExecHash(unittest.TestCase):
+    def hashed(self, **ready):
+        s = service("web", [("A", "1")], workdir="/srv")
+        s.env = merged_environment([], s)
+        s.ready = dict(readiness.defaults(), **ready)
+        return emit.exec_hash(s)
+
+    def test_simple_as_before(self):
+        """emit.exec_hash: a simple service hashes as before Type existed (argv, env, workdir)"""
+        self.assertEqual(self.hashed(), emit.hash64('[["/bin/web"],["PATH=/sbin:/usr/sbin:/bin:/usr/bin","A=1"],"/srv"]'))
+
+    def test_type_enters(self):
+        """emit.exec_hash: a change of Type or WatchdogSec restarts the service at reload"""
+        self.assertEqual(len({self.hashed(type=t) for t in readiness.TYPES}), 3)
+        self.assertEqual(len({self.hashed(type="notify", watchdog_sec=w) for w in (0, 5, 6)}), 3)
+
+    def test_health_and_timeouts_do_not(self):
+        """emit.exec_hash: the health check and the readiness timeouts do not restart it"""
+        base = self.hashed(type="notify")
+        for change in (dict(health_cmd="/bin/check", health_argv=["/bin/check"], health_interval_sec=5,
+                            health_start_interval_sec=2, health_timeout_sec=3, health_retries=9,
+                            health_start_period_sec=4, health_action="restart"),
+                       dict(timeout_start_sec=5)):
+            with self.subTest(change=change):
+                self.assertEqual(self.hashed(type="notify", **change), base)
 
 
 if __name__ == "__main__":
