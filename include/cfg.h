@@ -57,15 +57,15 @@ struct cfg_svc {
 	 * burst is 1 or more and an interval of 0 means no limit. */
 	unsigned int start_limit_burst;        /* automatic restarts allowed per interval */
 	unsigned int start_limit_interval_sec; /* 0: no limit */
-	unsigned long long exec_hash;          /* argv + env + workdir + Type + WatchdogSec: a change means restart */
+	unsigned long long exec_hash; /* argv + env + workdir + Type + WatchdogSec: a change means restart */
 	/* Readiness (Type, TimeoutStartSec, WatchdogSec, RemainAfterExit). */
 	unsigned char type;              /* enum cfg_type */
 	unsigned char remain_after_exit; /* oneshot: stays active (exited) after exit 0 */
 	unsigned int timeout_start_sec;  /* not ready by then: failed (0: no limit) */
 	unsigned int watchdog_sec;       /* notify: WATCHDOG=1 at least this often (0: none) */
 	/* Health check (HealthCmd and the rest; Docker's HEALTHCHECK). */
-	const char *health_text;         /* HealthCmd as written; 0: no check */
-	const char *const *health_argv;  /* HealthCmd split at build time */
+	const char *health_text;                /* HealthCmd as written; 0: no check */
+	const char *const *health_argv;         /* HealthCmd split at build time */
 	unsigned int health_interval_sec;       /* between checks once it has passed (30) */
 	unsigned int health_start_interval_sec; /* between checks until one passed (1) */
 	unsigned int health_timeout_sec;        /* a check running longer is killed, failed (30) */

@@ -106,7 +106,8 @@ enum proto_op {
 };
 
 /* Control policy groups (init.yaml control.unix_allow / vsock_allow). */
-#define PROTO_GROUP_READ 0x1u      /* ping, list, status, logs, logs-stream[-stop], system-status,
+#define PROTO_GROUP_READ \
+	0x1u                       /* ping, list, status, logs, logs-stream[-stop], system-status,
 				    * health, events, metrics */
 #define PROTO_GROUP_SERVICES 0x2u  /* start, stop, restart, enable, disable, reload, logs-clear */
 #define PROTO_GROUP_PROCESSES 0x4u /* ps start/stop/kill/restart (ps list/status: read) */
@@ -173,8 +174,8 @@ enum proto_key {
 	PROTO_KEY_REASON = 7, /* why the last start failed */
 	PROTO_KEY_SERVICE_DIR = 8,
 	PROTO_KEY_LOG_DIR = 9,
-	PROTO_KEY_CMDLINE = 10,  /* ps status: the whole command line */
-	PROTO_KEY_THROTTLE = 11, /* status: its restart is held back by the crash-loop throttle */
+	PROTO_KEY_CMDLINE = 10,       /* ps status: the whole command line */
+	PROTO_KEY_THROTTLE = 11,      /* status: its restart is held back by the crash-loop throttle */
 	PROTO_KEY_NOTIFY_STATUS = 12, /* status: the service's last STATUS= (sd_notify) */
 	PROTO_KEY_HEALTH_CMD = 13,    /* status: HealthCmd as written */
 	PROTO_KEY_MAX = 13,
@@ -357,28 +358,28 @@ struct proto_system {
 	uint64_t uptime; /* seconds since init started */
 	uint32_t services, enabled, active, processes;
 	/* Later additions (zero from an older init): */
-	uint8_t health;             /* enum proto_sys_health */
-	uint32_t fds;               /* init's open descriptors */
-	uint32_t clients;           /* control connections open now */
-	uint64_t rss_kb;            /* init's VmRSS */
-	uint64_t boot_time;         /* epoch seconds when init started */
-	uint64_t requests;          /* control requests answered since init started */
-	uint64_t notify_accepted;   /* sd_notify datagrams taken */
-	uint64_t notify_rejected;   /* ... ignored: a stranger's, or malformed */
-	uint64_t health_checks;     /* health checks run */
-	uint64_t events;            /* the next event's sequence number */
-	uint64_t restarts;          /* automatic restarts, all services */
+	uint8_t health;           /* enum proto_sys_health */
+	uint32_t fds;             /* init's open descriptors */
+	uint32_t clients;         /* control connections open now */
+	uint64_t rss_kb;          /* init's VmRSS */
+	uint64_t boot_time;       /* epoch seconds when init started */
+	uint64_t requests;        /* control requests answered since init started */
+	uint64_t notify_accepted; /* sd_notify datagrams taken */
+	uint64_t notify_rejected; /* ... ignored: a stranger's, or malformed */
+	uint64_t health_checks;   /* health checks run */
+	uint64_t events;          /* the next event's sequence number */
+	uint64_t restarts;        /* automatic restarts, all services */
 };
 
 /* PROTO_REC_HEALTH: one result of a health check, newest first. */
 #define PROTO_HEALTH_OUT_SIZE 128
 struct proto_health_rec {
 	char name[PROTO_NAME_SIZE];
-	uint64_t time_ms;     /* epoch milliseconds when the check started */
-	uint32_t duration_ms; /* how long it ran */
-	uint32_t exit_code;   /* exit status, or 128 + signal */
-	uint8_t timed_out;    /* 1: killed at HealthTimeoutSec */
-	uint8_t passed;       /* 1: exit status 0 within the time */
+	uint64_t time_ms;                   /* epoch milliseconds when the check started */
+	uint32_t duration_ms;               /* how long it ran */
+	uint32_t exit_code;                 /* exit status, or 128 + signal */
+	uint8_t timed_out;                  /* 1: killed at HealthTimeoutSec */
+	uint8_t passed;                     /* 1: exit status 0 within the time */
 	char output[PROTO_HEALTH_OUT_SIZE]; /* the first line of its output, cut to fit */
 };
 

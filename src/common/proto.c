@@ -116,6 +116,21 @@ static int name_ok(unsigned shape, const char *name)
 	return has_name(shape) ? proto_name_ok(name) : name[0] == 0;
 }
 
+/* events: arg0:arg1 the first sequence number wanted, only with
+ * PROTO_EVENTS_SINCE in arg2. */
+static int take_events(uint32_t a0, uint32_t a1, uint32_t a2, struct proto_req *rq, const char **why)
+{
+	rq->since = (uint64_t)a0 << 32 | a1;
+	rq->since_set = !!(a2 & PROTO_EVENTS_SINCE);
+	rq->follow = !!(a2 & PROTO_EVENTS_FOLLOW);
+	if (a2 & ~(PROTO_EVENTS_SINCE | PROTO_EVENTS_FOLLOW)) {
+		*why = "unknown events option bits";
+		return 0;
+	}
+	*why = "events: a sequence number without PROTO_EVENTS_SINCE";
+	return rq->since_set || !(a0 | a1);
+}
+
 /* Check the arguments of a request of this shape and decode them into
  * rq (meaningful only when they pass). Everything a shape does not name
  * must be zero, so that a later version can give those bytes a meaning
@@ -160,15 +175,7 @@ static int take_args(unsigned shape, const unsigned char *f, struct proto_req *r
 		*why = "bad ps start: 1 to 255 arguments, at most 928 bytes of text";
 		return a0 >= 1 && a0 <= PROTO_PS_MAX_ARGS && a1 <= PROTO_PS_MAX_ARGS && a2 &&
 		       a2 <= PROTO_TEXT_SIZE;
-	case PROTO_SHAPE_EVENTS:
-		rq->since = (uint64_t)a0 << 32 | a1;
-		rq->since_set = !!(a2 & PROTO_EVENTS_SINCE);
-		rq->follow = !!(a2 & PROTO_EVENTS_FOLLOW);
-		if (a2 & ~(PROTO_EVENTS_SINCE | PROTO_EVENTS_FOLLOW))
-			*why = "unknown events option bits";
-		else
-			*why = "events: a sequence number without PROTO_EVENTS_SINCE";
-		return !(a2 & ~(PROTO_EVENTS_SINCE | PROTO_EVENTS_FOLLOW)) && (rq->since_set || !(a0 | a1));
+	case PROTO_SHAPE_EVENTS: return take_events(a0, a1, a2, rq, why);
 	case PROTO_SHAPE_ENABLE:
 		rq->now = a0 == PROTO_ENABLE_NOW;
 		if (a0 & ~PROTO_ENABLE_NOW)
@@ -409,10 +416,10 @@ static const struct field health_fields[] = {
 };
 
 static const struct field event_fields[] = {
-	STR(PROTO_OFF_NAME, struct proto_event, name),    NUM(PROTO_EVENT_SEQ, struct proto_event, seq),
+	STR(PROTO_OFF_NAME, struct proto_event, name),      NUM(PROTO_EVENT_SEQ, struct proto_event, seq),
 	NUM(PROTO_EVENT_TIME, struct proto_event, time_ms), NUM(PROTO_EVENT_KIND, struct proto_event, kind),
-	NUM(PROTO_EVENT_FROM, struct proto_event, from),   NUM(PROTO_EVENT_TO, struct proto_event, to),
-	NUM(PROTO_EVENT_CODE, struct proto_event, code),   NUM(PROTO_EVENT_MISSED, struct proto_event, missed),
+	NUM(PROTO_EVENT_FROM, struct proto_event, from),    NUM(PROTO_EVENT_TO, struct proto_event, to),
+	NUM(PROTO_EVENT_CODE, struct proto_event, code),    NUM(PROTO_EVENT_MISSED, struct proto_event, missed),
 };
 
 static const struct field ps_fields[] = {

@@ -34,19 +34,19 @@ _Static_assert(PROTO_TEXT_SIZE == 928, "text field size is part of the protocol"
  * LOG: arg0 the bytes in text. */
 
 /* PROTO_REC_SVC fields (after the name). */
-#define PROTO_SVC_STATE 96         /* u8 enum proto_svc_state */
-#define PROTO_SVC_ENABLED 97       /* u8 */
-#define PROTO_SVC_RESTART 98       /* u8 enum cfg_restart */
-#define PROTO_SVC_EXIT_KIND 99     /* u8 enum proto_exit */
-#define PROTO_SVC_PID 100          /* u32, 0 when not running */
-#define PROTO_SVC_RESTARTS 104     /* u32 automatic restarts so far */
-#define PROTO_SVC_EXIT_CODE 108    /* u32 exit status, or 128 + signal */
-#define PROTO_SVC_EXIT_SIGNAL 112  /* u32 signal number when killed */
-#define PROTO_SVC_RESTART_SEC 116  /* u32 */
-#define PROTO_SVC_STOP_TIMEOUT 120 /* u32 seconds */
-#define PROTO_SVC_SINCE 124        /* u32 seconds in the current state */
-#define PROTO_SVC_LOG_DROPPED 128  /* u64 log lines that did not reach the file */
-#define PROTO_SVC_EXEC_HASH 136    /* u64 what a change of restarts it (reload --dry-run) */
+#define PROTO_SVC_STATE 96            /* u8 enum proto_svc_state */
+#define PROTO_SVC_ENABLED 97          /* u8 */
+#define PROTO_SVC_RESTART 98          /* u8 enum cfg_restart */
+#define PROTO_SVC_EXIT_KIND 99        /* u8 enum proto_exit */
+#define PROTO_SVC_PID 100             /* u32, 0 when not running */
+#define PROTO_SVC_RESTARTS 104        /* u32 automatic restarts so far */
+#define PROTO_SVC_EXIT_CODE 108       /* u32 exit status, or 128 + signal */
+#define PROTO_SVC_EXIT_SIGNAL 112     /* u32 signal number when killed */
+#define PROTO_SVC_RESTART_SEC 116     /* u32 */
+#define PROTO_SVC_STOP_TIMEOUT 120    /* u32 seconds */
+#define PROTO_SVC_SINCE 124           /* u32 seconds in the current state */
+#define PROTO_SVC_LOG_DROPPED 128     /* u64 log lines that did not reach the file */
+#define PROTO_SVC_EXEC_HASH 136       /* u64 what a change of restarts it (reload --dry-run) */
 #define PROTO_SVC_TYPE 144            /* u8 enum proto_svc_type */
 #define PROTO_SVC_READY 145           /* u8 1: running and ready */
 #define PROTO_SVC_HEALTH 146          /* u8 enum proto_health */
@@ -60,11 +60,11 @@ _Static_assert(PROTO_TEXT_SIZE == 928, "text field size is part of the protocol"
 #define PROTO_SVC_LOG_LINES 180       /* u64 lines written to its log */
 
 /* PROTO_REC_SYSTEM fields. */
-#define PROTO_SYS_UPTIME 96     /* u64 seconds since init started */
-#define PROTO_SYS_SERVICES 104  /* u32 */
-#define PROTO_SYS_ENABLED 108   /* u32 */
-#define PROTO_SYS_ACTIVE 112    /* u32 */
-#define PROTO_SYS_PROCESSES 116 /* u32 */
+#define PROTO_SYS_UPTIME 96           /* u64 seconds since init started */
+#define PROTO_SYS_SERVICES 104        /* u32 */
+#define PROTO_SYS_ENABLED 108         /* u32 */
+#define PROTO_SYS_ACTIVE 112          /* u32 */
+#define PROTO_SYS_PROCESSES 116       /* u32 */
 #define PROTO_SYS_HEALTH 120          /* u8 enum proto_sys_health */
 #define PROTO_SYS_FDS 124             /* u32 init's open descriptors */
 #define PROTO_SYS_CLIENTS 128         /* u32 control connections open */

@@ -21,6 +21,7 @@
 #include "cfg.h"
 #include "clock.h"
 #include "ctl.h"
+#include "ctlstats.h"
 #include "fmt.h"
 #include "ops.h"
 #include "paths.h"
@@ -51,13 +52,13 @@ static int listen_fd[2] = { -1, -1 };
 static int64_t accept_paused_until; /* accept failed even so: retry later */
 static int reserve_fd = -1;         /* given up for a moment when the table is full */
 static unsigned turned_away;        /* peers closed at once since the table filled */
-static uint64_t requests;           /* requests taken since init started (metrics) */
 
 static void drop(struct client *c)
 {
 	ops_release(&c->r);
 	close(c->fd);
 	c->fd = -1;
+	ctl_stats.clients--;
 }
 
 static int open_unix(void)
@@ -304,6 +305,7 @@ static void take_client(int t, int fd, int64_t now)
 	}
 	memset(&clients[i], 0, offsetof(struct client, r));
 	clients[i].fd = fd;
+	ctl_stats.clients++;
 	clients[i].t = &transports[t];
 	clients[i].deadline = now + CTL_TIMEOUT_MS;
 	/* Without credentials a Unix peer is treated as unprivileged. A
@@ -348,7 +350,7 @@ static void take_request(struct client *c)
 	char msg[160];
 
 	c->rxlen = 0;
-	requests++;
+	ctl_stats.requests++;
 	if (st == PROTO_E_VERSION) {
 		fmt_fmt(msg, sizeof msg, "unsupported protocol version %u (init speaks %u)", rq.version,
 			PROTO_VERSION);
@@ -519,19 +521,4 @@ int64_t ctl_next_deadline(void)
 			next = d;
 	}
 	return next;
-}
-
-unsigned ctl_clients(void)
-{
-	unsigned n = 0;
-	int i;
-
-	for (i = 0; i < CFG_MAX_CLIENTS; i++)
-		n += clients[i].fd >= 0;
-	return n;
-}
-
-uint64_t ctl_requests(void)
-{
-	return requests;
 }

@@ -20,8 +20,5 @@ void ctl_poll_done(const struct pollfd *p, int n, int64_t now);
 void ctl_tick(int64_t now);
 /* The earliest client deadline, or 0. */
 int64_t ctl_next_deadline(void);
-/* Connections open now, and requests taken since init started (metrics). */
-unsigned ctl_clients(void);
-uint64_t ctl_requests(void);
 
 #endif

@@ -15,9 +15,9 @@
 
 struct event {
 	uint64_t seq;
-	int64_t time_ms;      /* epoch ms */
-	short svc;            /* service index, -1: the enclave */
-	unsigned char kind;   /* enum proto_event_kind */
+	int64_t time_ms;    /* epoch ms */
+	short svc;          /* service index, -1: the enclave */
+	unsigned char kind; /* enum proto_event_kind */
 	unsigned char from, to;
 	uint32_t code;
 };

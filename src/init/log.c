@@ -32,15 +32,15 @@
 #define WARN_PIPE 0x10000      /* above every errno */
 
 struct chan {
-	int rfd, wfd;      /* the service's output pipe, or -1 */
-	int fd;            /* the open log file, or -1 */
-	uint64_t size;     /* bytes in it */
-	uint64_t dropped;  /* lines that did not reach the file */
+	int rfd, wfd;          /* the service's output pipe, or -1 */
+	int fd;                /* the open log file, or -1 */
+	uint64_t size;         /* bytes in it */
+	uint64_t dropped;      /* lines that did not reach the file */
 	uint64_t bytes, lines; /* what did, since this init started (metrics) */
-	int64_t retry_at;  /* failing: do not try the file before this */
-	int64_t rotate_at; /* rotation failed: do not retry before this */
-	int failing;       /* warned about the file; quiet until it works */
-	int warn_err;      /* a warning to give: errno, -1 "works again", or
+	int64_t retry_at;      /* failing: do not try the file before this */
+	int64_t rotate_at;     /* rotation failed: do not retry before this */
+	int failing;           /* warned about the file; quiet until it works */
+	int warn_err;          /* a warning to give: errno, -1 "works again", or
 					* WARN_PIPE | errno: no pipe (log_open) */
 	struct linebuf line;
 	struct ring ring;

@@ -31,7 +31,7 @@ static void take_status(struct notify_msg *m, const char *v, size_t len)
 		len = sizeof m->status - 1;
 	for (k = 0; k < len; k++) {
 		unsigned char ch = (unsigned char)v[k];
-		m->status[k] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+		m->status[k] = (char)(ch < 0x20 || ch == 0x7f ? '?' : ch);
 	}
 	m->status[len] = 0;
 	m->has_status = 1;
@@ -65,8 +65,8 @@ int notify_parse(const char *buf, unsigned len, struct notify_msg *m)
 		size_t n = nl ? (size_t)(nl - line) : len - at;
 
 		at += (unsigned)n + (nl ? 1 : 0);
-		if (!n)
-			continue;
+		if (nl == line)
+			continue; /* an empty line */
 		if (!memchr(line, '=', n))
 			return -1; /* not an assignment: not sd_notify's */
 		assignments++;

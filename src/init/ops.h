@@ -35,7 +35,7 @@ struct reply {
 			char throttle[64]; /* a throttled restart, in words (svc_throttled) */
 			char status[128];  /* its last STATUS= (sd_notify) */
 		} st;
-		struct {              /* health: the service being sent, and its result */
+		struct { /* health: the service being sent, and its result */
 			int at, result;
 		} health;
 		struct {                 /* events */

@@ -17,7 +17,7 @@
 #include "svc.h"
 
 static const char *const aggregate_word[] = {
-	[PROTO_SYS_STARTING] = "starting", [PROTO_SYS_HEALTHY] = "healthy",   [PROTO_SYS_DEGRADED] = "degraded",
+	[PROTO_SYS_STARTING] = "starting",   [PROTO_SYS_HEALTHY] = "healthy",   [PROTO_SYS_DEGRADED] = "degraded",
 	[PROTO_SYS_UNHEALTHY] = "unhealthy", [PROTO_SYS_STOPPING] = "stopping",
 };
 static const char *const health_word[] = {

@@ -2,7 +2,7 @@
  * system-status, health and metrics send them (see ops_handlers.h). */
 #include "cfg.h"
 #include "clock.h"
-#include "ctl.h"
+#include "ctlstats.h"
 #include "events.h"
 #include "fmt.h"
 #include "health.h"
@@ -61,10 +61,10 @@ void ops_system_record(unsigned char *f)
 	v.processes = procfs_count();
 	v.health = (uint8_t)svc_aggregate();
 	v.fds = procfs_count_fds();
-	v.clients = ctl_clients();
+	v.clients = ctl_stats.clients;
 	v.rss_kb = procfs_self_rss_kb();
 	v.boot_time = (uint64_t)(clock_wall() - (int64_t)v.uptime);
-	v.requests = ctl_requests();
+	v.requests = ctl_stats.requests;
 	v.notify_accepted = notify_accepted();
 	v.notify_rejected = notify_rejected();
 	v.health_checks = health_checks_run();

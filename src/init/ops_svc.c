@@ -216,8 +216,8 @@ void ops_svc_status(struct reply *r, const struct proto_req *rq)
 
 /* The text records of a status reply, in this order; 0 or "" are skipped. */
 static const unsigned char status_keys[] = {
-	PROTO_KEY_COMMAND, PROTO_KEY_WORKDIR,   PROTO_KEY_AFTER,         PROTO_KEY_REQUIRES,
-	PROTO_KEY_BEFORE,  PROTO_KEY_REQUIRED_BY, PROTO_KEY_REASON,      PROTO_KEY_THROTTLE,
+	PROTO_KEY_COMMAND,       PROTO_KEY_WORKDIR,     PROTO_KEY_AFTER,  PROTO_KEY_REQUIRES,
+	PROTO_KEY_BEFORE,        PROTO_KEY_REQUIRED_BY, PROTO_KEY_REASON, PROTO_KEY_THROTTLE,
 	PROTO_KEY_NOTIFY_STATUS, PROTO_KEY_HEALTH_CMD,
 };
 

@@ -365,8 +365,8 @@ static void act_watchdog(int i)
 
 static void act_unhealthy(int i)
 {
-	fmt_fmt(tab[i].reason, sizeof tab[i].reason, "health check failed %u times in a row (HealthAction=restart)",
-		health_failures(i));
+	fmt_fmt(tab[i].reason, sizeof tab[i].reason,
+		"health check failed %u times in a row (HealthAction=restart)", health_failures(i));
 	fail_stop(i, SIGTERM, 2);
 }
 
@@ -988,9 +988,12 @@ void svc_health_changed(int i, int from, int to)
 	const struct cfg_svc *c = svc_cfg(i);
 	struct svc *s = &tab[i];
 
-	events_add(i, PROTO_EVENT_HEALTH, (unsigned)from, (unsigned)to, health_result(i, 0) ? (uint32_t)health_result(i, 0)->exit_code : 0);
+	events_add(i, PROTO_EVENT_HEALTH, (unsigned)from, (unsigned)to,
+		   health_result(i, 0) ? (uint32_t)health_result(i, 0)->exit_code : 0);
 	note(i, to == PROTO_HEALTH_UNHEALTHY, "Service %s is %s", c->name,
-	     to == PROTO_HEALTH_HEALTHY ? "healthy" : to == PROTO_HEALTH_UNHEALTHY ? "unhealthy" : "starting");
+	     to == PROTO_HEALTH_HEALTHY     ? "healthy"
+	     : to == PROTO_HEALTH_UNHEALTHY ? "unhealthy"
+					    : "starting");
 	/* No sd_notify: its first passing check is its readiness. */
 	if (to == PROTO_HEALTH_HEALTHY && s->state == SVC_STARTING && s->exec_ok && c->type == CFG_TYPE_SIMPLE)
 		svc_event(i, SVC_EV_READY);

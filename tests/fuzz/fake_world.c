@@ -169,16 +169,6 @@ int64_t clock_started(void)
 	return 1000000;
 }
 
-/* --- ctl.c's counters (the harness is the transport) --------------------- */
-
-unsigned ctl_clients(void)
-{
-	return 1;
-}
-uint64_t ctl_requests(void)
-{
-	return 0;
-}
 void clock_set_started(int64_t ms)
 {
 	(void)ms;
