@@ -117,8 +117,11 @@ TEST(replies_checked_too)
 
 TEST(health_records_round_trip)
 {
-	struct proto_health_rec h = { .time_ms = 0x0102030405060708ULL, .duration_ms = 1500, .exit_code = 137,
-				      .timed_out = 1, .passed = 0 };
+	struct proto_health_rec h = { .time_ms = 0x0102030405060708ULL,
+				      .duration_ms = 1500,
+				      .exit_code = 137,
+				      .timed_out = 1,
+				      .passed = 0 };
 	struct proto_health_rec out;
 	const char *why;
 	char longline[300];
@@ -150,8 +153,12 @@ TEST(health_records_round_trip)
 
 TEST(event_records_round_trip)
 {
-	struct proto_event e = { .seq = 0x1122334455667788ULL, .time_ms = 1700000000123ULL, .kind = PROTO_EVENT_HEALTH,
-				 .from = PROTO_HEALTH_HEALTHY, .to = PROTO_HEALTH_UNHEALTHY, .code = 0xdeadbeefu,
+	struct proto_event e = { .seq = 0x1122334455667788ULL,
+				 .time_ms = 1700000000123ULL,
+				 .kind = PROTO_EVENT_HEALTH,
+				 .from = PROTO_HEALTH_HEALTHY,
+				 .to = PROTO_HEALTH_UNHEALTHY,
+				 .code = 0xdeadbeefu,
 				 .missed = 0x0102030405060708ULL };
 	struct proto_event out;
 	const char *why;
@@ -182,15 +189,33 @@ TEST(event_records_round_trip)
  * the old ones (which they leave alone), and zero from an older init. */
 TEST(appended_svc_and_system_fields)
 {
-	struct proto_svc s = { .state = PROTO_STATE_EXITED, .pid = 1234, .exec_hash = 0xa1a2a3a4a5a6a7a8ULL,
-			       .type = PROTO_TYPE_NOTIFY, .ready = 1, .health = PROTO_HEALTH_UNHEALTHY,
-			       .health_action = 1, .start_time = 1700000001ULL, .log_bytes = 1ULL << 40,
-			       .health_failures = 4, .watchdog_sec = 30, .timeout_start = 90,
-			       .health_interval = 10, .log_lines = 0x0102030405060708ULL };
-	struct proto_system y = { .uptime = 3600, .processes = 9, .health = PROTO_SYS_DEGRADED, .fds = 12,
-				  .clients = 2, .rss_kb = 1024, .boot_time = 1700000000ULL, .requests = 5,
-				  .notify_accepted = 6, .notify_rejected = 7, .health_checks = 8,
-				  .events = 1ULL << 33, .restarts = 11 };
+	struct proto_svc s = { .state = PROTO_STATE_EXITED,
+			       .pid = 1234,
+			       .exec_hash = 0xa1a2a3a4a5a6a7a8ULL,
+			       .type = PROTO_TYPE_NOTIFY,
+			       .ready = 1,
+			       .health = PROTO_HEALTH_UNHEALTHY,
+			       .health_action = 1,
+			       .start_time = 1700000001ULL,
+			       .log_bytes = 1ULL << 40,
+			       .health_failures = 4,
+			       .watchdog_sec = 30,
+			       .timeout_start = 90,
+			       .health_interval = 10,
+			       .log_lines = 0x0102030405060708ULL };
+	struct proto_system y = { .uptime = 3600,
+				  .processes = 9,
+				  .health = PROTO_SYS_DEGRADED,
+				  .fds = 12,
+				  .clients = 2,
+				  .rss_kb = 1024,
+				  .boot_time = 1700000000ULL,
+				  .requests = 5,
+				  .notify_accepted = 6,
+				  .notify_rejected = 7,
+				  .health_checks = 8,
+				  .events = 1ULL << 33,
+				  .restarts = 11 };
 	struct proto_svc so;
 	struct proto_system yo;
 

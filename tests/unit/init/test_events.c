@@ -99,7 +99,7 @@ TEST(wrap_around_many_times)
 	CHECK(window_is_whole());
 	CHECK(events_get(events_first_seq() - 1) == 0); /* just lost */
 	CHECK(events_get(1) == 0 && events_get(0) == 0);
-	CHECK(events_get(next) == 0);          /* the next one is not there yet */
+	CHECK(events_get(next) == 0);               /* the next one is not there yet */
 	CHECK(events_get(next + EVENTS_RING) == 0); /* whose slot is held by another */
 	CHECK(events_get(UINT64_MAX) == 0);
 	/* A reader's cursor that fell behind: how much it missed. */

@@ -75,7 +75,7 @@ static void reset(void)
 	fake_fork_fails = fake_report_stage = fake_group_alive = 0;
 	fake_nspawned = fake_nkills = 0;
 	fake_sid_pid = fake_sid = 0;
-	svc_app_ended = app_exited;         /* what init.c installs; fake_sys.c counts */
+	svc_app_ended = app_exited;          /* what init.c installs; fake_sys.c counts */
 	health_changed = svc_health_changed; /* the same */
 	health_init();
 	svc_init();
@@ -1743,7 +1743,7 @@ TEST(health_check_makes_a_simple_service_ready)
 	CHECK(svc_request(CHECKED, SVC_EV_START) == SVC_OK);
 	CHECK(svc_request(CHECKED_DEP, SVC_EV_START) == SVC_OK);
 	CHECK(state(CHECKED_DEP) == SVC_WAITING);
-	CHECK(fake_health_started(CHECKED) == 0); /* checks begin at the exec */
+	CHECK(fake_health_started(CHECKED) == 0);       /* checks begin at the exec */
 	CHECK(svc_next_deadline() == fake_now + 90000); /* TimeoutStartSec's default with a check */
 	exec_ok(CHECKED);
 	CHECK(state(CHECKED) == SVC_STARTING && fake_health_started(CHECKED) == 1);
@@ -1965,37 +1965,35 @@ TEST(svc_of_pid_finds_the_main_process_and_its_session)
 	CHECK(svc_of_pid(pid) == -1 && svc_of_pid(5000) == -1);
 }
 
-RUN_TESTS("svc", T(table_is_in_start_order), T(boot_starts_enabled_services_in_order),
-	  T(independent_services_start_at_once), T(ups_counts_entries_into_running),
-	  T(restart_waits_restart_sec_from_the_exit), T(policies_decide_on_exit_status),
-	  T(operator_requests_check_state), T(stop_terms_the_group_then_kills), T(stop_gives_up_after_kill_fails),
-	  T(restart_while_running_starts_after_exit), T(stop_cancels_a_pending_restart),
-	  T(exec_failure_is_recorded), T(fork_failure_follows_the_policy),
-	  T(requires_pulls_in_a_stopped_required_service), T(required_exec_failure_fails_the_waiting_dependant),
-	  T(required_exit_fails_the_waiting_dependant), T(required_failure_goes_down_a_waiting_chain),
-	  T(after_only_predecessor_failing_lets_the_dependant_start),
-	  T(required_predecessor_waiting_to_restart_holds_the_dependant),
-	  T(operator_stop_stops_requiring_dependants_first), T(operator_stop_goes_down_a_requires_chain),
-	  T(starting_the_required_service_again_starts_its_dependants),
-	  T(operator_restart_restarts_requiring_dependants), T(restart_limit_fails_the_sixth_automatic_restart),
-	  T(restart_limit_window_is_fixed_and_opens_again), T(operator_start_clears_the_restart_limit),
-	  T(restart_limit_interval_zero_never_limits), T(crash_loop_without_a_limit_is_throttled_never_failed),
-	  T(clean_exits_are_not_throttled), T(enable_and_disable), T(every_event_in_every_state_is_safe),
-	  T(start_of_required_service_with_dep_stopped_dependant_spawns_it_once),
-	  T(restart_of_required_service_spawns_it_once),
-	  T(pending_stop_fires_when_dependant_goes_in_the_same_tick),
-	  T(restart_of_a_waiting_service_keeps_its_dependant),
-	  T(fork_failure_restarts_count_against_the_restart_limit), T(shutdown_stops_in_reverse_dependency_order),
-	  T(app_starts_after_the_services_not_behind_a_crash_loop),
-	  T(app_exit_powers_off_an_operator_stop_does_not), T(app_reaching_its_restart_limit_powers_off),
-	  T(shutdown_stops_the_app_before_every_service), T(shutdown_stops_waiting_services_at_once),
-	  T(shutdown_stops_a_waiting_service_before_its_dependants), T(no_enable_while_shutting_down),
-	  T(notify_service_is_running_only_after_ready), T(ready_before_the_exec_report_is_handled),
-	  T(start_timeout_stops_then_restarts_per_policy), T(watchdog_petting_moves_the_deadline_silence_aborts),
-	  T(watchdog_trigger_aborts_at_once), T(oneshot_exit_0_lets_the_requiring_dependant_start),
-	  T(oneshot_failure_fails_the_requiring_dependant), T(remain_after_exit_stays_up_until_stopped),
-	  T(health_check_makes_a_simple_service_ready),
-	  T(unhealthy_with_health_action_restart_restarts_regardless_of_restart),
-	  T(operator_stop_during_a_failure_stop_is_not_overridden), T(unhealthy_without_an_action_is_only_reported),
-	  T(aggregate_follows_the_enabled_services), T(aggregate_is_unhealthy_when_the_app_is_down),
-	  T(aggregate_is_stopping_during_shutdown), T(svc_of_pid_finds_the_main_process_and_its_session))
+RUN_TESTS(
+	"svc", T(table_is_in_start_order), T(boot_starts_enabled_services_in_order),
+	T(independent_services_start_at_once), T(ups_counts_entries_into_running),
+	T(restart_waits_restart_sec_from_the_exit), T(policies_decide_on_exit_status),
+	T(operator_requests_check_state), T(stop_terms_the_group_then_kills), T(stop_gives_up_after_kill_fails),
+	T(restart_while_running_starts_after_exit), T(stop_cancels_a_pending_restart), T(exec_failure_is_recorded),
+	T(fork_failure_follows_the_policy), T(requires_pulls_in_a_stopped_required_service),
+	T(required_exec_failure_fails_the_waiting_dependant), T(required_exit_fails_the_waiting_dependant),
+	T(required_failure_goes_down_a_waiting_chain), T(after_only_predecessor_failing_lets_the_dependant_start),
+	T(required_predecessor_waiting_to_restart_holds_the_dependant),
+	T(operator_stop_stops_requiring_dependants_first), T(operator_stop_goes_down_a_requires_chain),
+	T(starting_the_required_service_again_starts_its_dependants),
+	T(operator_restart_restarts_requiring_dependants), T(restart_limit_fails_the_sixth_automatic_restart),
+	T(restart_limit_window_is_fixed_and_opens_again), T(operator_start_clears_the_restart_limit),
+	T(restart_limit_interval_zero_never_limits), T(crash_loop_without_a_limit_is_throttled_never_failed),
+	T(clean_exits_are_not_throttled), T(enable_and_disable), T(every_event_in_every_state_is_safe),
+	T(start_of_required_service_with_dep_stopped_dependant_spawns_it_once),
+	T(restart_of_required_service_spawns_it_once), T(pending_stop_fires_when_dependant_goes_in_the_same_tick),
+	T(restart_of_a_waiting_service_keeps_its_dependant),
+	T(fork_failure_restarts_count_against_the_restart_limit), T(shutdown_stops_in_reverse_dependency_order),
+	T(app_starts_after_the_services_not_behind_a_crash_loop), T(app_exit_powers_off_an_operator_stop_does_not),
+	T(app_reaching_its_restart_limit_powers_off), T(shutdown_stops_the_app_before_every_service),
+	T(shutdown_stops_waiting_services_at_once), T(shutdown_stops_a_waiting_service_before_its_dependants),
+	T(no_enable_while_shutting_down), T(notify_service_is_running_only_after_ready),
+	T(ready_before_the_exec_report_is_handled), T(start_timeout_stops_then_restarts_per_policy),
+	T(watchdog_petting_moves_the_deadline_silence_aborts), T(watchdog_trigger_aborts_at_once),
+	T(oneshot_exit_0_lets_the_requiring_dependant_start), T(oneshot_failure_fails_the_requiring_dependant),
+	T(remain_after_exit_stays_up_until_stopped), T(health_check_makes_a_simple_service_ready),
+	T(unhealthy_with_health_action_restart_restarts_regardless_of_restart),
+	T(operator_stop_during_a_failure_stop_is_not_overridden), T(unhealthy_without_an_action_is_only_reported),
+	T(aggregate_follows_the_enabled_services), T(aggregate_is_unhealthy_when_the_app_is_down),
+	T(aggregate_is_stopping_during_shutdown), T(svc_of_pid_finds_the_main_process_and_its_session))
