@@ -307,6 +307,8 @@ static void act_ready(int i)
 	struct svc *s = &tab[i];
 
 	close_exec_fd(s); /* it can only have notified after its exec */
+	if (!s->exec_ok)
+		health_start(i); /* READY=1 came before the exec's report: act_exec_ok will not */
 	s->exec_ok = 1;
 	s->ups++;
 	set_state(i, SVC_RUNNING);
@@ -707,7 +709,8 @@ enum svc_result svc_request(int i, enum svc_event ev)
 	tab[i].dep_stopped = 0; /* the operator's word replaces the dependency's */
 	tab[i].pending = 0;
 	if (ev == SVC_EV_STOP) {
-		tab[i].want_start = 0; /* an operator's stop overrides a pending restart */
+		tab[i].want_start = 0; /* an operator's stop overrides a pending restart, */
+		tab[i].failing = 0;    /* and the one a failure stop would end in */
 	} else {
 		tab[i].limit_start = 0; /* an operator's start clears the restart limit */
 		tab[i].limit_count = 0;

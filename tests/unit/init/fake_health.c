@@ -4,14 +4,12 @@
 #include "health.h"
 
 #include "cfg.h"
+#include "fake_health.h"
 
 void (*health_changed)(int i, int from, int to);
 static int state[SVC_SLOTS];
 static unsigned failures[SVC_SLOTS];
 static int started[SVC_SLOTS];
-
-void fake_health_set(int i, int to, unsigned fails);
-int fake_health_started(int i);
 
 void fake_health_set(int i, int to, unsigned fails)
 {

@@ -1,6 +1,7 @@
 /* Fakes for the svc unit tests: a clock the test moves, a spawn that forks
  * nothing (but hands back a real pipe, so the exec-report path is real),
- * process groups whose liveness the test decides, and a silent say(). */
+ * process groups whose liveness the test decides, sessions the test hands
+ * out (getsid), and a silent say(). */
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@ const char *fake_spawned[64];
 int fake_nspawned;
 int fake_kills[64][2];
 int fake_nkills;
+pid_t fake_sid_pid, fake_sid;
 static pid_t next_pid = 100;
 
 int64_t clock_ms(void)
@@ -91,4 +93,17 @@ int fake_app_exits;
 void app_exited(void)
 {
 	fake_app_exits++;
+}
+
+/* svc_of_pid's question about a helper of a service: the session of
+ * fake_sid_pid is fake_sid; any other process is gone. Spawned services
+ * lead their own session, as spawn_service makes them. */
+pid_t getsid(pid_t pid)
+{
+	if (pid == fake_sid_pid && fake_sid_pid > 0)
+		return fake_sid;
+	if (pid >= 100 && pid < next_pid)
+		return pid;
+	errno = ESRCH;
+	return -1;
 }

@@ -11,27 +11,73 @@
  *   i  disabled, Requires g and h
  *   j  disabled, After g
  *   k  disabled, Requires i
- *   l  disabled, always, RestartSec 0, no StartLimit* (never gives up, throttled)).
- * Only b, e and f set StartLimit*: the others never give up. */
+ *   l  disabled, always, RestartSec 0, no StartLimit* (never gives up, throttled)
+ * and, all disabled, for readiness and health:
+ *   notify       Type=notify, TimeoutStartSec 5, WatchdogSec 2, on-failure, RestartSec 0
+ *   notify-dep   After notify
+ *   notify-once  Type=notify, TimeoutStartSec 3, HealthCmd, Restart no
+ *   task         Type=oneshot, Restart no
+ *   task-dep     Requires task
+ *   kept         Type=oneshot, RemainAfterExit
+ *   checked      HealthCmd, HealthAction=restart, Restart no
+ *   checked-dep  After checked
+ *   watched      HealthCmd, no HealthAction, Restart no).
+ * Only b, e and f set StartLimit*: the others never give up. The start
+ * order interleaves them by name (checked comes after c): tests name each
+ * by its generated index, never by a number. */
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cfg.h"
+#include "events.h"
+#include "fake_health.h"
 #include "fake_sys.h"
 #include "harness.h"
+#include "health.h"
 #include "svc.h"
 
-enum { A, B, C, D, E, F, G, H, I, J, K, L };
+enum {
+	A = CFG_SVC_A,
+	B = CFG_SVC_B,
+	C = CFG_SVC_C,
+	D = CFG_SVC_D,
+	E = CFG_SVC_E,
+	F = CFG_SVC_F,
+	G = CFG_SVC_G,
+	H = CFG_SVC_H,
+	I = CFG_SVC_I,
+	J = CFG_SVC_J,
+	K = CFG_SVC_K,
+	L = CFG_SVC_L,
+	NOTIFY = CFG_SVC_NOTIFY,
+	NOTIFY_DEP = CFG_SVC_NOTIFY_DEP,
+	NOTIFY_ONCE = CFG_SVC_NOTIFY_ONCE,
+	TASK = CFG_SVC_TASK,
+	TASK_DEP = CFG_SVC_TASK_DEP,
+	KEPT = CFG_SVC_KEPT,
+	CHECKED = CFG_SVC_CHECKED,
+	CHECKED_DEP = CFG_SVC_CHECKED_DEP,
+	WATCHED = CFG_SVC_WATCHED,
+};
 #define EXITED(n) ((n) << 8)
 #define KILLED(s) (s)
 
 static void reset(void)
 {
+	int i;
+
+	/* The exec pipes fake_sys.c opened and the last test left open. */
+	for (i = 0; i < SVC_N; i++)
+		if (svc_get(i)->exec_fd > 0)
+			close(svc_get(i)->exec_fd);
 	fake_now = 1000000;
 	fake_fork_fails = fake_report_stage = fake_group_alive = 0;
 	fake_nspawned = fake_nkills = 0;
-	svc_app_ended = app_exited; /* what init.c installs; fake_sys.c counts */
+	fake_sid_pid = fake_sid = 0;
+	svc_app_ended = app_exited;          /* what init.c installs; fake_sys.c counts */
+	health_changed = svc_health_changed; /* the same */
+	health_init();
 	svc_init();
 }
 
@@ -115,7 +161,7 @@ static void in_child(void (*body)(void))
 
 TEST(table_is_in_start_order)
 {
-	CHECK(CFG_NSVC == 12);
+	CHECK(CFG_NSVC == 21);
 	CHECK_STR(cfg_svc[A].name, "a");
 	CHECK_STR(cfg_svc[D].name, "d");
 	CHECK_STR(cfg_svc[E].name, "e");
@@ -1126,47 +1172,67 @@ SHUTDOWN_TEST(no_enable_while_shutting_down)
 	CHECK(state(D) == SVC_STOPPED && spawns(D) == 0);
 }
 
+/* Service t brought to state st for every_event_in_every_state_is_safe:
+ * d (simple, Restart=no) for most states, a (always) waiting to restart,
+ * b (after a) waiting, a oneshot (task, or kept with RemainAfterExit when
+ * kept is set) exited. */
+static int put_in_state(int st, int kept)
+{
+	int t = st == SVC_RESTART_WAIT ? A : st == SVC_WAITING ? B : st == SVC_EXITED ? (kept ? KEPT : TASK) : D;
+
+	reset();
+	if (st == SVC_EXITED) {
+		svc_request(t, SVC_EV_START);
+		exec_ok(t);
+		reap(t, EXITED(0));
+		return t;
+	}
+	if (st == SVC_WAITING) {
+		svc_boot(); /* b waits for a */
+	} else {
+		svc_request(D, SVC_EV_START); /* STARTING */
+	}
+	if (st == SVC_RUNNING || st == SVC_STOPPING)
+		exec_ok(D);
+	if (st == SVC_STOPPING)
+		svc_request(D, SVC_EV_STOP);
+	if (st == SVC_RESTART_WAIT || st == SVC_FAILED || st == SVC_STOPPED) {
+		svc_reaped(svc_get(D)->pid, EXITED(st == SVC_STOPPED ? 0 : 1));
+		if (st == SVC_STOPPED)
+			CHECK(svc_get(D)->state == SVC_STOPPED);
+	}
+	if (st == SVC_RESTART_WAIT) { /* d is Restart=no: force the path via a */
+		svc_boot();
+		svc_reaped(svc_get(A)->pid, EXITED(1));
+	}
+	return t;
+}
+
 TEST(every_event_in_every_state_is_safe)
 {
 	/* Walk each state, feed each event: the machine must stay in a valid
-	 * state and never lose track of a process it started. */
-	int st, ev;
+	 * state and never lose track of a process it started. Exited twice:
+	 * a oneshot that is down (task) and one that stays up (kept). */
+	int st, ev, kept;
 	for (st = 0; st < SVC_NSTATES; st++)
-		for (ev = 0; ev < SVC_NEVENTS; ev++) {
-			const struct svc *s;
-			int t = st == SVC_RESTART_WAIT ? A : st == SVC_WAITING ? B : D;
-			if (st == SVC_EXITED)
-				continue; /* a oneshot's: the oneshot tests walk it */
-			reset();
-			if (st == SVC_WAITING) {
-				svc_boot(); /* b waits for a */
-			} else {
-				svc_request(D, SVC_EV_START); /* STARTING */
+		for (kept = 0; kept <= (st == SVC_EXITED); kept++)
+			for (ev = 0; ev < SVC_NEVENTS; ev++) {
+				const struct svc *s;
+				int t = put_in_state(st, kept);
+
+				CHECK(state(t) == (enum svc_state)st);
+				svc_event(t, ev);
+				s = svc_get(t);
+				CHECK(s->state < SVC_NSTATES);
+				CHECK((s->state == SVC_STARTING || s->state == SVC_RUNNING) ? s->pid > 0 : 1);
+				/* GROUP_GONE: svc_tick sends it only once the main process is reaped. */
+				CHECK((s->state == SVC_STOPPED || s->state == SVC_FAILED || s->state == SVC_EXITED)
+					      ? s->pid == 0 || ev == SVC_EV_EXIT || ev == SVC_EV_GROUP_GONE
+					      : 1);
+				CHECK(s->state == SVC_WAITING ? s->pid == 0 : 1);
+				/* Ready exactly when running or (a oneshot) exited. */
+				CHECK(s->ready == (s->state == SVC_RUNNING || s->state == SVC_EXITED));
 			}
-			if (st == SVC_RUNNING || st == SVC_STOPPING)
-				exec_ok(D);
-			if (st == SVC_STOPPING)
-				svc_request(D, SVC_EV_STOP);
-			if (st == SVC_RESTART_WAIT || st == SVC_FAILED || st == SVC_STOPPED) {
-				svc_reaped(svc_get(D)->pid, EXITED(st == SVC_STOPPED ? 0 : 1));
-				if (st == SVC_STOPPED)
-					CHECK(svc_get(D)->state == SVC_STOPPED);
-			}
-			if (st == SVC_RESTART_WAIT) { /* d is Restart=no: force the path via a */
-				svc_boot();
-				svc_reaped(svc_get(A)->pid, EXITED(1));
-			}
-			CHECK(state(t) == (enum svc_state)st);
-			svc_event(t, ev);
-			s = svc_get(t);
-			CHECK(s->state < SVC_NSTATES);
-			CHECK((s->state == SVC_STARTING || s->state == SVC_RUNNING) ? s->pid > 0 : 1);
-			/* GROUP_GONE: svc_tick sends it only once the main process is reaped. */
-			CHECK((s->state == SVC_STOPPED || s->state == SVC_FAILED)
-				      ? s->pid == 0 || ev == SVC_EV_EXIT || ev == SVC_EV_GROUP_GONE
-				      : 1);
-			CHECK(s->state == SVC_WAITING ? s->pid == 0 : 1);
-		}
 }
 
 /* ---- Bugs found in src/svc.c (these fail until it is fixed) ---- */
@@ -1368,28 +1434,566 @@ SHUTDOWN_TEST(shutdown_stops_the_app_before_every_service)
 	CHECK(state(E) == SVC_STOPPING && state(C) == SVC_STOPPING);
 }
 
-RUN_TESTS("svc", T(table_is_in_start_order), T(boot_starts_enabled_services_in_order),
-	  T(independent_services_start_at_once), T(ups_counts_entries_into_running),
-	  T(restart_waits_restart_sec_from_the_exit), T(policies_decide_on_exit_status),
-	  T(operator_requests_check_state), T(stop_terms_the_group_then_kills), T(stop_gives_up_after_kill_fails),
-	  T(restart_while_running_starts_after_exit), T(stop_cancels_a_pending_restart),
-	  T(exec_failure_is_recorded), T(fork_failure_follows_the_policy),
-	  T(requires_pulls_in_a_stopped_required_service), T(required_exec_failure_fails_the_waiting_dependant),
-	  T(required_exit_fails_the_waiting_dependant), T(required_failure_goes_down_a_waiting_chain),
-	  T(after_only_predecessor_failing_lets_the_dependant_start),
-	  T(required_predecessor_waiting_to_restart_holds_the_dependant),
-	  T(operator_stop_stops_requiring_dependants_first), T(operator_stop_goes_down_a_requires_chain),
-	  T(starting_the_required_service_again_starts_its_dependants),
-	  T(operator_restart_restarts_requiring_dependants), T(restart_limit_fails_the_sixth_automatic_restart),
-	  T(restart_limit_window_is_fixed_and_opens_again), T(operator_start_clears_the_restart_limit),
-	  T(restart_limit_interval_zero_never_limits), T(crash_loop_without_a_limit_is_throttled_never_failed),
-	  T(clean_exits_are_not_throttled), T(enable_and_disable), T(every_event_in_every_state_is_safe),
-	  T(start_of_required_service_with_dep_stopped_dependant_spawns_it_once),
-	  T(restart_of_required_service_spawns_it_once),
-	  T(pending_stop_fires_when_dependant_goes_in_the_same_tick),
-	  T(restart_of_a_waiting_service_keeps_its_dependant),
-	  T(fork_failure_restarts_count_against_the_restart_limit), T(shutdown_stops_in_reverse_dependency_order),
-	  T(app_starts_after_the_services_not_behind_a_crash_loop),
-	  T(app_exit_powers_off_an_operator_stop_does_not), T(app_reaching_its_restart_limit_powers_off),
-	  T(shutdown_stops_the_app_before_every_service), T(shutdown_stops_waiting_services_at_once),
-	  T(shutdown_stops_a_waiting_service_before_its_dependants), T(no_enable_while_shutting_down))
+/* ---- Readiness (Type=notify, oneshot, health checks) and the aggregate ---- */
+
+/* The first event since seq of service i (-1: the enclave) of this kind
+ * (and, unless to is -1, with this to), or 0. */
+static const struct event *event_since(uint64_t seq, int i, unsigned kind, int to)
+{
+	for (; seq < events_next_seq(); seq++) {
+		const struct event *e = events_get(seq);
+		if (e && e->svc == i && e->kind == kind && (to < 0 || e->to == to))
+			return e;
+	}
+	return 0;
+}
+
+/* The last signal sent to process group pgid, SIGCONT (which follows
+ * every SIGTERM) aside; 0 when none. */
+static int last_signal(pid_t pgid)
+{
+	int k;
+
+	for (k = fake_nkills - 1; k >= 0 && k >= fake_nkills - 64; k--)
+		if (fake_kills[k % 64][0] == pgid && fake_kills[k % 64][1] != SIGCONT)
+			return fake_kills[k % 64][1];
+	return 0;
+}
+
+/* notify (TimeoutStartSec 5, WatchdogSec 2) started, its exec done. */
+static void notify_started(void)
+{
+	CHECK(svc_request(NOTIFY, SVC_EV_START) == SVC_OK);
+	exec_ok(NOTIFY);
+}
+
+TEST(notify_service_is_running_only_after_ready)
+{
+	uint64_t seq;
+
+	reset();
+	seq = events_next_seq();
+	CHECK(svc_request(NOTIFY, SVC_EV_START) == SVC_OK);
+	CHECK(svc_request(NOTIFY_DEP, SVC_EV_START) == SVC_OK);
+	CHECK(state(NOTIFY) == SVC_STARTING && state(NOTIFY_DEP) == SVC_WAITING);
+	CHECK(svc_next_deadline() == fake_now + 5000); /* TimeoutStartSec */
+	exec_ok(NOTIFY);
+	CHECK(state(NOTIFY) == SVC_STARTING); /* the exec alone is no readiness */
+	CHECK(svc_get(NOTIFY)->exec_ok && !svc_get(NOTIFY)->ready && svc_get(NOTIFY)->ups == 0);
+	CHECK(svc_get(NOTIFY)->exec_fd == -1);
+	CHECK(svc_next_deadline() == fake_now + 5000);
+	fake_now += 4000;
+	svc_tick(fake_now);
+	CHECK(state(NOTIFY_DEP) == SVC_WAITING && spawns(NOTIFY_DEP) == 0);
+	CHECK(!event_since(seq, NOTIFY, PROTO_EVENT_READY, -1));
+	svc_notify_ready(NOTIFY);
+	CHECK(state(NOTIFY) == SVC_RUNNING);
+	CHECK(svc_get(NOTIFY)->ready && svc_get(NOTIFY)->ups == 1);
+	CHECK(event_since(seq, NOTIFY, PROTO_EVENT_READY, -1) != 0);
+	CHECK(event_since(seq, NOTIFY, PROTO_EVENT_STATE, SVC_RUNNING) != 0);
+	CHECK(svc_next_deadline() == fake_now + 2000); /* the watchdog's now, not the start's */
+	svc_notify_ready(NOTIFY);                      /* once more: nothing more */
+	CHECK(svc_get(NOTIFY)->ups == 1 && state(NOTIFY) == SVC_RUNNING);
+	svc_tick(fake_now);
+	CHECK(state(NOTIFY_DEP) == SVC_STARTING && spawns(NOTIFY_DEP) == 1);
+	/* READY=1 from a simple service means nothing: its exec does. */
+	svc_request(D, SVC_EV_START);
+	svc_notify_ready(D);
+	CHECK(state(D) == SVC_STARTING && svc_get(D)->ups == 0);
+	/* A notify service that exits before READY=1 was never up. */
+	reset();
+	notify_started();
+	CHECK(reap(NOTIFY, EXITED(1)));
+	CHECK(state(NOTIFY) == SVC_RESTART_WAIT && svc_get(NOTIFY)->ups == 0 && !svc_get(NOTIFY)->ready);
+}
+
+/* READY=1 handled before the exec pipe's EOF in the same poll pass: the
+ * start is complete, the late report changes nothing, and the health
+ * checks (which start at the exec) run all the same. */
+TEST(ready_before_the_exec_report_is_handled)
+{
+	struct pollfd p[SVC_SLOTS];
+
+	reset();
+	CHECK(svc_request(NOTIFY_ONCE, SVC_EV_START) == SVC_OK);
+	CHECK(svc_get(NOTIFY_ONCE)->exec_fd >= 0);
+	svc_notify_ready(NOTIFY_ONCE);
+	CHECK(state(NOTIFY_ONCE) == SVC_RUNNING && svc_get(NOTIFY_ONCE)->ups == 1);
+	CHECK(svc_get(NOTIFY_ONCE)->exec_fd == -1 && svc_poll_add(p, SVC_SLOTS) == 0);
+	CHECK(svc_next_deadline() == 0); /* no start deadline left, no watchdog */
+	CHECK(fake_health_started(NOTIFY_ONCE) == 1);
+	exec_ok(NOTIFY_ONCE); /* the report, late */
+	CHECK(state(NOTIFY_ONCE) == SVC_RUNNING && svc_get(NOTIFY_ONCE)->ups == 1);
+	CHECK(fake_health_started(NOTIFY_ONCE) == 1);
+}
+
+TEST(start_timeout_stops_then_restarts_per_policy)
+{
+	pid_t pid;
+	uint64_t seq;
+
+	/* notify: Restart=on-failure, RestartSec 0. */
+	reset();
+	notify_started();
+	pid = svc_get(NOTIFY)->pid;
+	fake_now += 4999;
+	svc_tick(fake_now);
+	CHECK(state(NOTIFY) == SVC_STARTING && fake_nkills == 0);
+	fake_now += 1;
+	svc_tick(fake_now);
+	CHECK(state(NOTIFY) == SVC_STOPPING);
+	CHECK(last_signal(pid) == SIGTERM);
+	CHECK_STR(svc_get(NOTIFY)->reason, "not ready within 5s (TimeoutStartSec)");
+	CHECK(svc_next_deadline() == fake_now + (int64_t)cfg_svc[NOTIFY].stop_timeout_sec * 1000);
+	fake_group_alive = 1;
+	CHECK(svc_reaped(pid, KILLED(SIGTERM)));
+	CHECK(state(NOTIFY) == SVC_STOPPING); /* its group lingers */
+	svc_tick(fake_now);
+	CHECK(state(NOTIFY) == SVC_STOPPING);
+	fake_group_alive = 0;
+	seq = events_next_seq();
+	svc_tick(fake_now);
+	CHECK(state(NOTIFY) == SVC_RESTART_WAIT); /* a failed start, as on-failure has it */
+	CHECK(spawns(NOTIFY) == 1);
+	fake_now += 1000; /* RestartSec 0, paced by the crash-loop throttle */
+	svc_tick(fake_now);
+	CHECK(state(NOTIFY) == SVC_STARTING && spawns(NOTIFY) == 2);
+	CHECK(svc_get(NOTIFY)->restarts == 1 && svc_get(NOTIFY)->reason[0] == 0);
+	CHECK(event_since(seq, NOTIFY, PROTO_EVENT_RESTART, -1) != 0);
+
+	/* notify-once: Restart=no, and its exec never even reported. */
+	reset();
+	CHECK(svc_request(NOTIFY_ONCE, SVC_EV_START) == SVC_OK);
+	pid = svc_get(NOTIFY_ONCE)->pid;
+	fake_now += 3000;
+	svc_tick(fake_now);
+	CHECK(state(NOTIFY_ONCE) == SVC_STOPPING && last_signal(pid) == SIGTERM);
+	CHECK(reap(NOTIFY_ONCE, EXITED(0))); /* a clean exit on SIGTERM is still a failed start */
+	CHECK(state(NOTIFY_ONCE) == SVC_FAILED);
+	CHECK_STR(svc_get(NOTIFY_ONCE)->reason, "not ready within 3s (TimeoutStartSec)");
+	fake_now += 100000;
+	svc_tick(fake_now);
+	CHECK(state(NOTIFY_ONCE) == SVC_FAILED && spawns(NOTIFY_ONCE) == 1 && svc_get(NOTIFY_ONCE)->restarts == 0);
+}
+
+TEST(watchdog_petting_moves_the_deadline_silence_aborts)
+{
+	pid_t pid;
+	int64_t d;
+	uint64_t seq;
+
+	reset();
+	notify_started();
+	svc_notify_ready(NOTIFY);
+	pid = svc_get(NOTIFY)->pid;
+	CHECK(svc_next_deadline() == fake_now + 2000);
+	fake_now += 1500;
+	svc_notify_watchdog(NOTIFY, 0);
+	CHECK(svc_next_deadline() == fake_now + 2000);
+	fake_now += 1999;
+	svc_tick(fake_now);
+	CHECK(state(NOTIFY) == SVC_RUNNING && fake_nkills == 0);
+	seq = events_next_seq();
+	fake_now += 1;
+	svc_tick(fake_now);
+	CHECK(state(NOTIFY) == SVC_STOPPING);
+	CHECK(last_signal(pid) == SIGABRT);
+	CHECK(!strncmp(svc_get(NOTIFY)->reason, "watchdog timeout", 16));
+	CHECK(event_since(seq, NOTIFY, PROTO_EVENT_WATCHDOG, -1) != 0);
+	CHECK(reap(NOTIFY, KILLED(SIGABRT)));
+	CHECK(state(NOTIFY) == SVC_RESTART_WAIT); /* on-failure */
+	fake_now += 1000;
+	svc_tick(fake_now);
+	CHECK(state(NOTIFY) == SVC_STARTING && svc_get(NOTIFY)->restarts == 1);
+	/* Starting: WATCHDOG=1 leaves the start's deadline alone. */
+	d = svc_next_deadline();
+	fake_now += 100;
+	svc_notify_watchdog(NOTIFY, 0);
+	svc_notify_watchdog(NOTIFY, 1);
+	CHECK(svc_next_deadline() == d && state(NOTIFY) == SVC_STARTING);
+	/* No WatchdogSec (notify-once): neither petting nor trigger does anything. */
+	reset();
+	svc_request(NOTIFY_ONCE, SVC_EV_START);
+	exec_ok(NOTIFY_ONCE);
+	svc_notify_ready(NOTIFY_ONCE);
+	svc_notify_watchdog(NOTIFY_ONCE, 0);
+	svc_notify_watchdog(NOTIFY_ONCE, 1);
+	CHECK(svc_next_deadline() == 0);
+	svc_tick(fake_now + 100000);
+	CHECK(state(NOTIFY_ONCE) == SVC_RUNNING && fake_nkills == 0);
+}
+
+TEST(watchdog_trigger_aborts_at_once)
+{
+	pid_t pid;
+
+	reset();
+	notify_started();
+	svc_notify_ready(NOTIFY);
+	pid = svc_get(NOTIFY)->pid;
+	fake_now += 10;
+	svc_notify_watchdog(NOTIFY, 1);
+	CHECK(svc_next_deadline() <= fake_now);
+	svc_tick(fake_now);
+	CHECK(state(NOTIFY) == SVC_STOPPING && last_signal(pid) == SIGABRT);
+	CHECK(!strncmp(svc_get(NOTIFY)->reason, "watchdog timeout", 16));
+}
+
+TEST(oneshot_exit_0_lets_the_requiring_dependant_start)
+{
+	uint64_t seq;
+
+	reset();
+	seq = events_next_seq();
+	CHECK(svc_request(TASK_DEP, SVC_EV_START) == SVC_OK);
+	CHECK(state(TASK) == SVC_STARTING && state(TASK_DEP) == SVC_WAITING); /* pulled in */
+	exec_ok(TASK);
+	CHECK(state(TASK) == SVC_STARTING && !svc_get(TASK)->ready && svc_get(TASK)->ups == 0);
+	svc_tick(fake_now);
+	CHECK(state(TASK_DEP) == SVC_WAITING && spawns(TASK_DEP) == 0);
+	CHECK(reap(TASK, EXITED(0)));
+	CHECK(state(TASK) == SVC_EXITED && svc_get(TASK)->ready && svc_get(TASK)->ups == 1);
+	CHECK(svc_get(TASK)->pid == 0 && svc_get(TASK)->exit_code == 0);
+	CHECK(event_since(seq, TASK, PROTO_EVENT_READY, -1) != 0);
+	svc_tick(fake_now);
+	CHECK(state(TASK_DEP) == SVC_STARTING && spawns(TASK_DEP) == 1);
+	exec_ok(TASK_DEP);
+	CHECK(state(TASK_DEP) == SVC_RUNNING);
+	/* Done, and (without RemainAfterExit) not up: a stop has nothing to
+	 * do, a start runs it again. */
+	CHECK(!svc_is_active(SVC_EXITED));
+	CHECK(svc_request(TASK, SVC_EV_STOP) == SVC_NOT_RUNNING);
+	CHECK(state(TASK_DEP) == SVC_RUNNING);
+	CHECK(svc_request(TASK, SVC_EV_START) == SVC_OK);
+	CHECK(state(TASK) == SVC_STARTING && spawns(TASK) == 2);
+	CHECK(reap(TASK, EXITED(0)));
+	CHECK(svc_enable(TASK, 1, 1) == SVC_OK); /* enable --now: down, so run */
+	CHECK(state(TASK) == SVC_STARTING && spawns(TASK) == 3);
+
+	/* Its exit read before its exec report: the job is done all the same. */
+	reset();
+	svc_request(TASK_DEP, SVC_EV_START);
+	CHECK(svc_get(TASK)->exec_fd >= 0);
+	CHECK(reap(TASK, EXITED(0)));
+	CHECK(state(TASK) == SVC_EXITED && svc_get(TASK)->ups == 1 && svc_get(TASK)->exec_fd == -1);
+	svc_tick(fake_now);
+	CHECK(state(TASK_DEP) == SVC_STARTING);
+}
+
+TEST(oneshot_failure_fails_the_requiring_dependant)
+{
+	reset();
+	svc_request(TASK_DEP, SVC_EV_START);
+	exec_ok(TASK);
+	CHECK(reap(TASK, EXITED(1)));
+	CHECK(state(TASK) == SVC_FAILED && !svc_get(TASK)->ready && svc_get(TASK)->ups == 0);
+	svc_tick(fake_now);
+	CHECK(state(TASK_DEP) == SVC_FAILED);
+	CHECK_STR(svc_get(TASK_DEP)->reason, "dependency task failed");
+	CHECK(spawns(TASK_DEP) == 0);
+	/* Killed by a signal: the same. */
+	reset();
+	svc_request(TASK_DEP, SVC_EV_START);
+	exec_ok(TASK);
+	CHECK(reap(TASK, KILLED(SIGKILL)));
+	svc_tick(fake_now);
+	CHECK(state(TASK) == SVC_FAILED && state(TASK_DEP) == SVC_FAILED);
+	/* Its exec failed (exit 0 is then no success): the same. */
+	reset();
+	fake_report_stage = 4;
+	svc_request(TASK_DEP, SVC_EV_START);
+	fake_report_stage = 0;
+	CHECK(reap(TASK, EXITED(0)));
+	CHECK(state(TASK) == SVC_FAILED);
+	CHECK_STR(svc_get(TASK)->reason, "exec: No such file or directory");
+	svc_tick(fake_now);
+	CHECK(state(TASK_DEP) == SVC_FAILED && spawns(TASK_DEP) == 0);
+}
+
+TEST(remain_after_exit_stays_up_until_stopped)
+{
+	reset();
+	CHECK(svc_request(KEPT, SVC_EV_START) == SVC_OK);
+	exec_ok(KEPT);
+	CHECK(state(KEPT) == SVC_STARTING);
+	CHECK(reap(KEPT, EXITED(0)));
+	CHECK(state(KEPT) == SVC_EXITED && svc_get(KEPT)->ready);
+	CHECK(svc_request(KEPT, SVC_EV_START) == SVC_ALREADY_RUNNING);
+	CHECK(svc_enable(KEPT, 1, 1) == SVC_OK); /* enable --now: it is up */
+	CHECK(state(KEPT) == SVC_EXITED && spawns(KEPT) == 1);
+	CHECK(svc_request(KEPT, SVC_EV_STOP) == SVC_OK);
+	CHECK(state(KEPT) == SVC_STOPPED && !svc_get(KEPT)->ready);
+	CHECK(fake_nkills == 0); /* nothing of it runs: nothing to signal */
+	CHECK(svc_request(KEPT, SVC_EV_STOP) == SVC_NOT_RUNNING);
+	CHECK(svc_request(KEPT, SVC_EV_START) == SVC_OK);
+	CHECK(state(KEPT) == SVC_STARTING && spawns(KEPT) == 2);
+	exec_ok(KEPT);
+	CHECK(reap(KEPT, EXITED(0)));
+	/* restart: runs it again */
+	CHECK(svc_request(KEPT, SVC_EV_RESTART) == SVC_OK);
+	CHECK(state(KEPT) == SVC_STARTING && spawns(KEPT) == 3);
+}
+
+TEST(health_check_makes_a_simple_service_ready)
+{
+	uint64_t seq;
+
+	reset();
+	seq = events_next_seq();
+	CHECK(svc_request(CHECKED, SVC_EV_START) == SVC_OK);
+	CHECK(svc_request(CHECKED_DEP, SVC_EV_START) == SVC_OK);
+	CHECK(state(CHECKED_DEP) == SVC_WAITING);
+	CHECK(fake_health_started(CHECKED) == 0);       /* checks begin at the exec */
+	CHECK(svc_next_deadline() == fake_now + 90000); /* TimeoutStartSec's default with a check */
+	exec_ok(CHECKED);
+	CHECK(state(CHECKED) == SVC_STARTING && fake_health_started(CHECKED) == 1);
+	CHECK(svc_get(CHECKED)->ups == 0 && !svc_get(CHECKED)->ready);
+	CHECK(health_state(CHECKED) == PROTO_HEALTH_STARTING);
+	fake_now += 5000;
+	svc_tick(fake_now);
+	CHECK(state(CHECKED_DEP) == SVC_WAITING && spawns(CHECKED_DEP) == 0);
+	fake_health_set(CHECKED, PROTO_HEALTH_HEALTHY, 0);
+	CHECK(state(CHECKED) == SVC_RUNNING && svc_get(CHECKED)->ready && svc_get(CHECKED)->ups == 1);
+	CHECK(event_since(seq, CHECKED, PROTO_EVENT_HEALTH, PROTO_HEALTH_HEALTHY) != 0);
+	CHECK(event_since(seq, CHECKED, PROTO_EVENT_READY, -1) != 0);
+	CHECK(svc_next_deadline() == 0); /* ready: the start's deadline is gone */
+	svc_tick(fake_now);
+	CHECK(state(CHECKED_DEP) == SVC_STARTING && spawns(CHECKED_DEP) == 1);
+	/* A notify service's passing check is no readiness: READY=1 is. */
+	svc_request(NOTIFY_ONCE, SVC_EV_START);
+	exec_ok(NOTIFY_ONCE);
+	fake_health_set(NOTIFY_ONCE, PROTO_HEALTH_HEALTHY, 0);
+	CHECK(state(NOTIFY_ONCE) == SVC_STARTING && svc_get(NOTIFY_ONCE)->ups == 0);
+	svc_notify_ready(NOTIFY_ONCE);
+	CHECK(state(NOTIFY_ONCE) == SVC_RUNNING);
+}
+
+TEST(unhealthy_with_health_action_restart_restarts_regardless_of_restart)
+{
+	pid_t pid;
+
+	reset();
+	svc_request(CHECKED, SVC_EV_START);
+	exec_ok(CHECKED);
+	fake_health_set(CHECKED, PROTO_HEALTH_HEALTHY, 0);
+	pid = svc_get(CHECKED)->pid;
+	fake_now += 60000;
+	fake_health_set(CHECKED, PROTO_HEALTH_UNHEALTHY, 3);
+	CHECK(state(CHECKED) == SVC_STOPPING && last_signal(pid) == SIGTERM);
+	CHECK_STR(svc_get(CHECKED)->reason, "health check failed 3 times in a row (HealthAction=restart)");
+	CHECK(health_state(CHECKED) == PROTO_HEALTH_NONE); /* no checks while it stops */
+	CHECK(reap(CHECKED, KILLED(SIGTERM)));
+	CHECK(state(CHECKED) == SVC_RESTART_WAIT); /* Restart=no, but HealthAction=restart */
+	fake_now = svc_next_deadline();
+	svc_tick(fake_now);
+	CHECK(state(CHECKED) == SVC_STARTING && spawns(CHECKED) == 2);
+	CHECK(svc_get(CHECKED)->restarts == 1 && svc_get(CHECKED)->reason[0] == 0);
+	/* It exits 0 on SIGTERM: restarted all the same. Unhealthy before a
+	 * first pass (still starting): the same. */
+	exec_ok(CHECKED);
+	CHECK(fake_health_started(CHECKED) == 2);
+	fake_now += 60000;
+	fake_health_set(CHECKED, PROTO_HEALTH_UNHEALTHY, 3);
+	CHECK(state(CHECKED) == SVC_STOPPING);
+	CHECK(reap(CHECKED, EXITED(0)));
+	CHECK(state(CHECKED) == SVC_RESTART_WAIT);
+}
+
+/* An operator's stop while a failure stop is under way (health,
+ * watchdog, start timeout) is the last word: no restart after it. */
+TEST(operator_stop_during_a_failure_stop_is_not_overridden)
+{
+	reset();
+	svc_request(CHECKED, SVC_EV_START);
+	exec_ok(CHECKED);
+	fake_health_set(CHECKED, PROTO_HEALTH_HEALTHY, 0);
+	fake_health_set(CHECKED, PROTO_HEALTH_UNHEALTHY, 3);
+	CHECK(state(CHECKED) == SVC_STOPPING);
+	CHECK(svc_request(CHECKED, SVC_EV_STOP) == SVC_OK);
+	CHECK(reap(CHECKED, KILLED(SIGTERM)));
+	CHECK(state(CHECKED) == SVC_STOPPED);
+	svc_tick(fake_now + 100000);
+	CHECK(state(CHECKED) == SVC_STOPPED && spawns(CHECKED) == 1);
+	/* notify (on-failure) stopped by the operator after its watchdog fired. */
+	reset();
+	notify_started();
+	svc_notify_ready(NOTIFY);
+	svc_notify_watchdog(NOTIFY, 1);
+	svc_tick(fake_now);
+	CHECK(state(NOTIFY) == SVC_STOPPING);
+	CHECK(svc_enable(NOTIFY, 0, 0) == SVC_OK); /* disable: a stop too */
+	CHECK(reap(NOTIFY, KILLED(SIGABRT)));
+	svc_tick(fake_now + 100000);
+	CHECK(state(NOTIFY) == SVC_STOPPED && spawns(NOTIFY) == 1);
+}
+
+TEST(unhealthy_without_an_action_is_only_reported)
+{
+	uint64_t seq;
+	int kills;
+
+	reset();
+	svc_request(WATCHED, SVC_EV_START);
+	exec_ok(WATCHED);
+	fake_health_set(WATCHED, PROTO_HEALTH_HEALTHY, 0);
+	CHECK(state(WATCHED) == SVC_RUNNING);
+	kills = fake_nkills;
+	seq = events_next_seq();
+	fake_health_set(WATCHED, PROTO_HEALTH_UNHEALTHY, 3);
+	CHECK(event_since(seq, WATCHED, PROTO_EVENT_HEALTH, PROTO_HEALTH_UNHEALTHY) != 0);
+	CHECK(state(WATCHED) == SVC_RUNNING && fake_nkills == kills && svc_get(WATCHED)->reason[0] == 0);
+	svc_tick(fake_now + 100000);
+	CHECK(state(WATCHED) == SVC_RUNNING && fake_nkills == kills);
+	fake_health_set(WATCHED, PROTO_HEALTH_HEALTHY, 0); /* healthy again: no second readiness */
+	CHECK(state(WATCHED) == SVC_RUNNING && svc_get(WATCHED)->ups == 1);
+}
+
+TEST(aggregate_follows_the_enabled_services)
+{
+	const struct event *e;
+	uint64_t seq;
+
+	reset();
+	CHECK(svc_aggregate() == PROTO_SYS_UNHEALTHY); /* every enabled service is down */
+	svc_boot();
+	CHECK(svc_aggregate() == PROTO_SYS_STARTING); /* a, e starting; b, c waiting */
+	exec_ok(A);
+	exec_ok(E);
+	svc_tick(fake_now);
+	exec_ok(B);
+	svc_tick(fake_now);
+	CHECK(svc_aggregate() == PROTO_SYS_STARTING);
+	exec_ok(C);
+	CHECK(svc_aggregate() == PROTO_SYS_HEALTHY);
+	/* The change is an event of the enclave's, once, at the tick. */
+	seq = events_next_seq();
+	svc_tick(fake_now);
+	svc_tick(fake_now);
+	e = event_since(seq, -1, PROTO_EVENT_SYSTEM, -1);
+	CHECK(e && e->to == PROTO_SYS_HEALTHY);
+	CHECK(e && !event_since(e->seq + 1, -1, PROTO_EVENT_SYSTEM, -1));
+	/* One waiting to restart: degraded; starting again: starting. */
+	CHECK(reap(E, EXITED(1)));
+	CHECK(svc_aggregate() == PROTO_SYS_DEGRADED);
+	fake_now += 1000;
+	svc_tick(fake_now);
+	CHECK(state(E) == SVC_STARTING && svc_aggregate() == PROTO_SYS_STARTING);
+	exec_ok(E);
+	CHECK(svc_aggregate() == PROTO_SYS_HEALTHY);
+	/* A disabled service does not count, failed or not. */
+	svc_request(G, SVC_EV_START);
+	CHECK(reap(G, EXITED(1)));
+	CHECK(state(G) == SVC_FAILED && svc_aggregate() == PROTO_SYS_HEALTHY);
+	/* Enabled with a health check: starting until it passes, degraded
+	 * while unhealthy. */
+	CHECK(svc_enable(WATCHED, 1, 1) == SVC_OK);
+	CHECK(svc_aggregate() == PROTO_SYS_STARTING);
+	exec_ok(WATCHED);
+	CHECK(svc_aggregate() == PROTO_SYS_STARTING);
+	fake_health_set(WATCHED, PROTO_HEALTH_HEALTHY, 0);
+	CHECK(svc_aggregate() == PROTO_SYS_HEALTHY);
+	fake_health_set(WATCHED, PROTO_HEALTH_UNHEALTHY, 3);
+	CHECK(svc_aggregate() == PROTO_SYS_DEGRADED);
+	fake_health_set(WATCHED, PROTO_HEALTH_HEALTHY, 0);
+	CHECK(svc_aggregate() == PROTO_SYS_HEALTHY);
+	/* An enabled oneshot: fine once exited. */
+	CHECK(svc_enable(TASK, 1, 1) == SVC_OK);
+	CHECK(svc_aggregate() == PROTO_SYS_STARTING);
+	CHECK(reap(TASK, EXITED(0)));
+	CHECK(svc_aggregate() == PROTO_SYS_HEALTHY);
+	/* An operator restart is on its way up; a stop leaves it down. */
+	CHECK(svc_request(E, SVC_EV_RESTART) == SVC_OK);
+	CHECK(state(E) == SVC_STOPPING && svc_aggregate() == PROTO_SYS_STARTING);
+	CHECK(reap(E, KILLED(SIGTERM)));
+	exec_ok(E);
+	CHECK(svc_aggregate() == PROTO_SYS_HEALTHY);
+	CHECK(svc_request(E, SVC_EV_STOP) == SVC_OK);
+	CHECK(svc_aggregate() == PROTO_SYS_DEGRADED);
+	CHECK(reap(E, KILLED(SIGTERM)));
+	CHECK(state(E) == SVC_STOPPED && svc_aggregate() == PROTO_SYS_DEGRADED);
+}
+
+TEST(aggregate_is_unhealthy_when_the_app_is_down)
+{
+	app_load_fake(CFG_RESTART_NO);
+	boot_all();
+	svc_tick(fake_now);
+	CHECK(svc_aggregate() == PROTO_SYS_STARTING); /* the app is on its way */
+	exec_ok(SVC_APP);
+	CHECK(svc_aggregate() == PROTO_SYS_HEALTHY);
+	CHECK(reap(SVC_APP, EXITED(3)));
+	CHECK(state(SVC_APP) == SVC_FAILED);
+	CHECK(svc_aggregate() == PROTO_SYS_UNHEALTHY); /* every service up, but not the app */
+	app_unload();
+}
+
+SHUTDOWN_TEST(aggregate_is_stopping_during_shutdown)
+{
+	reset();
+	boot_all();
+	CHECK(svc_aggregate() == PROTO_SYS_HEALTHY);
+	CHECK(!svc_shutdown_step());
+	CHECK(svc_aggregate() == PROTO_SYS_STOPPING);
+	reap(C, KILLED(SIGTERM));
+	reap(E, KILLED(SIGTERM));
+	CHECK(svc_aggregate() == PROTO_SYS_STOPPING);
+}
+
+TEST(svc_of_pid_finds_the_main_process_and_its_session)
+{
+	pid_t pid;
+
+	reset();
+	CHECK(svc_of_pid(4242) == -1);
+	CHECK(svc_of_pid(0) == -1);
+	notify_started();
+	pid = svc_get(NOTIFY)->pid;
+	CHECK(svc_of_pid(pid) == NOTIFY);
+	/* systemd-notify run from its script: a process of its session. */
+	fake_sid_pid = 5000;
+	fake_sid = pid;
+	CHECK(svc_of_pid(5000) == NOTIFY); /* starting */
+	svc_notify_ready(NOTIFY);
+	CHECK(svc_of_pid(5000) == NOTIFY); /* running */
+	fake_sid = 4242;                   /* a stranger's session */
+	CHECK(svc_of_pid(5000) == -1);
+	fake_sid = pid;
+	CHECK(svc_request(NOTIFY, SVC_EV_STOP) == SVC_OK);
+	CHECK(svc_of_pid(5000) == -1);    /* stopping: its helpers speak for it no more */
+	CHECK(svc_of_pid(pid) == NOTIFY); /* its main process still does */
+	CHECK(reap(NOTIFY, KILLED(SIGTERM)));
+	CHECK(svc_of_pid(pid) == -1 && svc_of_pid(5000) == -1);
+}
+
+RUN_TESTS(
+	"svc", T(table_is_in_start_order), T(boot_starts_enabled_services_in_order),
+	T(independent_services_start_at_once), T(ups_counts_entries_into_running),
+	T(restart_waits_restart_sec_from_the_exit), T(policies_decide_on_exit_status),
+	T(operator_requests_check_state), T(stop_terms_the_group_then_kills), T(stop_gives_up_after_kill_fails),
+	T(restart_while_running_starts_after_exit), T(stop_cancels_a_pending_restart), T(exec_failure_is_recorded),
+	T(fork_failure_follows_the_policy), T(requires_pulls_in_a_stopped_required_service),
+	T(required_exec_failure_fails_the_waiting_dependant), T(required_exit_fails_the_waiting_dependant),
+	T(required_failure_goes_down_a_waiting_chain), T(after_only_predecessor_failing_lets_the_dependant_start),
+	T(required_predecessor_waiting_to_restart_holds_the_dependant),
+	T(operator_stop_stops_requiring_dependants_first), T(operator_stop_goes_down_a_requires_chain),
+	T(starting_the_required_service_again_starts_its_dependants),
+	T(operator_restart_restarts_requiring_dependants), T(restart_limit_fails_the_sixth_automatic_restart),
+	T(restart_limit_window_is_fixed_and_opens_again), T(operator_start_clears_the_restart_limit),
+	T(restart_limit_interval_zero_never_limits), T(crash_loop_without_a_limit_is_throttled_never_failed),
+	T(clean_exits_are_not_throttled), T(enable_and_disable), T(every_event_in_every_state_is_safe),
+	T(start_of_required_service_with_dep_stopped_dependant_spawns_it_once),
+	T(restart_of_required_service_spawns_it_once), T(pending_stop_fires_when_dependant_goes_in_the_same_tick),
+	T(restart_of_a_waiting_service_keeps_its_dependant),
+	T(fork_failure_restarts_count_against_the_restart_limit), T(shutdown_stops_in_reverse_dependency_order),
+	T(app_starts_after_the_services_not_behind_a_crash_loop), T(app_exit_powers_off_an_operator_stop_does_not),
+	T(app_reaching_its_restart_limit_powers_off), T(shutdown_stops_the_app_before_every_service),
+	T(shutdown_stops_waiting_services_at_once), T(shutdown_stops_a_waiting_service_before_its_dependants),
+	T(no_enable_while_shutting_down), T(notify_service_is_running_only_after_ready),
+	T(ready_before_the_exec_report_is_handled), T(start_timeout_stops_then_restarts_per_policy),
+	T(watchdog_petting_moves_the_deadline_silence_aborts), T(watchdog_trigger_aborts_at_once),
+	T(oneshot_exit_0_lets_the_requiring_dependant_start), T(oneshot_failure_fails_the_requiring_dependant),
+	T(remain_after_exit_stays_up_until_stopped), T(health_check_makes_a_simple_service_ready),
+	T(unhealthy_with_health_action_restart_restarts_regardless_of_restart),
+	T(operator_stop_during_a_failure_stop_is_not_overridden), T(unhealthy_without_an_action_is_only_reported),
+	T(aggregate_follows_the_enabled_services), T(aggregate_is_unhealthy_when_the_app_is_down),
+	T(aggregate_is_stopping_during_shutdown), T(svc_of_pid_finds_the_main_process_and_its_session))
