@@ -344,6 +344,7 @@ struct proto_svc {
 	uint32_t timeout_start;   /* TimeoutStartSec, 0: none */
 	uint32_t health_interval; /* HealthIntervalSec, 0: no check */
 	uint64_t log_lines;       /* lines written to its log since init started */
+	uint8_t remain;           /* RemainAfterExit: an exited oneshot stays active */
 };
 
 /* PROTO_REC_TEXT: a piece of one text; the pieces of a key come in order. */

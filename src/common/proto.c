@@ -384,6 +384,7 @@ static const struct field svc_fields[] = {
 	NUM(PROTO_SVC_TIMEOUT_START, struct proto_svc, timeout_start),
 	NUM(PROTO_SVC_HEALTH_INTERVAL, struct proto_svc, health_interval),
 	NUM(PROTO_SVC_LOG_LINES, struct proto_svc, log_lines),
+	NUM(PROTO_SVC_REMAIN, struct proto_svc, remain),
 };
 
 static const struct field system_fields[] = {

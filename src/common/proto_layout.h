@@ -58,6 +58,7 @@ _Static_assert(PROTO_TEXT_SIZE == 928, "text field size is part of the protocol"
 #define PROTO_SVC_TIMEOUT_START 172   /* u32 seconds, 0: none */
 #define PROTO_SVC_HEALTH_INTERVAL 176 /* u32 seconds, 0: no health check */
 #define PROTO_SVC_LOG_LINES 180       /* u64 lines written to its log */
+#define PROTO_SVC_REMAIN 188          /* u8 RemainAfterExit */
 
 /* PROTO_REC_SYSTEM fields. */
 #define PROTO_SYS_UPTIME 96           /* u64 seconds since init started */

@@ -39,6 +39,7 @@ void ops_svc_record(unsigned char *f, int i)
 		.watchdog_sec = c->watchdog_sec,
 		.timeout_start = c->timeout_start_sec,
 		.health_interval = c->health_argv ? c->health_interval_sec : 0,
+		.remain = c->remain_after_exit,
 	};
 
 	log_written(i, &v.log_bytes, &v.log_lines);

@@ -136,12 +136,6 @@ void json_u64(struct json *j, uint64_t v)
 	fprintf(j->out, "%llu", (unsigned long long)v);
 }
 
-void json_i64(struct json *j, int64_t v)
-{
-	separate(j);
-	fprintf(j->out, "%lld", (long long)v);
-}
-
 void json_decimal(struct json *j, uint64_t v, unsigned places)
 {
 	uint64_t scale = 1;

@@ -43,7 +43,6 @@ void json_string(struct json *j, const char *s);
 /* n bytes of s, which may hold NULs (written \u0000). */
 void json_string_n(struct json *j, const char *s, size_t n);
 void json_u64(struct json *j, uint64_t v);
-void json_i64(struct json *j, int64_t v);
 /* v / 10^places, with that many decimals: json_decimal(j, 253, 2) is 2.53. */
 void json_decimal(struct json *j, uint64_t v, unsigned places);
 void json_bool(struct json *j, int v);

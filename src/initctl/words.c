@@ -50,7 +50,7 @@ const char *words_active(const struct proto_svc *v)
 	case PROTO_STATE_RESTART_WAIT: return "activating";
 	case PROTO_STATE_STOPPING: return "deactivating";
 	case PROTO_STATE_FAILED: return "failed";
-	case PROTO_STATE_EXITED: return v->ready ? "active" : "inactive";
+	case PROTO_STATE_EXITED: return v->remain ? "active" : "inactive";
 	}
 	return "inactive";
 }
@@ -113,6 +113,8 @@ int words_has_check(const struct proto_svc *v)
 
 int words_healthy(const struct proto_svc *v)
 {
+	if (v->state == PROTO_STATE_EXITED)
+		return 1; /* a oneshot whose job is done, kept active or not */
 	if (strcmp(words_active(v), "active") != 0 || !v->ready)
 		return 0;
 	return !words_has_check(v) || v->health == PROTO_HEALTH_HEALTHY;

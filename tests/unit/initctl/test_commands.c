@@ -62,6 +62,9 @@ static void add_svc(const char *name, unsigned state, int ready, unsigned health
 			       .health_interval = interval,
 			       .health_failures = 2 };
 
+	/* An exited oneshot is active with RemainAfterExit: "ready" stands for it here. */
+	v.remain = (uint8_t)(state == PROTO_STATE_EXITED && ready);
+
 	snprintf(v.name, sizeof v.name, "%s", name);
 	proto_pack_svc(recs[nrecs++], 0, &v);
 }

@@ -103,14 +103,12 @@ TEST(numbers)
 	json_array_open(&j);
 	json_u64(&j, 0);
 	json_u64(&j, UINT64_MAX);
-	json_i64(&j, INT64_MIN);
-	json_i64(&j, -1);
 	json_decimal(&j, 253, 2);
 	json_decimal(&j, 5, 2);
 	json_decimal(&j, 10000, 2);
 	json_decimal(&j, 7, 0);
 	json_array_close(&j);
-	CHECK_STR(end(), "[0,18446744073709551615,-9223372036854775808,-1,2.53,0.05,100.00,7]");
+	CHECK_STR(end(), "[0,18446744073709551615,2.53,0.05,100.00,7]");
 }
 
 TEST(rfc3339)

@@ -267,11 +267,12 @@ TEST(health_verdict)
 	CHECK(words_healthy(&v));
 	v.state = PROTO_STATE_RESTART_WAIT;
 	CHECK(!words_healthy(&v));
-	v = (struct proto_svc){ .state = PROTO_STATE_EXITED, .ready = 1 }; /* oneshot, RemainAfterExit */
+	v = (struct proto_svc){ .state = PROTO_STATE_EXITED, .ready = 1, .remain = 1 }; /* oneshot, RemainAfterExit */
 	CHECK(words_healthy(&v));
 	CHECK_STR(words_active(&v), "active");
-	v.ready = 0;
+	v.remain = 0; /* without: inactive, its job done, which is healthy */
 	CHECK_STR(words_active(&v), "inactive");
+	CHECK(words_healthy(&v));
 }
 
 static struct logjson lj;
