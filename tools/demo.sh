@@ -23,6 +23,8 @@ step "$ctl" list
 step "$ctl" status webapp
 step "$ctl" status flaky
 step "$ctl" system-status
+step "$ctl" health
+step "$ctl" status migrate
 step "$ctl" ps list
 step "$ctl" ps start /bin/sh -c 'echo hello from an ad-hoc process; sleep 1' -e GREETING=hi
 step "$ctl" ps status 1
