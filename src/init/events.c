@@ -10,6 +10,7 @@
 
 static struct event ring[EVENTS_RING];
 static uint64_t next_seq = 1;
+static uint64_t base = 1; /* the first number this init's ring has held (reload: the old init's next) */
 
 void events_add(int svc, unsigned kind, unsigned from, unsigned to, uint32_t code)
 {
@@ -31,7 +32,13 @@ uint64_t events_next_seq(void)
 
 uint64_t events_first_seq(void)
 {
-	return next_seq > EVENTS_RING ? next_seq - EVENTS_RING : 1;
+	return next_seq - base > EVENTS_RING ? next_seq - EVENTS_RING : base;
+}
+
+void events_resume(uint64_t seq)
+{
+	if (seq > next_seq)
+		next_seq = base = seq;
 }
 
 const struct event *events_get(uint64_t seq)

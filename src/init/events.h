@@ -28,6 +28,10 @@ void events_add(int svc, unsigned kind, unsigned from, unsigned to, uint32_t cod
 uint64_t events_next_seq(void);
 /* The oldest sequence number the ring still holds (= next when empty). */
 uint64_t events_first_seq(void);
+/* After a reload: numbering goes on from the old init's next number, so
+ * that a reader resuming with --since learns what it missed (the old
+ * init's events themselves are not handed over). */
+void events_resume(uint64_t seq);
 /* The event numbered seq, or 0 when it is not (or no longer) held. */
 const struct event *events_get(uint64_t seq);
 

@@ -19,6 +19,7 @@
 
 #include "cfg.h"
 #include "clock.h"
+#include "events.h"
 #include "fmt.h"
 #include "log.h"
 #include "notify.h"
@@ -45,6 +46,7 @@ struct handover_hdr {
 	uint64_t old_hash, checksum; /* checksum: FNV-1a of the records */
 	int64_t started_ms;          /* init's start (monotonic: survives exec) */
 	int32_t notify_fd;           /* the sd_notify socket, kept open across exec, or -1 */
+	uint64_t events_seq;         /* the next event's number */
 };
 
 struct handover_rec {
@@ -179,6 +181,7 @@ static int write_state(int fd)
 	hdr.old_hash = CFG_HASH;
 	hdr.started_ms = clock_started();
 	hdr.notify_fd = notify_fd();
+	hdr.events_seq = events_next_seq();
 	if (write_all(fd, &hdr, sizeof hdr) < 0)
 		return -1;
 	for (i = 0; i < SVC_N; i++) {
@@ -334,6 +337,7 @@ int reload_read(int fd)
 		why = "checksum mismatch";
 	if (!why) {
 		clock_set_started(hdr.started_ms);
+		events_resume(hdr.events_seq);
 		if (hdr.notify_fd >= 0 && fcntl(hdr.notify_fd, F_SETFD, FD_CLOEXEC) == 0)
 			notify_adopt(hdr.notify_fd);
 		state_fd = fd;

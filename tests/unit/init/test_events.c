@@ -106,5 +106,25 @@ TEST(wrap_around_many_times)
 	CHECK(events_first_seq() - 2 == 3 * EVENTS_RING + 5);
 }
 
+/* A reload: the new init's ring is empty, its numbers go on from the old
+ * one's, and nothing from before is claimed to be held. */
+TEST(resume_after_a_reload)
+{
+	uint64_t next = events_next_seq() + 100;
+
+	events_resume(next);
+	CHECK(events_next_seq() == next && events_first_seq() == next);
+	CHECK(events_get(next - 1) == 0 && events_get(next - 100) == 0);
+	events_add(3, 1, 2, 4, 0);
+	CHECK(events_get(next) && events_get(next)->seq == next && events_get(next - 1) == 0);
+	CHECK(events_first_seq() == next);
+	events_resume(1); /* never backwards */
+	CHECK(events_next_seq() == next + 1);
+	add_n(EVENTS_RING + 1);
+	CHECK(events_first_seq() == events_next_seq() - EVENTS_RING);
+	CHECK(window_is_whole());
+}
+
 RUN_TESTS("events", T(empty_ring_holds_nothing), T(an_event_is_recorded_as_given),
-	  T(a_full_ring_keeps_its_first_event), T(one_more_loses_the_oldest), T(wrap_around_many_times))
+	  T(a_full_ring_keeps_its_first_event), T(one_more_loses_the_oldest), T(wrap_around_many_times),
+	  T(resume_after_a_reload))
