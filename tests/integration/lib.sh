@@ -83,6 +83,11 @@ log_lines() { grep -E -- "$1" "$LOG"; }
 # frame ARGS...: send a hand-made frame (tests/integration/frame.py).
 frame() { "${PYTHON:-python3}" "$TESTS_DIR/frame.py" --socket "$INIT_SOCKET" "$@"; }
 
+# rec SERVICE FIELD: one field of `status SERVICE` as init sends it
+# (svcrec.py: state, ready, type, health, health_failures, pid, restarts,
+# notify_status, health_cmd), whether or not initctl prints it.
+rec() { "${PYTHON:-python3}" "$TESTS_DIR/svcrec.py" --socket "$INIT_SOCKET" --hash "$(cfg_hash)" "$1" | sed -n "s/^$2=//p"; }
+
 # The configuration hash init was built with.
 cfg_hash() { "$INIT_BIN" --version | sed -n 's/.*configuration \([0-9a-f]\{16\}\).*/\1/p'; }
 

@@ -8,7 +8,7 @@
 PY=/usr/bin/python3
 NSOCK="$WORK/notify.sock"
 
-notify_status() { "$PY" "$WORK/bin/status_text.py" "$INIT_SOCKET" "$(cfg_hash)" "$1" 12; }
+notify_status() { rec "$1" notify_status; }
 has_notify_status() { [ "$(notify_status "$1")" = "$2" ]; }
 
 # barrier TEXT: victim echoes TEXT as its STATUS=; once init shows it, init

@@ -19,10 +19,10 @@ logged_before() {
 
 # Whether this initctl prints the readiness lines (Type:, Notify Status:);
 # they come with the ctl13 branch. Until then those assertions are skipped
-# and the STATUS= text is read off the wire instead (bin/status_text.py).
+# and the STATUS= text is read off the wire instead (lib.sh's rec).
 initctl_shows_readiness() { ctl status "$1" | grep -q '^  Type: '; }
 
-notify_status() { "$PY" "$WORK/bin/status_text.py" "$INIT_SOCKET" "$(cfg_hash)" "$1" 12; }
+notify_status() { rec "$1" notify_status; }
 
 t_01_systemd_notify_readies_and_dependant_waits() {
 	wait_for "sdnotify ready" 15 log_lines 'init: Service sdnotify is ready$'
