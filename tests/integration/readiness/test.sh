@@ -28,6 +28,8 @@ t_01_systemd_notify_readies_and_dependant_waits() {
 	wait_for "sdnotify ready" 15 log_lines 'init: Service sdnotify is ready$'
 	wait_for "sdnotify running" 10 has_state sdnotify active
 	expect_eq "$(field sdnotify State)" running "sdnotify's State"
+	expect_eq "$(rec sdnotify ready)" 1 "sdnotify's ready (on the wire)"
+	expect_eq "$(rec sdnotify type)" 1 "sdnotify's type (on the wire: notify)"
 	wait_for "dep-sd's first run" 10 test -f "$WORK/saw.dep-sd"
 	expect_eq "$(cat "$WORK/saw.dep-sd")" yes "dep-sd found sdnotify's marker at its start"
 	logged_before 'init: Service sdnotify is ready$' 'init: Starting service dep-sd$'
@@ -116,6 +118,7 @@ t_07_watchdog_lapse_aborts_and_restarts() {
 t_08_reload_while_waiting_for_ready() {
 	wait_for "late waiting" 10 test -f "$WORK/waiting.late"
 	expect_eq "$(field late State)" starting "late's State before the reload"
+	expect_eq "$(rec late ready)" 0 "late's ready before the reload"
 	expect_eq "$(field dep-late State)" "waiting for dependencies" "dep-late's State"
 	pid=$(field late PID)
 	expect_eq "$(ctl reload)" "✓ Reload initiated: init re-executes itself, services keep running" "reload"
