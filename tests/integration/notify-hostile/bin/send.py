@@ -14,7 +14,7 @@ import sys
 KINDS = {
     "ready": b"READY=1",
     "flood": b"FLOOD=1",
-    "nul": b"READY=1\0STATUS=nul",
+    "nul": b"READY=1\nSTATUS=a NUL \0 byte",
     "big": b"READY=1\n" + b"A=1\n" * 16384,
     "noeq": b"READY=1\nthis line has no equals sign",
     "empty": b"",

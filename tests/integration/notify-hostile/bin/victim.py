@@ -10,7 +10,7 @@ from systemd import daemon
 
 path = os.environ["NOTIFY_SOCKET"]
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-for d in (b"READY=1\0STATUS=nul", b"READY=1\n" + b"A=1\n" * 16384, b"READY=1\nno equals sign", b""):
+for d in (b"READY=1\nSTATUS=a NUL \0 byte", b"READY=1\n" + b"A=1\n" * 16384, b"READY=1\nno equals sign", b""):
     s.sendto(d, path)
 daemon.notify("STATUS=malformed sent")
 # The test's barrier: say.victim's text comes back as STATUS=, after every
