@@ -10,12 +10,6 @@ STARTING=1 HEALTHY=2 UNHEALTHY=3 # enum proto_health
 
 prepare() { touch "$WORK/ok.pass" "$WORK/ok.flap" "$WORK/ok.restarter"; }
 
-line_of() { grep -n -m1 -E -- "$1" "$LOG" | cut -d: -f1; }
-logged_before() {
-	local a b
-	a=$(line_of "$1"); b=$(line_of "$2")
-	[ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ] || fail "'$1' (line ${a:-none}) not before '$2' (line ${b:-none})"
-}
 count_lines() { grep -c -E -- "$1" "$LOG"; }
 lines_at_least() { [ "$(count_lines "$1")" -ge "$2" ]; }
 

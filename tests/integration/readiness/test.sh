@@ -7,16 +7,6 @@
 
 PY=/usr/bin/python3 # Debian's, with python3-systemd
 
-# line_of REGEX: the line number of the first match on init's console.
-line_of() { grep -n -m1 -E -- "$1" "$LOG" | cut -d: -f1; }
-
-# logged_before A B: the first line matching A comes before the first matching B.
-logged_before() {
-	local a b
-	a=$(line_of "$1"); b=$(line_of "$2")
-	[ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ] || fail "'$1' (line ${a:-none}) not before '$2' (line ${b:-none})"
-}
-
 # Whether this initctl prints the readiness lines (Type:, Notify Status:);
 # they come with the ctl13 branch. Until then those assertions are skipped
 # and the STATUS= text is read off the wire instead (lib.sh's rec).
