@@ -80,8 +80,25 @@ runs_at_least() { [ "$(runs "$1")" -ge "$2" ]; }
 # log_lines REGEX: matching lines of init's console, in order.
 log_lines() { grep -E -- "$1" "$LOG"; }
 
+# line_of REGEX: the line number of the first match on init's console.
+line_of() { grep -n -m1 -E -- "$1" "$LOG" | cut -d: -f1; }
+
+# logged_before A B: the first console line matching A comes before the first matching B.
+logged_before() {
+	local a b
+	a=$(line_of "$1"); b=$(line_of "$2")
+	if [ -z "$a" ] || [ -z "$b" ] || [ "$a" -ge "$b" ]; then
+		fail "'$1' (line ${a:-none}) not before '$2' (line ${b:-none})"
+	fi
+}
+
 # frame ARGS...: send a hand-made frame (tests/integration/frame.py).
 frame() { "${PYTHON:-python3}" "$TESTS_DIR/frame.py" --socket "$INIT_SOCKET" "$@"; }
+
+# rec SERVICE FIELD: one field of `status SERVICE` as init sends it
+# (svcrec.py: state, ready, type, health, health_failures, pid, restarts,
+# notify_status, health_cmd), whether or not initctl prints it.
+rec() { "${PYTHON:-python3}" "$TESTS_DIR/svcrec.py" --socket "$INIT_SOCKET" --hash "$(cfg_hash)" "$1" | sed -n "s/^$2=//p"; }
 
 # The configuration hash init was built with.
 cfg_hash() { "$INIT_BIN" --version | sed -n 's/.*configuration \([0-9a-f]\{16\}\).*/\1/p'; }
