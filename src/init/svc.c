@@ -368,7 +368,7 @@ static void act_watchdog(int i)
 static void act_unhealthy(int i)
 {
 	fmt_fmt(tab[i].reason, sizeof tab[i].reason,
-		"health check failed %u times in a row (HealthAction=restart)", health_failures(i));
+		"unhealthy after %u failed checks in a row (HealthAction=restart)", health_failures(i));
 	fail_stop(i, SIGTERM, 2);
 }
 
@@ -950,6 +950,8 @@ int svc_of_pid(pid_t pid)
 	pid_t sid;
 	int i;
 
+	if (pid <= 0)
+		return -1; /* no credentials: from outside init's PID namespace, say */
 	for (i = 0; i < SVC_N; i++)
 		if (tab[i].pid == pid && pid > 0)
 			return i;

@@ -84,7 +84,7 @@ t_05_health_action_restart() {
 	rm "$WORK/ok.restarter"
 	wait_for "restarter's second run" 20 runs_at_least restarter 2
 	touch "$WORK/ok.restarter"
-	log_lines 'init: warning: Service restarter failed: health check failed 1 times in a row \(HealthAction=restart\)$' >/dev/null ||
+	log_lines 'init: warning: Service restarter failed: unhealthy after 1 failed checks in a row \(HealthAction=restart\)$' >/dev/null ||
 		fail "no failure line for restarter"
 	wait_for "restarter healthy again" 20 lines_at_least 'init: Service restarter is healthy$' 2
 	wait_for "restarter running" 10 has_state restarter active

@@ -1780,7 +1780,7 @@ TEST(unhealthy_with_health_action_restart_restarts_regardless_of_restart)
 	fake_now += 60000;
 	fake_health_set(CHECKED, PROTO_HEALTH_UNHEALTHY, 3);
 	CHECK(state(CHECKED) == SVC_STOPPING && last_signal(pid) == SIGTERM);
-	CHECK_STR(svc_get(CHECKED)->reason, "health check failed 3 times in a row (HealthAction=restart)");
+	CHECK_STR(svc_get(CHECKED)->reason, "unhealthy after 3 failed checks in a row (HealthAction=restart)");
 	CHECK(health_state(CHECKED) == PROTO_HEALTH_NONE); /* no checks while it stops */
 	CHECK(reap(CHECKED, KILLED(SIGTERM)));
 	CHECK(state(CHECKED) == SVC_RESTART_WAIT); /* Restart=no, but HealthAction=restart */
