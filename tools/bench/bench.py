@@ -627,7 +627,7 @@ def main():
                     help="keep the work directory (configurations, logs) for inspection")
     ap.add_argument("--only", choices=("all", "logs", "readiness"), default="all",
                     help="logs: only the log throughput test (about a minute); readiness: only readiness "
-                    "latency, cold start of notify services and health-check CPU (about three minutes)")
+                    "latency, cold start of notify services and health-check CPU (about 2½ minutes)")
     ap.add_argument("--ready-reps", type=int, default=15,
                     help="runs per readiness figure (median); default 15")
     ap.add_argument("--log-reps", type=int, default=5,
