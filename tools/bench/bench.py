@@ -23,6 +23,10 @@ Method, in short (docs/bench.md says it at length):
 - Log throughput (logbench.py): enclave-init's log capture against s6-log
   and svlogd, 200,000 lines of 100 bytes, with the lines lost; alone with
   `--only logs`.
+- Readiness and health checks (readybench.py): the latency from READY=1 to a
+  dependant's exec and the cold start of 100 notify services, against s6's
+  notification-fd and s6-svwait; init's CPU with 100 services health-checked
+  every second; alone with `--only readiness`.
 - No threshold anywhere: figures and ratios only.
 """
 import argparse
@@ -42,6 +46,7 @@ import tempfile
 import time
 
 import logbench
+import readybench
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LIBC = ctypes.CDLL("libc.so.6", use_errno=True)
@@ -93,13 +98,13 @@ IN_CLOEXEC = 0o2000000
 
 
 class Inotify:
-    """Names created in one directory, as they are created."""
+    """Names created (or, by mask, closed after writing...) in one directory, as it happens."""
 
-    def __init__(self, path):
+    def __init__(self, path, mask=IN_CREATE):
         self.fd = LIBC.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
         if self.fd < 0:
             raise OSError(ctypes.get_errno(), "inotify_init1")
-        if LIBC.inotify_add_watch(self.fd, path.encode(), IN_CREATE) < 0:
+        if LIBC.inotify_add_watch(self.fd, path.encode(), mask) < 0:
             os.close(self.fd)
             raise OSError(ctypes.get_errno(), "inotify_add_watch " + path)
 
@@ -382,9 +387,10 @@ def build(config, builddir):
     return builddir
 
 
-def build_svc(work):
-    out = os.path.join(work, "svc")
-    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "svc.c")
+def build_svc(work, name="svc"):
+    """tools/bench/NAME.c, built static into the work directory."""
+    out = os.path.join(work, name)
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), name + ".c")
     r = subprocess.run(["musl-gcc", "-static", "-Os", "-s", "-o", out, src], capture_output=True, text=True)
     if r.returncode:
         raise RuntimeError(f"musl-gcc {src} failed:\n{r.stderr}")
@@ -417,22 +423,30 @@ def clear(d):
         os.unlink(os.path.join(d, f))
 
 
-def cold_start(sup, n, kind, keep=False, mem=False):
-    """Seconds from launching the supervisor until all n services have started.
-    With keep, returns the running instance too; with mem, reads the
-    supervisor's memory after SETTLE_S of idling, then stops it."""
-    clear(sup.markers)
-    ino = Inotify(sup.markers)
+def launch_and_wait(ino, start, wait):
+    """start() an instance, then wait(ino, t0) for what it should do; the
+    instance is stopped if that fails, ino closed in any case. Returns t0
+    (monotonic, just before the start), wait's result and the instance."""
     try:
         t0 = time.monotonic()
-        inst = sup.start(n, kind)
+        inst = start()
         try:
-            t1, _ = wait_markers(ino, n, t0 + START_TIMEOUT_S)
+            got = wait(ino, t0)
         except Exception:
             inst.stop()
             raise
     finally:
         ino.close()
+    return t0, got, inst
+
+
+def cold_start(sup, n, kind, keep=False, mem=False):
+    """Seconds from launching the supervisor until all n services have started.
+    With keep, returns the running instance too; with mem, reads the
+    supervisor's memory after SETTLE_S of idling, then stops it."""
+    clear(sup.markers)
+    t0, (t1, _), inst = launch_and_wait(Inotify(sup.markers), lambda: sup.start(n, kind),
+                                        lambda ino, t0: wait_markers(ino, n, t0 + START_TIMEOUT_S))
     if keep:
         return t1 - t0, inst
     m = None
@@ -611,8 +625,11 @@ def main():
     ap.add_argument("-o", "--output", help="also write the report to this file")
     ap.add_argument("--keep", action="store_true",
                     help="keep the work directory (configurations, logs) for inspection")
-    ap.add_argument("--only", choices=("all", "logs"), default="all",
-                    help="logs: only the log throughput test (about a minute)")
+    ap.add_argument("--only", choices=("all", "logs", "readiness"), default="all",
+                    help="logs: only the log throughput test (about a minute); readiness: only readiness "
+                    "latency, cold start of notify services and health-check CPU (about 2½ minutes)")
+    ap.add_argument("--ready-reps", type=int, default=15,
+                    help="runs per readiness figure (median); default 15")
     ap.add_argument("--log-reps", type=int, default=5,
                     help="runs of each logger per log throughput figure (median); default 5")
     args = ap.parse_args()
@@ -670,6 +687,9 @@ def run(work, shm, args):
     if args.only == "logs":
         logs = logbench.measure(work, shm, build, max(args.log_reps, 1))
         return render_logs_only(facts, logs, args)
+    if args.only == "readiness":
+        return render_readiness_only(facts, readybench.measure(work, sys.modules[__name__],
+                                                               max(args.ready_reps, 1)))
     counts = (10, 100)
     svc = build_svc(work)
     setups = [(n, k) for k in KINDS for n in counts]
@@ -839,13 +859,30 @@ def render_logs_only(facts, logs, args):
     w("## Target\n")
     w(logbench.target_line(logs) + "\n")
     out += logbench.render(logs, section="1")
+    command_and_problems(w, logs["problems"])
+    return "\n".join(out)
+
+
+def command_and_problems(w, problems):
+    """The end of a report of one test alone."""
     w("## Command\n")
     w("```\n" + ("tools/bench/run " + " ".join(sys.argv[1:])).strip() + "\n```\n")
-    if logs["problems"]:
+    if problems:
         w("## Problems during the run\n")
-        for p in logs["problems"]:
+        for p in problems:
             w(f"- {p}")
         w("")
+
+
+def render_readiness_only(facts, res):
+    out = []
+    w = out.append
+    w("# enclave-init benchmark report: readiness and health checks\n")
+    header(facts, w)
+    w(f"- each readiness latency and cold-start figure is the median of {res['reps']} runs (after one "
+      "warm-up run); ratio = enclave-init / s6, lower is better\n")
+    out += readybench.render(res, section="1")
+    command_and_problems(w, res["problems"])
     return "\n".join(out)
 
 
