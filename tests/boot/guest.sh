@@ -261,10 +261,6 @@ c_vsock_policy_processes() {
 # second serial port (to_host), where tests/boot/host_checks.py parses them
 # with Python's json and promtool.
 
-# jget FILE KEY: the first "KEY":value in a one-line JSON document (strings
-# with their quotes)
-jget() { grep -oE "\"$2\":(\"[^\"]*\"|[^,}]*)" "$1" | head -n 1 | cut -d: -f2-; }
-
 # to_host NAME FILE: FILE to the host, framed, on /dev/ttyS1 (only this
 # script writes there; the console is shared with init and the kernel)
 to_host() {
@@ -272,15 +268,21 @@ to_host() {
 		{ echo "cannot write to /dev/ttyS1 (the host's data port)"; return 1; }
 }
 
-# want_fields FILE KEY=VALUE...: each "KEY":VALUE is in the document
+# want_fields FILE KEY=VALUE...: the first "KEY": in the one-line JSON
+# document FILE has VALUE (a string with its quotes); prints what differs
 want_fields() {
-	local f=$1 kv got bad=""
-	shift
-	for kv in "$@"; do
-		got=$(jget "$f" "${kv%%=*}")
-		[ "$got" = "${kv#*=}" ] || bad="$bad ${kv%%=*}=$got(want ${kv#*=})"
-	done
-	[ -z "$bad" ] || { echo "$bad"; return 1; }
+	awk 'BEGIN { for (i = 2; i < ARGC; i++) want[i - 1] = ARGV[i]; n = ARGC - 2; ARGC = 2 }
+		{ for (i = 1; i <= n; i++) {
+			e = index(want[i], "="); k = substr(want[i], 1, e - 1); v = substr(want[i], e + 1)
+			got = ""
+			if ((p = index($0, "\"" k "\":")) > 0) {
+				rest = substr($0, p + length(k) + 3)
+				if (substr(rest, 1, 1) == "\"") { e = index(substr(rest, 2), "\""); got = substr(rest, 1, e + 1) }
+				else { match(rest, /[,}]/); got = substr(rest, 1, RSTART - 1) }
+			}
+			if (got != v) bad = bad " " k "=" got "(want " v ")"
+		} }
+		END { if (bad != "") { print bad; exit 1 } }' "$@"
 }
 
 c_readiness() {
