@@ -15,6 +15,9 @@
 #
 # then "BOOTTEST DONE" and exits 0: the app has ended, so init shuts the
 # machine down (app.poweroff_on_exit). tests/boot/run.sh reads the console.
+# In the full boot, the health, events and metrics documents read over
+# VSOCK also go out on the second serial port, /dev/ttyS1 (see to_host),
+# for tests/boot/host_checks.py on the host.
 #
 # MODE: full (the first boot: everything), noenv (a boot without /env and
 # without a heartbeat responder). ARG: an argument with spaces, which
@@ -249,6 +252,131 @@ c_vsock_policy_processes() {
 	echo "info: $out"
 }
 
+# ---- readiness, health, events, metrics ---------------------------------
+#
+# setup (oneshot) -> consumer (Requires setup, After notifier); notifier is
+# Type = "notify" (tests/boot/notifier.c: READY=1 after 500 ms); checked has
+# a HealthCmd. The JSON is looked at with grep and awk here (busybox has no
+# JSON parser); the documents read over VSOCK also go to the host on the
+# second serial port (to_host), where tests/boot/host_checks.py parses them
+# with Python's json and promtool.
+
+# to_host NAME FILE: FILE to the host, framed, on /dev/ttyS1 (only this
+# script writes there; the console is shared with init and the kernel)
+to_host() {
+	{ echo "@@BEGIN $1"; cat "$2"; echo "@@END $1"; } > /dev/ttyS1 ||
+		{ echo "cannot write to /dev/ttyS1 (the host's data port)"; return 1; }
+}
+
+# want_fields FILE KEY=VALUE...: the first "KEY": in the one-line JSON
+# document FILE has VALUE (a string with its quotes); prints what differs
+want_fields() {
+	awk 'BEGIN { for (i = 2; i < ARGC; i++) want[i - 1] = ARGV[i]; n = ARGC - 2; ARGC = 2 }
+		{ for (i = 1; i <= n; i++) {
+			e = index(want[i], "="); k = substr(want[i], 1, e - 1); v = substr(want[i], e + 1)
+			got = ""
+			if ((p = index($0, "\"" k "\":")) > 0) {
+				rest = substr($0, p + length(k) + 3)
+				if (substr(rest, 1, 1) == "\"") { e = index(substr(rest, 2), "\""); got = substr(rest, 1, e + 1) }
+				else { match(rest, /[,}]/); got = substr(rest, 1, RSTART - 1) }
+			}
+			if (got != v) bad = bad " " k "=" got "(want " v ")"
+		} }
+		END { if (bad != "") { print bad; exit 1 } }' "$@"
+}
+
+c_readiness() {
+	local s out bad=""
+	# the enclave's health is healthy once every enabled service is ready
+	# (a oneshot: exited 0); `health` exits 0 then
+	wait_until 20 /bin/initctl health || { ictl health; echo "initctl health did not exit 0 (enclave not healthy) within 20 s"; return 1; }
+	for s in notifier setup consumer checked hello; do
+		ictl status $s --json > /tmp/st-$s.json  # (exit 3 for hello: not active)
+	done
+	out=$(want_fields /tmp/st-notifier.json type='"notify"' state='"running"' ready=true \
+		status_text='"ready after 500 ms"') || bad="$bad notifier:$out"
+	out=$(want_fields /tmp/st-setup.json type='"oneshot"' state='"exited"' active='"active"' exit_code=0) ||
+		bad="$bad setup:$out"
+	out=$(want_fields /tmp/st-consumer.json state='"running"' ready=true) || bad="$bad consumer:$out"
+	out=$(want_fields /tmp/st-checked.json state='"running"' ready=true health='"healthy"' health_check=true) ||
+		bad="$bad checked:$out"
+	# a oneshot without RemainAfterExit: exited, and not active
+	out=$(want_fields /tmp/st-hello.json type='"oneshot"' state='"exited"' active='"inactive"') || bad="$bad hello:$out"
+	[ -z "$bad" ] || { ictl list; echo "not as expected:$bad"; return 1; }
+	ictl logs consumer -n 5 | grep -q 'consumer: up after setup' ||
+		{ ictl logs consumer -n 5; echo "consumer's log lacks 'consumer: up after setup'"; return 1; }
+	ictl health checked | grep -q 'passed  exit 0 .* checked: ok' ||
+		{ ictl health checked; echo "initctl health checked shows no passed check with output 'checked: ok'"; return 1; }
+	echo "info: $(ictl list | awk '$1 ~ /^(setup|hello|notifier|consumer|checked)$/ { printf "%s%s %s", s, $1, $3; s = ", " }')"
+}
+
+# seq_of FILE KIND SERVICE [TO]: the seq of the first such event, else 0
+seq_of() {
+	awk -v k="\"kind\":\"$2\"" -v s="\"service\":\"$3\"" -v to="$4" -v t="\"to\":\"$4\"" \
+		'index($0, k) && index($0, s) && (to == "" || index($0, t)) { sub(/^\{"seq":/, ""); print $0 + 0; f = 1; exit }
+		END { if (!f) print 0 }' "$1"
+}
+
+# Readiness orders the starts: the order is what init's events say.
+c_readiness_order() {
+	local e=/tmp/ev-unix n_ready s_done c_start c_wait h_ok h_ready g_start
+	ictl events --since 1 --no-follow > $e || { head -5 $e; echo "initctl events --since 1 --no-follow failed"; return 1; }
+	n_ready=$(seq_of $e ready notifier) s_done=$(seq_of $e state setup exited)
+	c_wait=$(seq_of $e state consumer 'waiting for dependencies') c_start=$(seq_of $e state consumer starting)
+	h_ok=$(seq_of $e health checked healthy) h_ready=$(seq_of $e ready checked)
+	g_start=$(seq_of $e state guest starting)
+	echo "info: event seq: consumer waiting $c_wait, setup exited $s_done, notifier ready $n_ready, consumer starting $c_start; checked healthy $h_ok, ready $h_ready; guest starting $g_start"
+	for x in "$n_ready:notifier ready" "$s_done:setup exited" "$c_start:consumer starting" \
+		"$h_ok:checked healthy" "$h_ready:checked ready" "$g_start:guest starting"; do
+		[ "${x%%:*}" != 0 ] || { grep -E '"service":"(notifier|setup|consumer|checked|guest)"' $e | tail -n 12; echo "no event: ${x#*:}"; return 1; }
+	done
+	[ "$c_start" -gt "$n_ready" ] || { echo "consumer started (seq $c_start) before notifier was ready (seq $n_ready)"; return 1; }
+	[ "$c_start" -gt "$s_done" ] || { echo "consumer started (seq $c_start) before setup exited (seq $s_done)"; return 1; }
+	[ "$h_ready" -ge "$h_ok" ] || { echo "checked was ready (seq $h_ready) before its first passing check (seq $h_ok)"; return 1; }
+	# the app comes after every service: after the last of them was ready
+	for x in $n_ready $s_done $h_ready $(seq_of $e ready consumer); do
+		[ "$g_start" -gt "$x" ] || { echo "the app started (seq $g_start) before a service's readiness (seq $x)"; return 1; }
+	done
+}
+
+# The parent's view, read here over VSOCK (CID 1: the loopback; see the
+# README): health, events and metrics, then to the host.
+c_health_vsock() {
+	local h=/tmp/health.json rc
+	vctl health > /tmp/health.txt; rc=$?
+	[ $rc = 0 ] || { cat /tmp/health.txt; echo "initctl -p vsock health: exit $rc, want 0 (healthy)"; return 1; }
+	vctl health --json > $h || { head -c 600 $h; echo "initctl -p vsock health --json failed"; return 1; }
+	[ "$(wc -l < $h)" = 1 ] || { echo "health --json gave $(wc -l < $h) lines, want one"; return 1; }
+	want_fields $h health='"healthy"' health_code=2 || { echo "health --json over VSOCK: the enclave is not healthy"; return 1; }
+	[ "$(ictl health --json | cut -c1-40)" = "$(cut -c1-40 $h)" ] || { echo "health over the Unix socket and over VSOCK differ"; return 1; }
+	to_host health-json $h
+}
+
+c_events_vsock() {
+	local e=/tmp/events.jsonl n
+	vctl events --since 1 --no-follow > $e || { head -5 $e; echo "initctl -p vsock events --since 1 --no-follow failed"; return 1; }
+	n=$(wc -l < /tmp/ev-unix)
+	# the same ring, read later: what the Unix socket gave, then perhaps more
+	head -n "$n" $e | cmp -s - /tmp/ev-unix ||
+		{ head -n 3 $e; echo "the events over VSOCK do not begin with the $n read over the Unix socket"; return 1; }
+	awk '{ if (!sub(/^\{"seq":/, "")) { print "line " NR " has no seq first"; exit 1 }
+		if ($0 + 0 != NR) { print "line " NR " has seq " $0 + 0; exit 1 } }' $e ||
+		{ echo "event seqs are not 1, 2, 3, ..."; return 1; }
+	echo "info: $(wc -l < $e) events over VSOCK ($n over the Unix socket before)"
+	to_host events $e
+}
+
+c_metrics_vsock() {
+	local m=/tmp/metrics.prom x
+	vctl metrics > $m || { head -5 $m; echo "initctl -p vsock metrics failed"; return 1; }
+	for x in 'enclave_init_enclave_health 2' 'enclave_init_service_ready{service="notifier"} 1' \
+		'enclave_init_service_state{service="setup",state="exited"} 1' 'enclave_init_service_health{service="checked"} 2'; do
+		grep -qxF "$x" $m || { grep -E "^${x%% *}|^${x%%\{*}" $m | head -n 12; echo "metrics over VSOCK lack '$x'"; return 1; }
+	done
+	echo "info: $(wc -l < $m) lines, $(grep -c '^# TYPE' $m) metrics"
+	to_host metrics $m
+}
+
 # ---- log streams --------------------------------------------------------
 
 # stream_ok FILE NAME MIN: every line "[YYYY-MM-DD HH:MM:SS] NAME line N", at
@@ -399,6 +527,12 @@ check app-is-service c_app_is_service
 check vsock-read c_vsock_read
 if [ "$mode" = full ]; then
 	check service-env-and-logs c_service_env_and_logs
+	stty -F /dev/ttyS1 raw -echo 2>/dev/null  # the host's data port: bytes as they are
+	check readiness c_readiness
+	check readiness-order c_readiness_order
+	check health-vsock c_health_vsock
+	check events-vsock c_events_vsock
+	check metrics-vsock c_metrics_vsock
 	check vsock-initctl-yaml c_vsock_initctl_yaml
 	check vsock-services-allowed c_vsock_services_allowed
 	check vsock-policy-refuses c_vsock_policy_refuses

@@ -9,7 +9,10 @@
 # (tools/mkinitramfs.py):
 #
 #   full    heartbeat answered, /cmd + /env, every guest check, shutdown
-#           with a service that ignores SIGTERM
+#           with a service that ignores SIGTERM; readiness (notify, oneshot,
+#           a health check); health --json, events and metrics read over
+#           VSOCK in the guest and checked on the host (host_checks.py: JSON,
+#           promtool), carried out on the guest's second serial port
 #   noenv   no /env, nothing listening for the heartbeat (refused at once)
 #   silent  the heartbeat connection is accepted and never answered: init's
 #           heartbeat timeout must end the wait and boot go on
@@ -74,6 +77,10 @@ build() {
 		fail build "tests/boot/vhold.c does not build" "$(echo "$out" | tail -20)"
 		return 1
 	fi
+	if ! out=$(musl-gcc -static -Os -std=c11 -Wall -Wextra -Werror -o "$B/notifier" $here/notifier.c 2>&1); then
+		fail build "tests/boot/notifier.c does not build" "$(echo "$out" | tail -20)"
+		return 1
+	fi
 	pass build
 }
 
@@ -119,6 +126,7 @@ rootfs() {
 	done
 	cp "$B/initctl" "$r/bin/initctl"
 	cp "$B/vhold" "$r/bin/vhold"
+	cp "$B/notifier" "$r/bin/notifier"
 	cp $here/guest.sh "$r/boottest/guest.sh"
 	chmod 755 "$r/boottest/guest.sh"
 	echo "this is the image's /rootfs" > "$r/etc/boottest-rootfs"
@@ -184,7 +192,8 @@ in_order() {
 
 GUEST_COMMON="pid1 cmd-args environment mounts mount-modes dev-symlinks cgroups switch-root
 	nsm-module unix-ping services-running app-is-service vsock-read"
-GUEST_FULL="service-env-and-logs vsock-initctl-yaml vsock-services-allowed vsock-policy-refuses vsock-policy-processes logs-stream-unix
+GUEST_FULL="service-env-and-logs readiness readiness-order health-vsock events-vsock metrics-vsock
+	vsock-initctl-yaml vsock-services-allowed vsock-policy-refuses vsock-policy-processes logs-stream-unix
 	logs-stream-vsock logs-stream-follow-two logs-stream-stalled-reader reload-after-switch-root vsock-cannot-lock-out-unix"
 
 run_boot() {
@@ -195,9 +204,11 @@ run_boot() {
 		return
 	fi
 	raw=$con.raw
+	data=$B/ttyS1-$boot.log  # the guest's second serial port: documents for host_checks.py
+	rm -f "$data"
 	t0=$(date +%s%N)
 	timeout -k 5 "$TMO" "$QEMU" -accel tcg -m 256 -nodefaults -nographic -no-reboot \
-		-monitor none -serial "file:$raw" \
+		-monitor none -serial "file:$raw" -serial "file:$data" \
 		-kernel "$B/kernel/vmlinuz" -initrd "$B/initramfs-$boot.cpio" \
 		-append "console=ttyS0 panic=-1 quiet" \
 		-device pvpanic -action panic=exit-failure < /dev/null > "$B/qemu-$boot.out" 2>&1
@@ -244,6 +255,8 @@ run_boot() {
 			fail "$boot: $name" "no result on the console (the guest script never got there)"
 		fi
 	done
+	# what the guest read over VSOCK, checked here as a parent would
+	[ "$boot" = full ] && "$PY" $here/host_checks.py "$boot" "$data"
 	if grep -qx "BOOTTEST DONE $boot" "$con"; then
 		pass "$boot: guest-done"
 	else
