@@ -96,7 +96,9 @@ static void print_status_line(const struct svc_view *view, const char *how)
 	case PROTO_STATE_RESTART_WAIT: printf("  Status: activating (auto-restart)\n"); break;
 	case PROTO_STATE_FAILED: printf("  Status: failed (%s)\n", failure_word(view, how)); break;
 	case PROTO_STATE_WAITING: printf("  Status: activating (waiting for dependencies)\n"); break;
-	case PROTO_STATE_EXITED: printf("  Status: %s\n", v->remain ? "active (exited)" : "inactive (dead)"); break;
+	case PROTO_STATE_EXITED:
+		printf("  Status: %s\n", v->remain ? "active (exited)" : "inactive (dead)");
+		break;
 	default: printf("  Status: inactive (dead)\n"); break;
 	}
 }

@@ -267,7 +267,9 @@ TEST(health_verdict)
 	CHECK(words_healthy(&v));
 	v.state = PROTO_STATE_RESTART_WAIT;
 	CHECK(!words_healthy(&v));
-	v = (struct proto_svc){ .state = PROTO_STATE_EXITED, .ready = 1, .remain = 1 }; /* oneshot, RemainAfterExit */
+	v = (struct proto_svc){ .state = PROTO_STATE_EXITED,
+				.ready = 1,
+				.remain = 1 }; /* oneshot, RemainAfterExit */
 	CHECK(words_healthy(&v));
 	CHECK_STR(words_active(&v), "active");
 	v.remain = 0; /* without: inactive, its job done, which is healthy */
