@@ -14,6 +14,11 @@
 
 static int followers;
 
+int logread_followers(void)
+{
+	return followers;
+}
+
 /* Bytes scanned per logread_scan: from the page cache, a small fraction of
  * a millisecond, so one pass of the loop stays short however much is kept. */
 #define SCAN_SLICE ((size_t)256 * 1024)

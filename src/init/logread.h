@@ -54,5 +54,7 @@ int logread_done(const struct logread *lr);
 size_t logread_next(struct logread *lr, char *dst, size_t cap);
 /* Close what it holds; safe to call twice. */
 void logread_end(struct logread *lr);
+/* Log followers (logs -f) now: with event followers they leave a slot. */
+int logread_followers(void);
 
 #endif

@@ -22,18 +22,59 @@ static int has_key(const char *line, size_t len, const char *key)
 	return len >= n && !memcmp(line, key, n);
 }
 
-/* STATUS= text, cut to fit; bytes that a terminal would act on become '?'. */
+/* Bytes of the UTF-8 character at v (n bytes left) that a terminal shows
+ * as text, or 0: a byte that starts no valid sequence (RFC 3629: no
+ * overlong forms, surrogates or code points past U+10FFFF), and the C1
+ * controls U+0080..U+009F (U+009B is CSI, an escape sequence's start for
+ * terminals that take C1 in UTF-8). */
+static size_t shown_len(const unsigned char *v, size_t n)
+{
+	size_t need, k;
+	unsigned lo = 0x80, hi = 0xbf; /* the range of the second byte */
+
+	if (v[0] >= 0x20 && v[0] < 0x7f)
+		return 1;
+	if (v[0] == 0xc2)
+		need = 2, lo = 0xa0;
+	else if (v[0] > 0xc2 && v[0] <= 0xdf)
+		need = 2;
+	else if (v[0] >= 0xe0 && v[0] <= 0xef)
+		need = 3, lo = v[0] == 0xe0 ? 0xa0 : 0x80, hi = v[0] == 0xed ? 0x9f : 0xbf;
+	else if (v[0] >= 0xf0 && v[0] <= 0xf4)
+		need = 4, lo = v[0] == 0xf0 ? 0x90 : 0x80, hi = v[0] == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if (n < need || v[1] < lo || v[1] > hi)
+		return 0;
+	for (k = 2; k < need; k++)
+		if ((v[k] & 0xc0) != 0x80)
+			return 0;
+	return need;
+}
+
+/* STATUS= text, cut to fit (never inside a character); whatever a
+ * terminal would act on (C0 and C1 controls, DEL) and bytes that are not
+ * UTF-8 become '?': `initctl status` prints it as it is. */
 static void take_status(struct notify_msg *m, const char *v, size_t len)
 {
-	size_t k;
+	const unsigned char *u = (const unsigned char *)v;
+	size_t k = 0, out = 0;
 
-	if (len > sizeof m->status - 1)
-		len = sizeof m->status - 1;
-	for (k = 0; k < len; k++) {
-		unsigned char ch = (unsigned char)v[k];
-		m->status[k] = (char)(ch < 0x20 || ch == 0x7f ? '?' : ch);
+	while (k < len) {
+		size_t n = shown_len(u + k, len - k);
+
+		if (out + (n ? n : 1) > sizeof m->status - 1)
+			break;
+		if (n) {
+			memcpy(m->status + out, v + k, n);
+			out += n;
+			k += n;
+		} else {
+			m->status[out++] = '?';
+			k++;
+		}
 	}
-	m->status[len] = 0;
+	m->status[out] = 0;
 	m->has_status = 1;
 }
 

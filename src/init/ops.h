@@ -41,6 +41,7 @@ struct reply {
 		struct {                 /* events */
 			uint64_t cursor; /* the next sequence number to send */
 			int follow;      /* go on with new ones (else DONE once caught up) */
+			int counted;     /* counted in event_followers (ops_obs.c) */
 		} ev;
 		struct {              /* start, stop, restart --wait (until r->wake: give up) */
 			unsigned ev;  /* the request waited on (enum svc_event) */

@@ -40,6 +40,9 @@ void ops_obs_health(struct reply *r, const struct proto_req *rq);
 extern const struct ops_reply ops_obs_health_reply;
 void ops_obs_events(struct reply *r, const struct proto_req *rq);
 extern const struct ops_reply ops_obs_events_reply;
+/* Whether a follower of either kind (events, logs -f) may take a slot:
+ * together they leave at least one of control.max_clients for commands. */
+int ops_obs_follower_fits(void);
 void ops_obs_metrics(struct reply *r, const struct proto_req *rq);
 extern const struct ops_reply ops_obs_metrics_reply;
 

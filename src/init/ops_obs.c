@@ -13,6 +13,7 @@
 #include "events.h"
 #include "fmt.h"
 #include "health.h"
+#include "logread.h"
 #include "ops_handlers.h"
 #include "svc.h"
 
@@ -98,8 +99,25 @@ static int health_next(struct reply *r, unsigned char *f)
 
 const struct ops_reply ops_obs_health_reply = { .next = health_next };
 
+/* Event followers hold a slot with no deadline while nothing waits for
+ * them, as log followers do: all of them together must leave one. */
+static int event_followers;
+
+int ops_obs_follower_fits(void)
+{
+	return event_followers + logread_followers() < CFG_MAX_CLIENTS - 1;
+}
+
 void ops_obs_events(struct reply *r, const struct proto_req *rq)
 {
+	if (rq->follow && !ops_obs_follower_fits()) {
+		r->status = PROTO_E_BUSY;
+		ops_say(r, PROTO_OK, "too many followers (events and logs -f: at most %d at once); try again later",
+			CFG_MAX_CLIENTS - 1);
+		return;
+	}
+	r->ev.counted = rq->follow;
+	event_followers += rq->follow;
 	r->ev.cursor = rq->since_set ? rq->since : events_next_seq();
 	if (r->ev.cursor < 1)
 		r->ev.cursor = 1;
@@ -144,7 +162,13 @@ static int events_next(struct reply *r, unsigned char *f)
 	return 1;
 }
 
-const struct ops_reply ops_obs_events_reply = { .ready = events_ready, .next = events_next };
+static void events_release(struct reply *r)
+{
+	event_followers -= r->ev.counted;
+	r->ev.counted = 0;
+}
+
+const struct ops_reply ops_obs_events_reply = { .ready = events_ready, .next = events_next, .release = events_release };
 
 void ops_obs_metrics(struct reply *r, const struct proto_req *rq)
 {

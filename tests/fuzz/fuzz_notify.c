@@ -2,7 +2,8 @@
  * (src/init/notify_msg.c, notify_parse), any bytes as one datagram.
  * Checked besides the sanitizers: a datagram with a NUL, or with a line
  * that is no assignment, is refused; STATUS= text is NUL-terminated
- * within its buffer and holds no control character; a datagram that is
+ * within its buffer and holds no control character (C1 in UTF-8, U+0080..
+ * U+009F, included); a datagram that is
  * exactly "READY=1" reads as ready and nothing else.
  */
 #include <stdlib.h>
@@ -29,7 +30,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (n == sizeof m.status)
 		abort();
 	for (k = 0; k < n; k++)
-		if ((unsigned char)m.status[k] < 0x20 || m.status[k] == 0x7f)
+		if ((unsigned char)m.status[k] < 0x20 || m.status[k] == 0x7f ||
+		    ((unsigned char)m.status[k] == 0xc2 && (unsigned char)m.status[k + 1] < 0xa0))
 			abort();
 	if (size == 7 && !memcmp(data, "READY=1", 7) &&
 	    (!m.ready || m.watchdog || m.stopping || m.trigger || m.has_status || m.errno_value != -1))
