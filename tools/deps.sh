@@ -10,7 +10,7 @@ case "${1:-build}" in
 # fuzz suite (tests/fuzz) and the sanitize suite clang, its libFuzzer and sanitizer
 # runtimes and LLVM's symbolizer; make test-valgrind valgrind; the boot tests
 # (tests/boot) need QEMU and a static busybox; their recommended packages are not needed
-test) need="$need procps bc cppcheck clang-tidy clang-format clang libclang-rt-14-dev llvm valgrind qemu-system-x86 busybox-static"; opts="--no-install-recommends" ;;
+test) need="$need procps bc cppcheck clang-tidy clang-format clang libclang-rt-14-dev llvm valgrind qemu-system-x86 busybox-static prometheus python3-prometheus-client"; opts="--no-install-recommends" ;;
 bench) need="$need procps s6 runit tini dumb-init hyperfine" ;;
 esac
 missing=""
