@@ -11,8 +11,9 @@ case "${1:-build}" in
 # runtimes and LLVM's symbolizer; make test-valgrind valgrind; the boot tests
 # (tests/boot) need QEMU and a static busybox; the readiness scenarios (tests/integration)
 # systemd (only for /usr/bin/systemd-notify: installed, never booted) and python3-systemd
-# (systemd.daemon.notify); their recommended packages are not needed
-test) need="$need procps bc cppcheck clang-tidy clang-format clang libclang-rt-14-dev llvm valgrind qemu-system-x86 busybox-static systemd python3-systemd"; opts="--no-install-recommends" ;;
+# (systemd.daemon.notify); the metrics checks promtool (prometheus) and
+# python3-prometheus-client; their recommended packages are not needed
+test) need="$need procps bc cppcheck clang-tidy clang-format clang libclang-rt-14-dev llvm valgrind qemu-system-x86 busybox-static systemd python3-systemd prometheus python3-prometheus-client"; opts="--no-install-recommends" ;;
 bench) need="$need procps s6 runit tini dumb-init hyperfine" ;;
 esac
 missing=""

@@ -57,7 +57,10 @@ void ops_system_record(unsigned char *f)
 			continue;
 		v.services++;
 		v.enabled += svc_get(i)->enabled;
-		v.active += svc_get(i)->state == SVC_RUNNING;
+		/* Active as `list` says it: running, or a oneshot's job done and
+		 * kept (RemainAfterExit). */
+		v.active += svc_get(i)->state == SVC_RUNNING ||
+			    (svc_get(i)->state == SVC_EXITED && svc_cfg(i)->remain_after_exit);
 	}
 	v.processes = procfs_count();
 	v.health = (uint8_t)svc_aggregate();

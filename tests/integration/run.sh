@@ -59,6 +59,12 @@ run_scenario() {
 	[ -d "$WORK/config/bin" ] && mv "$WORK/config/bin/"* "$WORK/bin/" 2>/dev/null
 	chmod +x "$WORK/bin/"* 2>/dev/null
 	local out
+	# A scenario of too many files to commit one by one writes them into
+	# $WORK/config before the build: its executable `generate WORK`.
+	if [ -x "$dir/generate" ] && ! out=$("$dir/generate" "$WORK" 2>&1); then
+		echo "FAIL integration: $name: generate"; echo "$out" | sed 's/^/    /' | tail -20
+		rm -rf "$WORK"; return
+	fi
 	export FLAVOUR; FLAVOUR=$(flavour_of "$name")
 	if ! out=$(make -s CONFIG="$WORK/config/init.yaml" BUILD="$WORK/build" FLAVOUR="$FLAVOUR" all 2>&1); then
 		echo "FAIL integration: $name: build"; echo "$out" | sed 's/^/    /' | tail -20
