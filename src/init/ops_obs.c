@@ -112,7 +112,8 @@ void ops_obs_events(struct reply *r, const struct proto_req *rq)
 {
 	if (rq->follow && !ops_obs_follower_fits()) {
 		r->status = PROTO_E_BUSY;
-		ops_say(r, PROTO_OK, "too many followers (events and logs -f: at most %d at once); try again later",
+		ops_say(r, PROTO_OK,
+			"too many followers (events and logs -f: at most %d at once); try again later",
 			CFG_MAX_CLIENTS - 1);
 		return;
 	}
@@ -168,7 +169,9 @@ static void events_release(struct reply *r)
 	r->ev.counted = 0;
 }
 
-const struct ops_reply ops_obs_events_reply = { .ready = events_ready, .next = events_next, .release = events_release };
+const struct ops_reply ops_obs_events_reply = { .ready = events_ready,
+						.next = events_next,
+						.release = events_release };
 
 void ops_obs_metrics(struct reply *r, const struct proto_req *rq)
 {

@@ -29,15 +29,19 @@ TEST(c0_and_del_become_question_marks)
 
 TEST(c1_controls_become_question_marks)
 {
-	CHECK_STR(status_of("STATUS=a\xc2\x9b" "31mRED\xc2\x9b" "0m"), "a??31mRED??0m");
-	CHECK_STR(status_of("STATUS=raw\x9b" "31m"), "raw?31m");
+	CHECK_STR(status_of("STATUS=a\xc2\x9b"
+			    "31mRED\xc2\x9b"
+			    "0m"),
+		  "a??31mRED??0m");
+	CHECK_STR(status_of("STATUS=raw\x9b"
+			    "31m"),
+		  "raw?31m");
 	CHECK_STR(status_of("STATUS=\xc2\x85\xc2\x9f"), "????");
 }
 
 TEST(invalid_utf8_becomes_question_marks)
 {
-	CHECK_STR(status_of("STATUS=\xff\xfe\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80 \xe2\x9c"),
-		  "??????????? ??");
+	CHECK_STR(status_of("STATUS=\xff\xfe\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80 \xe2\x9c"), "??????????? ??");
 }
 
 TEST(cut_to_fit_never_inside_a_character)
