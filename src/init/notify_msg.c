@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "notify.h"
+#include "utf8.h"
 
 static int is(const char *line, size_t len, const char *assignment)
 {
@@ -23,33 +24,18 @@ static int has_key(const char *line, size_t len, const char *key)
 }
 
 /* Bytes of the UTF-8 character at v (n bytes left) that a terminal shows
- * as text, or 0: a byte that starts no valid sequence (RFC 3629: no
- * overlong forms, surrogates or code points past U+10FFFF), and the C1
- * controls U+0080..U+009F (U+009B is CSI, an escape sequence's start for
- * terminals that take C1 in UTF-8). */
+ * as text, or 0: a byte that starts no valid sequence (utf8_len), C0
+ * controls and DEL, and the C1 controls U+0080..U+009F (U+009B is CSI, an
+ * escape sequence's start for terminals that take C1 in UTF-8). */
 static size_t shown_len(const unsigned char *v, size_t n)
 {
-	size_t need, k;
-	unsigned lo = 0x80, hi = 0xbf; /* the range of the second byte */
+	size_t len = utf8_len(v, n);
 
-	if (v[0] >= 0x20 && v[0] < 0x7f)
-		return 1;
-	if (v[0] == 0xc2)
-		need = 2, lo = 0xa0;
-	else if (v[0] > 0xc2 && v[0] <= 0xdf)
-		need = 2;
-	else if (v[0] >= 0xe0 && v[0] <= 0xef)
-		need = 3, lo = v[0] == 0xe0 ? 0xa0 : 0x80, hi = v[0] == 0xed ? 0x9f : 0xbf;
-	else if (v[0] >= 0xf0 && v[0] <= 0xf4)
-		need = 4, lo = v[0] == 0xf0 ? 0x90 : 0x80, hi = v[0] == 0xf4 ? 0x8f : 0xbf;
-	else
-		return 0;
-	if (n < need || v[1] < lo || v[1] > hi)
-		return 0;
-	for (k = 2; k < need; k++)
-		if ((v[k] & 0xc0) != 0x80)
-			return 0;
-	return need;
+	if (len == 1 && (v[0] < 0x20 || v[0] == 0x7f))
+		return 0; /* C0 controls, DEL */
+	if (len == 2 && v[0] == 0xc2 && v[1] < 0xa0)
+		return 0; /* C1 controls: U+0080..U+009F (U+009B is CSI) */
+	return len;
 }
 
 /* STATUS= text, cut to fit (never inside a character); whatever a

@@ -40,9 +40,10 @@ void ops_obs_health(struct reply *r, const struct proto_req *rq);
 extern const struct ops_reply ops_obs_health_reply;
 void ops_obs_events(struct reply *r, const struct proto_req *rq);
 extern const struct ops_reply ops_obs_events_reply;
-/* Whether a follower of either kind (events, logs -f) may take a slot:
- * together they leave at least one of control.max_clients for commands. */
-int ops_obs_follower_fits(void);
+/* Followers of either kind (events, logs -f) together leave at least one
+ * of control.max_clients for commands: when a new one would not, r is
+ * answered "too many followers" (PROTO_E_BUSY) and this returns 1. */
+int ops_obs_no_follower_room(struct reply *r);
 void ops_obs_metrics(struct reply *r, const struct proto_req *rq);
 extern const struct ops_reply ops_obs_metrics_reply;
 

@@ -16,13 +16,8 @@
 
 void ops_logs_begin(struct reply *r, const struct proto_req *rq)
 {
-	if (rq->follow && !ops_obs_follower_fits()) {
-		r->status = PROTO_E_BUSY;
-		ops_say(r, PROTO_OK,
-			"too many followers (events and logs -f: at most %d at once); try again later",
-			CFG_MAX_CLIENTS - 1);
+	if (rq->follow && ops_obs_no_follower_room(r))
 		return;
-	}
 	if (logread_begin(&r->lr, r->svc, rq->lines, rq->follow) == LOGREAD_NO_FOLLOWERS) {
 		r->status = PROTO_E_BUSY;
 		if (CFG_MAX_LOG_FOLLOWERS)

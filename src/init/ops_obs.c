@@ -103,20 +103,20 @@ const struct ops_reply ops_obs_health_reply = { .next = health_next };
  * them, as log followers do: all of them together must leave one. */
 static int event_followers;
 
-int ops_obs_follower_fits(void)
+int ops_obs_no_follower_room(struct reply *r)
 {
-	return event_followers + logread_followers() < CFG_MAX_CLIENTS - 1;
+	if (event_followers + logread_followers() < CFG_MAX_CLIENTS - 1)
+		return 0;
+	r->status = PROTO_E_BUSY;
+	ops_say(r, PROTO_OK, "too many followers (events and logs -f: at most %d at once); try again later",
+		CFG_MAX_CLIENTS - 1);
+	return 1;
 }
 
 void ops_obs_events(struct reply *r, const struct proto_req *rq)
 {
-	if (rq->follow && !ops_obs_follower_fits()) {
-		r->status = PROTO_E_BUSY;
-		ops_say(r, PROTO_OK,
-			"too many followers (events and logs -f: at most %d at once); try again later",
-			CFG_MAX_CLIENTS - 1);
+	if (rq->follow && ops_obs_no_follower_room(r))
 		return;
-	}
 	r->ev.counted = rq->follow;
 	event_followers += rq->follow;
 	r->ev.cursor = rq->since_set ? rq->since : events_next_seq();

@@ -53,18 +53,18 @@ build() {
 
 build_target() {
 	case $1 in
-	request) build request init tests/fuzz/fuzz_request.c tests/fuzz/fake_world.c src/common/proto.c \
+	request) build request init tests/fuzz/fuzz_request.c tests/fuzz/fake_world.c src/common/proto.c src/common/utf8.c \
 		$(init_srcs ops ops_svc ops_ps ops_logs ops_obs ops_records ctlstats events notify notify_msg paths reply fmt svc deps \
 			pslist procfs log logread logring logline stream) tests/unit/init/fake_health.c \
 		"$out/gen/config_gen.c" \
 		-Wl,--wrap=open,--wrap=mkdir,--wrap=unlink,--wrap=rename,--wrap=kill,--wrap=socket,--wrap=connect ;;
-	reply) build reply initctl -Dmain=initctl_main tests/fuzz/fuzz_reply.c src/common/proto.c src/initctl/*.c \
+	reply) build reply initctl -Dmain=initctl_main tests/fuzz/fuzz_reply.c src/common/proto.c src/common/utf8.c src/initctl/*.c \
 		"$out/gen/config_gen.c" -Wl,--wrap=socket,--wrap=connect ;;
 	ictlconf) build ictlconf initctl tests/fuzz/fuzz_ictlconf.c src/initctl/ictlconf.c ;;
 	app) build app init tests/fuzz/fuzz_app.c tests/unit/init/fake_say.c src/init/app.c src/init/fmt.c "$out/gen/config_gen.c" ;;
 	procfs) build procfs init tests/fuzz/fuzz_procfs.c src/init/procfs.c src/init/pslist.c src/init/fmt.c \
 		-Wl,--wrap=open,--wrap=read,--wrap=close,--wrap=syscall ;;
-	notify) build notify init tests/fuzz/fuzz_notify.c src/init/notify_msg.c ;;
+	notify) build notify init tests/fuzz/fuzz_notify.c src/init/notify_msg.c src/common/utf8.c ;;
 	*) echo "FAIL fuzz: $1: no such target"; return 1 ;;
 	esac
 }

@@ -37,24 +37,24 @@ build_run initctl ictlconf tests/unit/initctl/test_ictlconf.c src/initctl/ictlco
 build_run initctl stream_client -DACCEPT_TIMEOUT_MS=300 tests/unit/initctl/test_stream_client.c src/initctl/stream_client.c src/common/proto.c \
 	-Wl,--wrap=socket,--wrap=bind,--wrap=accept4
 build_run initctl list_table tests/unit/initctl/test_list_table.c src/initctl/list_table.c
-build_run initctl initctl_ps tests/unit/initctl/test_initctl_ps.c src/initctl/initctl_ps.c src/common/proto.c src/initctl/signames.c src/initctl/words.c src/initctl/json_view.c src/initctl/json.c src/initctl/out.c
-build_run initctl json tests/unit/initctl/test_json.c src/initctl/json.c
+build_run initctl initctl_ps tests/unit/initctl/test_initctl_ps.c src/initctl/initctl_ps.c src/common/proto.c src/initctl/signames.c src/initctl/words.c src/initctl/json_view.c src/initctl/json.c src/common/utf8.c src/initctl/out.c
+build_run initctl json tests/unit/initctl/test_json.c src/initctl/json.c src/common/utf8.c
 build_run initctl metrics tests/unit/initctl/test_metrics.c src/initctl/metrics.c src/initctl/words.c
-build_run initctl json_view tests/unit/initctl/test_json_view.c src/initctl/json_view.c src/initctl/json.c \
+build_run initctl json_view tests/unit/initctl/test_json_view.c src/initctl/json_view.c src/initctl/json.c src/common/utf8.c \
 	src/initctl/logjson.c src/initctl/words.c src/initctl/signames.c src/common/proto.c
 build_run initctl commands tests/unit/initctl/test_commands.c src/initctl/initctl_health.c \
 	src/initctl/initctl_events.c src/initctl/initctl_metrics.c src/initctl/initctl_show.c src/initctl/initctl_ps.c \
-	src/initctl/list_table.c src/initctl/json.c src/initctl/json_view.c src/initctl/words.c src/initctl/signames.c \
+	src/initctl/list_table.c src/initctl/json.c src/common/utf8.c src/initctl/json_view.c src/initctl/words.c src/initctl/signames.c \
 	src/initctl/metrics.c src/initctl/out.c src/common/proto.c
 build_run init app tests/unit/init/test_app.c tests/unit/init/fake_say.c src/init/app.c src/init/fmt.c "$out/gen/config_gen.c"
 build_run init svc tests/unit/init/test_svc.c tests/unit/init/fake_sys.c tests/unit/init/fake_say.c tests/unit/init/fake_health.c src/init/svc.c src/init/deps.c src/init/events.c src/init/fmt.c "$out/gen/config_gen.c"
 build_run init events tests/unit/init/test_events.c src/init/events.c
-build_run init notify_msg tests/unit/init/test_notify_msg.c src/init/notify_msg.c
+build_run init notify_msg tests/unit/init/test_notify_msg.c src/init/notify_msg.c src/common/utf8.c
 build_run init health tests/unit/init/test_health.c src/init/health.c src/init/spawn.c src/init/clock.c src/init/fmt.c
 # initctl's JSON and metrics read by other parsers: Python's json,
 # prometheus_client and promtool (Debian's python3-prometheus-client and
 # prometheus; each is skipped, and said so, when missing).
-if build initctl dump_formats tests/unit/initctl/dump_formats.c src/initctl/json_view.c src/initctl/json.c \
+if build initctl dump_formats tests/unit/initctl/dump_formats.c src/initctl/json_view.c src/initctl/json.c src/common/utf8.c \
 	src/initctl/logjson.c src/initctl/metrics.c src/initctl/words.c src/initctl/signames.c src/common/proto.c &&
 	mkdir "$out/formats" && "$out/dump_formats" "$out/formats"; then
 	fmt_py=$PYTHON
