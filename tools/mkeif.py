@@ -594,8 +594,8 @@ class Image:
         else:
             self.skipped.append("/" + path)
             return
-        if old:
-            self.remove(path)
+        if old and old[0] == "dir":
+            self.remove(path)  # the whole subtree (a scan: only for a directory)
         self.ensure_parents(path)
         self.nodes[path] = node
 
