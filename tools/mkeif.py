@@ -241,6 +241,18 @@ def env_bytes(env):
     return "".join(e + "\n" for e in env).encode()
 
 
+def image_settings_note(user, wd):
+    """init, like nitro-cli's, runs /cmd as root, and has no setting for
+    the image's user; a service file's WorkingDirectory= sets a directory."""
+    said = " and ".join(x for x in (f'User "{user}"' if user else "",
+                                     f'WorkingDir "{wd}"' if wd else "") if x)
+    how = [x for x in ("drop to the user in /cmd with a tool the image has" if user else "",
+                       "cd in /cmd or run the program from a service file with "
+                       "WorkingDirectory=" if wd else "") if x]
+    return (f"the image's {said} {'are' if user and wd else 'is'} not applied (nor by nitro-cli): "
+            f"/cmd runs as root; to honour {'them' if user and wd else 'it'}, {' and '.join(how)}")
+
+
 def app_ramdisk(a, mtime):
     """The second ramdisk: /rootfs, /cmd, /env. Returns (bytes, DockerInfo,
     default image name)."""
@@ -259,12 +271,7 @@ def app_ramdisk(a, mtime):
         image_env = cfg.get("Env") or []
         user, wd = cfg.get("User") or "", cfg.get("WorkingDir") or ""
         if user or wd:
-            said = " and ".join(x for x in (f'User "{user}"' if user else "",
-                                             f'WorkingDir "{wd}"' if wd else "") if x)
-            settings = " / ".join(x for x in ("app.user" if user else "",
-                                              "app.working_directory" if wd else "") if x)
-            note(f"the image's {said} {'are' if user and wd else 'is'} not applied by nitro-cli; "
-                 f"set {settings} in init.yaml")
+            note(image_settings_note(user, wd))
         docker_info, name = image.docker_info(), image.name or name
     for d in ROOTFS_DIRS:
         if "rootfs/" + d not in arc.entries:
