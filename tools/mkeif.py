@@ -45,7 +45,6 @@ import io
 import json
 import os
 import posixpath
-import stat
 import struct
 import sys
 import tarfile
