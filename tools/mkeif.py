@@ -252,6 +252,13 @@ def image_settings_note(user, wd):
             f"/cmd runs as root; to honour {'them' if user and wd else 'it'}, {' and '.join(how)}")
 
 
+def config_list(cfg, key, a):
+    v = cfg.get(key) or []
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise Error(f"{a.docker_image}: the image config's {key} is not a list of strings")
+    return v
+
+
 def app_ramdisk(a, mtime):
     """The second ramdisk: /rootfs, /cmd, /env. Returns (bytes, DockerInfo,
     default image name)."""
@@ -266,9 +273,11 @@ def app_ramdisk(a, mtime):
         image = load_image(a.docker_image)
         image.add_to(arc, "rootfs")
         cfg = image.config.get("config") or {}
-        image_cmd = (cfg.get("Entrypoint") or []) + (cfg.get("Cmd") or [])
-        image_env = cfg.get("Env") or []
-        user, wd = cfg.get("User") or "", cfg.get("WorkingDir") or ""
+        if not isinstance(cfg, dict):
+            raise Error(f"{a.docker_image}: the image config's \"config\" is not an object")
+        image_cmd = config_list(cfg, "Entrypoint", a) + config_list(cfg, "Cmd", a)
+        image_env = config_list(cfg, "Env", a)
+        user, wd = str(cfg.get("User") or ""), str(cfg.get("WorkingDir") or "")
         if user or wd:
             note(image_settings_note(user, wd))
         docker_info, name = image.docker_info(), image.name or name
@@ -688,13 +697,17 @@ class Outer:
 
 def load_image(path):
     outer = Outer(path)
-    if "manifest.json" in outer.files:
-        image, layers = docker_save_image(outer)
-    elif "index.json" in outer.files:
-        image, layers = oci_image(outer)
-    else:
-        raise Error(f"{path}: neither a `docker save` tarball (manifest.json) nor an OCI "
-                    "layout (index.json)")
+    try:
+        if "manifest.json" in outer.files:
+            image, layers = docker_save_image(outer)
+        elif "index.json" in outer.files:
+            image, layers = oci_image(outer)
+        else:
+            raise Error(f"{path}: neither a `docker save` tarball (manifest.json) nor an OCI "
+                        "layout (index.json)")
+    except (AttributeError, TypeError) as e:  # a JSON value of another shape
+        raise Error(f"{path}: a manifest or index not shaped as Docker or OCI write them "
+                    f"({e})") from None
     for label, data in layers:
         tar = open_tar(data, label)
         try:

@@ -366,7 +366,7 @@ def checks(tmp):
     error_checks(tmp, d)
 
 
-def image_build(tmp, d, image, out, *extra):
+def image_build(d, image, out, *extra):
     q = run(*build_args(d, out, "--docker-image", image, *extra))
     assert q.returncode == 0, q.stderr
     _, s = eif(open(out, "rb").read())
@@ -379,7 +379,7 @@ def docker_checks(tmp, d):
     state = {}
 
     def docker():
-        q, s = image_build(tmp, d, img, f"{tmp}/img.eif")
+        q, s = image_build(d, img, f"{tmp}/img.eif")
         state["secs"] = s
         rd = ramdisk(s, 1)
         r = {k[len("rootfs/"):]: v for k, v in rd.items() if k.startswith("rootfs/")}
@@ -410,18 +410,18 @@ def docker_checks(tmp, d):
     def overrides():
         write(f"{tmp}/cmdfile", b"/bin/other\n")
         write(f"{tmp}/envfile", b"B=2\n")
-        _, s = image_build(tmp, d, img, f"{tmp}/img2.eif", "--cmd-file", f"{tmp}/cmdfile",
+        _, s = image_build(d, img, f"{tmp}/img2.eif", "--cmd-file", f"{tmp}/cmdfile",
                            "--env-file", f"{tmp}/envfile")
         rd = ramdisk(s, 1)
         assert rd["cmd"][1] == b"/bin/other\n" and rd["env"][1] == b"B=2\n"
-        _, s = image_build(tmp, d, img, f"{tmp}/img3.eif", "--", "/x", "y")
+        _, s = image_build(d, img, f"{tmp}/img3.eif", "--", "/x", "y")
         assert ramdisk(s, 1)["cmd"][1] == b"/x\ny\n"
     check("mkeif: --cmd-file, -- COMMAND and --env-file override the image's", overrides)
 
     def oci():
         o = f"{tmp}/oci.tar"
         oci_layout(o)
-        q, s = image_build(tmp, d, o, f"{tmp}/oci.eif")
+        q, s = image_build(d, o, f"{tmp}/oci.eif")
         docker_app = [x for t, x in state["secs"] if t == 3][1]
         assert [x for t, x in s if t == 3][1] == docker_app, "OCI and docker save differ"
         assert printed_pcrs(q.stdout)["PCR2"] == pcr(docker_app)
@@ -496,6 +496,8 @@ def error_checks(tmp, d):
     cfg["config"].pop("Entrypoint")
     cfg["config"].pop("Cmd")
     docker_save(f"{tmp}/nocmd.tar", config=cfg)
+    docker_save(f"{tmp}/strcmd.tar", config={"config": {"Cmd": "/bin/app --x"}})
+    docker_save(f"{tmp}/shape.tar", manifest=[{"Config": 7, "Layers": [1]}])
     write(f"{tmp}/empty", b"")
     base = build_args(d, f"{tmp}/err.eif")
     good_app = app_args(d)
@@ -517,6 +519,8 @@ def error_checks(tmp, d):
         ("two images", base + ["--docker-image", f"{tmp}/two.tar"], "2 images"),
         ("missing config", base + ["--docker-image", f"{tmp}/nolayer.tar"], "missing.json is missing"),
         ("no command", base + ["--docker-image", f"{tmp}/nocmd.tar"], "no command"),
+        ("string Cmd", base + ["--docker-image", f"{tmp}/strcmd.tar"], "Cmd is not a list"),
+        ("odd manifest", base + ["--docker-image", f"{tmp}/shape.tar"], "names no Config"),
         ("no image", base + ["--docker-image", f"{tmp}/nothere.tar"], "No such file"),
         ("missing -o", ["--kernel", f"{d}/bzImage"], "missing -o"),
         ("bad epoch", base + good_app, "SOURCE_DATE_EPOCH"),
