@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Tests of tools/mkeif.py: prints "PASS tools: ..." / "FAIL tools: ..."
+"""Tests of tools/mkeif.py (and tools/ociimage.py): prints "PASS tools: ..." / "FAIL tools: ..."
 lines (tests/run counts them). The EIF is read back by a reader written
 here from the format's definition (aws-nitro-enclaves-image-format), its
 PCRs computed here with hashlib, its ramdisks read by test_mkinitramfs's
