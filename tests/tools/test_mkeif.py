@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Tests of tools/mkeif.py (and tools/ociimage.py): prints "PASS tools: ..." / "FAIL tools: ..."
-lines (tests/run counts them). The EIF is read back by a reader written
+"""Tests of tools/mkeif.py (and tools/ociimage.py): prints "PASS tools: ..." /
+"FAIL tools: ..." lines (tests/run counts them). The EIF is read back by a reader written
 here from the format's definition (aws-nitro-enclaves-image-format), its
 PCRs computed here with hashlib, its ramdisks read by test_mkinitramfs's
 newc reader: none of the tool's own code checks the tool."""
