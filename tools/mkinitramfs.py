@@ -30,6 +30,11 @@ import sys
 TRAILER = "TRAILER!!!"
 
 
+class ArchiveError(Exception):
+    """A bad input; the message is one line for the user (tools/mkeif.py
+    imports Archive and reports these under its own name)."""
+
+
 def fail(msg):
     sys.stderr.write(f"mkinitramfs: {msg}\n")
     sys.exit(1)
@@ -38,10 +43,15 @@ def fail(msg):
 class Archive:
     def __init__(self, mtime):
         self.entries = {}  # path -> (mode, data, rdev)
+        self.owners = {}  # path -> (uid, gid), when not 0:0 (an image layer's)
         self.mtime = mtime
 
-    def add_dir(self, path):
+    def add_dir(self, path, perm=None):
+        """The directory and its parents (0755); perm, when given, is the
+        directory's own mode (an image layer's /tmp is 1777)."""
         path = path.strip("/")
+        if path and perm is not None:
+            self.entries[path] = (stat.S_IFDIR | (perm & 0o7777), b"", (0, 0))
         while path:
             self.entries.setdefault(path, (stat.S_IFDIR | 0o755, b"", (0, 0)))
             path = os.path.dirname(path)
@@ -49,16 +59,16 @@ class Archive:
     def add_file(self, path, data, perm):
         path = path.strip("/")
         if not path:
-            fail("empty destination path")
+            raise ArchiveError("empty destination path")
         if path in self.entries:
-            fail(f"/{path} given twice")
+            raise ArchiveError(f"/{path} given twice")
         self.add_dir(os.path.dirname(path))
         self.entries[path] = (stat.S_IFREG | (perm & 0o7777), data, (0, 0))
 
     def add_symlink(self, path, target):
         path = path.strip("/")
         self.add_dir(os.path.dirname(path))
-        self.entries[path] = (stat.S_IFLNK | 0o777, target.encode(), (0, 0))
+        self.entries[path] = (stat.S_IFLNK | 0o777, os.fsencode(target), (0, 0))
 
     def add_chardev(self, path, major, minor, perm=0o600):
         path = path.strip("/")
@@ -69,7 +79,7 @@ class Archive:
         """A directory tree, as it is on disk (regular files, directories,
         symlinks; anything else is an error)."""
         if not os.path.isdir(src):
-            fail(f"{src}: not a directory")
+            raise ArchiveError(f"{src}: not a directory")
         self.add_dir(dest)
         for root, dirs, files in os.walk(src):
             dirs.sort()
@@ -90,14 +100,15 @@ class Archive:
                     with open(full, "rb") as fh:
                         self.add_file(os.path.join(base, f), fh.read(), st.st_mode)
                 else:
-                    fail(f"{full}: not a regular file, directory or symlink")
+                    raise ArchiveError(f"{full}: not a regular file, directory or symlink")
 
     def bytes(self):
         out = bytearray()
         ino = 1
         for path in sorted(self.entries):
             mode, data, (major, minor) = self.entries[path]
-            out += header(path, ino, mode, len(data), self.mtime, major, minor)
+            uid, gid = self.owners.get(path, (0, 0))
+            out += header(path, ino, mode, len(data), self.mtime, major, minor, uid, gid)
             out += data + pad(len(data))
             ino += 1
         out += header(TRAILER, 0, 0, 0, 0, 0, 0)
@@ -109,12 +120,13 @@ def pad(n):
     return b"\0" * (-n % 4)
 
 
-def header(name, ino, mode, size, mtime, rmajor, rminor):
+def header(name, ino, mode, size, mtime, rmajor, rminor, uid=0, gid=0):
     """One newc header ("070701", thirteen 8-digit hex fields), the name with
     its NUL, padded so the data starts on a 4-byte boundary."""
     nlink = 2 if stat.S_ISDIR(mode) else 1
-    fields = [ino, mode, 0, 0, nlink, mtime, size, 0, 0, rmajor, rminor, len(name) + 1, 0]
-    h = b"070701" + b"".join(b"%08x" % f for f in fields) + name.encode() + b"\0"
+    name = os.fsencode(name)
+    fields = [ino, mode, uid, gid, nlink, mtime, size, 0, 0, rmajor, rminor, len(name) + 1, 0]
+    h = b"070701" + b"".join(b"%08x" % f for f in fields) + name + b"\0"
     return h + pad(len(h))
 
 
@@ -127,6 +139,13 @@ def read(path):
 
 
 def main():
+    try:
+        build()
+    except ArchiveError as e:
+        fail(str(e))
+
+
+def build():
     ap = argparse.ArgumentParser(description="Build a reproducible initramfs for enclave-init.")
     ap.add_argument("-o", "--output", required=True)
     ap.add_argument("--init", required=True, help="the init binary (becomes /init)")
