@@ -99,6 +99,8 @@ SCHEMA = Section({
     "kernel_modules": (Paths(), []),
     "nsm_driver_path": (Str(nullable=True), "nsm.ko"),
     "pivot_root": (Bool(), True),
+    # extension: bring lo up at boot (enclave mode)
+    "loopback": (Bool(), True),
     "pivot_root_dir": (Str(absolute=True), "/rootfs"),
     # extension: the /cmd + /env of an enclave image become a service
     "app": (Section({

@@ -89,6 +89,7 @@ struct cfg_init {
 	const char *nsm_driver_path;       /* 0: do not load */
 	int pivot_root;
 	const char *pivot_root_dir;
+	int loopback; /* enclave mode: bring lo up */
 	const char *notify_socket_path; /* sd_notify datagrams (NOTIFY_SOCKET); 0 when no
 					 * service is Type=notify */
 };

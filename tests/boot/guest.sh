@@ -161,6 +161,17 @@ c_nsm_module() {
 		{ cat /proc/modules; echo "vsock_loopback (the image's /nsm.ko) is not loaded"; return 1; }
 }
 
+# init brought lo up at boot (loopback: true): IFF_UP set, and the kernel
+# gave it 127.0.0.1, which a TCP listener there can be reached on.
+c_loopback() {
+	local flags
+	flags=$(cat /sys/class/net/lo/flags) || { echo "no /sys/class/net/lo"; return 1; }
+	[ $((flags & 1)) = 1 ] || { echo "lo is down (flags $flags)"; return 1; }
+	busybox ip -4 addr show dev lo | grep -q 'inet 127\.0\.0\.1/' ||
+		{ busybox ip -4 addr show dev lo; echo "lo has no 127.0.0.1"; return 1; }
+	echo "info: lo flags $flags, 127.0.0.1/8"
+}
+
 # ---- services and initctl over the Unix socket ------------------------
 
 c_unix_ping() {
@@ -521,6 +532,7 @@ check dev-symlinks c_dev_symlinks
 check cgroups c_cgroups
 check switch-root c_switch_root
 check nsm-module c_nsm_module
+check loopback c_loopback
 check unix-ping c_unix_ping
 check services-running c_services_running
 check app-is-service c_app_is_service

@@ -191,7 +191,7 @@ in_order() {
 }
 
 GUEST_COMMON="pid1 cmd-args environment mounts mount-modes dev-symlinks cgroups switch-root
-	nsm-module unix-ping services-running app-is-service vsock-read"
+	nsm-module loopback unix-ping services-running app-is-service vsock-read"
 GUEST_FULL="service-env-and-logs readiness readiness-order health-vsock events-vsock metrics-vsock
 	vsock-initctl-yaml vsock-services-allowed vsock-policy-refuses vsock-policy-processes logs-stream-unix
 	logs-stream-vsock logs-stream-follow-two logs-stream-stalled-reader reload-after-switch-root vsock-cannot-lock-out-unix"
@@ -270,6 +270,12 @@ run_boot() {
 		pass "$boot: nsm-loaded"
 	else
 		fail "$boot: nsm-loaded" "no init line saying /nsm.ko was loaded before the heartbeat: nothing matched /$re/" "$(excerpt "$con")"
+	fi
+	# lo was up before the first service started
+	if re=$(in_order "$con" 'init: loopback: lo up' 'init: Starting service '); then
+		pass "$boot: loopback-before-services"
+	else
+		fail "$boot: loopback-before-services" "init did not bring lo up before the first service: nothing matched /$re/" "$(excerpt "$con")"
 	fi
 	case $boot in
 	full)
