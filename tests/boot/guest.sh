@@ -172,6 +172,16 @@ c_loopback() {
 	echo "info: lo flags $flags, 127.0.0.1/8"
 }
 
+# The services waited for the random pool, and system-status says so
+# (Debian's kernel under QEMU has no hardware RNG: "none").
+c_entropy() {
+	local line
+	line=$(ictl system-status | grep '^  Entropy: ') || { ictl system-status; echo "no Entropy line in system-status"; return 1; }
+	echo "$line" | grep -qE '^  Entropy: (ready|gave-up) \(services waited [0-9]+ ms\), hardware RNG none$' ||
+		{ echo "unexpected: $line"; return 1; }
+	echo "info:${line#  }"
+}
+
 # ---- services and initctl over the Unix socket ------------------------
 
 c_unix_ping() {
@@ -533,6 +543,7 @@ check cgroups c_cgroups
 check switch-root c_switch_root
 check nsm-module c_nsm_module
 check loopback c_loopback
+check entropy c_entropy
 check unix-ping c_unix_ping
 check services-running c_services_running
 check app-is-service c_app_is_service
