@@ -32,6 +32,8 @@ int doc_recv_take(struct doc_recv *r, const unsigned char *f)
 {
 	struct proto_doc d;
 
+	if (r->err[0])
+		return -1; /* the first fault is the one to report */
 	/* The reply is DOC records only: anything else is refused too. */
 	if (proto_unpack_doc(f, &d) < 0)
 		return bad(r, "a record that is not a piece of it, or ends past its size");
