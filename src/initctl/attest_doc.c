@@ -38,7 +38,9 @@ static const char *kind_name(enum cbor_major m)
 	case CBOR_TEXT: return "a text string";
 	case CBOR_ARRAY: return "an array";
 	case CBOR_MAP: return "a map";
-	default: return "of its kind";
+	case CBOR_NEGINT: return "a negative integer";
+	case CBOR_TAG: return "a tag";
+	default: return "a simple value or a float";
 	}
 }
 

@@ -207,6 +207,7 @@ TEST(malformed_envelopes)
 		{ "\x84\x40\xa0\x41\xa1\x40", 6, "the payload is truncated or not CBOR" },
 		{ "\x84\x40\xa0\x42\xa0\x00\x40", 7, "1 stray byte after the payload's map" },
 		{ "\x84\x40\xa0\x43\xa1\x81\x00\x40", 8, "the payload has a key that is an array" },
+		{ "\x84\x40\xa0\x43\xa1\xc1\x00\x40", 8, "the payload has a key that is a tag" },
 		{ "\x84\x40\xa0\x42\xa1\x00\x40", 7, "the payload is truncated or not CBOR" },
 		{ "\x84\x40\xa0\x41\xa0\x40", 6, "the payload has no module_id" },
 		/* Indefinite lengths: the NSM writes none. */
