@@ -269,7 +269,7 @@ static int payload(const struct cbor_item *pl, struct attest_doc *d)
 int attest_doc_decode(const unsigned char *b, size_t n, struct attest_doc *d)
 {
 	struct cbor_in in;
-	struct cbor_item pl;
+	struct cbor_item pl = { CBOR_BYTES, 0, 0 };
 
 	memset(d, 0, sizeof *d);
 	d->doc_len = n;

@@ -277,7 +277,7 @@ int attest_command(const struct client_target *t, int argc, char **argv)
 		return out_error("init sent an attestation document without the nonce or user data asked for");
 	if (a.output && write_doc(a.output, r.bytes, r.total))
 		return OUT_EXIT_FAILED;
-	if (!a.output || strcmp(a.output, "-"))
+	if (!a.output || strcmp(a.output, "-") != 0)
 		print_doc(&a, &d);
 	return 0;
 }
