@@ -5,7 +5,7 @@
  * command to the module that owns it: logs and logs-stream
  * (initctl_logs.c), ps (initctl_ps.c), reload --dry-run (initctl_dryrun.c),
  * health, events and metrics (initctl_health.c, initctl_events.c,
- * initctl_metrics.c), and every other command, one request and its reply,
+ * initctl_metrics.c), attest (initctl_attest.c), and every other command, one request and its reply,
  * to initctl_show.c. The output is manual 002's, so its scripts work as
  * written: "✓ message" on success, "✗ Error: message" on stderr with exit
  * status 1 (out.h has the others: 3 for the status of a service that is
@@ -23,6 +23,7 @@
 #include "cfg.h"
 #include "client.h"
 #include "ictlconf.h"
+#include "initctl_attest.h"
 #include "initctl_dryrun.h"
 #include "initctl_events.h"
 #include "initctl_health.h"
@@ -186,6 +187,8 @@ static int run(int argc, char **argv)
 		return events_command(&t, argc - i - 1, argv + i + 1);
 	if (!strcmp(argv[i], "metrics"))
 		return metrics_command(&t, argc - i - 1, argv + i + 1);
+	if (!strcmp(argv[i], "attest"))
+		return attest_command(&t, argc - i - 1, argv + i + 1);
 	for (k = 0; k < sizeof commands / sizeof commands[0]; k++) {
 		const struct command *c = &commands[k];
 		if (strcmp(argv[i], c->name) != 0)

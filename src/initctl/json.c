@@ -107,6 +107,21 @@ void json_key(struct json *j, const char *key)
 	j->after_key = 1;
 }
 
+void json_hex(struct json *j, const void *b, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *p = b;
+	size_t i;
+
+	separate(j);
+	fputc('"', j->out);
+	for (i = 0; i < n; i++) {
+		fputc(digits[p[i] >> 4], j->out);
+		fputc(digits[p[i] & 15], j->out);
+	}
+	fputc('"', j->out);
+}
+
 void json_u64(struct json *j, uint64_t v)
 {
 	separate(j);

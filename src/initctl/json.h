@@ -42,6 +42,8 @@ void json_key(struct json *j, const char *key);
 void json_string(struct json *j, const char *s);
 /* n bytes of s, which may hold NULs (written \u0000). */
 void json_string_n(struct json *j, const char *s, size_t n);
+/* n bytes as a string of lower-case hex digits ("00ff"). */
+void json_hex(struct json *j, const void *b, size_t n);
 void json_u64(struct json *j, uint64_t v);
 /* v / 10^places, with that many decimals: json_decimal(j, 253, 2) is 2.53. */
 void json_decimal(struct json *j, uint64_t v, unsigned places);

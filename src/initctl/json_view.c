@@ -216,3 +216,46 @@ void json_view_event(struct json *j, const struct proto_event *e)
 		json_knull(j, "missed");
 	json_object_close(j);
 }
+
+/* Bytes of the document in hex, or null when null or absent. */
+static void hex_or_null(struct json *j, const char *key, const struct attest_bytes *b)
+{
+	json_key(j, key);
+	if (b->p)
+		json_hex(j, b->p, b->len);
+	else
+		json_null(j);
+}
+
+void json_view_attest(struct json *j, const struct attest_doc *d)
+{
+	char idx[4];
+	unsigned i;
+
+	json_object_open(j);
+	json_key(j, "module_id");
+	json_string_n(j, (const char *)d->module_id.p, d->module_id.len);
+	json_key(j, "digest");
+	json_string_n(j, (const char *)d->digest.p, d->digest.len);
+	json_ktime_ms(j, "time", d->timestamp_ms);
+	json_key(j, "pcrs");
+	json_object_open(j);
+	for (i = 0; i < ATTEST_PCRS; i++) {
+		if (!d->pcr[i].p)
+			continue;
+		snprintf(idx, sizeof idx, "%u", i);
+		hex_or_null(j, idx, &d->pcr[i]);
+	}
+	json_object_close(j);
+	hex_or_null(j, "nonce", &d->nonce);
+	hex_or_null(j, "user_data", &d->user_data);
+	hex_or_null(j, "public_key", &d->public_key);
+	json_ku64(j, "certificate_bytes", d->certificate_len);
+	json_ku64(j, "cabundle_certificates", d->cabundle);
+	json_kbool(j, "tagged", d->tagged);
+	json_ku64(j, "protected_header_bytes", d->protected_len);
+	json_ku64(j, "payload_bytes", d->payload_len);
+	json_ku64(j, "signature_bytes", d->signature_len);
+	json_ku64(j, "document_bytes", d->doc_len);
+	json_object_close(j);
+}

@@ -11,6 +11,7 @@
 #ifndef JSON_VIEW_H
 #define JSON_VIEW_H
 
+#include "attest_doc.h"
 #include "json.h"
 #include "proto.h"
 
@@ -32,5 +33,8 @@ void json_view_ps(struct json *j, const struct proto_ps *p, const char *cmdline)
 void json_view_check(struct json *j, const struct proto_health_rec *h);
 /* One event (`initctl events`: one object per line). */
 void json_view_event(struct json *j, const struct proto_event *e);
+/* An attestation document (`initctl attest --json`): its payload's fields
+ * (bytes in hex) and the sizes of the rest. */
+void json_view_attest(struct json *j, const struct attest_doc *d);
 
 #endif

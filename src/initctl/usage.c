@@ -8,6 +8,7 @@
 #include "cfg.h"
 #include "client.h"
 #include "ictlconf.h"
+#include "initctl_attest.h"
 #include "initctl_ps.h"
 #include "usage.h"
 
@@ -65,14 +66,15 @@ void usage_print(FILE *f)
 	      "  metrics             init's and every service's numbers in the Prometheus text\n"
 	      "                      format\n",
 	      f);
+	attest_usage(f);
 	ps_usage(f);
 	fputs("  ping [--json]       check that init answers\n"
 	      "  shutdown            stop everything and power off\n"
 	      "  reboot              stop everything and reboot\n"
 	      "\n"
-	      "Exit status: 0 done; 1 init refused or the operation failed (health: not healthy);\n"
-	      "2 a usage error; 3 status: the service is not active; 4 no such service or process,\n"
-	      "or an operation the control policy or the peer's user may not do; 69 init cannot\n"
-	      "be reached.\n",
+	      "Exit status: 0 done; 1 init refused or the operation failed (health: not healthy;\n"
+	      "attest: no NSM, or a malformed document); 2 a usage error; 3 status: the service is\n"
+	      "not active; 4 no such service or process, or an operation the control policy or the\n"
+	      "peer's user may not do; 69 init cannot be reached.\n",
 	      f);
 }

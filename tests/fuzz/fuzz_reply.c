@@ -3,9 +3,10 @@
  * command lines below; its socket is one end of a socketpair whose other
  * end already holds the fuzzed reply frames. So the frames go through
  * client.c's reading and checks (proto_check_reply), proto.c's unpack_*
- * for every record type (DONE, SVC, TEXT, SYSTEM, LOG, PS), and the code
- * that prints them (initctl_show.c, initctl_ps.c, initctl_logs.c,
- * initctl_dryrun.c).
+ * for every record type (DONE, SVC, TEXT, SYSTEM, LOG, PS, DOC), and the
+ * code that prints them (initctl_show.c, initctl_ps.c, initctl_logs.c,
+ * initctl_dryrun.c, initctl_attest.c: DOC records put together, the
+ * document decoded and printed).
  *
  * The input: a byte choosing the command line, then frames, each
  *   flags (1 byte)  bit 0: magic, version and hash are set right
@@ -50,6 +51,8 @@ static const char *const commands[][8] = {
 	{ "ps", "stop", "7" },
 	{ "ps", "kill", "7", "-s", "HUP" },
 	{ "ps", "restart", "9" },
+	{ "attest" },
+	{ "attest", "--json" },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

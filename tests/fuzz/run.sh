@@ -22,7 +22,7 @@ while getopts t:o: o; do
 done
 shift $((OPTIND - 1))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(request reply ictlconf app procfs notify gen)
+[ ${#targets[@]} -gt 0 ] || targets=(request reply ictlconf app procfs notify attest_doc gen)
 if [ -z "$out" ]; then
 	out=$(mktemp -d /tmp/ei-fuzz.XXXXXX)
 	trap 'rm -rf "$out"' EXIT
@@ -58,13 +58,17 @@ build_target() {
 			pslist procfs log logread logring logline stream) tests/unit/init/fake_health.c \
 		"$out/gen/config_gen.c" \
 		-Wl,--wrap=open,--wrap=mkdir,--wrap=unlink,--wrap=rename,--wrap=kill,--wrap=socket,--wrap=connect ;;
-	reply) build reply initctl -Dmain=initctl_main tests/fuzz/fuzz_reply.c src/common/proto.c src/common/utf8.c src/initctl/*.c \
+	reply) build reply initctl -Dmain=initctl_main tests/fuzz/fuzz_reply.c src/common/proto.c src/common/utf8.c \
+		src/common/cbor.c src/initctl/*.c \
 		"$out/gen/config_gen.c" -Wl,--wrap=socket,--wrap=connect ;;
 	ictlconf) build ictlconf initctl tests/fuzz/fuzz_ictlconf.c src/initctl/ictlconf.c ;;
 	app) build app init tests/fuzz/fuzz_app.c tests/unit/init/fake_say.c src/init/app.c src/init/fmt.c "$out/gen/config_gen.c" ;;
 	procfs) build procfs init tests/fuzz/fuzz_procfs.c src/init/procfs.c src/init/pslist.c src/init/fmt.c \
 		-Wl,--wrap=open,--wrap=read,--wrap=close,--wrap=syscall ;;
 	notify) build notify init tests/fuzz/fuzz_notify.c src/init/notify_msg.c src/common/utf8.c ;;
+	attest_doc) build attest_doc initctl tests/fuzz/fuzz_attest_doc.c src/initctl/attest_doc.c src/initctl/attest_text.c \
+		src/initctl/json_view.c src/initctl/json.c src/initctl/words.c src/initctl/signames.c src/common/utf8.c \
+		src/common/proto.c src/common/cbor.c ;;
 	*) echo "FAIL fuzz: $1: no such target"; return 1 ;;
 	esac
 }
@@ -74,6 +78,7 @@ max_len() {
 	case $1 in
 	request | reply) echo 8192 ;;
 	app) echo 48000 ;;
+	attest_doc) echo 16384 ;; # initctl's document buffer
 	*) echo 4096 ;;
 	esac
 }

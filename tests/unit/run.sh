@@ -45,7 +45,12 @@ build_run initctl json_view tests/unit/initctl/test_json_view.c src/initctl/json
 build_run initctl commands tests/unit/initctl/test_commands.c src/initctl/initctl_health.c \
 	src/initctl/initctl_events.c src/initctl/initctl_metrics.c src/initctl/initctl_show.c src/initctl/initctl_ps.c \
 	src/initctl/list_table.c src/initctl/json.c src/common/utf8.c src/initctl/json_view.c src/initctl/words.c src/initctl/signames.c \
-	src/initctl/metrics.c src/initctl/out.c src/common/proto.c
+	src/initctl/metrics.c src/initctl/out.c src/common/proto.c src/initctl/initctl_attest.c src/initctl/attest_doc.c \
+	src/initctl/attest_text.c src/initctl/doc_recv.c src/common/cbor.c src/initctl/initctl_opts.c src/initctl/usage.c \
+	src/initctl/ictlconf.c
+build_run initctl attest_doc tests/unit/initctl/test_attest_doc.c src/initctl/attest_doc.c src/initctl/attest_text.c \
+	src/initctl/json_view.c src/initctl/json.c src/common/utf8.c src/initctl/words.c src/initctl/signames.c \
+	src/common/proto.c src/common/cbor.c
 build_run init app tests/unit/init/test_app.c tests/unit/init/fake_say.c src/init/app.c src/init/fmt.c "$out/gen/config_gen.c"
 build_run init svc tests/unit/init/test_svc.c tests/unit/init/fake_sys.c tests/unit/init/fake_say.c tests/unit/init/fake_health.c src/init/svc.c src/init/deps.c src/init/events.c src/init/fmt.c "$out/gen/config_gen.c"
 build_run init events tests/unit/init/test_events.c src/init/events.c

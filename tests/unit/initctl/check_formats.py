@@ -123,6 +123,16 @@ def t_check_ps():
     assert p["command"] == "/bin/x \ufffd"
 
 
+def t_attest():
+    d = doc("attest.json")
+    assert d["module_id"] == 'i-"quoted"\ufffd-enc' and d["digest"] == "SHA384"
+    assert d["time"] == "2026-12-05T22:58:37.180Z" and d["time_epoch_ms"] == 1796511517180
+    assert list(d["pcrs"]) == [str(i) for i in range(32)], "every PCR, in numeric order"
+    assert d["pcrs"]["0"] == "ab" + "00" * 62 + "01" and d["pcrs"]["1"] == "ab" + "00" * 47
+    assert d["nonce"] == "" and d["user_data"] is None and d["public_key"] == "010203"
+    assert d["cabundle_certificates"] == 4 and d["document_bytes"] == 4467 and d["tagged"] is False
+
+
 def families():
     from prometheus_client.parser import text_string_to_metric_families
     return {f.name: f for f in text_string_to_metric_families(read("metrics.prom"))}
@@ -148,7 +158,8 @@ def promtool(name):
 
 
 for name, fn in (("list json", t_list), ("status json", t_status), ("system json", t_system),
-                 ("events json lines", t_events), ("logs json", t_logs), ("check and ps json", t_check_ps)):
+                 ("events json lines", t_events), ("logs json", t_logs), ("check and ps json", t_check_ps),
+                 ("attest json", t_attest)):
     check(name, fn)
 try:
     import prometheus_client  # noqa: F401

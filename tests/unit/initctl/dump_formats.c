@@ -1,5 +1,5 @@
 /* dump_formats: writes initctl's JSON and metrics for records built by
- * hand (odd names, every state and event kind, bytes that are not UTF-8)
+ * hand (odd names, an attestation document, every state and event kind, bytes that are not UTF-8)
  * into the directory given, for check_formats.py to read with Python's
  * json module, prometheus_client's parser and promtool. */
 #include <stdio.h>
@@ -169,6 +169,31 @@ static void health(const char *dir)
 	fclose(f);
 }
 
+/* An attestation document's fields by hand: a module id that is not
+ * UTF-8, every PCR, an empty nonce, absent user data. */
+static void attest(const char *dir)
+{
+	static const unsigned char module[] = "i-\"quoted\"\xff-enc", pcr[64] = { 0xab, [63] = 0x01 },
+				   key[3] = { 1, 2, 3 };
+	struct attest_doc d = {
+		.doc_len = 4467, .signature_len = 96, .timestamp_ms = 1796511517180ull, .cabundle = 4
+	};
+	FILE *f = open_in(dir, "attest.json");
+	struct json j;
+	unsigned i;
+
+	d.module_id = (struct attest_bytes){ module, sizeof module - 1 };
+	d.digest = (struct attest_bytes){ (const unsigned char *)"SHA384", 6 };
+	for (i = 0; i < ATTEST_PCRS; i++)
+		d.pcr[i] = (struct attest_bytes){ pcr, i % 2 ? 48 : 64 };
+	d.nonce = (struct attest_bytes){ key, 0 };
+	d.public_key = (struct attest_bytes){ key, sizeof key };
+	json_begin(&j, f);
+	json_view_attest(&j, &d);
+	json_end(&j);
+	fclose(f);
+}
+
 int main(int argc, char **argv)
 {
 	FILE *f;
@@ -180,6 +205,7 @@ int main(int argc, char **argv)
 	events(argv[1]);
 	logs(argv[1]);
 	health(argv[1]);
+	attest(argv[1]);
 	f = open_in(argv[1], "metrics.prom");
 	metrics_print(f, &sys, svc, sizeof svc / sizeof svc[0]);
 	fclose(f);
