@@ -116,7 +116,7 @@ echo "$devices" > "$src/configs/devices/x86_64-softmmu/nitro-enclave.mak"
 # The +ds tarball has no edk2 firmware, yet meson unpacks it for an x86_64
 # target whenever bzip2 is installed: turn that off (we boot with qboot).
 sed -i 's/^\( *unpack_edk2_blobs = \)bzip2.found()$/\1false/' "$src/meson.build"
-grep -q '^ *unpack_edk2_blobs = false$' "$src/meson.build" ||
+! grep -q 'unpack_edk2_blobs = bzip2.found()' "$src/meson.build" ||
 	die "cannot turn off the edk2 unpacking in $src/meson.build (a changed meson.build?)"
 
 fail() {
