@@ -144,6 +144,7 @@ def yaml_echo(cfg, services, digest):
     out.append("vsock:")
     for k, v in cfg["vsock"].items():
         out.append(f"  {k}: {yaml_scalar(v)}")
+    out.append("kernel_modules: [" + ", ".join(yaml_scalar(m) for m in cfg["kernel_modules"]) + "]")
     for key in ("nsm_driver_path", "pivot_root", "pivot_root_dir"):
         out.append(f"{key}: {yaml_scalar(cfg[key])}")
     out.append("app:")

@@ -56,6 +56,11 @@ class Groups:
     pass
 
 
+class Paths:
+    """A list of absolute paths (kernel_modules)."""
+    pass
+
+
 class Section:
     def __init__(self, fields):
         self.fields = fields
@@ -89,6 +94,9 @@ SCHEMA = Section({
         "cid": (Int(0, U32_MAX), 3),
         "port": (Int(0, U32_MAX), 9000),
     }), None),
+    # extension: modules loaded in this order before the NSM driver (a
+    # kernel whose virtio or vsock transport is modular)
+    "kernel_modules": (Paths(), []),
     "nsm_driver_path": (Str(nullable=True), "nsm.ko"),
     "pivot_root": (Bool(), True),
     "pivot_root_dir": (Str(absolute=True), "/rootfs"),
@@ -179,6 +187,8 @@ def _value(node, spec, where, diag, path):
         return _environment(node, where, diag, path)
     if isinstance(spec, Groups):
         return _groups(node, where, diag, path)
+    if isinstance(spec, Paths):
+        return _paths(node, where, diag, path)
     if isinstance(spec, Timeout):
         v = _scalar(node) if isinstance(node, yaml.ScalarNode) else None
         secs, err = readiness.timeout_start(v)
@@ -259,6 +269,27 @@ def _groups(node, where, diag, path):
             return None
         if v in out:
             diag.error(path, _line(item), f"{where}: group '{v}' given twice")
+            return None
+        out.append(v)
+    return out
+
+
+def _paths(node, where, diag, path):
+    if isinstance(node, yaml.ScalarNode) and _scalar(node) is None:
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        diag.error(path, _line(node), f"{where} must be a list of paths, not {_type_name(node)}")
+        return None
+    out = []
+    for item in node.value:
+        v = _scalar(item) if isinstance(item, yaml.ScalarNode) else None
+        if not isinstance(v, str):
+            diag.error(path, _line(item), f"{where}: each entry must be a path (a string), not {_type_name(item)}")
+            return None
+        if not check_string(v, Str(), f"{where} entry", diag, path, _line(item)):
+            return None
+        if v in out:
+            diag.error(path, _line(item), f"{where}: '{v}' given twice")
             return None
         out.append(v)
     return out

@@ -85,7 +85,8 @@ struct cfg_init {
 	int max_log_files;
 	int heartbeat_enabled;
 	unsigned int heartbeat_cid, heartbeat_port;
-	const char *nsm_driver_path; /* 0: do not load */
+	const char *const *kernel_modules; /* loaded in order before the NSM driver; 0-terminated */
+	const char *nsm_driver_path;       /* 0: do not load */
 	int pivot_root;
 	const char *pivot_root_dir;
 	const char *notify_socket_path; /* sd_notify datagrams (NOTIFY_SOCKET); 0 when no

@@ -44,13 +44,14 @@
  *      initctl skips keys it does not know); health, events, metrics
  *      (ops 23-25, HEALTH and EVENT records), TEXT keys 12 and 13, state 7
  *      (exited), and fields appended to SVC and SYSTEM records (an older
- *      init leaves them zero). An init that predates an operation
- *      answers PROTO_E_OP.
+ *      init leaves them zero); attest (op 26, DOC records). An init that
+ *      predates an operation answers PROTO_E_OP.
  *
  * `logs` is the one reply of unbounded length: LOG records carry the log's
  * bytes in order (lines may span records), then DONE; when following, the
  * LOG records go on as lines are written and DONE never comes. The peer
- * ends it by closing the connection.
+ * ends it by closing the connection. `attest` streams its document the
+ * same way, in DOC records, then DONE.
  */
 #ifndef PROTO_H
 #define PROTO_H
@@ -102,13 +103,15 @@ enum proto_op {
 				       * PROTO_EVENTS_SINCE in arg2; EVENT records, then (without
 				       * PROTO_EVENTS_FOLLOW in arg2) DONE */
 	PROTO_OP_METRICS = 25,          /* SYSTEM record, then an SVC record per service, then DONE */
-	PROTO_OP_MAX = 25,
+	PROTO_OP_ATTEST = 26,           /* arg0 nonce bytes, arg1 user-data bytes, both in text: the
+				       * NSM's attestation document in DOC records, then DONE */
+	PROTO_OP_MAX = 26,
 };
 
 /* Control policy groups (init.yaml control.unix_allow / vsock_allow). */
 #define PROTO_GROUP_READ \
 	0x1u                       /* ping, list, status, logs, logs-stream[-stop], system-status,
-				    * health, events, metrics */
+				    * health, events, metrics, attest */
 #define PROTO_GROUP_SERVICES 0x2u  /* start, stop, restart, enable, disable, reload, logs-clear */
 #define PROTO_GROUP_PROCESSES 0x4u /* ps start/stop/kill/restart (ps list/status: read) */
 #define PROTO_GROUP_SYSTEM 0x8u    /* shutdown, reboot */
@@ -132,6 +135,12 @@ enum proto_op {
  * without it, only events after the request. FOLLOW: keep sending. */
 #define PROTO_EVENTS_SINCE 0x1u
 #define PROTO_EVENTS_FOLLOW 0x2u
+/* attest: the text field holds the nonce (arg0 bytes) then the user data
+ * (arg1 bytes), the NSM's own limits, and together at most the field; the
+ * rest of the field is zero. Either may be empty (the document then has
+ * none). */
+#define PROTO_ATTEST_NONCE_MAX 512
+#define PROTO_ATTEST_USER_DATA_MAX 512
 #define PROTO_PS_MAX_ARGS 255
 #define PROTO_SIG_MAX 64
 #define PROTO_STREAM_FOLLOW 0x80000000u
@@ -147,7 +156,9 @@ enum proto_rec {
 	PROTO_REC_PS = 0x105,     /* one process, fields below; name = its service or "" */
 	PROTO_REC_HEALTH = 0x106, /* one result of a service's health check, fields below */
 	PROTO_REC_EVENT = 0x107,  /* one event of the event ring, fields below */
-	PROTO_REC_MAX = 0x107,
+	PROTO_REC_DOC = 0x108,    /* arg0 bytes of a document in text (1 .. PROTO_TEXT_SIZE - 1),
+				   * arg1 the document's whole size, arg2 where these bytes sit in it */
+	PROTO_REC_MAX = 0x108,
 };
 
 enum proto_status {
@@ -256,6 +267,7 @@ enum proto_shape {
 	PROTO_SHAPE_PS_START,    /* arg0 argc 1..255, arg1 envc 0..255, arg2 bytes; text */
 	PROTO_SHAPE_OPT_NAME,    /* name, or "" for none */
 	PROTO_SHAPE_EVENTS,      /* arg0:arg1 sequence number; arg2 PROTO_EVENTS_* */
+	PROTO_SHAPE_ATTEST,      /* arg0 nonce bytes, arg1 user-data bytes; text */
 };
 
 /* The shape of every operation: a new operation of a known shape is one
@@ -275,6 +287,7 @@ enum proto_shape {
 		[PROTO_OP_PS_STOP] = PROTO_SHAPE_PID, [PROTO_OP_PS_KILL] = PROTO_SHAPE_PID_SIGNAL,            \
 		[PROTO_OP_PS_RESTART] = PROTO_SHAPE_PID, [PROTO_OP_HEALTH] = PROTO_SHAPE_OPT_NAME,            \
 		[PROTO_OP_EVENTS] = PROTO_SHAPE_EVENTS, [PROTO_OP_METRICS] = PROTO_SHAPE_NONE,                \
+		[PROTO_OP_ATTEST] = PROTO_SHAPE_ATTEST,                                                       \
 	}
 
 /* A request, as initctl builds it and init decodes it. Only the fields of
@@ -297,6 +310,9 @@ struct proto_req {
 	uint32_t len;        /* ps start: their bytes, 1..PROTO_TEXT_SIZE */
 	uint64_t since;      /* events: the first sequence number wanted (with since_set) */
 	int since_set;       /* events: --since was given */
+	const void *nonce;   /* attest: nonce_len bytes (decoded: in the frame) */
+	const void *user_data;
+	uint32_t nonce_len, user_data_len;
 	/* Decoded only: the header as it came, for the messages of
 	 * PROTO_E_VERSION and PROTO_E_CONFIG. */
 	unsigned version;
@@ -401,6 +417,14 @@ struct proto_log {
 	size_t len;
 };
 
+/* PROTO_REC_DOC: a piece of a binary document (attest), in order. */
+struct proto_doc {
+	const void *bytes; /* decoded: points into the frame */
+	uint32_t len;      /* bytes here */
+	uint32_t total;    /* the whole document's size */
+	uint32_t off;      /* where these bytes sit in it */
+};
+
 /* PROTO_REC_PS: one process. */
 struct proto_ps {
 	char name[PROTO_NAME_SIZE]; /* its service, or "" */
@@ -454,5 +478,9 @@ void proto_pack_health(unsigned char *f, uint64_t hash, const struct proto_healt
 int proto_unpack_health(const unsigned char *f, struct proto_health_rec *h);
 void proto_pack_event(unsigned char *f, uint64_t hash, const struct proto_event *e);
 int proto_unpack_event(const unsigned char *f, struct proto_event *e);
+/* DOC records hold at most PROTO_TEXT_SIZE - 1 bytes: pack returns how
+ * many of d->len it took. Decoding also checks off + len <= total. */
+size_t proto_pack_doc(unsigned char *f, uint64_t hash, const struct proto_doc *d);
+int proto_unpack_doc(const unsigned char *f, struct proto_doc *d);
 
 #endif

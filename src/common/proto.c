@@ -176,6 +176,14 @@ static int take_args(unsigned shape, const unsigned char *f, struct proto_req *r
 		return a0 >= 1 && a0 <= PROTO_PS_MAX_ARGS && a1 <= PROTO_PS_MAX_ARGS && a2 &&
 		       a2 <= PROTO_TEXT_SIZE;
 	case PROTO_SHAPE_EVENTS: return take_events(a0, a1, a2, rq, why);
+	case PROTO_SHAPE_ATTEST:
+		rq->nonce = f + PROTO_OFF_TEXT;
+		rq->nonce_len = a0;
+		rq->user_data = f + PROTO_OFF_TEXT + (a0 <= PROTO_TEXT_SIZE ? a0 : 0);
+		rq->user_data_len = a1;
+		*why = "bad attest: a nonce of at most 512 bytes, user data of at most 512, together at most 928";
+		return a0 <= PROTO_ATTEST_NONCE_MAX && a1 <= PROTO_ATTEST_USER_DATA_MAX &&
+		       a0 + a1 <= PROTO_TEXT_SIZE && !a2;
 	case PROTO_SHAPE_ENABLE:
 		rq->now = a0 == PROTO_ENABLE_NOW;
 		if (a0 & ~PROTO_ENABLE_NOW)
@@ -225,6 +233,33 @@ static int ps_start_text_ok(const unsigned char *f, const char **why)
 
 static const unsigned char shapes[PROTO_OP_MAX + 1] = PROTO_OP_SHAPES;
 
+/* attest: the nonce then the user data in the text field, each cut to its
+ * limit and both to the field (init refuses nothing initctl sends). */
+static void pack_attest(unsigned char *f, const struct proto_req *rq, uint32_t *a)
+{
+	uint32_t n = rq->nonce_len < PROTO_ATTEST_NONCE_MAX ? rq->nonce_len : PROTO_ATTEST_NONCE_MAX;
+	uint32_t u =
+		rq->user_data_len < PROTO_ATTEST_USER_DATA_MAX ? rq->user_data_len : PROTO_ATTEST_USER_DATA_MAX;
+
+	if (n + u > PROTO_TEXT_SIZE)
+		u = PROTO_TEXT_SIZE - n;
+	if (n)
+		memcpy(f + PROTO_OFF_TEXT, rq->nonce, n);
+	if (u)
+		memcpy(f + PROTO_OFF_TEXT + n, rq->user_data, u);
+	a[0] = n, a[1] = u;
+}
+
+/* Where a request's text ends: what follows must be zero. */
+static size_t text_end(unsigned shape, const unsigned char *f)
+{
+	if (shape == PROTO_SHAPE_PS_START)
+		return PROTO_OFF_TEXT + proto_get32(f, PROTO_OFF_ARG2);
+	if (shape == PROTO_SHAPE_ATTEST)
+		return PROTO_OFF_TEXT + proto_get32(f, PROTO_OFF_ARG0) + proto_get32(f, PROTO_OFF_ARG1);
+	return PROTO_OFF_TEXT;
+}
+
 void proto_pack_request(unsigned char *f, uint64_t hash, const struct proto_req *rq)
 {
 	uint32_t a[3] = { 0, 0, 0 };
@@ -256,6 +291,7 @@ void proto_pack_request(unsigned char *f, uint64_t hash, const struct proto_req 
 		a[0] = rq->argc, a[1] = rq->envc, a[2] = rq->len;
 		memcpy(f + PROTO_OFF_TEXT, rq->text, rq->len);
 		break;
+	case PROTO_SHAPE_ATTEST: pack_attest(f, rq, a); break;
 	}
 	proto_put32(f, PROTO_OFF_ARG0, a[0]);
 	proto_put32(f, PROTO_OFF_ARG1, a[1]);
@@ -298,8 +334,7 @@ enum proto_status proto_unpack_request(const unsigned char *f, uint64_t hash, st
 		return PROTO_E_FRAME;
 	if (shape == PROTO_SHAPE_PS_START && !ps_start_text_ok(f, why))
 		return PROTO_E_FRAME;
-	for (i = shape == PROTO_SHAPE_PS_START ? PROTO_OFF_TEXT + proto_get32(f, PROTO_OFF_ARG2) : PROTO_OFF_TEXT;
-	     i < PROTO_FRAME_SIZE; i++)
+	for (i = text_end(shape, f); i < PROTO_FRAME_SIZE; i++)
 		if (f[i]) {
 			*why = "unused request fields must be zero";
 			return PROTO_E_FRAME;
@@ -329,8 +364,8 @@ enum proto_status proto_check_reply(const unsigned char *f, const char **why)
 		*why = "string field is not terminated";
 		return PROTO_E_FRAME;
 	}
-	if (op == PROTO_REC_LOG && proto_get32(f, PROTO_OFF_ARG0) > PROTO_TEXT_SIZE - 1) {
-		*why = "log record longer than its frame";
+	if ((op == PROTO_REC_LOG || op == PROTO_REC_DOC) && proto_get32(f, PROTO_OFF_ARG0) > PROTO_TEXT_SIZE - 1) {
+		*why = "log or document record longer than its frame";
 		return PROTO_E_FRAME;
 	}
 	if ((op == PROTO_REC_DONE) != !!(proto_get16(f, PROTO_OFF_FLAGS) & PROTO_F_FINAL)) {
@@ -590,4 +625,26 @@ int proto_unpack_done(const unsigned char *f, struct proto_done *d)
 	d->msg = (const char *)f + PROTO_OFF_TEXT;
 	d->hash = proto_get64(f, PROTO_OFF_HASH);
 	return 0;
+}
+
+size_t proto_pack_doc(unsigned char *f, uint64_t hash, const struct proto_doc *d)
+{
+	size_t n = pack_bytes(f, PROTO_REC_DOC, hash, d->bytes, d->len);
+
+	proto_put32(f, PROTO_OFF_ARG0, (uint32_t)n);
+	proto_put32(f, PROTO_OFF_ARG1, d->total);
+	proto_put32(f, PROTO_OFF_ARG2, d->off);
+	return n;
+}
+
+int proto_unpack_doc(const unsigned char *f, struct proto_doc *d)
+{
+	if (proto_get16(f, PROTO_OFF_OP) != PROTO_REC_DOC)
+		return -1;
+	d->bytes = f + PROTO_OFF_TEXT;
+	d->len = proto_get32(f, PROTO_OFF_ARG0);
+	d->total = proto_get32(f, PROTO_OFF_ARG1);
+	d->off = proto_get32(f, PROTO_OFF_ARG2);
+	/* In 64 bits: a hostile peer's off + len must not wrap. */
+	return (uint64_t)d->off + d->len <= d->total ? 0 : -1;
 }

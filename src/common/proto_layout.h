@@ -31,7 +31,8 @@ _Static_assert(PROTO_TEXT_SIZE == 928, "text field size is part of the protocol"
 /* Requests: arg0, arg1, arg2 and text as enum proto_shape says; DONE:
  * arg0 the pid (ps start) or the CID (logs-stream), arg1 the port
  * (logs-stream), text the message; TEXT: arg0 the key, text a piece;
- * LOG: arg0 the bytes in text. */
+ * LOG: arg0 the bytes in text.
+ * DOC: arg0 the bytes in text, arg1 the document's size, arg2 their offset. */
 
 /* PROTO_REC_SVC fields (after the name). */
 #define PROTO_SVC_STATE 96            /* u8 enum proto_svc_state */

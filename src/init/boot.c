@@ -7,8 +7,10 @@
 void boot_enclave(void)
 {
 	mounts_early();
+	for (const char *const *m = cfg_init.kernel_modules; *m; m++)
+		modload(MODLOAD_MODULE, *m);
 	if (cfg_init.nsm_driver_path)
-		modload(cfg_init.nsm_driver_path);
+		modload(MODLOAD_NSM, cfg_init.nsm_driver_path);
 	if (cfg_init.heartbeat_enabled)
 		heartbeat(cfg_init.heartbeat_cid, cfg_init.heartbeat_port);
 	/* /cmd and /env sit in the initramfs root: read before leaving it. */

@@ -16,7 +16,11 @@ void boot_enclave(void);
 /* The steps, for boot.c (and each in a file of its own). */
 void mounts_early(void);        /* devtmpfs on /dev; fds 0-2 on /dev/console */
 void mounts_all(void);          /* /dev again, /proc, links, /run, /tmp, ... cgroups */
-void modload(const char *path); /* finit_module, then unlink */
+/* finit_module, then unlink; what names it in messages (MODLOAD_NSM,
+ * MODLOAD_MODULE). */
+#define MODLOAD_NSM "NSM driver"
+#define MODLOAD_MODULE "kernel module"
+void modload(const char *what, const char *path);
 void heartbeat(unsigned cid, unsigned port);
 int switchroot(const char *dir); /* 0, or -1 (logged; the root stays) */
 

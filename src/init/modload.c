@@ -1,8 +1,10 @@
-/* modload.c: load the NSM driver (or any module) from a file.
+/* modload.c: load the NSM driver, or a module of kernel_modules, from a file.
  *
  * finit_module(2) with no parameters, as AWS's init does; the file is then
  * unlinked (it is in the initramfs, whose memory is not needed twice). A
- * missing file is not an error: an image without NSM is a valid image.
+ * missing NSM driver is not an error: an image without NSM is a valid
+ * image. A missing module that kernel_modules names is: the image was
+ * built to need it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,22 +15,22 @@
 #include "boot.h"
 #include "say.h"
 
-void modload(const char *path)
+void modload(const char *what, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		if (errno == ENOENT)
-			say("NSM driver %s not in the image; skipped", path);
+		if (errno == ENOENT && !strcmp(what, MODLOAD_NSM))
+			say("%s %s not in the image; skipped", what, path);
 		else
-			say_error("NSM driver %s: %s", path, strerror(errno));
+			say_error("%s %s: %s", what, path, strerror(errno));
 		return;
 	}
 	if (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST)
-		say_error("NSM driver %s: finit_module: %s", path, strerror(errno));
+		say_error("%s %s: finit_module: %s", what, path, strerror(errno));
 	else
-		say("NSM driver %s loaded", path);
+		say("%s %s loaded", what, path);
 	close(fd);
 	if (unlink(path) < 0)
-		say_warn("NSM driver %s: unlink: %s", path, strerror(errno));
+		say_warn("%s %s: unlink: %s", what, path, strerror(errno));
 }
