@@ -17,6 +17,10 @@
 #   make test-valgrind            integration suite with init and initctl under memcheck
 #   make FLAVOUR=sanitize|valgrind|fault BUILD=dir
 #                                 a test flavour of both programs (see below)
+#   make eif KERNEL=bzImage APP=dir-or-image.tar [CMD="prog arg"] [NSM=nsm.ko]
+#            [CMDLINE=...] [EIF=$(BUILD)/enclave.eif]
+#                                 an enclave image (EIF) with this init, and its
+#                                 PCRs, without Docker or nitro-cli (tools/mkeif.py)
 
 CONFIG ?= config/init.yaml
 BUILD ?= build
@@ -93,7 +97,7 @@ GEN_OUT := $(BUILD)/gen/config_gen.c $(BUILD)/gen/config_gen.h $(BUILD)/gen/prin
 GEN_STAMP := $(BUILD)/gen/.stamp
 
 .DELETE_ON_ERROR:
-.PHONY: all demo test test-sanitize test-valgrind flavour-cc check check-nomalloc check-layers check-static repro bench install clean test-boot test-nitro FORCE \
+.PHONY: all demo eif test test-sanitize test-valgrind flavour-cc check check-nomalloc check-layers check-static repro bench install clean test-boot test-nitro FORCE \
 	lint lint-cppcheck lint-analyzer lint-tidy lint-format fuzz soak
 
 all: $(BUILD)/init $(BUILD)/initctl
@@ -277,6 +281,22 @@ bench:
 soak:
 	@tools/deps.sh test
 	@tests/soak/run.sh
+
+# An enclave image from the configured init (README, "Building an enclave
+# image"): the kernel and its command line, init (and NSM's driver) in the
+# first ramdisk, APP (a directory, or a `docker save` / OCI tarball) under
+# /rootfs in the second. CMD, when given, is /cmd (else the image's
+# Entrypoint + Cmd). The default command line is the one nitro-cli's x86_64
+# blobs give (`nomodules` is no kernel parameter, the kernel's is
+# `nomodule`: it reaches init as an argument, and init ignores it).
+EIF ?= $(BUILD)/enclave.eif
+CMDLINE ?= reboot=k panic=30 pci=off nomodules console=ttyS0 i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd random.trust_cpu=on
+eif: $(BUILD)/init
+	@test -n "$(KERNEL)" && test -n "$(APP)" || \
+		{ echo "make eif: give KERNEL=path/to/bzImage and APP=dir-or-image.tar" >&2; exit 1; }
+	$(PYTHON) tools/mkeif.py -o "$(EIF)" --kernel "$(KERNEL)" --cmdline "$(CMDLINE)" \
+		--init $(BUILD)/init $(if $(NSM),--nsm "$(NSM)") \
+		$$(test -d "$(APP)" && echo --rootfs || echo --docker-image) "$(APP)" $(if $(CMD),-- $(CMD))
 
 install: $(BUILD)/init $(BUILD)/initctl
 	install -D -m 0755 $(BUILD)/init $(DESTDIR)$(PREFIX)/sbin/init
