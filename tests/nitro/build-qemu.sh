@@ -14,10 +14,13 @@
 # vhost-user-vsock and virtio-nsm devices), no docs, no tools. Keeps:
 #
 #   DIR/bin/qemu-system-x86_64    the binary (stripped)
-#   DIR/firmware/qboot.rom        microvm's firmware, for -L DIR/firmware
-#                                 (Debian's +ds tarball strips binary roms;
-#                                 qemu-system-data ships the one Debian
-#                                 builds from source)
+#   DIR/firmware/                 for -L: qboot.rom (microvm's firmware)
+#                                 and linuxboot_dma.bin (the option ROM
+#                                 QEMU adds for -kernel; qboot loads the
+#                                 kernel itself, so without it QEMU only
+#                                 warns). Debian's +ds tarball strips binary
+#                                 roms; qemu-system-data ships the ones
+#                                 Debian builds from source
 #   DIR/stamp                     version + configuration of that binary
 #
 # The source tree and the build tree (about 1 GB) are deleted after the
@@ -53,8 +56,21 @@ die() {
 	exit 1
 }
 
-if [ -x "$dir/bin/qemu-system-x86_64" ] && [ -s "$dir/firmware/qboot.rom" ] &&
-	[ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp_text" ]; then
+firmware="qboot.rom linuxboot_dma.bin"
+
+# The firmware, from qemu-system-data (installed with the build
+# dependencies below; checked on every run, it is cheap).
+install_firmware() {
+	local f
+	mkdir -p "$dir/firmware" || die "cannot create $dir/firmware"
+	for f in $firmware; do
+		[ -s "$dir/firmware/$f" ] && continue
+		cp "/usr/share/qemu/$f" "$dir/firmware/" || die "no /usr/share/qemu/$f (Debian: qemu-system-data)"
+	done
+}
+
+if [ -x "$dir/bin/qemu-system-x86_64" ] && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp_text" ]; then
+	install_firmware
 	echo "build-qemu: QEMU $version nitro-enclave already built in $dir"
 	exit 0
 fi
@@ -128,10 +144,10 @@ mkdir -p "$src/build"
 (cd "$src/build" && ../configure $configure_flags) >>"$log" 2>&1 || fail "configure"
 ninja -C "$src/build" -j"$(nproc)" qemu-system-x86_64 >>"$log" 2>&1 || fail "ninja"
 
-mkdir -p "$dir/bin" "$dir/firmware"
+mkdir -p "$dir/bin"
 cp "$src/build/qemu-system-x86_64" "$dir/bin/" && strip "$dir/bin/qemu-system-x86_64" ||
 	die "cannot install qemu-system-x86_64 into $dir/bin"
-cp /usr/share/qemu/qboot.rom "$dir/firmware/" || die "no /usr/share/qemu/qboot.rom (qemu-system-data)"
+install_firmware
 "$dir/bin/qemu-system-x86_64" -M help 2>/dev/null | grep -q '^nitro-enclave' ||
 	die "the built QEMU has no nitro-enclave machine (log: $log)"
 rm -rf "$work"

@@ -238,15 +238,17 @@ in_order() {
 		END { if (k <= n) { print re[k]; exit 1 } }' "$@" < "$f"
 }
 
-HALTED='reboot: (Power down|System halted)'
+# What the kernel says once PID 1 powered off: without ACPI (the machine
+# has none) "reboot: Power off not available: System halted instead".
+HALTED='reboot: (Power down|System halted|Power off not available)'
 
 # qemu_boot BOOT: boot BOOT's EIF with the vsock stub; QEMU is killed once
 # the console says the machine halted (without ACPI a power-off leaves it
 # running). Sets rc, wall_ms, first_ms (host clock from QEMU's start to
 # init's first "Starting service"), halted.
 qemu_boot() {
-	local boot=$1 raw=$B/console-$boot.log.raw sock=$B/vsock-$boot.sock stub qpid t0 i
-	rm -f "$raw" "$sock"
+	local boot=$1 raw=$B/console-$boot.log.raw sock=$B/vsock-$boot.sock t0 i
+	rm -f "$raw" "$sock" "$B/stub-$boot.log"
 	"$PY" $here/vhost_user_stub.py "$sock" --log "$B/stub-$boot.log" &
 	stub=$!
 	for i in $(seq 50); do
@@ -277,6 +279,7 @@ qemu_boot() {
 	# the stub ends when QEMU closes the connection; if QEMU never made one
 	kill $stub 2>/dev/null
 	wait $stub 2>/dev/null
+	qpid="" stub=""
 	tr -d '\r' < "$raw" > "$B/console-$boot.log"
 }
 
@@ -327,9 +330,18 @@ run_boot() {
 			"$(echo "announced: $announced" | tr '\n' ' '; echo; echo "registered: $devs" | tr '\n' ' '; echo; excerpt "$con" 10)"
 	fi
 
-	# init loaded the modules, then the real NSM driver, then the app ran
-	if re=$(in_order "$con" 'nitro_mmio: virtio_mmio\.device=' '\] init: .*NSM driver nsm\.ko loaded' \
-		'NITROTEST START'); then
+	# init loaded kernel_modules in order (the helper's own lines first),
+	# then the real NSM driver, then the app ran
+	local mods=() m
+	for m in $(modules); do
+		mods+=("\\] init: kernel module /modules/${m##*/} loaded")
+	done
+	if re=$(in_order "$con" 'nitro_mmio: virtio_mmio\.device=' "${mods[@]}"); then
+		pass "$boot: kernel-modules-loaded-by-init"
+	else
+		fail "$boot: kernel-modules-loaded-by-init" "nothing matched /$re/ in order" "$(excerpt "$con")"
+	fi
+	if re=$(in_order "$con" "${mods[-1]}" '\] init: NSM driver nsm\.ko loaded' 'NITROTEST START'); then
 		pass "$boot: nsm-loaded-by-init"
 	else
 		fail "$boot: nsm-loaded-by-init" "nothing matched /$re/ in order" "$(excerpt "$con")"
@@ -371,16 +383,20 @@ run_boot() {
 		fail "$boot: app-ran-and-power-off" "nothing matched /$re/ in order" "$(excerpt "$con")"
 	fi
 
+	# init's own errors, for the record (they are not this tier's checks)
+	grep -E '\] init: error: ' "$con" | sed "s/^/INFO nitro: $boot: init logged: /"
 	first=$(sed -n 's/^NITROTEST UPTIME first-service \([0-9.]*\)$/\1/p' "$con")
 	info "$boot: boot to the first service: guest uptime ${first:-?} s at its start; host clock $( [ -n "$first_ms" ] && secs "$first_ms" || echo '?') from QEMU's start to init's first \"Starting service\" line"
 }
 
 # ---- run -----------------------------------------------------------------------
 
+# If this script is stopped, so are the QEMU and the stub it started
+# (timeout runs QEMU in a process group of its own).
+qpid="" stub=""
+trap '[ -z "$qpid" ] || kill $qpid 2>/dev/null; [ -z "$stub" ] || kill $stub 2>/dev/null' EXIT
+trap 'exit 130' INT TERM
 t_all=$(now_ms)
-has_attest=false
-grep -qs '"attest"' src/initctl/*.c && has_attest=true
-$has_attest || info "initctl has no attest command in this tree: the attestation checks are not run"
 mkdir -p "$B" || exit 1
 prereq || exit 0
 step qemu $here/build-qemu.sh "$B/qemu" || exit 0
@@ -388,6 +404,10 @@ step kernel $here/fetch-kernel.sh "$B/kernel" || exit 0
 step module $here/mmio/build.sh "$B/kernel" "$B/mmio" || exit 0
 check_module_list || exit 0
 build || exit 0
+# The attestation checks run once initctl has the command (its --help lists it).
+has_attest=false
+"$B/build-base/initctl" --help 2>&1 | grep -qE '^  attest( |$)' && has_attest=true
+$has_attest || info "initctl has no attest command in this tree: the attestation checks are not run"
 if ! rootfs; then
 	fail rootfs "cannot lay out $B/rootfs"
 	exit 0
