@@ -24,7 +24,8 @@
 #                            (DIR/headers/usr/src/linux-headers-VERSION is
 #                            what `make -C` wants)
 #
-# Does nothing when DIR already holds what that package gives. Prints one
+# The .deb files are deleted once unpacked. Does nothing when DIR already
+# holds what that package gives. Prints one
 # line saying what it did; on failure says why on stderr and exits 1.
 set -u
 dir=${1:?usage: fetch-kernel.sh DIR}
@@ -84,8 +85,17 @@ mkdir -p "$dir/headers"
 for p in $pkgs; do
 	deb=$(ls "$dir/deb/${p}"_*.deb 2>/dev/null | head -1)
 	if [ -z "$deb" ]; then
-		out=$(cd "$dir/deb" && apt-get download "$p/$suite" 2>&1) ||
+		if ! out=$(cd "$dir/deb" && apt-get download "$p/$suite" 2>&1); then
+			# Stale package lists name an upload the archive has dropped
+			# (backports kernels change ABI with each upload): update
+			# them once and start again.
+			if [ -z "${FETCH_KERNEL_UPDATED:-}" ] && [ "$(id -u)" = 0 ]; then
+				apt-get update -qq >/dev/null 2>&1
+				rm -rf "$tmp"
+				FETCH_KERNEL_UPDATED=1 exec "$0" "$dir"
+			fi
 			die "apt-get download $p/$suite failed: $(echo "$out" | grep -v '^W: Download is performed unsandboxed' | tail -3)"
+		fi
 		deb=$(ls "$dir/deb/${p}"_*.deb 2>/dev/null | head -1)
 		[ -n "$deb" ] || die "apt-get download $p/$suite left no .deb in $dir/deb"
 	fi
@@ -93,10 +103,6 @@ for p in $pkgs; do
 	linux-image-*) dpkg-deb -x "$deb" "$tmp" || die "dpkg-deb -x $deb failed" ;;
 	*) dpkg-deb -x "$deb" "$dir/headers" || die "dpkg-deb -x $deb failed" ;;
 	esac
-done
-# Old ABIs' packages: the archive dropped them, so do we.
-for f in "$dir"/deb/*.deb; do
-	case " $pkgs " in *" $(basename "$f" | cut -d_ -f1) "*) ;; *) rm -f "$f" ;; esac
 done
 
 vmlinuz=$(ls "$tmp"/boot/vmlinuz-* 2>/dev/null | head -1)
@@ -148,4 +154,7 @@ done
 cp "$vmlinuz" "$dir/vmlinuz"
 echo "$ver" > "$dir/version"
 echo "$pkg" > "$dir/package"
+# Unpacked, the packages are not needed again (48 MB): a new ABI fetches
+# new ones anyway.
+rm -rf "$dir/deb"
 echo "fetch-kernel: $pkg and its headers unpacked into $dir (kernel $ver; modules: $(echo $(cat "$dir/modules/order")))"

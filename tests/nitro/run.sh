@@ -105,7 +105,8 @@ changed_config() {
 }
 
 build() {
-	local out
+	local out t0
+	t0=$(now_ms)
 	for v in base changed; do
 		local conf=$here/config/init.yaml
 		if [ $v = changed ]; then
@@ -125,6 +126,7 @@ build() {
 		fail build "tests/nitro/nsmpcr.c does not build" "$(echo "$out" | tail -20)"
 		return 1
 	fi
+	info "build: init and initctl for both configurations, nsmpcr ($(secs $(($(now_ms) - t0))))"
 	pass build
 }
 
@@ -205,6 +207,7 @@ eifs() {
 		pass eif-reproducible
 		info "eif-reproducible: PCR0 $(pcr "$B/base.eif.json" 0) twice"
 	fi
+	rm -f "$B/base-again.eif"
 
 	# one byte of init.yaml: init changes, so the first ramdisk does
 	local same=() differ=()
