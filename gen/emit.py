@@ -145,8 +145,11 @@ def yaml_echo(cfg, services, digest):
     for k, v in cfg["vsock"].items():
         out.append(f"  {k}: {yaml_scalar(v)}")
     out.append("kernel_modules: [" + ", ".join(yaml_scalar(m) for m in cfg["kernel_modules"]) + "]")
-    for key in ("nsm_driver_path", "pivot_root", "pivot_root_dir"):
+    for key in ("nsm_driver_path", "pivot_root", "pivot_root_dir", "loopback"):
         out.append(f"{key}: {yaml_scalar(cfg[key])}")
+    out.append("entropy:")
+    for k, v in cfg["entropy"].items():
+        out.append(f"  {k}: {yaml_scalar(v)}")
     out.append("app:")
     for k, v in cfg["app"].items():
         out.append(f"  {k}: {yaml_scalar(v)}")

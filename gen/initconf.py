@@ -99,6 +99,14 @@ SCHEMA = Section({
     "kernel_modules": (Paths(), []),
     "nsm_driver_path": (Str(nullable=True), "nsm.ko"),
     "pivot_root": (Bool(), True),
+    # extension: the boot's services wait for the random pool (entropy.c)
+    "entropy": (Section({
+        "wait_sec": (Int(0, 3600), 30),
+        "require_hwrng": (Str(nullable=True, max_len=63), None),
+        "credit_hwrng_bytes": (Int(0, 512), 0),
+    }), None),
+    # extension: bring lo up at boot (enclave mode)
+    "loopback": (Bool(), True),
     "pivot_root_dir": (Str(absolute=True), "/rootfs"),
     # extension: the /cmd + /env of an enclave image become a service
     "app": (Section({
@@ -500,7 +508,7 @@ def _resolve(tree, path, diag):
         else:
             c["unix_socket_path"] = old[0]
     cfg = {k: _get(tree, k, d) for k, (_, d) in SCHEMA.fields.items()
-           if k not in ("control", "vsock", "socket_path", "environment", "app")}
+           if k not in ("control", "vsock", "socket_path", "environment", "app", "entropy")}
     cfg["app"] = _app(_get(tree, "app", {}), path, diag)
     # nsm_driver_path: null disables loading, so an explicit null is kept.
     if "nsm_driver_path" in tree:
@@ -509,6 +517,8 @@ def _resolve(tree, path, diag):
     _check_notify_socket(cfg, tree, ctl, path, diag)
     _check_log_limits(cfg, tree, path, diag)
     cfg["vsock"] = {k: _get(hb, k, d) for k, (_, d) in hfields.items()}
+    ent = _get(tree, "entropy", {})
+    cfg["entropy"] = {k: _get(ent, k, d) for k, (_, d) in SCHEMA.fields["entropy"][0].fields.items()}
     cfg["environment"] = _get(tree, "environment", [])
     # Fix (tests/gen): a service_dir that is written but invalid was already
     # reported; keep it None so that the generator does not go on to read the

@@ -89,7 +89,11 @@ struct cfg_init {
 	const char *nsm_driver_path;       /* 0: do not load */
 	int pivot_root;
 	const char *pivot_root_dir;
-	const char *notify_socket_path; /* sd_notify datagrams (NOTIFY_SOCKET); 0 when no
+	int loopback;                            /* enclave mode: bring lo up */
+	unsigned int entropy_wait_sec;           /* the boot's services wait this long for the pool */
+	const char *entropy_require_hwrng;       /* 0, or the rng_current without which no service starts */
+	unsigned int entropy_credit_hwrng_bytes; /* of /dev/hwrng, credited to the pool before the wait */
+	const char *notify_socket_path;          /* sd_notify datagrams (NOTIFY_SOCKET); 0 when no
 					 * service is Type=notify */
 };
 

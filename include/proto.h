@@ -231,6 +231,16 @@ enum proto_sys_health {
 	PROTO_SYS_STOPPING = 5,  /* shutting down, rebooting */
 };
 
+/* Whether the boot's services waited for the random pool (SYSTEM records;
+ * init's entropy.c). */
+enum proto_entropy {
+	PROTO_ENTROPY_UNKNOWN = 0, /* an older init, or not known since a reload */
+	PROTO_ENTROPY_WAITING = 1, /* the services wait for the pool */
+	PROTO_ENTROPY_READY = 2,   /* the pool was ready when they started */
+	PROTO_ENTROPY_GAVE_UP = 3, /* they started after entropy.wait_sec without it */
+	PROTO_ENTROPY_REFUSED = 4, /* entropy.require_hwrng not met: none started */
+};
+
 /* What an EVENT record reports. */
 enum proto_event_kind {
 	PROTO_EVENT_STATE = 1,    /* from -> to: enum proto_svc_state */
@@ -375,17 +385,21 @@ struct proto_system {
 	uint64_t uptime; /* seconds since init started */
 	uint32_t services, enabled, active, processes;
 	/* Later additions (zero from an older init): */
-	uint8_t health;           /* enum proto_sys_health */
-	uint32_t fds;             /* init's open descriptors */
-	uint32_t clients;         /* control connections open now */
-	uint64_t rss_kb;          /* init's VmRSS */
-	uint64_t boot_time;       /* epoch seconds when init started */
-	uint64_t requests;        /* control requests answered since init started */
-	uint64_t notify_accepted; /* sd_notify datagrams taken */
-	uint64_t notify_rejected; /* ... ignored: a stranger's, or malformed */
-	uint64_t health_checks;   /* health checks run */
-	uint64_t events;          /* the next event's sequence number */
-	uint64_t restarts;        /* automatic restarts, all services */
+	uint8_t health;              /* enum proto_sys_health */
+	uint32_t fds;                /* init's open descriptors */
+	uint32_t clients;            /* control connections open now */
+	uint64_t rss_kb;             /* init's VmRSS */
+	uint64_t boot_time;          /* epoch seconds when init started */
+	uint64_t requests;           /* control requests answered since init started */
+	uint64_t notify_accepted;    /* sd_notify datagrams taken */
+	uint64_t notify_rejected;    /* ... ignored: a stranger's, or malformed */
+	uint64_t health_checks;      /* health checks run */
+	uint64_t events;             /* the next event's sequence number */
+	uint64_t restarts;           /* automatic restarts, all services */
+	uint8_t entropy;             /* enum proto_entropy */
+	uint32_t entropy_wait_ms;    /* how long the boot's services waited for the pool */
+	uint32_t hwrng_credited;     /* bytes of the hardware RNG credited to the pool */
+	char hwrng[PROTO_NAME_SIZE]; /* the hardware RNG in use (rng_current), "" when none */
 };
 
 /* PROTO_REC_HEALTH: one result of a health check, newest first. */

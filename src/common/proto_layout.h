@@ -78,6 +78,10 @@ _Static_assert(PROTO_TEXT_SIZE == 928, "text field size is part of the protocol"
 #define PROTO_SYS_HEALTH_CHECKS 172   /* u64 */
 #define PROTO_SYS_EVENTS 180          /* u64 the next event's sequence number */
 #define PROTO_SYS_RESTARTS 188        /* u64 automatic restarts */
+#define PROTO_SYS_ENTROPY 196         /* u8 enum proto_entropy */
+#define PROTO_SYS_ENTROPY_WAIT_MS 200 /* u32 */
+#define PROTO_SYS_HWRNG_CREDITED 204  /* u32 */
+#define PROTO_SYS_HWRNG 32            /* the name field: rng_current */
 
 /* PROTO_REC_HEALTH fields (after the name). */
 #define PROTO_HEALTH_TIME 96       /* u64 epoch ms when the check started */

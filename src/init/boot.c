@@ -18,5 +18,7 @@ void boot_enclave(void)
 	if (cfg_init.pivot_root)
 		(void)switchroot(cfg_init.pivot_root_dir);
 	mounts_all();
+	if (cfg_init.loopback)
+		loopback_up();
 	app_save();
 }

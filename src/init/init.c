@@ -15,6 +15,7 @@
 #include "cfg.h"
 #include "clock.h"
 #include "ctl.h"
+#include "entropy.h"
 #include "health.h"
 #include "log.h"
 #include "loop.h"
@@ -146,10 +147,12 @@ int main(int argc, char **argv)
 #endif
 	(void)ctl_open();
 	(void)notify_open(); /* unless the previous init handed its socket over */
-	if (handover_fd >= 0)
+	if (handover_fd >= 0) {
 		reload_adopt(readable);
-	else
-		svc_boot();
+		entropy_adopted();
+	} else {
+		entropy_boot(); /* services start now, or once the random pool is ready */
+	}
 	loop_run(sfd);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "cfg.h"
 #include "clock.h"
 #include "ctl.h"
+#include "entropy.h"
 #include "health.h"
 #include "log.h"
 #include "loop.h"
@@ -69,11 +70,11 @@ static const struct source {
 /* 6. deadlines and stopping groups; shutdown progress, which may follow
  * from any of the above; clients and streams past their deadline. */
 static int64_t (*const deadlines[])(void) = {
-	svc_next_deadline, ctl_next_deadline,    shutdown_deadline,
-	reload_deadline,   stream_next_deadline, health_next_deadline,
+	svc_next_deadline,    ctl_next_deadline,    shutdown_deadline,     reload_deadline,
+	stream_next_deadline, health_next_deadline, entropy_next_deadline,
 };
-static void (*const ticks[])(int64_t now) = { health_tick, svc_tick, shutdown_tick,
-					      reload_tick, ctl_tick, stream_tick };
+static void (*const ticks[])(int64_t now) = { entropy_tick, health_tick, svc_tick,   shutdown_tick,
+					      reload_tick,  ctl_tick,    stream_tick };
 
 static int timeout_ms(int signal_fd)
 {

@@ -3,6 +3,7 @@
 #include "cfg.h"
 #include "clock.h"
 #include "ctlstats.h"
+#include "entropy.h"
 #include "events.h"
 #include "fmt.h"
 #include "health.h"
@@ -74,5 +75,9 @@ void ops_system_record(unsigned char *f)
 	v.health_checks = health_checks_run();
 	v.events = events_next_seq();
 	v.restarts = svc_restarts_total();
+	v.entropy = (uint8_t)entropy_state();
+	v.entropy_wait_ms = entropy_waited_ms();
+	v.hwrng_credited = entropy_credited();
+	fmt_fmt(v.hwrng, sizeof v.hwrng, "%s", entropy_hwrng());
 	proto_pack_system(f, CFG_HASH, &v);
 }

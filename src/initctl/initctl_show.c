@@ -210,6 +210,9 @@ static void print_system(const struct sys_view *s)
 	printf("  Processes: %u total\n", s->sys.processes);
 	printf("  Service Directory: %s\n", s->texts.text[PROTO_KEY_SERVICE_DIR]);
 	printf("  Log Directory: %s\n", s->texts.text[PROTO_KEY_LOG_DIR]);
+	if (s->sys.entropy) /* an older init does not say */
+		printf("  Entropy: %s (services waited %u ms), hardware RNG %s\n", words_entropy(s->sys.entropy),
+		       s->sys.entropy_wait_ms, s->sys.hwrng[0] ? s->sys.hwrng : "none");
 }
 
 /* The texts of a view as json_view.h takes them. */

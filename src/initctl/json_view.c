@@ -121,6 +121,10 @@ void json_view_system(struct json *j, const struct proto_system *s, const char *
 	json_ku64(j, "health_checks", s->health_checks);
 	json_ku64(j, "next_event_seq", s->events);
 	json_ku64(j, "restarts", s->restarts);
+	json_kstring(j, "entropy", words_entropy(s->entropy));
+	json_ku64(j, "entropy_wait_ms", s->entropy_wait_ms);
+	json_kstring_or_null(j, "hwrng", s->hwrng);
+	json_ku64(j, "hwrng_credited_bytes", s->hwrng_credited);
 	if (text) {
 		json_kstring(j, "service_dir", text[PROTO_KEY_SERVICE_DIR]);
 		json_kstring(j, "log_dir", text[PROTO_KEY_LOG_DIR]);

@@ -59,6 +59,9 @@ static const struct metric sys_metrics[] = {
 	{ "restarts_total", COUNTER, "Automatic restarts of all services." },
 	{ "enclave_health", GAUGE,
 	  "The enclave's health: 1 starting, 2 healthy, 3 degraded, 4 unhealthy, 5 stopping (0 unknown)." },
+	{ "entropy_state", GAUGE,
+	  "Whether the boot's services waited for the random pool: 1 waiting, 2 ready, 3 gave up, 4 refused "
+	  "(entropy.require_hwrng), 0 unknown." },
 };
 #define NSYS (sizeof sys_metrics / sizeof sys_metrics[0])
 
@@ -79,6 +82,7 @@ static void sys_values(const struct proto_system *s, uint64_t v[NSYS])
 		s->events ? s->events - 1 : 0, /* the record holds the next sequence number; they start at 1 */
 		s->restarts,
 		s->health,
+		s->entropy,
 	};
 
 	_Static_assert(sizeof x / sizeof x[0] == NSYS, "a value for each of sys_metrics");

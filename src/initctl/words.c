@@ -76,6 +76,16 @@ const char *words_sys_health(unsigned health)
 	return PICK(w, health, "unknown");
 }
 
+const char *words_entropy(unsigned entropy)
+{
+	static const char *const w[] = {
+		[PROTO_ENTROPY_UNKNOWN] = "unknown", [PROTO_ENTROPY_WAITING] = "waiting",
+		[PROTO_ENTROPY_READY] = "ready",     [PROTO_ENTROPY_GAVE_UP] = "gave-up",
+		[PROTO_ENTROPY_REFUSED] = "refused",
+	};
+	return PICK(w, entropy, "unknown");
+}
+
 const char *words_event_kind(unsigned kind)
 {
 	static const char *const w[] = {

@@ -22,6 +22,8 @@ const char *words_health(unsigned health);
 /* enum proto_sys_health: "starting", "healthy", "degraded", "unhealthy",
  * "stopping" ("unknown" from an init that does not say). */
 const char *words_sys_health(unsigned health);
+/* enum proto_entropy: "unknown", "waiting", "ready", "gave-up", "refused". */
+const char *words_entropy(unsigned entropy);
 /* enum proto_event_kind: "state", "ready", "health", "restart",
  * "watchdog", "system", "missed", "exit" ("unknown" for a newer kind). */
 const char *words_event_kind(unsigned kind);

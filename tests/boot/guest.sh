@@ -161,6 +161,27 @@ c_nsm_module() {
 		{ cat /proc/modules; echo "vsock_loopback (the image's /nsm.ko) is not loaded"; return 1; }
 }
 
+# init brought lo up at boot (loopback: true): IFF_UP set, and the kernel
+# gave it 127.0.0.1, which a TCP listener there can be reached on.
+c_loopback() {
+	local flags
+	flags=$(cat /sys/class/net/lo/flags) || { echo "no /sys/class/net/lo"; return 1; }
+	[ $((flags & 1)) = 1 ] || { echo "lo is down (flags $flags)"; return 1; }
+	busybox ip -4 addr show dev lo | grep -q 'inet 127\.0\.0\.1/' ||
+		{ busybox ip -4 addr show dev lo; echo "lo has no 127.0.0.1"; return 1; }
+	echo "info: lo flags $flags, 127.0.0.1/8"
+}
+
+# The services waited for the random pool, and system-status says so
+# (Debian's kernel under QEMU has no hardware RNG: "none").
+c_entropy() {
+	local line
+	line=$(ictl system-status | grep '^  Entropy: ') || { ictl system-status; echo "no Entropy line in system-status"; return 1; }
+	echo "$line" | grep -qE '^  Entropy: (ready|gave-up) \(services waited [0-9]+ ms\), hardware RNG none$' ||
+		{ echo "unexpected: $line"; return 1; }
+	echo "info:${line#  }"
+}
+
 # ---- services and initctl over the Unix socket ------------------------
 
 c_unix_ping() {
@@ -521,6 +542,8 @@ check dev-symlinks c_dev_symlinks
 check cgroups c_cgroups
 check switch-root c_switch_root
 check nsm-module c_nsm_module
+check loopback c_loopback
+check entropy c_entropy
 check unix-ping c_unix_ping
 check services-running c_services_running
 check app-is-service c_app_is_service

@@ -33,7 +33,7 @@ TMO=${BOOT_TIMEOUT:-180}
 QEMU=${QEMU:-qemu-system-x86_64}
 PY=${PYTHON:-$(tools/find-python 2>/dev/null)}
 boots=("$@")
-[ ${#boots[@]} -gt 0 ] || boots=(full noenv silent)
+[ ${#boots[@]} -gt 0 ] || boots=(full noenv silent norng)
 
 pass() { echo "PASS boot: $1"; }
 fail() {  # fail NAME WHY [EXCERPT]: the excerpt indented below
@@ -67,6 +67,14 @@ build() {
 	local out
 	if ! out=$(make -s CONFIG=$here/config/init.yaml BUILD="$B" all 2>&1); then
 		fail build "make CONFIG=$here/config/init.yaml BUILD=$B failed" "$(echo "$out" | tail -20)"
+		return 1
+	fi
+	# norng: the same configuration, but entropy.require_hwrng: nsm-hwrng,
+	# which Debian's kernel under QEMU does not have
+	rm -rf "$B/norng-config" && cp -r $here/config "$B/norng-config" &&
+		printf 'entropy:\n  require_hwrng: nsm-hwrng\n' >> "$B/norng-config/init.yaml"
+	if ! out=$(make -s CONFIG="$B/norng-config/init.yaml" BUILD="$B/norng" "$B/norng/init" 2>&1); then
+		fail build "make CONFIG=$B/norng-config/init.yaml failed" "$(echo "$out" | tail -20)"
 		return 1
 	fi
 	if ! out=$(musl-gcc -static -Os -std=c11 -Wall -Wextra -Werror -o "$B/hbinit" $here/hbinit.c 2>&1); then
@@ -172,8 +180,16 @@ image() {
 	esac
 	"$PY" tools/mkinitramfs.py -o "$B/initramfs-$boot.cpio" --init "$B/hbinit" \
 		--nsm "$B/kernel/modules/vsock_loopback.ko" --rootfs "$B/rootfs" \
-		--file "$conf:/hbinit.conf:0644" --file "$B/init:/sbin/enclave-init:0755" "${args[@]}" \
+		--file "$conf:/hbinit.conf:0644" --file "$(init_of "$boot"):/sbin/enclave-init:0755" "${args[@]}" \
 		-- /bin/sh /boottest/guest.sh "$boot" "two words  and spaces"
+}
+
+# init_of BOOT: the init a boot runs (norng's insists on a hardware RNG)
+init_of() {
+	case $1 in
+	norng) echo "$B/norng/init" ;;
+	*) echo "$B/init" ;;
+	esac
 }
 
 # console excerpt: the lines that say what happened
@@ -191,7 +207,7 @@ in_order() {
 }
 
 GUEST_COMMON="pid1 cmd-args environment mounts mount-modes dev-symlinks cgroups switch-root
-	nsm-module unix-ping services-running app-is-service vsock-read"
+	nsm-module loopback entropy unix-ping services-running app-is-service vsock-read"
 GUEST_FULL="service-env-and-logs readiness readiness-order health-vsock events-vsock metrics-vsock
 	vsock-initctl-yaml vsock-services-allowed vsock-policy-refuses vsock-policy-processes logs-stream-unix
 	logs-stream-vsock logs-stream-follow-two logs-stream-stalled-reader reload-after-switch-root vsock-cannot-lock-out-unix"
@@ -199,6 +215,7 @@ GUEST_FULL="service-env-and-logs readiness readiness-order health-vsock events-v
 run_boot() {
 	local boot=$1 con raw t0 t1 rc ms name why re out up
 	con=$B/console-$boot.log
+	[ "$boot" = norng ] && { run_norng; return; }
 	if ! out=$(image "$boot" 2>&1); then
 		fail "$boot: image" "tools/mkinitramfs.py failed" "$out"
 		return
@@ -271,6 +288,12 @@ run_boot() {
 	else
 		fail "$boot: nsm-loaded" "no init line saying /nsm.ko was loaded before the heartbeat: nothing matched /$re/" "$(excerpt "$con")"
 	fi
+	# lo was up before the first service started
+	if re=$(in_order "$con" 'init: loopback: lo up' 'init: Starting service '); then
+		pass "$boot: loopback-before-services"
+	else
+		fail "$boot: loopback-before-services" "init did not bring lo up before the first service: nothing matched /$re/" "$(excerpt "$con")"
+	fi
 	case $boot in
 	full)
 		# (init's line and the responder's last one may come in either order)
@@ -338,6 +361,34 @@ run_boot() {
 	fi
 }
 
+# norng: entropy.require_hwrng names an RNG the VM lacks: init refuses to
+# start any service (the app included) and powers the VM off.
+run_norng() {
+	local con=$B/console-norng.log rc re out
+	if ! out=$(image norng 2>&1); then
+		fail "norng: image" "tools/mkinitramfs.py failed" "$out"
+		return
+	fi
+	timeout -k 5 "$TMO" "$QEMU" -accel tcg -m 256 -nodefaults -nographic -no-reboot \
+		-monitor none -serial "file:$con.raw" -kernel "$B/kernel/vmlinuz" -initrd "$B/initramfs-norng.cpio" \
+		-append "console=ttyS0 panic=-1 quiet" -device pvpanic -action panic=exit-failure \
+		< /dev/null > "$B/qemu-norng.out" 2>&1
+	rc=$?
+	tr -d '\r' < "$con.raw" > "$con"
+	if [ "$rc" = 0 ]; then pass "norng: qemu-exit"; else fail "norng: qemu-exit" "QEMU exit status $rc" "$(excerpt "$con")"; fi
+	if re=$(in_order "$con" "init: .*entropy: the hardware RNG is 'none', not 'nsm-hwrng' \\(entropy.require_hwrng\\): no service starts" \
+		'init: .*powering off' 'reboot: Power down'); then
+		pass "norng: refused-and-powered-off"
+	else
+		fail "norng: refused-and-powered-off" "nothing matched /$re/ in order" "$(excerpt "$con")"
+	fi
+	if grep -qE 'init: Starting service |BOOTTEST ' "$con"; then
+		fail "norng: no-service-started" "a service started without the required RNG" "$(grep -E 'init: Starting service |BOOTTEST ' "$con" | head -5)"
+	else
+		pass "norng: no-service-started"
+	fi
+}
+
 # ---- run -----------------------------------------------------------------------
 
 t_all=$(date +%s)
@@ -347,8 +398,8 @@ kernel || exit 0
 if ! rootfs; then fail rootfs "cannot lay out $B/rootfs"; exit 0; fi
 for b in "${boots[@]}"; do
 	case $b in
-	full|noenv|silent) run_boot "$b" ;;
-	*) echo "tests/boot/run.sh: unknown boot $b (full, noenv, silent)" >&2; exit 2 ;;
+	full|noenv|silent|norng) run_boot "$b" ;;
+	*) echo "tests/boot/run.sh: unknown boot $b (full, noenv, silent, norng)" >&2; exit 2 ;;
 	esac
 done
 info "all boots and checks took $(( $(date +%s) - t_all )) s"
