@@ -58,6 +58,14 @@ c_hwrng() {
 }
 check hwrng c_hwrng
 
+c_entropy_status() {
+	# init saw the NSM's RNG too (entropy.require_hwrng: nsm-hwrng)
+	initctl system-status > /tmp/status 2>&1 || { cat /tmp/status; echo "initctl system-status failed"; return 1; }
+	grep -q '^  Entropy: ready .*hardware RNG nsm-hwrng$' /tmp/status ||
+		{ cat /tmp/status; echo "system-status does not say: Entropy: ready ..., hardware RNG nsm-hwrng"; return 1; }
+}
+check entropy-status c_entropy_status
+
 c_pcrs() {
 	/bin/nsmpcr 0 1 2 > /tmp/pcrs || { cat /tmp/pcrs; echo "nsmpcr 0 1 2 failed"; return 1; }
 	sed 's/^/NITROTEST /' /tmp/pcrs >&3

@@ -349,7 +349,15 @@ run_boot() {
 	else
 		fail "$boot: nsm-loaded-by-init" "nothing matched /$re/ in order" "$(excerpt "$con")"
 	fi
-	for n in first-service dev-nsm hwrng pcrs-read; do
+	# init's entropy step met entropy.require_hwrng: nsm-hwrng and credited
+	# the NSM's bytes before the first service
+	if re=$(in_order "$con" '\] init: NSM driver nsm\.ko loaded' \
+		'\] init: entropy: credited [1-9][0-9]* bytes of /dev/hwrng \(nsm-hwrng\)' '\] init: Starting service'); then
+		pass "$boot: entropy-nsm-hwrng"
+	else
+		fail "$boot: entropy-nsm-hwrng" "nothing matched /$re/ in order" "$(grep -E 'init: .*entropy|init: Starting' "$con" | head)"
+	fi
+	for n in first-service dev-nsm hwrng entropy-status pcrs-read; do
 		guest_check "$boot" "$n"
 	done
 
