@@ -18,8 +18,10 @@
 # PCR0 and PCR1, not PCR2; in each boot: the helper module registered the
 # devices QEMU announced, init loaded kernel_modules and the real nsm.ko
 # (its console line; /dev/nsm and /sys/module/nsm in the guest), the
-# hardware RNG is nsm-hwrng, PCR0/1/2 read through /dev/nsm equal mkeif.py's
-# prediction, the app ran and the machine powered off, no panic.
+# hardware RNG is nsm-hwrng and init's entropy step used it, PCR0/1/2 read
+# through /dev/nsm equal mkeif.py's prediction, the app ran and the machine
+# powered off, no panic; with initctl attest, the nonce and the PCRs of an
+# attestation document.
 #
 # Prints "PASS nitro: <check>" or "FAIL nitro: <check>: <why>" (console
 # excerpts indented below) and "INFO nitro: ..." lines with what each step
