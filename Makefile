@@ -97,7 +97,7 @@ GEN_OUT := $(BUILD)/gen/config_gen.c $(BUILD)/gen/config_gen.h $(BUILD)/gen/prin
 GEN_STAMP := $(BUILD)/gen/.stamp
 
 .DELETE_ON_ERROR:
-.PHONY: all demo eif test test-sanitize test-valgrind flavour-cc check check-nomalloc check-layers check-static repro bench install clean test-boot FORCE \
+.PHONY: all demo eif test test-sanitize test-valgrind flavour-cc check check-nomalloc check-layers check-static repro bench install clean test-boot test-nitro FORCE \
 	lint lint-cppcheck lint-analyzer lint-tidy lint-format fuzz soak
 
 all: $(BUILD)/init $(BUILD)/initctl
@@ -240,7 +240,7 @@ lint-tidy/%: FORCE | $(BUILD)/gen/config_gen.h
 # clang-format: the code is as .clang-format says (a finding is a file:line
 # that `clang-format -i FILE` would change).
 CLANG_FORMAT ?= clang-format
-FORMAT_SRCS = $(sort $(wildcard src/*/*.[ch] include/*.h tests/unit/*.[ch] tests/unit/*/*.[ch] tests/boot/*.c tests/fuzz/*.[ch]))
+FORMAT_SRCS = $(sort $(wildcard src/*/*.[ch] include/*.h tests/unit/*.[ch] tests/unit/*/*.[ch] tests/boot/*.c tests/nitro/*.c tests/fuzz/*.[ch]))
 lint-format:
 	$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_SRCS)
 
@@ -310,6 +310,15 @@ clean:
 test-boot:
 	@tools/deps.sh test
 	@tests/run boot
+
+# The emulated Nitro Enclave tier: QEMU's nitro-enclave machine (built once
+# from Debian's QEMU source, cached in build/nitro/qemu), an EIF made by
+# tools/mkeif.py with init as /init, booted with a real NSM device
+# (tests/nitro/run.sh; README, "The emulated Nitro Enclave tier"). Also
+# part of `make test`.
+test-nitro:
+	@tools/deps.sh test
+	@tests/run nitro
 
 # Fuzzing (tests/fuzz/run.sh; README, "Fuzzing"): each target for
 # FUZZ_SECONDS. The grown corpora, crash inputs and logs stay in

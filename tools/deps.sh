@@ -12,8 +12,12 @@ case "${1:-build}" in
 # (tests/boot) need QEMU and a static busybox; the readiness scenarios (tests/integration)
 # systemd (only for /usr/bin/systemd-notify: installed, never booted) and python3-systemd
 # (systemd.daemon.notify); the metrics checks promtool (prometheus) and
-# python3-prometheus-client; their recommended packages are not needed
-test) need="$need procps bc cppcheck clang-tidy clang-format clang libclang-rt-14-dev llvm valgrind qemu-system-x86 busybox-static systemd python3-systemd prometheus python3-prometheus-client"; opts="--no-install-recommends" ;;
+# python3-prometheus-client; the emulated Nitro Enclave tier (tests/nitro) QEMU
+# 10's build dependencies from bookworm (tests/nitro/build-qemu.sh adds
+# bookworm-backports and installs meson and python3-pycotap from there); their
+# recommended packages are not needed
+test) need="$need procps bc cppcheck clang-tidy clang-format clang libclang-rt-14-dev llvm valgrind qemu-system-x86 busybox-static systemd python3-systemd prometheus python3-prometheus-client
+	build-essential ninja-build pkg-config flex bison python3-venv libglib2.0-dev zlib1g-dev libpixman-1-dev libcbor-dev libfdt-dev libgnutls28-dev xz-utils curl ca-certificates qemu-system-data"; opts="--no-install-recommends" ;;
 bench) need="$need procps s6 runit tini dumb-init hyperfine" ;;
 esac
 missing=""
