@@ -53,6 +53,24 @@ void mounts_early(void)
 
 /* One cgroup (v1) hierarchy per controller /proc/cgroups lists as enabled:
  * "#subsys_name hierarchy num_cgroups enabled", one line each. */
+/* A kernel may list a controller that it offers to cgroup v2 only (Linux
+ * 6.11+ without CONFIG_MEMCG_V1 or CONFIG_CPUSETS_V1: memory, cpuset):
+ * its v1 mount is refused with EINVAL. That is the kernel's choice, not a
+ * failure: said once, and the empty mount point removed. */
+static void mount_cgroup_v1(const char *path, const char *name)
+{
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		say_warn("mkdir %s: %s", path, strerror(errno));
+	if (mount("cgroup", path, "cgroup", SAFE, name) == 0 || errno == EBUSY)
+		return;
+	if (errno == EINVAL) {
+		say("cgroup controller %s: this kernel offers it to cgroup v2 only; no v1 hierarchy", name);
+		(void)rmdir(path);
+	} else {
+		say_error("mount cgroup on %s: %s", path, strerror(errno));
+	}
+}
+
 static void mount_cgroups(void)
 {
 	static char buf[4096];
@@ -84,7 +102,7 @@ static void mount_cgroups(void)
 		if (!enabled)
 			continue;
 		fmt_fmt(path, sizeof path, "/sys/fs/cgroup/%s", name);
-		mount_one("cgroup", path, "cgroup", SAFE, name);
+		mount_cgroup_v1(path, name);
 	}
 }
 
