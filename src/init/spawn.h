@@ -47,7 +47,10 @@ pid_t spawn_check(const struct cfg_svc *c, int *out_fd);
  * defaults and unblocked, and no descriptor of init's but 0, 1, 2 and fd
  * SPAWN_WORKER_FD, the write end of a pipe whose non-blocking,
  * close-on-exec read end goes to *read_fd. Returns the pid, or -1 with
- * errno when fork fails. */
+ * errno when fork fails. The fork is a raw clone (sys.h): musl's idea of
+ * the thread id stays init's in the child, so work must not use what
+ * reads it (raise, abort, anything of pthread's): raise() there would
+ * signal init. */
 #define SPAWN_WORKER_FD 3
 pid_t spawn_worker(void (*work)(int fd, const void *ctx), const void *ctx, int *read_fd);
 /* Send sig to every process of group pgid. 0, or -1 with errno. */
