@@ -25,15 +25,15 @@
 enum { WHY_NONE, WHY_TIMED_OUT, WHY_CANCELLED, WHY_TOO_BIG };
 
 struct slot {
+	int64_t deadline;                                 /* monotonic ms: no answer by then, it is killed */
+	size_t len;                                       /* bytes of buf read */
 	pid_t pid;                                        /* the child, until reaped; 0: none */
 	int fd;                                           /* the pipe's read end, while reading */
 	unsigned gen;                                     /* bumped by every request the slot takes */
+	int status;                                       /* the child's wait status, once reaped */
 	unsigned char held;                               /* a reply holds the slot */
 	unsigned char reading;                            /* the answer is still coming */
 	unsigned char why;                                /* WHY_* */
-	int status;                                       /* the child's wait status, once reaped */
-	int64_t deadline;                                 /* monotonic ms: no answer by then, it is killed */
-	size_t len;                                       /* bytes of buf read */
 	unsigned char buf[1 + NSM_RESPONSE_MAX_SIZE + 1]; /* tag, answer; a byte more is too big */
 };
 

@@ -51,8 +51,12 @@ static void printable(char *dst, size_t cap, const unsigned char *s, size_t n)
 
 	if (n > 64)
 		n = 64;
-	for (i = 0; i < n && i + 1 < cap; i++)
-		dst[i] = s[i] >= 0x20 && s[i] < 0x7f ? (char)s[i] : '?';
+	for (i = 0; i < n && i + 1 < cap; i++) {
+		char c = '?';
+		if (s[i] >= 0x20 && s[i] < 0x7f)
+			c = (char)s[i];
+		dst[i] = c;
+	}
 	dst[i] = 0;
 }
 
