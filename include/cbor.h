@@ -28,7 +28,8 @@ enum cbor_major {
 #define CBOR_TRUE 21
 #define CBOR_NULL 22
 
-/* A writer: what does not fit sets overflow and writes nothing more. */
+/* A writer: what does not fit sets overflow and writes nothing more (an
+ * item may be cut: with overflow set, the output is not to be used). */
 struct cbor_out {
 	unsigned char *buf;
 	size_t cap, len;

@@ -58,7 +58,8 @@ void cbor_put_null(struct cbor_out *o)
 void cbor_in_init(struct cbor_in *in, const void *buf, size_t len)
 {
 	in->p = buf;
-	in->end = in->p + len;
+	/* No input may come as a null pointer: null + 0 is undefined in C. */
+	in->end = len ? in->p + len : in->p;
 }
 
 int cbor_read(struct cbor_in *in, struct cbor_item *it)
@@ -79,6 +80,10 @@ int cbor_read(struct cbor_in *in, struct cbor_item *it)
 			return -1;
 		for (it->arg = 0, i = 0; i < n; i++)
 			it->arg = it->arg << 8 | *in->p++;
+		/* Simple values 0-31 have a one-byte form only (RFC 8949
+		 * 3.3): f8 00 to f8 1f are not well-formed. */
+		if (it->major == CBOR_SIMPLE && ai == 24 && it->arg < 32)
+			return -1;
 	}
 	if (it->major == CBOR_BYTES || it->major == CBOR_TEXT) {
 		if (it->arg > (uint64_t)(in->end - in->p))

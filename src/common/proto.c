@@ -132,7 +132,7 @@ static int take_events(uint32_t a0, uint32_t a1, uint32_t a2, struct proto_req *
 }
 
 /* attest: the nonce (a0 bytes) then the user data (a1) in the text. */
-static int take_attest(const unsigned char *f, uint32_t a0, uint32_t a1, uint32_t a2, struct proto_req *rq,
+static int take_attest(uint32_t a0, uint32_t a1, uint32_t a2, const unsigned char *f, struct proto_req *rq,
 		       const char **why)
 {
 	rq->nonce = f + PROTO_OFF_TEXT;
@@ -189,7 +189,7 @@ static int take_args(unsigned shape, const unsigned char *f, struct proto_req *r
 		return a0 >= 1 && a0 <= PROTO_PS_MAX_ARGS && a1 <= PROTO_PS_MAX_ARGS && a2 &&
 		       a2 <= PROTO_TEXT_SIZE;
 	case PROTO_SHAPE_EVENTS: return take_events(a0, a1, a2, rq, why);
-	case PROTO_SHAPE_ATTEST: return take_attest(f, a0, a1, a2, rq, why);
+	case PROTO_SHAPE_ATTEST: return take_attest(a0, a1, a2, f, rq, why);
 	case PROTO_SHAPE_ENABLE:
 		rq->now = a0 == PROTO_ENABLE_NOW;
 		if (a0 & ~PROTO_ENABLE_NOW)
@@ -239,21 +239,28 @@ static int ps_start_text_ok(const unsigned char *f, const char **why)
 
 static const unsigned char shapes[PROTO_OP_MAX + 1] = PROTO_OP_SHAPES;
 
+/* At most max of n. */
+static uint32_t at_most(uint32_t n, uint32_t max)
+{
+	return n < max ? n : max;
+}
+
+/* n bytes of b at f + off; none may come as a null pointer. */
+static void put_bytes(unsigned char *f, size_t off, const void *b, uint32_t n)
+{
+	if (n)
+		memcpy(f + off, b, n);
+}
+
 /* attest: the nonce then the user data in the text field, each cut to its
  * limit and both to the field (init refuses nothing initctl sends). */
 static void pack_attest(unsigned char *f, const struct proto_req *rq, uint32_t *a)
 {
-	uint32_t n = rq->nonce_len < PROTO_ATTEST_NONCE_MAX ? rq->nonce_len : PROTO_ATTEST_NONCE_MAX;
-	uint32_t u =
-		rq->user_data_len < PROTO_ATTEST_USER_DATA_MAX ? rq->user_data_len : PROTO_ATTEST_USER_DATA_MAX;
+	uint32_t n = at_most(rq->nonce_len, PROTO_ATTEST_NONCE_MAX);
+	uint32_t u = at_most(at_most(rq->user_data_len, PROTO_ATTEST_USER_DATA_MAX), PROTO_TEXT_SIZE - n);
 
-	if (u > PROTO_TEXT_SIZE - n)
-		u = PROTO_TEXT_SIZE - n;
-	/* Either pointer may be null when its length is 0. */
-	if (rq->nonce_len)
-		memcpy(f + PROTO_OFF_TEXT, rq->nonce, n);
-	if (rq->user_data_len)
-		memcpy(f + PROTO_OFF_TEXT + n, rq->user_data, u);
+	put_bytes(f, PROTO_OFF_TEXT, rq->nonce, n);
+	put_bytes(f, PROTO_OFF_TEXT + n, rq->user_data, u);
 	a[0] = n, a[1] = u;
 }
 

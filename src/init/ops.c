@@ -21,7 +21,7 @@
 /* What a request's name argument names. */
 enum { NAMES_NOTHING, NAMES_SERVICE, NAMES_LOG /* a service, or "init" for init's own log */ };
 
-/* Packed: 26 rows of 25 bytes rather than 32; init's size is measured. */
+/* Packed: 27 rows of 25 bytes rather than 32; init's size is measured. */
 struct op {
 	const char *name;                                           /* in messages */
 	void (*begin)(struct reply *r, const struct proto_req *rq); /* 0: nothing to do */
@@ -63,6 +63,7 @@ static const struct op ops[PROTO_OP_MAX + 1] = {
 	[PROTO_OP_HEALTH] = { "health", ops_obs_health, &ops_obs_health_reply, READ, 0, NAMES_NOTHING },
 	[PROTO_OP_EVENTS] = { "events", ops_obs_events, &ops_obs_events_reply, READ, 0, NAMES_NOTHING },
 	[PROTO_OP_METRICS] = { "metrics", ops_obs_metrics, &ops_obs_metrics_reply, READ, 0, NAMES_NOTHING },
+	[PROTO_OP_ATTEST] = { "attest", ops_attest_begin, &ops_attest_reply, READ, 0, NAMES_NOTHING },
 };
 
 /* What every reply starts from: nothing held yet. */

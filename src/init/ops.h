@@ -58,6 +58,12 @@ struct reply {
 			int slot;   /* adhoc.c's, -1 when none */
 			unsigned gen;
 		} adhoc;
+		struct {          /* attest */
+			int slot; /* attest.c's, -1 when none */
+			unsigned gen;
+			const unsigned char *doc; /* the document, once in (in the slot) */
+			size_t len;
+		} attest;
 	};
 };
 

@@ -2,7 +2,8 @@
  *
  * Each operation is one row of ops.c's table; its handlers live with the
  * others of their concern: services (ops_svc.c), logs (ops_logs.c),
- * processes (ops_ps.c), the parent's view (ops_obs.c). A begin handler runs once the policy has allowed
+ * processes (ops_ps.c), the parent's view (ops_obs.c), attestation
+ * (ops_attest.c). A begin handler runs once the policy has allowed
  * the request and its name was found (r->svc); it acts at once and sets up
  * the reply. What the reply does after that is its kind, a struct
  * ops_reply shared by the operations whose replies go alike (start, stop
@@ -70,6 +71,10 @@ void ops_logs_clear(struct reply *r, const struct proto_req *rq);
 void ops_logs_stream(struct reply *r, const struct proto_req *rq);
 extern const struct ops_reply ops_logs_stream_reply;
 void ops_logs_stream_stop(struct reply *r, const struct proto_req *rq);
+
+/* ops_attest.c */
+void ops_attest_begin(struct reply *r, const struct proto_req *rq);
+extern const struct ops_reply ops_attest_reply;
 
 /* ops_ps.c */
 void ops_ps_list(struct reply *r, const struct proto_req *rq);

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include "adhoc.h"
+#include "attest.h"
 #include "health.h"
 #include "reap.h"
 #include "svc.h"
@@ -15,10 +16,11 @@ int reap_all(void)
 		pid_t pid = waitpid(-1, &status, WNOHANG);
 
 		if (pid > 0) {
-			/* a service, a health check, an ad-hoc process, or an
-			 * orphan: collected, nothing more */
-			if (!svc_reaped(pid, status) && !health_reaped(pid, status))
-				(void)adhoc_reaped(pid, status);
+			/* a service, a health check, an ad-hoc process, an
+			 * attestation request, or an orphan: collected, nothing
+			 * more */
+			if (!svc_reaped(pid, status) && !health_reaped(pid, status) && !adhoc_reaped(pid, status))
+				(void)attest_reaped(pid, status);
 			continue;
 		}
 		if (pid < 0 && errno == EINTR)

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "attest.h"
 #include "cfg.h"
 #include "clock.h"
 #include "events.h"
@@ -236,6 +237,10 @@ void reload_run_pending(void)
 		return;
 	}
 	fmt_fmt(fdarg, sizeof fdarg, "%d", fd);
+	/* Not handed over: their clients' connections end with the exec, and
+	 * a request's child would only keep the NSM busy for nobody (the new
+	 * init reaps it as an orphan). */
+	attest_cancel_all();
 	say("reloading: executing %s", self);
 	keep_across_exec(1);
 	if (!strcmp(self, "/proc/self/exe") && argv0)

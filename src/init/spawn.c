@@ -223,11 +223,11 @@ static void child(const struct cfg_svc *c, const char *const *argv, int fd, int 
 	report(fd, SPAWN_EXEC, as_text);
 }
 
-/* Fork a child running c's ExecStart (or, check, its HealthCmd, whose
- * output and failures go into the pipe itself) and hand back the pipe's
- * read end, non-blocking: the child's writes must not fail, only the
- * parent must never wait. */
-static pid_t fork_child(const struct cfg_svc *c, int check, int log_fd, int *read_fd)
+/* Fork a child with a pipe to the parent: returns 0 in the child with
+ * *write_fd the pipe's write end; in the parent the pid, with *read_fd its
+ * read end, non-blocking (the child's writes must not fail, only the
+ * parent must never wait); -1 with errno when there is no child. */
+static pid_t fork_piped(int *read_fd, int *write_fd)
 {
 	int p[2];
 	pid_t pid;
@@ -235,8 +235,10 @@ static pid_t fork_child(const struct cfg_svc *c, int check, int log_fd, int *rea
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
 	pid = sys_fork();
-	if (pid == 0)
-		child(c, check ? c->health_argv : c->argv, p[1], check ? p[1] : log_fd, check);
+	if (pid == 0) {
+		*write_fd = p[1];
+		return 0;
+	}
 	close(p[1]);
 	if (pid < 0) {
 		int e = errno;
@@ -249,6 +251,18 @@ static pid_t fork_child(const struct cfg_svc *c, int check, int log_fd, int *rea
 	return pid;
 }
 
+/* Fork a child running c's ExecStart (or, check, its HealthCmd, whose
+ * output and failures go into the pipe itself). */
+static pid_t fork_child(const struct cfg_svc *c, int check, int log_fd, int *read_fd)
+{
+	int w;
+	pid_t pid = fork_piped(read_fd, &w);
+
+	if (pid == 0)
+		child(c, check ? c->health_argv : c->argv, w, check ? w : log_fd, check);
+	return pid;
+}
+
 pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd)
 {
 	return fork_child(c, 0, log_fd, exec_fd);
@@ -257,6 +271,38 @@ pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd)
 pid_t spawn_check(const struct cfg_svc *c, int *out_fd)
 {
 	return fork_child(c, 1, -1, out_fd);
+}
+
+/* The worker's side: set up like a service (its own session, signals at
+ * their defaults and unblocked), but nothing of init's is left open
+ * except stdin, stdout, stderr and the pipe, which becomes fd 3: a client
+ * socket or listener held by a worker would outlive init's close of it. */
+static void worker(void (*work)(int fd, const void *ctx), const void *ctx, int fd)
+{
+	sigset_t none;
+	int k;
+
+	reset_signal_dispositions();
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, 0);
+	(void)setsid();
+	if (fd != SPAWN_WORKER_FD && dup2(fd, SPAWN_WORKER_FD) < 0)
+		_exit(SPAWN_EXIT_CODE);
+	if (syscall(SYS_close_range, SPAWN_WORKER_FD + 1, ~0U, 0) < 0)
+		for (k = SPAWN_WORKER_FD + 1; k < 1024; k++)
+			(void)close(k); /* kernels before 5.9 */
+	work(SPAWN_WORKER_FD, ctx);
+	_exit(0);
+}
+
+pid_t spawn_worker(void (*work)(int fd, const void *ctx), const void *ctx, int *read_fd)
+{
+	int w;
+	pid_t pid = fork_piped(read_fd, &w);
+
+	if (pid == 0)
+		worker(work, ctx, w);
+	return pid;
 }
 
 int spawn_kill_group(pid_t pgid, int sig)

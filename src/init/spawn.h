@@ -41,6 +41,18 @@ pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd);
  * such file or directory", and the child exits with SPAWN_EXIT_CODE.
  * Returns the pid (also the group), or -1 with errno when fork fails. */
 pid_t spawn_check(const struct cfg_svc *c, int *out_fd);
+/* Fork a worker: a child of init that runs work(SPAWN_WORKER_FD, ctx),
+ * init's own code rather than a program, for what would block init (a
+ * device's ioctl), then exits 0. It has its own session, signals at their
+ * defaults and unblocked, and no descriptor of init's but 0, 1, 2 and fd
+ * SPAWN_WORKER_FD, the write end of a pipe whose non-blocking,
+ * close-on-exec read end goes to *read_fd. Returns the pid, or -1 with
+ * errno when fork fails. The fork is a raw clone (sys.h): musl's idea of
+ * the thread id stays init's in the child, so work must not use what
+ * reads it (raise, abort, anything of pthread's): raise() there would
+ * signal init. */
+#define SPAWN_WORKER_FD 3
+pid_t spawn_worker(void (*work)(int fd, const void *ctx), const void *ctx, int *read_fd);
 /* Send sig to every process of group pgid. 0, or -1 with errno. */
 int spawn_kill_group(pid_t pgid, int sig);
 /* Whether any process (zombies included) is left in group pgid. */

@@ -1,24 +1,29 @@
 /* fake_world.c: see fake_world.h. Link with
  *   -Wl,--wrap=open,--wrap=mkdir,--wrap=unlink,--wrap=rename,--wrap=kill,--wrap=socket,--wrap=connect
+ *   -Wl,--wrap=access,--wrap=ioctl
  * so that init's modules, linked as they are, call these instead. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cbor.h"
+
 #include "clock.h"
 #include "fake_world.h"
 #include "fmt.h"
+#include "nsm.h"
 #include "reload.h"
 #include "say.h"
 #include "shutdown.h"
 #include "spawn.h"
 
-int fake_fork_fails, fake_exec_fails, fake_ignore_term;
+int fake_fork_fails, fake_exec_fails, fake_ignore_term, fake_worker_hangs;
 int64_t fake_now = 1000000;
 static int shutting_down;
 
@@ -113,6 +118,37 @@ pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd)
 	f->pid = next_pid++;
 	f->wfd = p[1];
 	f->fails = fake_exec_fails;
+	return f->pid;
+}
+
+/* A worker runs at once, here: its answer is in the pipe before this
+ * returns (a pipe holds it all), and it exits at the next fake_exits. A
+ * hanging one writes nothing and lives until it is killed. */
+pid_t spawn_worker(void (*work)(int fd, const void *ctx), const void *ctx, int *read_fd)
+{
+	struct fake *f;
+	int p[2];
+
+	for (f = fakes; f < fakes + FAKE_MAX && f->pid; f++)
+		;
+	if (fake_fork_fails || f == fakes + FAKE_MAX) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	(void)fcntl(p[0], F_SETFL, O_NONBLOCK);
+	*read_fd = p[0];
+	f->pid = next_pid++;
+	f->wfd = -1;
+	if (fake_worker_hangs) {
+		f->wfd = p[1]; /* closed when it is killed */
+		return f->pid;
+	}
+	work(p[1], ctx);
+	close(p[1]);
+	f->exiting = 1;
+	f->status = 0;
 	return f->pid;
 }
 
@@ -234,8 +270,11 @@ int shutdown_active(void)
 /* --- system calls: nothing leaves the process ---------------------------- */
 
 int __real_open(const char *path, int flags, ...);
+static int open_nsm(void);
 int __wrap_open(const char *path, int flags, ...)
 {
+	if (!strcmp(path, NSM_DEVICE))
+		return open_nsm();
 	if (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) {
 		errno = EROFS;
 		return -1;
@@ -262,6 +301,52 @@ int __wrap_rename(const char *from, const char *to)
 	errno = EROFS;
 	return -1;
 }
+/* The NSM: its device is there (/dev/null stands in) and answers the raw
+ * ioctl with {"Attestation": {"document": <the request>}} when the request
+ * has a nonce, else {"Error": "InvalidArgument"}. */
+static int nsm_fd = -1;
+
+int __real_access(const char *path, int mode);
+int __wrap_access(const char *path, int mode)
+{
+	return strcmp(path, NSM_DEVICE) ? __real_access(path, mode) : 0;
+}
+
+static int open_nsm(void)
+{
+	nsm_fd = __real_open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return nsm_fd;
+}
+
+int __real_ioctl(int fd, unsigned long cmd, ...);
+int __wrap_ioctl(int fd, unsigned long cmd, ...)
+{
+	struct nsm_raw *raw;
+	struct cbor_out o;
+	va_list ap;
+	const unsigned char *req;
+
+	va_start(ap, cmd);
+	raw = va_arg(ap, struct nsm_raw *);
+	va_end(ap);
+	if (fd != nsm_fd || (unsigned)cmd != (unsigned)NSM_IOCTL_RAW)
+		return __real_ioctl(fd, cmd, raw);
+	req = (const unsigned char *)(uintptr_t)raw->request.addr;
+	cbor_out_init(&o, (void *)(uintptr_t)raw->response.addr, raw->response.len);
+	cbor_put_head(&o, CBOR_MAP, 1);
+	if (memmem(req, raw->request.len, "\x65nonce\xf6", 7)) {
+		cbor_put_text(&o, "Error");
+		cbor_put_text(&o, "InvalidArgument");
+	} else {
+		cbor_put_text(&o, "Attestation");
+		cbor_put_head(&o, CBOR_MAP, 1);
+		cbor_put_text(&o, "document");
+		cbor_put_bytes(&o, req, raw->request.len);
+	}
+	raw->response.len = o.len;
+	return 0;
+}
+
 /* Signals reach the fake processes only: a fuzzed ps kill must not hit
  * the machine's. */
 int __wrap_kill(pid_t pid, int sig)

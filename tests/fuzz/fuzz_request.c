@@ -1,9 +1,10 @@
 /* fuzz_request: init's control requests, from the bytes of a frame to the
  * frames of the reply: proto_unpack_request (src/common/proto.c), then, as
  * ctl.c does, ops_begin (src/init/ops.c) and the handlers behind it
- * (ops_svc.c, ops_logs.c, ops_ps.c), with svc.c's state machine, adhoc.c,
- * the logs (log.c, logread.c, logring.c) and stream.c linked as they are.
- * Processes, signals, files and sockets are fake_world.c's.
+ * (ops_svc.c, ops_logs.c, ops_ps.c, ops_obs.c, ops_attest.c), with svc.c's
+ * state machine, adhoc.c, attest.c and nsm.c, the logs (log.c, logread.c,
+ * logring.c) and stream.c linked as they are. Processes, signals, files,
+ * sockets and the NSM are fake_world.c's.
  *
  * The input is a session: records of
  *   ctl (1 byte)   bit 0 the peer may change state, 1 it came over vsock,
@@ -12,7 +13,9 @@
  *                  their exec, 4 afterwards every process exits, 5 forks
  *                  fail, 6 the clock jumps 100 s, 7 the peer hangs up
  *                  after the first frame of the reply
- *   arg (1 byte)   wait status of those exits; bit 0: SIGTERM is ignored
+ *   arg (1 byte)   wait status of those exits; bit 0: SIGTERM is ignored,
+ *                  bit 1: attestation requests never answer (killed at
+ *                  their timeout, which a clock jump reaches)
  *   len (2 bytes)  then len bytes: the start of the frame (the rest zero)
  * Checked on every reply frame: init only ever sends a frame that passes
  * initctl's checks (proto_check_reply), and DONE comes last, exactly once.
@@ -33,9 +36,16 @@
 #include "stream.h"
 #include "svc.h"
 
-/* adhoc.c, in this file so that its table can be emptied between inputs
- * (each input must run alone, whatever ran before it). */
+/* adhoc.c and attest.c, in this file so that their tables can be emptied
+ * between inputs (each input must run alone, whatever ran before it). */
 #include "adhoc.c"
+#define slots attest_slots /* names both files use for their own */
+#define slot attest_slot
+#define ended attest_ended
+#include "attest.c"
+#undef slots
+#undef slot
+#undef ended
 
 #define MAX_FRAMES 600 /* of one reply: a long log, a long ps list, then we hang up */
 #define MAX_WAITS 8    /* passes of the fake world a waiting reply is given */
@@ -57,6 +67,10 @@ static void reset(void)
 			close(slots[i].exec_fd);
 	memset(slots, 0, sizeof slots);
 	ended = 0;
+	for (i = 0; i < ATTEST_SLOTS; i++)
+		if (attest_slots[i].reading)
+			close(attest_slots[i].fd);
+	memset(attest_slots, 0, sizeof attest_slots);
 	for (i = 0; i < LOG_NCHAN; i++) {
 		char why[128];
 		(void)stream_stop(i, 0);
@@ -68,26 +82,29 @@ static void reset(void)
 
 static int reaped(int pid, int status)
 {
-	return svc_reaped(pid, status) || adhoc_reaped(pid, status);
+	return svc_reaped(pid, status) || adhoc_reaped(pid, status) || attest_reaped(pid, status);
 }
 
 /* One pass of the world: execs settle, pipes are read, processes exit,
  * time goes by. */
 static void world(int everyone_exits, int status, int64_t ms)
 {
-	struct pollfd p[SVC_SLOTS + CFG_MAX_ADHOC];
-	int n, k;
+	struct pollfd p[SVC_SLOTS + CFG_MAX_ADHOC + ATTEST_SLOTS];
+	int n, k, a;
 
 	fake_settle();
 	n = svc_poll_add(p, SVC_SLOTS);
 	k = adhoc_poll_add(p + n, CFG_MAX_ADHOC);
-	(void)poll(p, (nfds_t)(n + k), 0);
+	a = attest_poll_add(p + n + k, ATTEST_SLOTS);
+	(void)poll(p, (nfds_t)(n + k + a), 0);
 	svc_poll_done(p, n);
 	adhoc_poll_done(p + n, k);
+	attest_poll_done(p + n + k, a, fake_now);
 	fake_exits(everyone_exits, status, reaped);
 	fake_now += ms;
 	svc_tick(fake_now);
 	stream_tick(fake_now);
+	attest_tick(fake_now);
 }
 
 static void check_frame(const unsigned char *f, int last)
@@ -160,6 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fake_exec_fails = !!(ctl & 8);
 		fake_fork_fails = !!(ctl & 0x20);
 		fake_ignore_term = arg & 1;
+		fake_worker_hangs = !!(arg & 2);
 		serve(req, ctl);
 		world(!!(ctl & 0x10), (int)(arg & 0xfe) << 7, ctl & 0x40 ? 100000 : 10);
 	}

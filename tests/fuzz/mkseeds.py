@@ -58,6 +58,14 @@ def request():
         "health": [(ALL, 0, request_frame(23)), (ALL, 0, request_frame(23, b"a"))],
         "events": [(ALL | 0x40, 1, request_frame(24, a0=0, a1=1, a2=1)), (ALL, 0, request_frame(24, a2=2))],
         "metrics": [(ALL, 0, request_frame(25))],
+        # attest: a document in DOC records (two frames' worth with the
+        # largest nonce), the fake NSM's error (no nonce), a request whose
+        # NSM never answers (arg bit 1), and one too big for the field.
+        "attest": [(ALL, 0, request_frame(26, a0=5, a1=2, text=b"nonceud"))],
+        "attest-big": [(ALL | 0x02, 0, request_frame(26, a0=512, a1=400, text=bytes(range(256)) * 3 + b"u" * 144))],
+        "attest-error": [(ALL, 0, request_frame(26))],
+        "attest-hangs": [(ALL, 2, request_frame(26, a0=1, text=b"n")), (ALL | 0x80, 2, request_frame(26, a0=1, text=b"m"))],
+        "attest-too-big": [(ALL, 0, request_frame(26, a0=513, text=b"n" * 513))],
         "vsock-denied": [(0x04 | 0x02, 0, request_frame(8))],
         "bad-magic": [(0x01, 0, b"XXXX\0\x01\0\x01")],
     }
@@ -183,6 +191,85 @@ def procfs():
         + missing + chunk(b"") + chunk(dirent))
 
 
+def cbor(v):
+    """Just enough CBOR (RFC 8949, shortest heads) for the seeds: ints,
+    bytes, str, None, lists, dicts in their order, and Tag(n, v)."""
+    def head(major, n):
+        if n < 24:
+            return bytes([major << 5 | n])
+        for ai, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+            if n < 1 << (8 * size):
+                return bytes([major << 5 | ai]) + n.to_bytes(size, "big")
+        raise ValueError(n)
+    if isinstance(v, Tag):
+        return head(6, v.tag) + cbor(v.value)
+    if v is None:
+        return b"\xf6"
+    if isinstance(v, bool):
+        return b"\xf5" if v else b"\xf4"
+    if isinstance(v, int):
+        return head(0, v) if v >= 0 else head(1, -1 - v)
+    if isinstance(v, bytes):
+        return head(2, len(v)) + v
+    if isinstance(v, str):
+        return head(3, len(v.encode())) + v.encode()
+    if isinstance(v, list):
+        return head(4, len(v)) + b"".join(cbor(x) for x in v)
+    if isinstance(v, dict):
+        return head(5, len(v)) + b"".join(cbor(k) + cbor(x) for k, x in v.items())
+    raise TypeError(v)
+
+
+class Tag:
+    def __init__(self, tag, value):
+        self.tag, self.value = tag, value
+
+
+def filler(seed, n):
+    """n bytes that look random and are the same every run."""
+    out, x = bytearray(), seed
+    while len(out) < n:
+        x = (x * 6364136223846793005 + 1442695040888963407) % (1 << 64)
+        out += (x >> 33).to_bytes(4, "big")
+    return bytes(out[:n])
+
+
+def attestation_document(nonce=b"", user_data=b"", tagged=False, pcrs=16, certs=4):
+    """A document shaped like the NSM's (AWS's "Verifying the root of
+    trust"): COSE_Sign1 [protected {1: -35 (ES384)}, {}, payload, 96-byte
+    signature], the payload's fields in the NSM's order. Certificates are
+    filler of DER-like sizes: nothing here is verified."""
+    payload = {
+        "module_id": "i-0123456789abcdef0-enc0123456789abcdef",
+        "digest": "SHA384",
+        "timestamp": 1700000000123,
+        "pcrs": {i: filler(i, 48) if i < 5 else bytes(48) for i in range(pcrs)},
+        "certificate": b"\x30\x82\x02\x7e" + filler(100, 638),
+        "cabundle": [b"\x30\x82\x02\x10" + filler(200 + i, 524 + 60 * i) for i in range(certs)],
+        "public_key": None,
+        "user_data": user_data or None,
+        "nonce": nonce or None,
+    }
+    doc = [cbor({1: -35}), {}, cbor(payload), filler(300, 96)]
+    return cbor(Tag(18, doc) if tagged else doc)
+
+
+def cbor_seeds():
+    doc = attestation_document(nonce=b"nonce-0123456789", user_data=b"\x00\x01hello")
+    put("cbor", "document", doc)
+    put("cbor", "document-tagged-empty", attestation_document(tagged=True))
+    # QEMU's emulated NSM: only the locked PCRs, zero certificate and signature.
+    put("cbor", "document-qemu", attestation_document(nonce=b"n", pcrs=3, certs=1))
+    put("cbor", "reply", cbor({"Attestation": {"document": doc}}))
+    put("cbor", "reply-error", cbor({"Error": "InvalidArgument"}))
+    put("cbor", "reply-lockpcrs", cbor("LockPCRs"))
+    put("cbor", "request", cbor({"Attestation": {"user_data": b"ud", "nonce": b"abc", "public_key": None}}))
+    # Every major type, floats and simple values, a deep nest, indefinite lengths.
+    put("cbor", "kinds", bytes.fromhex("0a3901f3420102626869820102a1616101d2f4f5f6f93c00fa3f800000"
+                                       "fb3ff0000000000000f820") + b"\x81" * 64 + b"\x00"
+        + bytes.fromhex("5f4101ff9f00ff"))
+
+
 if __name__ == "__main__":
     request()
     reply()
@@ -191,3 +278,4 @@ if __name__ == "__main__":
     procfs()
     attest_doc()
     reply_attest()
+    cbor_seeds()

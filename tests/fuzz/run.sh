@@ -22,7 +22,7 @@ while getopts t:o: o; do
 done
 shift $((OPTIND - 1))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(request reply ictlconf app procfs notify attest_doc gen)
+[ ${#targets[@]} -gt 0 ] || targets=(request reply ictlconf app procfs notify cbor attest_doc gen)
 if [ -z "$out" ]; then
 	out=$(mktemp -d /tmp/ei-fuzz.XXXXXX)
 	trap 'rm -rf "$out"' EXIT
@@ -54,10 +54,11 @@ build() {
 build_target() {
 	case $1 in
 	request) build request init tests/fuzz/fuzz_request.c tests/fuzz/fake_world.c src/common/proto.c src/common/utf8.c \
-		$(init_srcs ops ops_svc ops_ps ops_logs ops_obs ops_records ctlstats events notify notify_msg paths reply fmt svc deps \
-			pslist procfs log logread logring logline stream) tests/unit/init/fake_health.c \
+		$(init_srcs ops ops_svc ops_ps ops_logs ops_obs ops_attest ops_records ctlstats events notify notify_msg paths reply fmt \
+			svc deps pslist procfs log logread logring logline stream nsm) src/common/cbor.c tests/unit/init/fake_health.c \
 		"$out/gen/config_gen.c" \
-		-Wl,--wrap=open,--wrap=mkdir,--wrap=unlink,--wrap=rename,--wrap=kill,--wrap=socket,--wrap=connect ;;
+		-Wl,--wrap=open,--wrap=mkdir,--wrap=unlink,--wrap=rename,--wrap=kill,--wrap=socket,--wrap=connect \
+		-Wl,--wrap=access,--wrap=ioctl ;;
 	reply) build reply initctl -Dmain=initctl_main tests/fuzz/fuzz_reply.c src/common/proto.c src/common/utf8.c \
 		src/common/cbor.c src/initctl/*.c \
 		"$out/gen/config_gen.c" -Wl,--wrap=socket,--wrap=connect ;;
@@ -69,6 +70,7 @@ build_target() {
 	attest_doc) build attest_doc initctl tests/fuzz/fuzz_attest_doc.c src/initctl/attest_doc.c src/initctl/attest_text.c \
 		src/initctl/json_view.c src/initctl/json.c src/initctl/words.c src/initctl/signames.c src/common/utf8.c \
 		src/common/proto.c src/common/cbor.c ;;
+	cbor) build cbor init tests/fuzz/fuzz_cbor.c src/common/cbor.c src/init/nsm.c src/init/fmt.c ;;
 	*) echo "FAIL fuzz: $1: no such target"; return 1 ;;
 	esac
 }
@@ -79,6 +81,7 @@ max_len() {
 	request | reply) echo 8192 ;;
 	app) echo 48000 ;;
 	attest_doc) echo 16384 ;; # initctl's document buffer
+	cbor) echo 16384 ;; # the NSM's largest reply is 12 KiB
 	*) echo 4096 ;;
 	esac
 }

@@ -16,7 +16,7 @@ struct test {
 };
 extern struct test tests[];
 static const char *failed_at;
-static char failed_buf[256];
+static char failed_buf[1024]; /* a CHECK_STR's two strings fit, cut to 400 bytes */
 
 #define CHECK(c)                                                                                      \
 	do {                                                                                          \
@@ -25,14 +25,14 @@ static char failed_buf[256];
 			failed_at = failed_buf;                                                       \
 		}                                                                                     \
 	} while (0)
-#define CHECK_STR(a, b)                                                                                        \
-	do {                                                                                                   \
-		const char *a_ = (a), *b_ = (b);                                                               \
-		if (strcmp(a_, b_) && !failed_at) {                                                            \
-			snprintf(failed_buf, sizeof failed_buf, "%s:%d: '%s' != '%s'", __FILE__, __LINE__, a_, \
-				 b_);                                                                          \
-			failed_at = failed_buf;                                                                \
-		}                                                                                              \
+#define CHECK_STR(a, b)                                                                                  \
+	do {                                                                                             \
+		const char *a_ = (a), *b_ = (b);                                                         \
+		if (strcmp(a_, b_) && !failed_at) {                                                      \
+			snprintf(failed_buf, sizeof failed_buf, "%s:%d: '%.400s' != '%.400s'", __FILE__, \
+				 __LINE__, a_, b_);                                                      \
+			failed_at = failed_buf;                                                          \
+		}                                                                                        \
 	} while (0)
 #define TEST(n) static void n(void)
 #define RUN_TESTS(suite, ...)                                                                 \

@@ -29,6 +29,7 @@ build_run() {  # build_run PROGRAM NAME SOURCES...
 	"$out/$2" || echo "FAIL unit: $2: exited with status $?"
 }
 build_run common proto tests/unit/common/test_proto.c src/common/proto.c
+build_run common cbor tests/unit/common/test_cbor.c src/common/cbor.c
 build_run init fmt tests/unit/init/test_fmt.c src/init/fmt.c
 build_run initctl signames tests/unit/initctl/test_signames.c src/initctl/signames.c
 build_run init logring tests/unit/init/test_logring.c src/init/logring.c
@@ -56,6 +57,10 @@ build_run init svc tests/unit/init/test_svc.c tests/unit/init/fake_sys.c tests/u
 build_run init events tests/unit/init/test_events.c src/init/events.c
 build_run init notify_msg tests/unit/init/test_notify_msg.c src/init/notify_msg.c src/common/utf8.c
 build_run init health tests/unit/init/test_health.c src/init/health.c src/init/spawn.c src/init/clock.c src/init/fmt.c
+build_run init nsm tests/unit/init/test_nsm.c src/init/nsm.c src/common/cbor.c src/init/fmt.c -Wl,--wrap=open,--wrap=ioctl
+build_run init attest -DATTEST_TIMEOUT_MS=300 tests/unit/init/test_attest.c tests/unit/init/fake_say.c src/init/attest.c \
+	src/init/spawn.c src/init/nsm.c src/init/clock.c src/init/fmt.c src/common/cbor.c "$out/gen/config_gen.c" \
+	-Wl,--wrap=access,--wrap=open,--wrap=ioctl
 # initctl's JSON and metrics read by other parsers: Python's json,
 # prometheus_client and promtool (Debian's python3-prometheus-client and
 # prometheus; each is skipped, and said so, when missing).
