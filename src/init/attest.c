@@ -65,11 +65,6 @@ static void kill_child(const struct slot *s)
 		(void)kill(s->pid, SIGKILL);
 }
 
-static void run(int fd, const void *ctx)
-{
-	nsm_attest_run(fd, ctx);
-}
-
 int attest_start(const struct nsm_ask *a, unsigned *gen, char *msg, size_t cap)
 {
 	struct slot *s = 0;
@@ -91,7 +86,7 @@ int attest_start(const struct nsm_ask *a, unsigned *gen, char *msg, size_t cap)
 			ATTEST_SLOTS, ATTEST_SLOTS);
 		return ATTEST_BUSY;
 	}
-	pid = spawn_worker(run, a, &fd);
+	pid = spawn_worker(nsm_attest_run, a, &fd);
 	if (pid < 0) {
 		fmt_fmt(msg, cap, "attestation: cannot start the request process: fork: %s", strerror(errno));
 		return -1;
@@ -109,7 +104,7 @@ int attest_start(const struct nsm_ask *a, unsigned *gen, char *msg, size_t cap)
 }
 
 /* How a child that left no answer ended. */
-static void ended(char *msg, size_t cap, int status)
+static void no_answer(char *msg, size_t cap, int status)
 {
 	if (WIFSIGNALED(status))
 		fmt_fmt(msg, cap, "attestation: the request process ended without an answer (killed by signal %d)",
@@ -152,7 +147,7 @@ static enum attest_result failed(const struct slot *s, char *msg, size_t cap)
 		break;
 	default:
 		if (!said_error(s)) {
-			ended(msg, cap, s->status);
+			no_answer(msg, cap, s->status);
 			break;
 		}
 		/* The child's own message (nsm.c words it: printable, short). */

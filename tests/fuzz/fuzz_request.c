@@ -41,11 +41,9 @@
 #include "adhoc.c"
 #define slots attest_slots /* names both files use for their own */
 #define slot attest_slot
-#define ended attest_ended
 #include "attest.c"
 #undef slots
 #undef slot
-#undef ended
 
 #define MAX_FRAMES 600 /* of one reply: a long log, a long ps list, then we hang up */
 #define MAX_WAITS 8    /* passes of the fake world a waiting reply is given */
