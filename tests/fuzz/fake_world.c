@@ -266,6 +266,11 @@ int shutdown_active(void)
 {
 	return shutting_down;
 }
+/* PID 1 of a container, as far as entropy.c asks: never a VM's power-off. */
+enum sys_mode shutdown_mode(void)
+{
+	return SYS_CONTAINER;
+}
 
 /* --- system calls: nothing leaves the process ---------------------------- */
 

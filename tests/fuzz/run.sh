@@ -55,7 +55,7 @@ build_target() {
 	case $1 in
 	request) build request init tests/fuzz/fuzz_request.c tests/fuzz/fake_world.c src/common/proto.c src/common/utf8.c \
 		$(init_srcs ops ops_svc ops_ps ops_logs ops_obs ops_attest ops_records ctlstats events notify notify_msg paths reply fmt \
-			svc deps pslist procfs log logread logring logline stream nsm) src/common/cbor.c tests/unit/init/fake_health.c \
+			svc deps pslist procfs log logread logring logline stream nsm entropy) src/common/cbor.c tests/unit/init/fake_health.c \
 		"$out/gen/config_gen.c" \
 		-Wl,--wrap=open,--wrap=mkdir,--wrap=unlink,--wrap=rename,--wrap=kill,--wrap=socket,--wrap=connect \
 		-Wl,--wrap=access,--wrap=ioctl ;;
