@@ -1,6 +1,7 @@
 /* entropy.c: the boot's services wait for the random pool (entropy.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
@@ -12,6 +13,7 @@
 #include "proto.h"
 #include "say.h"
 #include "shutdown.h"
+#include "spawn.h"
 #include "svc.h"
 
 /* <linux/random.h>, which musl's headers do not carry: RNDADDENTROPY is
@@ -54,43 +56,104 @@ static int pool_ready(void)
 	return getrandom(&b, 1, GRND_NONBLOCK) == 1;
 }
 
-/* Credit up to credit_hwrng_bytes of the hardware RNG to the pool: read
- * without blocking (the device may have less now), then RNDADDENTROPY,
- * which counts them as full entropy: the image's builder chose to trust
- * this device by setting the key. */
-static void credit_hwrng(void)
+/* Crediting runs in a worker child: a hardware RNG may refuse
+ * non-blocking reads (the NSM's does: EAGAIN), and a blocking read must
+ * never be init's. The worker reads up to credit_hwrng_bytes, credits them
+ * with RNDADDENTROPY (counted as full entropy: the image's builder chose
+ * to trust this device by setting the key) and reports how it went. */
+enum { CREDIT_OPEN, CREDIT_READ, CREDIT_IOCTL };
+struct credit_report {
+	int bytes; /* credited; 0 on failure */
+	int stage; /* where it failed */
+	int err;   /* errno there; 0 for a read of no bytes */
+};
+#define CREDIT_TIMEOUT_MS 10000
+
+static int credit_fd = -1;
+static pid_t credit_pid;
+static int64_t credit_until;
+
+/* The worker's whole job; returns its report. */
+static struct credit_report credit_do(int want)
 {
 	struct pool_add add;
-	unsigned want = cfg_init.entropy_credit_hwrng_bytes;
-	int fd, rnd;
+	struct credit_report r = { 0, CREDIT_OPEN, 0 };
+	int in = open(HWRNG_DEV, O_RDONLY | O_CLOEXEC), rnd;
 	ssize_t n;
 
-	if (want > (unsigned)HWRNG_CREDIT_MAX)
-		want = HWRNG_CREDIT_MAX;
-	fd = open(HWRNG_DEV, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		say_warn("entropy: %s: %s; nothing credited", HWRNG_DEV, strerror(errno));
-		return;
+	if (in < 0) {
+		r.err = errno;
+		return r;
 	}
-	n = read(fd, add.buf, want);
-	close(fd);
+	r.stage = CREDIT_READ;
+	n = read(in, add.buf, (size_t)want);
 	if (n <= 0) {
-		say_warn("entropy: %s: %s; nothing credited", HWRNG_DEV, n < 0 ? strerror(errno) : "no bytes");
-		return;
+		r.err = n < 0 ? errno : 0;
+		return r;
 	}
 	add.entropy_count = (int)n * 8;
 	add.buf_size = (int)n;
+	r.stage = CREDIT_IOCTL;
 	rnd = open("/dev/urandom", O_WRONLY | O_CLOEXEC);
 	if (rnd < 0 || ioctl(rnd, RNDADDENTROPY, &add) < 0)
-		say_warn("entropy: RNDADDENTROPY: %s", strerror(errno));
+		r.err = errno;
 	else
-		credited = (uint32_t)n;
-	if (rnd >= 0)
-		close(rnd);
+		r.bytes = (int)n;
 	explicit_bzero(add.buf, sizeof add.buf);
-	if (credited)
+	return r;
+}
+
+static void credit_work(int fd, const void *ctx)
+{
+	struct credit_report r = credit_do(*(const int *)ctx);
+
+	(void)!write(fd, &r, sizeof r);
+}
+
+static void credit_hwrng(void)
+{
+	static int want;
+
+	want = (int)cfg_init.entropy_credit_hwrng_bytes;
+	if (want > HWRNG_CREDIT_MAX)
+		want = HWRNG_CREDIT_MAX;
+	credit_pid = spawn_worker(credit_work, &want, &credit_fd);
+	if (credit_pid < 0) {
+		say_warn("entropy: fork: %s; nothing credited from %s", strerror(errno), HWRNG_DEV);
+		credit_fd = -1;
+		return;
+	}
+	credit_until = clock_ms() + CREDIT_TIMEOUT_MS;
+}
+
+/* The worker's report, once it is there (or the worker is given up on). */
+static void credit_poll(int64_t now)
+{
+	static const char *const stage[] = { "open", "read", "RNDADDENTROPY" };
+	struct credit_report r;
+	ssize_t n;
+
+	if (credit_fd < 0)
+		return;
+	n = read(credit_fd, &r, sizeof r);
+	if (n < 0 && errno == EAGAIN && now < credit_until)
+		return;
+	if (n == (ssize_t)sizeof r && r.bytes > 0) {
+		credited = (uint32_t)r.bytes;
 		say("entropy: credited %u bytes of %s (%s) to the pool", credited, HWRNG_DEV,
 		    hwrng[0] ? hwrng : "?");
+	} else if (n == (ssize_t)sizeof r) {
+		say_warn("entropy: %s %s: %s; nothing credited", HWRNG_DEV, stage[(unsigned)r.stage % 3],
+			 r.err ? strerror(r.err) : "no bytes");
+	} else if (n == 0) {
+		say_warn("entropy: the worker reading %s ended without a word; nothing credited", HWRNG_DEV);
+	} else {
+		say_warn("entropy: %s gave nothing within %d s; nothing credited", HWRNG_DEV,
+			 CREDIT_TIMEOUT_MS / 1000);
+		(void)kill(credit_pid, SIGKILL); /* reaped as any child */
+	}
+	close(credit_fd);
+	credit_fd = -1;
 }
 
 /* The wait is over, one way or the other: the boot's services start. */
@@ -143,11 +206,12 @@ void entropy_adopted(void)
 
 int64_t entropy_next_deadline(void)
 {
-	return state == PROTO_ENTROPY_WAITING ? clock_ms() + ENTROPY_POLL_MS : 0;
+	return state == PROTO_ENTROPY_WAITING || credit_fd >= 0 ? clock_ms() + ENTROPY_POLL_MS : 0;
 }
 
 void entropy_tick(int64_t now)
 {
+	credit_poll(now);
 	if (state != PROTO_ENTROPY_WAITING)
 		return;
 	if (pool_ready())

@@ -5,9 +5,8 @@ passes it between NITROTEST ATTEST-BEGIN/END on the console): the nonce came
 back, and PCR0/1/2 of the document equal tools/mkeif.py's prediction
 (EIF.json, its --json output). Exits 1 with one line saying what differs.
 
-The document's field names are looked up loosely ("nonce"; "pcrs" or
-"PCRs", keyed "0" or "PCR0", or a list) until initctl attest's JSON is
-settled. Standard library only."""
+The fields are initctl attest --json's; the user data must be "nitro-tier"
+(the guest sends it), the digest SHA384. Standard library only."""
 import json
 import sys
 
@@ -28,12 +27,13 @@ def main():
     nonce = field(doc, "nonce")
     if str(nonce).lower() != sys.argv[3].lower():
         raise SystemExit("the nonce came back as %r, not %s" % (nonce, sys.argv[3]))
-    pcrs = field(doc, "pcrs", "PCRs")
+    if field(doc, "user_data") != b"nitro-tier".hex():
+        raise SystemExit("the user data came back as %r, not %s" % (doc["user_data"], b"nitro-tier".hex()))
+    if not str(field(doc, "module_id")) or field(doc, "digest") != "SHA384":
+        raise SystemExit("module_id %r, digest %r" % (doc["module_id"], doc["digest"]))
+    pcrs = field(doc, "pcrs")
     for n in "012":
-        if isinstance(pcrs, dict):
-            got = pcrs.get(n, pcrs.get("PCR" + n))
-        else:
-            got = pcrs[int(n)] if len(pcrs) > int(n) else None
+        got = pcrs.get(n)
         if str(got).lower() != want["PCR" + n].lower():
             raise SystemExit("the document's PCR%s is %s, mkeif.py predicted %s" % (n, got, want["PCR" + n]))
     return 0

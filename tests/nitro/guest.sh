@@ -79,7 +79,12 @@ check pcrs-read c_pcrs
 # nonce is the app's first argument (run.sh chooses it).
 nonce=${1:-}
 c_attest() {
-	initctl attest --nonce "$nonce" --json > /tmp/attest.json || { cat /tmp/attest.json; echo "initctl attest --nonce $nonce --json failed"; return 1; }
+	printf 'nitro-tier' > /tmp/user-data
+	initctl attest --nonce "$nonce" --user-data /tmp/user-data -o /tmp/attest.cose --json > /tmp/attest.json ||
+		{ cat /tmp/attest.json; echo "initctl attest --nonce $nonce --json failed"; return 1; }
+	[ -s /tmp/attest.cose ] || { echo "-o wrote no document"; return 1; }
+	grep -q "\"document_bytes\":$(wc -c < /tmp/attest.cose)[,}]" /tmp/attest.json ||
+		{ echo "-o wrote $(wc -c < /tmp/attest.cose) bytes, not the document's size"; return 1; }
 	say "NITROTEST ATTEST-BEGIN"
 	cat /tmp/attest.json >&3
 	echo >&3
