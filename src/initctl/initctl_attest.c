@@ -35,17 +35,6 @@ struct attest_args {
 	int json;
 };
 
-void attest_usage(FILE *f)
-{
-	fputs("  attest [--nonce HEX] [--user-data FILE] [-o|--output FILE] [--json]\n"
-	      "                      the NSM's attestation document of this enclave: its module,\n"
-	      "                      time and PCRs (--json: every field decoded); -o writes the\n"
-	      "                      document itself (COSE_Sign1) to FILE (-: stdout, not a\n"
-	      "                      terminal); --nonce and --user-data (FILE's bytes, -: stdin;\n"
-	      "                      up to 512 bytes each) go into the signed document\n",
-	      f);
-}
-
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
 	va_list ap;

@@ -13,7 +13,5 @@
  * status. */
 int attest_command(const struct client_target *t, int argc, char **argv);
 
-/* Its lines of `initctl --help`. */
-void attest_usage(FILE *f);
 
 #endif

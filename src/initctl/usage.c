@@ -8,7 +8,6 @@
 #include "cfg.h"
 #include "client.h"
 #include "ictlconf.h"
-#include "initctl_attest.h"
 #include "initctl_ps.h"
 #include "usage.h"
 
@@ -64,9 +63,14 @@ void usage_print(FILE *f)
 	      "                      object a line, followed until interrupted; --since replays\n"
 	      "                      what init still holds from event SEQ on\n"
 	      "  metrics             init's and every service's numbers in the Prometheus text\n"
-	      "                      format\n",
+	      "                      format\n"
+	      "  attest [--nonce HEX] [--user-data FILE] [-o|--output FILE] [--json]\n"
+	      "                      the NSM's attestation document of this enclave: its module,\n"
+	      "                      time and PCRs (--json: every field decoded); -o writes the\n"
+	      "                      document itself (COSE_Sign1) to FILE (-: stdout, not a\n"
+	      "                      terminal); --nonce and --user-data (FILE's bytes, -: stdin;\n"
+	      "                      up to 512 bytes each) go into the signed document\n",
 	      f);
-	attest_usage(f);
 	ps_usage(f);
 	fputs("  ping [--json]       check that init answers\n"
 	      "  shutdown            stop everything and power off\n"
