@@ -75,7 +75,7 @@ static int64_t (*const deadlines[])(void) = {
 	svc_next_deadline,    ctl_next_deadline,    shutdown_deadline,     reload_deadline,
 	stream_next_deadline, health_next_deadline, entropy_next_deadline, attest_next_deadline,
 };
-static void (*const ticks[])(int64_t now) = { entropy_tick, health_tick, attest_tick, svc_tick,
+static void (*const ticks[])(int64_t now) = { entropy_tick,  health_tick, attest_tick, svc_tick,
 					      shutdown_tick, reload_tick, ctl_tick,    stream_tick };
 
 static int timeout_ms(int signal_fd)

@@ -13,5 +13,4 @@
  * status. */
 int attest_command(const struct client_target *t, int argc, char **argv);
 
-
 #endif
