@@ -184,7 +184,7 @@ void entropy_boot(void)
 {
 	since = clock_ms();
 	read_hwrng();
-	if (cfg_init.entropy_require_hwrng && strcmp(hwrng, cfg_init.entropy_require_hwrng)) {
+	if (cfg_init.entropy_require_hwrng && strcmp(hwrng, cfg_init.entropy_require_hwrng) != 0) {
 		state = PROTO_ENTROPY_REFUSED;
 		say_error("entropy: the hardware RNG is '%s', not '%s' (entropy.require_hwrng): no service starts",
 			  hwrng[0] ? hwrng : "none", cfg_init.entropy_require_hwrng);
