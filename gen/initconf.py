@@ -398,6 +398,19 @@ def load(path, diag):
     return _resolve(tree, path, diag)
 
 
+def _check_hwrng_name(name, ent, path, diag):
+    """init compares require_hwrng with the first line of rng_current,
+    trimmed of nothing: a name with a control character (a newline) or
+    with spaces around it can never match, and would stop every service of
+    the image, at every boot."""
+    if name is None:
+        return
+    if any(ord(c) < 0x20 or ord(c) == 0x7f for c in name) or name != name.strip():
+        diag.error(path, ent["require_hwrng"][1],
+                   f"entropy.require_hwrng {name!r} can never match the kernel's rng_current "
+                   "(a control character, or spaces around it)")
+
+
 def _get(tree, key, default):
     v = tree.get(key)
     return default if v is None or v[0] is None else v[0]
@@ -519,6 +532,7 @@ def _resolve(tree, path, diag):
     cfg["vsock"] = {k: _get(hb, k, d) for k, (_, d) in hfields.items()}
     ent = _get(tree, "entropy", {})
     cfg["entropy"] = {k: _get(ent, k, d) for k, (_, d) in SCHEMA.fields["entropy"][0].fields.items()}
+    _check_hwrng_name(cfg["entropy"]["require_hwrng"], ent, path, diag)
     cfg["environment"] = _get(tree, "environment", [])
     # Fix (tests/gen): a service_dir that is written but invalid was already
     # reported; keep it None so that the generator does not go on to read the

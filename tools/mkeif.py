@@ -191,7 +191,7 @@ def metadata(a, kernel, docker_info, name):
                               "KernelVersion": release},
             "DockerInfo": docker_info,
             "CustomMetadata": None}
-    return json.dumps(info, separators=(",", ":"), ensure_ascii=False).encode()
+    return utf8("the metadata (the image config)", json.dumps(info, separators=(",", ":"), ensure_ascii=False))
 
 
 def parse_mode(spec, text):
@@ -226,16 +226,25 @@ def command_bytes(argv):
     if not argv:
         raise Error("no command: give -- COMMAND [ARG ...] or --cmd-file "
                     "(or an image with an Entrypoint or Cmd)")
-    if any("\n" in x for x in argv):
-        raise Error("the command: an argument contains a newline (/cmd is one argument per line)")
-    return "".join(x + "\n" for x in argv).encode()
+    if any("\n" in x or "\0" in x for x in argv):
+        raise Error("the command: an argument contains a newline or a NUL byte "
+                    "(/cmd is one argument per line)")
+    return utf8("the command", "".join(x + "\n" for x in argv))
 
 
 def env_bytes(env):
     for e in env:
-        if "\n" in e or "=" not in e:
+        if "\n" in e or "\0" in e or "=" not in e:
             raise Error(f"the image's Env entry {e!r} is not one KEY=VALUE line")
-    return "".join(e + "\n" for e in env).encode()
+    return utf8("the image's Env", "".join(e + "\n" for e in env))
+
+
+def utf8(what, text):
+    """The image config is JSON, which can spell a lone surrogate (\\ud800)."""
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        raise Error(f"{what}: not valid Unicode (a lone surrogate)") from None
 
 
 def image_settings_note(user, wd):
@@ -443,15 +452,18 @@ def describe(path, as_json):
     if METADATA in by:
         try:
             meta = json.loads(by[METADATA])
-        except ValueError:
-            raise Error(f"{path}: bad EIF: the metadata section is not JSON") from None
+        except (ValueError, RecursionError):
+            raise Error(f"{path}: bad EIF: the metadata section is not JSON (or nested too deep)") from None
     crc_ok = crc == hdr["crc"]
     out = {"EifVersion": hdr["version"], "Measurements": m, "IsSigned": cert is not None,
            "CheckCRC": crc_ok}
     if isinstance(meta, dict):
         out["ImageName"] = meta.get("ImageName")
         out["ImageVersion"] = meta.get("ImageVersion")
-        md = dict(meta.get("BuildMetadata") or {})
+        md = meta.get("BuildMetadata") or {}
+        if not isinstance(md, dict):
+            raise Error(f"{path}: bad EIF: the metadata's BuildMetadata is not an object")
+        md = dict(md)
         md["DockerInfo"] = meta.get("DockerInfo")
         if meta.get("CustomMetadata") is not None:
             md["CustomMetadata"] = meta.get("CustomMetadata")

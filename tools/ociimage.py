@@ -41,6 +41,7 @@ class Image:
         self.config_digest = config_digest
         self.nodes = {}  # path -> ("dir"|"file"|"symlink", mode, data or target, uid, gid)
         self.skipped = []
+        self.label = name  # the layer being applied, for messages
 
     def docker_info(self):
         """What of `docker inspect` the tarball holds (the config is an
@@ -77,7 +78,7 @@ class Image:
             if node and node[0] == "symlink":
                 hops += 1
                 if hops > 40:
-                    raise ImageError(f"{member}: too many levels of symbolic links")
+                    raise ImageError(f"{self.label}: {member}: too many levels of symbolic links")
                 target = node[2]
                 if target.startswith("/"):
                     done = []
@@ -98,6 +99,7 @@ class Image:
             d = posixpath.dirname(d)
 
     def apply_layer(self, tar, label):
+        self.label = label
         members = tar.getmembers()
         # Whiteouts hide what the lower layers hold, never what this layer adds.
         for m in members:
@@ -199,24 +201,36 @@ class Outer:
         self.path = path
         tar = open_tar(data, path)
         self.files = {}
+        # `docker save` writes a layer that two images' histories share
+        # once, and the other as a relative symbolic link to it.
+        self.links = {}
         try:
             for m in tar.getmembers():
+                key = member_path_text(m.name, m.name, path)
                 if m.isfile():
-                    self.files[member_path_text(m.name, m.name, path)] = tar.extractfile(m).read()
+                    self.files[key] = tar.extractfile(m).read()
+                elif m.issym():
+                    self.links[key] = m.linkname
         except (tarfile.TarError, EOFError) as e:
             raise ImageError(f"{path}: a broken tar archive ({e})") from None
 
     def get(self, name, what):
         key = member_path_text(name, name, self.path)
+        for _ in range(8):  # a link to a link, within bounds
+            if key not in self.links:
+                break
+            target = self.links[key]
+            if not target.startswith("/"):
+                target = posixpath.join(posixpath.dirname(key), target)
+            key = posixpath.normpath(target).lstrip("/")
+            if key.startswith("../") or key == "..":
+                raise ImageError(f"{self.path}: {what} {name} is a symbolic link out of the tarball")
         if key not in self.files:
             raise ImageError(f"{self.path}: {what} {name} is missing from the tarball")
         return self.files[key]
 
     def json(self, name, what):
-        try:
-            return json.loads(self.get(name, what))
-        except ValueError:
-            raise ImageError(f"{self.path}: {what} {name} is not JSON") from None
+        return json_value(self.get(name, what), self.path, f"{what} {name}")
 
     def blob(self, digest, what):
         if not isinstance(digest, str) or ":" not in digest:
@@ -236,7 +250,7 @@ def load_image(path, data):
         else:
             raise ImageError(f"{path}: neither a `docker save` tarball (manifest.json) nor an OCI "
                         "layout (index.json)")
-    except (AttributeError, TypeError) as e:  # a JSON value of another shape
+    except (AttributeError, TypeError, KeyError, IndexError) as e:  # a JSON value of another shape
         raise ImageError(f"{path}: a manifest or index not shaped as Docker or OCI write them "
                     f"({e})") from None
     for label, data in layers:
@@ -269,11 +283,16 @@ def docker_save_image(outer):
     return image, layers
 
 
-def json_object(raw, path, what):
+def json_value(raw, path, what):
+    """JSON, or one line: nested too deep for the parser is not JSON either."""
     try:
-        v = json.loads(raw)
-    except ValueError:
-        v = None
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise ImageError(f"{path}: {what} is not JSON (or nested too deep)") from None
+
+
+def json_object(raw, path, what):
+    v = json_value(raw, path, what)
     if not isinstance(v, dict):
         raise ImageError(f"{path}: {what} is not a JSON object")
     return v

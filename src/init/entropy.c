@@ -136,7 +136,7 @@ static void credit_poll(int64_t now)
 	if (credit_fd < 0)
 		return;
 	n = read(credit_fd, &r, sizeof r);
-	if (n < 0 && errno == EAGAIN && now < credit_until)
+	if (n < 0 && (errno == EAGAIN || errno == EINTR) && now < credit_until)
 		return;
 	if (n == (ssize_t)sizeof r && r.bytes > 0) {
 		credited = (uint32_t)r.bytes;
@@ -152,6 +152,16 @@ static void credit_poll(int64_t now)
 			 CREDIT_TIMEOUT_MS / 1000);
 		(void)kill(credit_pid, SIGKILL); /* reaped as any child */
 	}
+	close(credit_fd);
+	credit_fd = -1;
+}
+
+void entropy_cancel(void)
+{
+	if (credit_fd < 0)
+		return;
+	say_warn("entropy: reloading: the worker reading %s is killed; nothing credited", HWRNG_DEV);
+	(void)kill(credit_pid, SIGKILL); /* the new init reaps it as an orphan */
 	close(credit_fd);
 	credit_fd = -1;
 }

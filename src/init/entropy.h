@@ -22,6 +22,10 @@ void entropy_boot(void);
 /* After a reload: the services ran before; only what is true now is known
  * (the wait's figures are not handed over). */
 void entropy_adopted(void);
+/* Before a reload's exec: the worker crediting the hardware RNG is killed
+ * (its pipe closes with the exec, and a worker blocked on /dev/hwrng
+ * would be nobody's to time out). */
+void entropy_cancel(void);
 /* Loop hooks: look at the pool again every ENTROPY_POLL_MS while waiting. */
 int64_t entropy_next_deadline(void);
 void entropy_tick(int64_t now);

@@ -20,6 +20,7 @@
 #include "attest.h"
 #include "cfg.h"
 #include "clock.h"
+#include "entropy.h"
 #include "events.h"
 #include "fmt.h"
 #include "log.h"
@@ -241,6 +242,7 @@ void reload_run_pending(void)
 	 * a request's child would only keep the NSM busy for nobody (the new
 	 * init reaps it as an orphan). */
 	attest_cancel_all();
+	entropy_cancel();
 	say("reloading: executing %s", self);
 	keep_across_exec(1);
 	if (!strcmp(self, "/proc/self/exe") && argv0)

@@ -362,6 +362,7 @@ def checks(tmp):
                            ["PCR0", "PCR2"]))
 
     docker_checks(tmp, d)
+    layer_link_checks(tmp, d)
     describe_checks(tmp, d, data, secs)
     error_checks(tmp, d)
 
@@ -444,6 +445,21 @@ def docker_checks(tmp, d):
           traversal)
 
 
+def with_metadata(data, meta):
+    """The EIF data with its metadata section's bytes replaced, re-laid out."""
+    _, secs = eif(data)
+    secs = [(t, meta if t == 5 else x) for t, x in secs]
+    offs, body, off = [], b"", HDR
+    for t, x in secs:
+        offs.append(off)
+        body += struct.pack(">HHQ", t, 0, len(x)) + x
+        off += 12 + len(x)
+    z = [0] * (32 - len(secs))
+    head = struct.pack(">4sHHQQHH32Q32QI", b".eif", 4, 0, 1 << 30, 2, 0, len(secs),
+                       *offs, *z, *[len(x) for _, x in secs], *z, 0)
+    return head + struct.pack(">I", zlib.crc32(head + body)) + body
+
+
 def describe_checks(tmp, d, data, secs):
     def bad_images():
         cases = [("short", data[:100], "shorter than"),
@@ -451,7 +467,9 @@ def describe_checks(tmp, d, data, secs):
                  ("truncated", data[:-100], "truncated"),
                  ("many", data[:26] + struct.pack(">H", 40) + data[28:], "40 sections"),
                  ("sizes", data[:28 + 256] + struct.pack(">Q", 5) + data[28 + 264:], "by the EIF header"),
-                 ("empty", b"", "shorter than")]
+                 ("empty", b"", "shorter than"),
+                 ("deep metadata", with_metadata(data, b"[" * 100000 + b"]" * 100000), "nested too deep"),
+                 ("BuildMetadata", with_metadata(data, b'{"BuildMetadata":[1,2]}'), "not an object")]
         for name, blob, why in cases:
             write(f"{tmp}/{name}.bad", blob)
             q = run("--describe", f"{tmp}/{name}.bad")
@@ -486,6 +504,46 @@ def describe_checks(tmp, d, data, secs):
     check("mkeif: --describe of a signed EIF written here (nitro-cli's layout): IsSigned, PCR8", signed)
 
 
+def hostile_images(tmp):
+    """Image tarballs that once gave a traceback, or a refusal where docker
+    save's own output was meant (error_checks' cases name them)."""
+    cfg = json.dumps(IMAGE_CONFIG).encode()
+    cn = hashlib.sha256(cfg).hexdigest() + ".json"
+    layer = tar_bytes([F("a", b"1")])
+    docker_save(f"{tmp}/tagsdict.tar", manifest=[{"Config": cn, "RepoTags": {"a": 1},
+                                                  "Layers": ["l0/layer.tar"]}], layer_list=[layer])
+    write(f"{tmp}/ocidict.tar", tar_bytes([F("index.json", b'{"manifests": {"a": 1}}')]))
+    deep = b"[" * 100000 + b"]" * 100000
+    write(f"{tmp}/deepman.tar", tar_bytes([F("manifest.json", deep)]))
+    write(f"{tmp}/deepcfg.tar", tar_bytes([F("c.json", deep), F("manifest.json", json.dumps(
+        [{"Config": "c.json", "Layers": []}]).encode())]))
+    for name, c in (("cmdsur", {"Cmd": ["/a\ud800"]}), ("labelsur", {"Cmd": ["/a"], "Labels": {"x": "\ud800"}}),
+                    ("cmdnul", {"Cmd": ["/a\0b"]}), ("envnul", {"Cmd": ["/a"], "Env": ["A=\0"]})):
+        docker_save(f"{tmp}/{name}.tar", config={"config": c}, layer_list=[layer])
+    write(f"{tmp}/linkout.tar", tar_bytes([
+        F(cn, cfg), D("l0"), L("l0/layer.tar", "../../../etc/passwd"),
+        F("manifest.json", json.dumps([{"Config": cn, "Layers": ["l0/layer.tar"]}]).encode())]))
+
+
+def layer_link_checks(tmp, d):
+    def shared_layer():
+        # docker save writes a layer two entries share once, the other as
+        # a relative symbolic link to it.
+        cfg = json.dumps(IMAGE_CONFIG).encode()
+        cn = hashlib.sha256(cfg).hexdigest() + ".json"
+        one, two = layers()
+        img = f"{tmp}/shared.tar"
+        write(img, tar_bytes([
+            F(cn, cfg), D("l0"), F("l0/layer.tar", one), D("l1"), F("l1/layer.tar", two),
+            D("l2"), L("l2/layer.tar", "../l0/layer.tar"),
+            F("manifest.json", json.dumps([{"Config": cn, "RepoTags": ["x:1"], "Layers": [
+                "l0/layer.tar", "l1/layer.tar", "l2/layer.tar"]}]).encode())]))
+        _, s = image_build(d, img, f"{tmp}/shared.eif")
+        r = ramdisk(s, 1)
+        assert r["rootfs/etc/old"][1] == b"gone\n", "the linked layer (layer one again) applied"
+    check("mkeif: docker save's layer that is a symbolic link to another layer is followed", shared_layer)
+
+
 def error_checks(tmp, d):
     img = f"{tmp}/docker-save.tar"
     write(f"{tmp}/notatar", b"hello, not a tarball" * 40)
@@ -499,6 +557,7 @@ def error_checks(tmp, d):
     docker_save(f"{tmp}/strcmd.tar", config={"config": {"Cmd": "/bin/app --x"}})
     docker_save(f"{tmp}/shape.tar", manifest=[{"Config": 7, "Layers": [1]}])
     write(f"{tmp}/empty", b"")
+    hostile_images(tmp)
     base = build_args(d, f"{tmp}/err.eif")
     good_app = app_args(d)
     cases = [
@@ -523,6 +582,15 @@ def error_checks(tmp, d):
         ("odd manifest", base + ["--docker-image", f"{tmp}/shape.tar"], "names no Config"),
         ("no image", base + ["--docker-image", f"{tmp}/nothere.tar"], "No such file"),
         ("missing -o", ["--kernel", f"{d}/bzImage"], "missing -o"),
+        ("RepoTags an object", base + ["--docker-image", f"{tmp}/tagsdict.tar"], "not shaped as"),
+        ("OCI manifests an object", base + ["--docker-image", f"{tmp}/ocidict.tar"], "not shaped as"),
+        ("deep manifest", base + ["--docker-image", f"{tmp}/deepman.tar"], "nested too deep"),
+        ("deep config", base + ["--docker-image", f"{tmp}/deepcfg.tar"], "nested too deep"),
+        ("Cmd surrogate", base + ["--docker-image", f"{tmp}/cmdsur.tar"], "lone surrogate"),
+        ("Label surrogate", base + ["--docker-image", f"{tmp}/labelsur.tar"], "lone surrogate"),
+        ("Cmd NUL", base + ["--docker-image", f"{tmp}/cmdnul.tar"], "NUL"),
+        ("Env NUL", base + ["--docker-image", f"{tmp}/envnul.tar"], "KEY=VALUE"),
+        ("layer link out", base + ["--docker-image", f"{tmp}/linkout.tar"], "out of the tarball"),
         ("bad epoch", base + good_app, "SOURCE_DATE_EPOCH"),
     ]
 
