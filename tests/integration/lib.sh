@@ -106,3 +106,24 @@ cfg_hash() { "$INIT_BIN" --version | sed -n 's/.*configuration \([0-9a-f]\{16\}\
 # ns_pgrep PGREP-ARGS...: pgrep among the processes of this scenario's PID
 # namespace only (another suite may run the same commands beside it).
 ns_pgrep() { pgrep --ns "$(init_hostpid)" --nslist pid "$@"; }
+
+# init's open descriptors, its zombie children, its children (host view).
+init_fds() { ls "/proc/$(init_hostpid)/fd" | wc -l; }
+zombies() { ps -o stat= --ppid "$(init_hostpid)" | grep -c '^Z'; }
+children() { ps -o pid= --ppid "$(init_hostpid)" | wc -l; }
+
+# start_init_fifo_dev NAME: start_init, but with /dev replaced (in init's
+# namespace only: unshare makes its mounts private) by a tmpfs holding
+# null, zero, random, urandom and a FIFO /dev/NAME standing in for a device
+# that never answers (the NSM, a hardware RNG): whoever opens it blocks.
+start_init_fifo_dev() {
+	rm -f "$EXITFILE"
+	mkdir -p "$WORK/dev"
+	( unshare --pid --fork --mount-proc --kill-child /bin/sh -c '
+		mount -t tmpfs -o mode=755 fifo-dev "$1" &&
+		cp -a /dev/null /dev/zero /dev/random /dev/urandom "$1"/ &&
+		mkfifo -m 600 "$1/$3" && mount --bind "$1" /dev && exec "$2"' sh "$WORK/dev" "$INIT_BIN" "$1" >"$LOG" 2>&1
+	  echo $? > "$EXITFILE" ) &
+	NS_WRAPPER=$!
+}
+

@@ -17,23 +17,8 @@ alive() { ctl ping >/dev/null || fail "init stopped answering ping"; }
 IOCTL='attestation: the NSM request failed \(ioctl on /dev/nsm: (Not a tty|Inappropriate ioctl for device)\)'
 BUSY='attestation: 4 requests to the NSM are in progress \(at most 4 at once\); try again'
 
-init_fds() { ls "/proc/$(init_hostpid)/fd" | wc -l; }
-zombies() { ps -o stat= --ppid "$(init_hostpid)" | grep -c '^Z'; }
-children() { ps -o pid= --ppid "$(init_hostpid)" | wc -l; }
 
-# init as PID 1 of a new PID and mount namespace, as lib.sh starts it, but
-# with /dev replaced (in that namespace only: unshare makes its mounts
-# private) before init is executed.
-start_init() {
-	rm -f "$EXITFILE"
-	mkdir -p "$WORK/dev"
-	( unshare --pid --fork --mount-proc --kill-child /bin/sh -c '
-		mount -t tmpfs -o mode=755 attest-dev "$1" &&
-		cp -a /dev/null /dev/zero /dev/random /dev/urandom "$1"/ &&
-		mkfifo -m 600 "$1/nsm" && mount --bind "$1" /dev && exec "$2"' sh "$WORK/dev" "$INIT_BIN" >"$LOG" 2>&1
-	  echo $? > "$EXITFILE" ) &
-	NS_WRAPPER=$!
-}
+start_init() { start_init_fifo_dev nsm; }
 
 t_01_the_child_asks_and_says_why_not() {
 	local out

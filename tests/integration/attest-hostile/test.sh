@@ -8,20 +8,8 @@
 
 H() { cfg_hash; }
 IOCTL='attestation: the NSM request failed \(ioctl on /dev/nsm: (Not a tty|Inappropriate ioctl for device)\)'
-init_fds() { ls "/proc/$(init_hostpid)/fd" | wc -l; }
-zombies() { ps -o stat= --ppid "$(init_hostpid)" | grep -c '^Z'; }
-children() { ps -o pid= --ppid "$(init_hostpid)" | wc -l; }
 
-start_init() {
-	rm -f "$EXITFILE"
-	mkdir -p "$WORK/dev"
-	( unshare --pid --fork --mount-proc --kill-child /bin/sh -c '
-		mount -t tmpfs -o mode=755 attest-dev "$1" &&
-		cp -a /dev/null /dev/zero /dev/random /dev/urandom "$1"/ &&
-		mkfifo -m 600 "$1/nsm" && mount --bind "$1" /dev && exec "$2"' sh "$WORK/dev" "$INIT_BIN" >"$LOG" 2>&1
-	  echo $? > "$EXITFILE" ) &
-	NS_WRAPPER=$!
-}
+start_init() { start_init_fifo_dev nsm; }
 
 t_01_hostile_rounds_leave_nothing_behind() {
 	local before out round

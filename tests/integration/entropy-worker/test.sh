@@ -7,19 +7,8 @@
 # blocks past the credit's timeout is killed and reaped, and init goes on
 # answering.
 
-children() { ps -o pid= --ppid "$(init_hostpid)" | wc -l; }
-zombies() { ps -o stat= --ppid "$(init_hostpid)" | grep -c '^Z'; }
 
-start_init() {
-	rm -f "$EXITFILE"
-	mkdir -p "$WORK/dev"
-	( unshare --pid --fork --mount-proc --kill-child /bin/sh -c '
-		mount -t tmpfs -o mode=755 entropy-dev "$1" &&
-		cp -a /dev/null /dev/zero /dev/random /dev/urandom "$1"/ &&
-		mkfifo -m 600 "$1/hwrng" && mount --bind "$1" /dev && exec "$2"' sh "$WORK/dev" "$INIT_BIN" >"$LOG" 2>&1
-	  echo $? > "$EXITFILE" ) &
-	NS_WRAPPER=$!
-}
+start_init() { start_init_fifo_dev hwrng; }
 
 t_01_a_reload_kills_the_blocked_worker() {
 	local out
