@@ -17,7 +17,6 @@ alive() { ctl ping >/dev/null || fail "init stopped answering ping"; }
 IOCTL='attestation: the NSM request failed \(ioctl on /dev/nsm: (Not a tty|Inappropriate ioctl for device)\)'
 BUSY='attestation: 4 requests to the NSM are in progress \(at most 4 at once\); try again'
 
-
 start_init() { start_init_fifo_dev nsm; }
 
 t_01_the_child_asks_and_says_why_not() {

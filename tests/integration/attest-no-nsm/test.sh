@@ -12,7 +12,6 @@ alive() { ctl ping >/dev/null || fail "init stopped answering ping"; }
 NO_NSM='attestation: no NSM device \(/dev/nsm: No such file or directory\); is the NSM driver loaded \(nsm_driver_path\)\?'
 BAD='bad attest: a nonce of at most 512 bytes, user data of at most 512, together at most 928'
 
-
 t_01_no_device_is_a_clear_error() {
 	local n u out
 	wait_for "svc running" 10 has_state svc active

@@ -7,7 +7,6 @@
 # blocks past the credit's timeout is killed and reaped, and init goes on
 # answering.
 
-
 start_init() { start_init_fifo_dev hwrng; }
 
 t_01_a_reload_kills_the_blocked_worker() {
