@@ -45,9 +45,9 @@ enum cfg_limit_kind {
 #define CFG_LIMIT_INFINITY (~0ULL) /* RLIM_INFINITY */
 
 struct cfg_limit {
-	unsigned char which;      /* enum cfg_limit_kind */
-	unsigned long long soft;  /* rlim_cur */
-	unsigned long long hard;  /* rlim_max */
+	unsigned char which;     /* enum cfg_limit_kind */
+	unsigned long long soft; /* rlim_cur */
+	unsigned long long hard; /* rlim_max */
 };
 
 /* UMask= as compiled: CFG_UMASK_SET | the mask, or 0 when not written
@@ -122,7 +122,7 @@ struct cfg_init {
 	const char *nsm_driver_path;       /* 0: do not load */
 	int pivot_root;
 	const char *pivot_root_dir;
-	int loopback; /* enclave mode: bring lo up */
+	int loopback;                   /* enclave mode: bring lo up */
 	const char *notify_socket_path; /* sd_notify datagrams (NOTIFY_SOCKET); 0 when no
 					 * service is Type=notify */
 };

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PASSWD_NAME_SIZE 64        /* a name and its NUL: gen/privs.py's NAME_MAX + 1 */
+#define PASSWD_NAME_SIZE 64       /* a name and its NUL: gen/privs.py's NAME_MAX + 1 */
 #define PASSWD_ID_MAX 4294967294u /* (uid_t)-1 means "unchanged" to setuid and its kin */
 #define PASSWD_FILE "/etc/passwd"
 #define GROUP_FILE "/etc/group"

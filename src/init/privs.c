@@ -26,9 +26,12 @@ static const struct {
 	int resource;
 	const char *key;
 } limits[] = {
-	[CFG_LIMIT_NOFILE] = { RLIMIT_NOFILE, "LimitNOFILE" },    [CFG_LIMIT_NPROC] = { RLIMIT_NPROC, "LimitNPROC" },
-	[CFG_LIMIT_CORE] = { RLIMIT_CORE, "LimitCORE" },          [CFG_LIMIT_MEMLOCK] = { RLIMIT_MEMLOCK, "LimitMEMLOCK" },
-	[CFG_LIMIT_STACK] = { RLIMIT_STACK, "LimitSTACK" },       [CFG_LIMIT_AS] = { RLIMIT_AS, "LimitAS" },
+	[CFG_LIMIT_NOFILE] = { RLIMIT_NOFILE, "LimitNOFILE" },
+	[CFG_LIMIT_NPROC] = { RLIMIT_NPROC, "LimitNPROC" },
+	[CFG_LIMIT_CORE] = { RLIMIT_CORE, "LimitCORE" },
+	[CFG_LIMIT_MEMLOCK] = { RLIMIT_MEMLOCK, "LimitMEMLOCK" },
+	[CFG_LIMIT_STACK] = { RLIMIT_STACK, "LimitSTACK" },
+	[CFG_LIMIT_AS] = { RLIMIT_AS, "LimitAS" },
 };
 #define NLIMITS (sizeof limits / sizeof limits[0])
 

@@ -46,7 +46,8 @@ void spawn_raise_nofile(void)
  * spawn_report on the exec-status pipe; a health check's child (as_text)
  * says it as a line of its output instead ("exec: No such file or
  * directory"), which is where the check's result comes from. */
-static __attribute__((noreturn)) void send_report(int fd, const struct cfg_svc *c, const struct spawn_report *r, int as_text)
+static __attribute__((noreturn)) void send_report(int fd, const struct cfg_svc *c, const struct spawn_report *r,
+						  int as_text)
 {
 	if (as_text) {
 		char line[200];

@@ -14,14 +14,14 @@ enum spawn_stage {
 	SPAWN_CHDIR = 3,
 	SPAWN_EXEC = 4,
 	SPAWN_OUTPUT = 5,
-	SPAWN_LIMITS = 6,        /* init's own open-files limit given back */
-	SPAWN_PASSWD = 7,        /* /etc/passwd could not be read (err) */
-	SPAWN_GROUP_FILE = 8,    /* /etc/group could not be read (err) */
-	SPAWN_NO_USER = 9,       /* User= is not in /etc/passwd */
-	SPAWN_NO_GID = 10,       /* a numeric User= without an entry, and no Group= */
-	SPAWN_NO_GROUP = 11,     /* index -1: Group=, else SupplementaryGroups[index], not in /etc/group */
-	SPAWN_MANY_GROUPS = 12,  /* the user is in more groups than PRIVS_GROUPS_MAX */
-	SPAWN_RLIMIT = 13,       /* setrlimit of Limit*= (index: enum cfg_limit_kind) */
+	SPAWN_LIMITS = 6,       /* init's own open-files limit given back */
+	SPAWN_PASSWD = 7,       /* /etc/passwd could not be read (err) */
+	SPAWN_GROUP_FILE = 8,   /* /etc/group could not be read (err) */
+	SPAWN_NO_USER = 9,      /* User= is not in /etc/passwd */
+	SPAWN_NO_GID = 10,      /* a numeric User= without an entry, and no Group= */
+	SPAWN_NO_GROUP = 11,    /* index -1: Group=, else SupplementaryGroups[index], not in /etc/group */
+	SPAWN_MANY_GROUPS = 12, /* the user is in more groups than PRIVS_GROUPS_MAX */
+	SPAWN_RLIMIT = 13,      /* setrlimit of Limit*= (index: enum cfg_limit_kind) */
 	SPAWN_SETGROUPS = 14,
 	SPAWN_SETGID = 15,
 	SPAWN_SETUID = 16,
