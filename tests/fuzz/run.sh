@@ -22,7 +22,7 @@ while getopts t:o: o; do
 done
 shift $((OPTIND - 1))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(request reply ictlconf app procfs notify gen)
+[ ${#targets[@]} -gt 0 ] || targets=(request reply ictlconf app procfs notify passwd gen)
 if [ -z "$out" ]; then
 	out=$(mktemp -d /tmp/ei-fuzz.XXXXXX)
 	trap 'rm -rf "$out"' EXIT
@@ -65,6 +65,7 @@ build_target() {
 	procfs) build procfs init tests/fuzz/fuzz_procfs.c src/init/procfs.c src/init/pslist.c src/init/fmt.c \
 		-Wl,--wrap=open,--wrap=read,--wrap=close,--wrap=syscall ;;
 	notify) build notify init tests/fuzz/fuzz_notify.c src/init/notify_msg.c src/common/utf8.c ;;
+	passwd) build passwd init tests/fuzz/fuzz_passwd.c src/init/passwd.c ;;
 	*) echo "FAIL fuzz: $1: no such target"; return 1 ;;
 	esac
 }
