@@ -42,12 +42,14 @@ def ident(value, what):
         value = str(value)
     if not isinstance(value, str):
         return None, ""
+    if value == "":
+        return None, f"{what} must not be empty"
     if value.isascii() and value.isdigit():
         if int(value) > ID_MAX:
             return None, f"{what} {value} is too large (ids go up to {ID_MAX})"
         return str(int(value)), None
     if not NAME.match(value) or len(value) > NAME_MAX:
-        return None, (f"{what} '{value}' is not a user or group name (letters, digits, '_', '.', '-', "
+        return None, (f"{what} '{value}' is neither a name (letters, digits, '_', '.', '-', "
                       f"starting with a letter or '_', at most {NAME_MAX} characters) nor a numeric id")
     return value, None
 
@@ -62,14 +64,15 @@ def umask(value):
     return None, ""
 
 
-def _one_limit(text, key, byte_sized):
-    """One side of a limit: a count (bytes with a suffix), or infinity."""
+def _one_limit(text, key, byte_sized, value):
+    """One side (text) of a limit (value): a count (of bytes, with a
+    suffix), or infinity."""
     if text == INFINITY:
         return RLIM_INFINITY, None
     m = re.fullmatch(r"([0-9]+)([KMGTPE]?)", text)
     if not m or (m.group(2) and not byte_sized):
         what = "a number, a number with K, M, G, T, P or E (1024-based)" if byte_sized else "a number"
-        return None, f"{key} takes {what} or \"{INFINITY}\", as \"SOFT:HARD\" or one value for both; not '{text}'"
+        return None, f"{key} takes {what} or \"{INFINITY}\", as \"SOFT:HARD\" or one value for both; not '{value}'"
     n = int(m.group(1)) * SUFFIXES.get(m.group(2), 1)
     if n >= RLIM_INFINITY:
         return None, f"{key} value '{text}' is too large (write \"{INFINITY}\")"
@@ -92,7 +95,7 @@ def limit(key, value):
         return None, f"{key} takes \"SOFT:HARD\" or one value, not '{value}'"
     got = []
     for p in parts:
-        n, err = _one_limit(p, key, byte_sized)
+        n, err = _one_limit(p, key, byte_sized, value)
         if err:
             return None, err
         got.append(n)
@@ -119,7 +122,7 @@ def limit_text(pair):
     return show(soft) if soft == hard else f"{show(soft)}:{show(hard)}"
 
 
-def groups(value):
+def groups(value, type_name=type):
     """SupplementaryGroups: a list of names or ids, or a string of them
     separated by spaces (systemd's form). Returns (list, None) or (None,
     error); duplicates are dropped."""
@@ -131,7 +134,7 @@ def groups(value):
     for item in value:
         g, err = ident(item, "SupplementaryGroups entry")
         if err is not None:
-            return None, err or "SupplementaryGroups entries must be names or numeric ids"
+            return None, err or f"SupplementaryGroups entries must be names or numeric ids, not {type_name(item)}"
         if g not in out:
             out.append(g)
     if len(out) > GROUPS_MAX:
@@ -173,7 +176,7 @@ def check_key(privs, key, value, error, type_name):
         if v is not None:
             setattr(privs, key.lower(), v)
     elif key == "SupplementaryGroups":
-        v, err = groups(value)
+        v, err = groups(value, type_name)
         if v is not None:
             privs.supplementary_groups = v
     elif key == "UMask":
