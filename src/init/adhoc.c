@@ -26,6 +26,7 @@ struct slot {
 	int exit_kind, exit_code;
 	char why[160];
 	char user[PROTO_NAME_SIZE]; /* --user, or "": root */
+	struct cfg_privs privs;     /* its user */
 	char text[PROTO_TEXT_SIZE];
 	const char *argv[PROTO_PS_MAX_ARGS + 1];
 	const char *envp[ADHOC_ENV_MAX + PROTO_PS_MAX_ARGS + 1];
@@ -83,13 +84,15 @@ static int open_output(char *tmp, size_t cap)
 
 /* What ps start runs with: argv, environment and user, no more; systemd's
  * umask (CFG_UMASK_DEFAULT, as a zeroed entry has it). */
-static void adhoc_cfg(const struct slot *s, struct cfg_svc *c)
+static void adhoc_cfg(struct slot *s, struct cfg_svc *c)
 {
 	memset(c, 0, sizeof *c);
 	c->name = "ps start";
 	c->argv = s->argv;
 	c->envp = s->envp;
-	c->user = s->user[0] ? s->user : 0;
+	memset(&s->privs, 0, sizeof s->privs);
+	s->privs.user = s->user;
+	c->privs = s->user[0] ? &s->privs : 0;
 }
 
 int adhoc_start(const char *text, size_t len, int argc, int envc, const char *user, unsigned *gen, char *msg,

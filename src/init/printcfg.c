@@ -186,23 +186,25 @@ static void limit_value(unsigned long long v)
  * "SOFT:HARD", or one value when both are the same; null when not set. */
 static void privileges(const struct cfg_svc *c)
 {
-	unsigned m = c->umask & CFG_UMASK_SET ? c->umask & 0777u : CFG_UMASK_DEFAULT, k, j;
+	static const struct cfg_privs none;
+	const struct cfg_privs *p = c->privs ? c->privs : &none;
+	unsigned m = p->umask & CFG_UMASK_SET ? p->umask & 0777u : CFG_UMASK_DEFAULT, k, j;
 	char t[32];
 
 	puts_("    User: ");
-	scalar(c->user);
+	scalar(p->user);
 	puts_("\n    Group: ");
-	scalar(c->group);
+	scalar(p->group);
 	put("\n", 1);
-	list("    SupplementaryGroups: ", c->supplementary_groups);
+	list("    SupplementaryGroups: ", p->supplementary_groups);
 	put(t, fmt_fmt(t, sizeof t, "    UMask: \"0%u%u%u\"\n", m >> 6, m >> 3 & 7, m & 7));
-	puts_(c->no_new_privileges ? "    NoNewPrivileges: true\n" : "    NoNewPrivileges: false\n");
+	puts_(p->no_new_privileges ? "    NoNewPrivileges: true\n" : "    NoNewPrivileges: false\n");
 	for (k = CFG_LIMIT_NOFILE; k <= CFG_LIMIT_AS; k++) {
 		const struct cfg_limit *l = 0;
 
-		for (j = 0; j < c->nlimits; j++)
-			if (c->limits[j].which == k)
-				l = &c->limits[j];
+		for (j = 0; j < p->nlimits; j++)
+			if (p->limits[j].which == k)
+				l = &p->limits[j];
 		puts_("    ");
 		puts_(privs_limit_key((int)k));
 		puts_(": ");

@@ -73,20 +73,20 @@ static int group_id(const char *g, uint32_t *gid, struct spawn_report *r, int in
 
 /* User=: uid and primary gid from its entry; a numeric one without an
  * entry only with Group=. *name: the entry's name, for its groups, or 0. */
-static int user_id(const struct cfg_svc *c, struct passwd_scan *s, const char **name, struct spawn_report *r)
+static int user_id(const struct cfg_privs *p, struct passwd_scan *s, const char **name, struct spawn_report *r)
 {
 	uint32_t id;
-	int numeric = passwd_id(c->user, &id);
+	int numeric = passwd_id(p->user, &id);
 
 	*name = 0;
-	passwd_begin(s, PASSWD_USER, c->user, 0, 0, 0);
+	passwd_begin(s, PASSWD_USER, p->user, 0, 0, 0);
 	if (passwd_scan_file(PASSWD_FILE, s) < 0 && !(numeric && errno == ENOENT))
 		return fail(r, SPAWN_PASSWD, errno, 0);
 	if (s->found) {
 		cr.uid = s->id;
 		cr.gid = s->gid;
 		*name = s->name;
-	} else if (numeric && c->group) {
+	} else if (numeric && p->group) {
 		cr.uid = id;
 	} else {
 		return fail(r, numeric ? SPAWN_NO_GID : SPAWN_NO_USER, 0, 0);
@@ -98,7 +98,7 @@ static int user_id(const struct cfg_svc *c, struct passwd_scan *s, const char **
  * the gid, then every group of /etc/group that lists the user (none
  * when there is no /etc/group); then SupplementaryGroups= (systemd adds
  * them to the user's, it does not replace them). */
-static int resolve(const struct cfg_svc *c, struct spawn_report *r)
+static int resolve(const struct cfg_privs *p, struct spawn_report *r)
 {
 	struct passwd_scan s;
 	const char *name = 0;
@@ -107,11 +107,11 @@ static int resolve(const struct cfg_svc *c, struct spawn_report *r)
 	cr.uid = (uint32_t)getuid();
 	cr.gid = (uint32_t)getgid();
 	cr.ngroups = 0;
-	if (c->user && user_id(c, &s, &name, r) < 0)
+	if (p->user && user_id(p, &s, &name, r) < 0)
 		return -1;
-	if (c->group && group_id(c->group, &cr.gid, r, -1) < 0)
+	if (p->group && group_id(p->group, &cr.gid, r, -1) < 0)
 		return -1;
-	if (c->user) {
+	if (p->user) {
 		cr.groups[cr.ngroups++] = cr.gid;
 		if (name) {
 			struct passwd_scan m;
@@ -123,11 +123,11 @@ static int resolve(const struct cfg_svc *c, struct spawn_report *r)
 			cr.ngroups = m.ngroups;
 		}
 	}
-	for (k = 0; c->supplementary_groups && c->supplementary_groups[k]; k++) {
+	for (k = 0; p->supplementary_groups && p->supplementary_groups[k]; k++) {
 		uint32_t gid;
 		unsigned j;
 
-		if (group_id(c->supplementary_groups[k], &gid, r, k) < 0)
+		if (group_id(p->supplementary_groups[k], &gid, r, k) < 0)
 			return -1;
 		for (j = 0; j < cr.ngroups && cr.groups[j] != gid; j++)
 			;
@@ -139,12 +139,12 @@ static int resolve(const struct cfg_svc *c, struct spawn_report *r)
 	return 0;
 }
 
-static int set_limits(const struct cfg_svc *c, struct spawn_report *r)
+static int set_limits(const struct cfg_privs *p, struct spawn_report *r)
 {
 	unsigned k;
 
-	for (k = 0; k < c->nlimits; k++) {
-		const struct cfg_limit *l = &c->limits[k];
+	for (k = 0; k < p->nlimits; k++) {
+		const struct cfg_limit *l = &p->limits[k];
 		struct rlimit v = { l->soft, l->hard };
 
 		if (l->which >= NLIMITS)
@@ -157,39 +157,47 @@ static int set_limits(const struct cfg_svc *c, struct spawn_report *r)
 
 int privs_drop(const struct cfg_svc *c, struct spawn_report *r)
 {
-	int ids = c->user || c->group || c->supplementary_groups;
+	const struct cfg_privs *p = c->privs;
+	int ids;
 
-	if (ids && resolve(c, r) < 0)
+	if (!p) {
+		umask(CFG_UMASK_DEFAULT);
+		return 0;
+	}
+	ids = p->user || p->group || p->supplementary_groups;
+	if (ids && resolve(p, r) < 0)
 		return -1;
-	if (set_limits(c, r) < 0)
+	if (set_limits(p, r) < 0)
 		return -1;
-	umask(c->umask & CFG_UMASK_SET ? c->umask & 0777 : CFG_UMASK_DEFAULT);
+	umask(p->umask & CFG_UMASK_SET ? p->umask & 0777 : CFG_UMASK_DEFAULT);
 	/* Groups first: once the uid is not root, nothing more can change. */
 	if (ids && syscall(SYS_setgroups, cr.ngroups, cr.groups) < 0)
 		return fail(r, SPAWN_SETGROUPS, errno, 0);
-	if ((c->user || c->group) && syscall(SYS_setgid, cr.gid) < 0)
+	if ((p->user || p->group) && syscall(SYS_setgid, cr.gid) < 0)
 		return fail(r, SPAWN_SETGID, errno, 0);
-	if (c->user && syscall(SYS_setuid, cr.uid) < 0)
+	if (p->user && syscall(SYS_setuid, cr.uid) < 0)
 		return fail(r, SPAWN_SETUID, errno, 0);
-	if (c->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return fail(r, SPAWN_NO_NEW_PRIVS, errno, 0);
 	return 0;
 }
 
 /* SupplementaryGroups[k], or "?" for an index that is not there. */
-static const char *supplementary(const struct cfg_svc *c, int k)
+static const char *supplementary(const struct cfg_privs *p, int k)
 {
 	int i;
 
-	for (i = 0; c->supplementary_groups && c->supplementary_groups[i]; i++)
+	for (i = 0; p->supplementary_groups && p->supplementary_groups[i]; i++)
 		if (i == k)
-			return c->supplementary_groups[i];
+			return p->supplementary_groups[i];
 	return "?";
 }
 
 size_t privs_describe(const struct cfg_svc *c, const struct spawn_report *r, char *buf, size_t cap)
 {
-	const char *why = strerror(r->err), *user = c->user ? c->user : "root";
+	static const struct cfg_privs none;
+	const struct cfg_privs *p = c->privs ? c->privs : &none;
+	const char *why = strerror(r->err), *user = p->user ? p->user : "root";
 
 	switch (r->stage) {
 	case SPAWN_PASSWD: return fmt_fmt(buf, cap, "cannot read " PASSWD_FILE ": %s", why);
@@ -201,8 +209,8 @@ size_t privs_describe(const struct cfg_svc *c, const struct spawn_report *r, cha
 	case SPAWN_NO_GROUP:
 		if (r->index >= 0)
 			return fmt_fmt(buf, cap, "SupplementaryGroups: group '%s' not found in " GROUP_FILE,
-				       supplementary(c, r->index));
-		return fmt_fmt(buf, cap, "Group '%s' not found in " GROUP_FILE, c->group ? c->group : "?");
+				       supplementary(p, r->index));
+		return fmt_fmt(buf, cap, "Group '%s' not found in " GROUP_FILE, p->group ? p->group : "?");
 	case SPAWN_MANY_GROUPS:
 		return fmt_fmt(buf, cap, "User '%s' is in more than %d groups", user, PRIVS_GROUPS_MAX);
 	case SPAWN_RLIMIT: return fmt_fmt(buf, cap, "setrlimit %s: %s", privs_limit_key(r->index), why);

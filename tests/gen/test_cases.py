@@ -128,8 +128,18 @@ LIMIT_KEYS = {"LimitNOFILE": "CFG_LIMIT_NOFILE", "LimitNPROC": "CFG_LIMIT_NPROC"
 
 def privs_problems(n, s, t, c):
     """User, Group, ..., Limit* of service n: the echo (s) against its
-    table entry (t); an entry without them is root, umask 0022, no limits."""
+    table entry's cfg_privs; an entry without one is root, umask 0022, no
+    limits."""
     out = []
+    ref = t.get("privs", 0)
+    if isinstance(ref, tuple):
+        t = c["privs"].get(ref[1].lstrip("&"))
+        if t is None:
+            return [f"{n}: .privs = {ref[1]}: no such cfg_privs"]
+    elif ref != 0:
+        return [f"{n}: .privs = {ref!r}"]
+    else:
+        t = {}
 
     def same(what, want, got):
         if want != got:

@@ -7,9 +7,8 @@
 #include "spawn.h"
 
 static const char *const groups[] = { "audio", "ssl-cert", 0 };
-static const struct cfg_svc web = {
-	.name = "web", .user = "nobody2", .group = "web", .supplementary_groups = groups
-};
+static const struct cfg_privs web_privs = { .user = "nobody2", .group = "web", .supplementary_groups = groups };
+static const struct cfg_svc web = { .name = "web", .privs = &web_privs };
 
 static const char *say(const struct cfg_svc *c, int stage, int err, int index)
 {
@@ -22,6 +21,9 @@ static const char *say(const struct cfg_svc *c, int stage, int err, int index)
 
 TEST(setup_steps)
 {
+	static const struct cfg_svc root = { .name = "r" };
+
+	CHECK_STR(say(&root, SPAWN_NO_USER, 0, 0), "User 'root' not found in /etc/passwd");
 	CHECK_STR(say(&web, SPAWN_EXEC, ENOENT, 0), "exec: No such file or directory");
 	CHECK_STR(say(&web, SPAWN_CHDIR, EACCES, 0), "chdir: Permission denied");
 	CHECK_STR(say(&web, SPAWN_LIMITS, EPERM, 0), "setrlimit: Operation not permitted");
@@ -30,7 +32,8 @@ TEST(setup_steps)
 
 TEST(lookups)
 {
-	static const struct cfg_svc numeric = { .name = "n", .user = "4321" };
+	static const struct cfg_privs numeric_privs = { .user = "4321" };
+	static const struct cfg_svc numeric = { .name = "n", .privs = &numeric_privs };
 
 	CHECK_STR(say(&web, SPAWN_NO_USER, 0, 0), "User 'nobody2' not found in /etc/passwd");
 	CHECK_STR(say(&numeric, SPAWN_NO_GID, 0, 0),
