@@ -31,17 +31,24 @@ SUFFIXES = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40, "P": 1 << 50
 FILE_KEYS = ("User", "Group", "SupplementaryGroups", "UMask", "NoNewPrivileges") + tuple(LIMITS)
 
 
+def _text(value, what):
+    """A string, or an integer that is not negative as its digits: (text,
+    None); else (None, what is wrong), or (None, "") for another type."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            return None, f"{what} must not be negative (got {value})"
+        return str(value), None
+    return (value, None) if isinstance(value, str) else (None, "")
+
+
 def ident(value, what):
     """A user or group as written: a name, or a numeric id (a TOML or YAML
     integer, or a string of digits). Returns (text, None) or (None, what
     is wrong, after `what`); (None, "") for a value of another type,
     which the caller names in its format's words."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        if value < 0:
-            return None, f"{what} must not be negative (got {value})"
-        value = str(value)
-    if not isinstance(value, str):
-        return None, ""
+    value, err = _text(value, what)
+    if err is not None:
+        return None, err
     if value == "":
         return None, f"{what} must not be empty"
     if value.isascii() and value.isdigit():
@@ -84,12 +91,9 @@ def limit(key, value):
     both (systemd's syntax). Returns ((soft, hard), None) or (None, error);
     (None, "") for a value of another type."""
     byte_sized = LIMITS[key][1]
-    if isinstance(value, int) and not isinstance(value, bool):
-        if value < 0:
-            return None, f"{key} must not be negative (got {value})"
-        value = str(value)
-    if not isinstance(value, str):
-        return None, ""
+    value, err = _text(value, key)
+    if err is not None:
+        return None, err
     parts = value.split(":")
     if len(parts) > 2:
         return None, f"{key} takes \"SOFT:HARD\" or one value, not '{value}'"

@@ -42,6 +42,9 @@ status_of() {
 	awk -v k="$2:" '$1 == k { $1 = ""; sub(/^ /, ""); print }' "/proc/$p/status"
 }
 
+# cwd_of SERVICE: the working directory of its main process.
+cwd_of() { readlink "/proc/$(host_pid "$(field "$1" PID)")/cwd"; }
+
 # limit_of SERVICE NAME: "soft hard" of a limit in /proc/PID/limits.
 limit_of() {
 	local p
@@ -82,9 +85,7 @@ t_03_every_setting_as_configured() {
 	expect_eq "$(limit_of svcuser 'Max locked memory')" "65536 1048576" "LimitMEMLOCK"
 	expect_eq "$(limit_of svcuser 'Max stack size')" "4194304 8388608" "LimitSTACK"
 	expect_eq "$(limit_of svcuser 'Max address space')" "2147483648 unlimited" "LimitAS"
-	local p
-	p=$(host_pid "$(field svcuser PID)")
-	expect_eq "$(readlink "/proc/$p/cwd")" "$WORK/svcdir" "svcuser's working directory"
+	expect_eq "$(cwd_of svcuser)" "$WORK/svcdir" "svcuser's working directory"
 	# A limit not set is init's (what it was started with).
 	expect_eq "$(limit_of svcuser 'Max pending signals')" "$(limit_of rooty 'Max pending signals')" "an unset limit"
 }
@@ -174,9 +175,7 @@ t_11_app_runs_as_app_user_in_its_directory() {
 	wait_for "the app running" 20 has_state theapp active
 	expect_eq "$(status_of theapp Uid)" "1234 1234 1234 1234" "the app's uids (app.user: svc)"
 	expect_eq "$(status_of theapp Groups)" "29 44 110 1234" "the app's groups"
-	local p
-	p=$(host_pid "$(field theapp PID)")
-	expect_eq "$(readlink "/proc/$p/cwd")" "$WORK/appdir" "the app's directory (app.working_directory)"
+	expect_eq "$(cwd_of theapp)" "$WORK/appdir" "the app's directory (app.working_directory)"
 	# The services kept running across the reload, as themselves.
 	expect_eq "$(status_of svcuser Uid)" "1234 1234 1234 1234" "svcuser's uids after the reload"
 }
