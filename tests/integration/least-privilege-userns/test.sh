@@ -9,6 +9,7 @@ start_init() {
 	rm -f "$EXITFILE"
 	( unshare --user --map-root-user --pid --fork --mount-proc --kill-child "$INIT_BIN" >"$LOG" 2>&1
 	  echo $? >"$EXITFILE" ) &
+	# shellcheck disable=SC2034 # lib.sh's init_hostpid reads it
 	NS_WRAPPER=$!
 }
 

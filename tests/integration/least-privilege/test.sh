@@ -18,6 +18,7 @@ here_dir="$TESTS_DIR/$SCENARIO"
 start_init() {
 	rm -f "$EXITFILE"
 	(
+		# shellcheck disable=SC2016 # $1 and $2 are the inner shell's
 		unshare --pid --fork --mount-proc --kill-child sh -c '
 			mount --bind "$1/passwd" /etc/passwd && mount --bind "$1/group" /etc/group &&
 			mount -t tmpfs -o mode=0755 tmpfs /run && mkdir -m 0700 /run/enclave-init &&
@@ -25,6 +26,7 @@ start_init() {
 			umask 0077 && exec "$2"' sh "$here_dir/etc" "$INIT_BIN" >"$LOG" 2>&1
 		echo $? >"$EXITFILE"
 	) &
+	# shellcheck disable=SC2034 # lib.sh's init_hostpid reads it
 	NS_WRAPPER=$!
 }
 
