@@ -98,7 +98,10 @@ t_03_every_other_setting_as_configured() {
 	expect_eq "$(limit_of svcuser 'Max processes')" "50 60" "LimitNPROC"
 	expect_eq "$(limit_of svcuser 'Max core file size')" "0 0" "LimitCORE"
 	expect_eq "$(limit_of svcuser 'Max locked memory')" "65536 1048576" "LimitMEMLOCK"
-	expect_eq "$(limit_of svcuser 'Max stack size')" "4194304 8388608" "LimitSTACK"
+	# memcheck keeps a stack limit to itself (it never reaches the kernel,
+	# so the program exec'd does not get it): checked in the plain build.
+	has_word "$FLAVOUR" valgrind ||
+		expect_eq "$(limit_of svcuser 'Max stack size')" "4194304 8388608" "LimitSTACK"
 	expect_eq "$(limit_of svcuser 'Max address space')" "2147483648 unlimited" "LimitAS"
 	expect_eq "$(cwd_of svcuser)" "$WORK/svcdir" "svcuser's working directory"
 	# A limit not set is init's (what it was started with).
@@ -200,7 +203,7 @@ t_11_app_runs_as_app_user_in_its_directory() {
 	# A container never reads /cmd (the VM boot does); a reload restores
 	# the app from /run/enclave-init, where start_init put one.
 	out=$(ctl reload 2>&1) || fail "reload: $out"
-	wait_for "the app running" 20 has_state theapp active
+	wait_for "the app running" 60 has_state theapp active
 	expect_eq "$(status_of theapp Uid)" "1234 1234 1234 1234" "the app's uids (app.user: svc)"
 	expect_eq "$(status_of theapp Groups)" "29 44 110 1234" "the app's groups"
 	expect_eq "$(cwd_of theapp)" "$WORK/appdir" "the app's directory (app.working_directory)"
