@@ -11,6 +11,7 @@ import re
 
 import jinja2
 
+import privs
 import readiness
 from initconf import POLICY_GROUPS
 
@@ -66,11 +67,14 @@ def canonical(cfg, services):
 
 
 def service_doc(s):
-    return {"name": s.name, "argv": s.argv, "env": s.env, "workdir": s.workdir,
-            "restart": s.restart, "restart_sec": s.restart_sec,
-            "timeout_stop_sec": s.timeout_stop_sec, "enabled": s.enabled,
-            "start_limit": list(s.start_limit),
-            "deps": {k: s.deps[k] for k in sorted(s.deps)}, "ready": s.ready}
+    doc = {"name": s.name, "argv": s.argv, "env": s.env, "workdir": s.workdir,
+           "restart": s.restart, "restart_sec": s.restart_sec,
+           "timeout_stop_sec": s.timeout_stop_sec, "enabled": s.enabled,
+           "start_limit": list(s.start_limit),
+           "deps": {k: s.deps[k] for k in sorted(s.deps)}, "ready": s.ready}
+    if s.privs.is_set():  # only then: the hash of a service without them is unchanged
+        doc["privs"] = s.privs.doc()
+    return doc
 
 
 def hash64(text):
@@ -83,11 +87,13 @@ def exec_hash(s):
     (systemd tells the process its interval in WATCHDOG_USEC, read once);
     each written only when set, so that the hash of a service that sets
     neither is what it was before they existed (a reload into this init
-    restarts none of them). Not the health check: changing a check must
-    not restart the service it checks."""
+    restarts none of them). So too the privileges (User, Limit*, ...): a
+    process keeps those it was started with. Not the health check:
+    changing a check must not restart the service it checks."""
     r = s.ready
     extra = [r["type"]] if r["type"] != "simple" else []
     extra += [r["watchdog_sec"]] if r["watchdog_sec"] else []
+    extra += [s.privs.doc()] if s.privs.is_set() else []
     return hash64(json.dumps([s.argv, s.env, s.workdir] + extra, separators=(",", ":")))
 
 
@@ -185,6 +191,16 @@ def yaml_echo(cfg, services, digest):
         out.append(f"    health_argv: {yaml_scalar(r['health_argv'])}")
         for field in readiness.HEALTH_FIELDS:  # printcfg.c's order too
             out.append(f"    {readiness.FILE_KEYS[field]}: {yaml_scalar(r[field])}")
+        p = s.privs
+        out.append(f"    User: {yaml_scalar(p.user)}")
+        out.append(f"    Group: {yaml_scalar(p.group)}")
+        out.append(f"    SupplementaryGroups: {yaml_scalar(p.supplementary_groups)}")
+        umask = privs.UMASK_DEFAULT if p.umask is None else p.umask
+        out.append(f"    UMask: {yaml_scalar('%04o' % umask)}")
+        out.append(f"    NoNewPrivileges: {yaml_scalar(p.no_new_privileges)}")
+        for key in privs.LIMITS:  # printcfg.c's order too
+            pair = p.limits.get(key)
+            out.append(f"    {key}: {yaml_scalar(privs.limit_text(pair) if pair else None)}")
     return "\n".join(out) + "\n"
 
 
@@ -231,6 +247,7 @@ def render(cfg, services, order_info, sources, version):
             "health_action": HEALTH_ENUM[s.ready["health_action"]],
             "health_text": c_string(s.ready["health_cmd"]),
             "health_argv": [c_string(a) for a in s.ready["health_argv"]],
+            "privs": privs_row(s.privs),
         })
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates")),
@@ -254,6 +271,23 @@ def render(cfg, services, order_info, sources, version):
         # tests compare the two byte for byte).
         "print-config.yaml": yaml_echo(cfg, services, digest),
     }
+
+
+def privs_row(p):
+    """The table entries of User, Group, ..., Limit*: None when the service
+    sets none of them (and so gets the defaults of cfg.h's zeros)."""
+    if not p.is_set():
+        return None
+    return {"user": c_string(p.user), "group": c_string(p.group),
+            "groups": [c_string(g) for g in p.supplementary_groups],
+            "umask": "CFG_UMASK_SET | 0%03o" % p.umask if p.umask is not None else "0",
+            "nnp": int(p.no_new_privileges),
+            "limits": [(privs.LIMITS[k][0], c_limit(p.limits[k][0]), c_limit(p.limits[k][1]))
+                       for k in privs.LIMITS if k in p.limits]}
+
+
+def c_limit(n):
+    return "CFG_LIMIT_INFINITY" if n == privs.RLIM_INFINITY else f"{n}ull"
 
 
 # Group k is bit k, in initconf's order; config_gen.c checks each against

@@ -12,6 +12,7 @@ import re
 import yaml
 from yaml.constructor import SafeConstructor
 
+import privs
 import readiness
 from command import EXEC_MAX, check_command
 from diag import Fatal, read_input
@@ -37,6 +38,11 @@ class Int:
 
 
 class Env:
+    pass
+
+
+class Ident:
+    """A user or group: a name or a numeric id (gen/privs.py)."""
     pass
 
 
@@ -125,6 +131,11 @@ SCHEMA = Section({
         "health_cmd": (Str(max_len=EXEC_MAX), None),
         **{f: (Int(*readiness.NUMBERS[f][:2]), None) for f in readiness.HEALTH_NUMBERS},
         "health_action": (Str(), None),
+        # Least privilege: nitro-cli drops the image's USER and WORKDIR
+        # (gen/privs.py; null: root, init's own directory)
+        "user": (Ident(), None),
+        "group": (Ident(), None),
+        "working_directory": (Str(absolute=True), None),
     }), None),
     # extension: log streams over VSOCK at once (initctl logs-stream)
     "max_log_streams": (Int(0, 16), 4),
@@ -207,6 +218,13 @@ def _value(node, spec, where, diag, path):
         diag.error(path, line, f"{where} must be {_expected(spec)}, not {_type_name(node)}")
         return None
     v = _scalar(node)
+    if isinstance(spec, Ident):
+        if v is None:
+            return None
+        text, err = privs.ident(v, where)
+        if err is not None:
+            diag.error(path, line, err or f"{where} must be {_expected(spec)}, not {_type_name(node)}")
+        return text
     if isinstance(spec, Bool):
         if isinstance(v, bool):
             return v
@@ -236,6 +254,8 @@ def _expected(spec):
         return "an integer"
     if isinstance(spec, Str):
         return "a string or null" if spec.nullable else "a string"
+    if isinstance(spec, Ident):
+        return "a user or group name or a numeric id"
     return "a mapping"
 
 

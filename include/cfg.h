@@ -33,6 +33,42 @@ enum cfg_health_action {
 	CFG_HEALTH_RESTART = 1, /* restart it once it turns unhealthy */
 };
 
+/* The resource limits a service may set (Limit*=), in this order. */
+enum cfg_limit_kind {
+	CFG_LIMIT_NOFILE = 0,
+	CFG_LIMIT_NPROC = 1,
+	CFG_LIMIT_CORE = 2,
+	CFG_LIMIT_MEMLOCK = 3,
+	CFG_LIMIT_STACK = 4,
+	CFG_LIMIT_AS = 5,
+};
+#define CFG_LIMIT_INFINITY (~0ULL) /* RLIM_INFINITY */
+
+struct cfg_limit {
+	unsigned char which;     /* enum cfg_limit_kind */
+	unsigned long long soft; /* rlim_cur */
+	unsigned long long hard; /* rlim_max */
+};
+
+/* UMask= as compiled: CFG_UMASK_SET | the mask, or 0 when not written
+ * (systemd's 0022 then, for a zeroed entry too: ps start's). */
+#define CFG_UMASK_SET 0x1000u
+#define CFG_UMASK_DEFAULT 0022u
+
+/* User=, Group=, SupplementaryGroups=, UMask=, NoNewPrivileges= and the
+ * Limit*= of a service that sets any of them (and the app's app.user,
+ * app.group). Names are looked up at start time in the image's /etc/passwd
+ * and /etc/group; a string of digits is a numeric id. */
+struct cfg_privs {
+	const char *user;                        /* User=; 0: root */
+	const char *group;                       /* Group=; 0: the user's own (root's: init's) */
+	const char *const *supplementary_groups; /* SupplementaryGroups=, 0-terminated; 0: none */
+	const struct cfg_limit *limits;          /* the Limit*= that are set; 0: none */
+	unsigned short umask;                    /* CFG_UMASK_SET | UMask=, or 0: CFG_UMASK_DEFAULT */
+	unsigned char no_new_privileges;         /* NoNewPrivileges=: PR_SET_NO_NEW_PRIVS */
+	unsigned char nlimits;
+};
+
 struct cfg_svc {
 	const char *name;
 	const char *source;      /* service file, relative to init.yaml */
@@ -72,6 +108,10 @@ struct cfg_svc {
 	unsigned int health_retries;            /* failures in a row that make it unhealthy (3) */
 	unsigned int health_start_period_sec;   /* failures in this time after start do not count (0) */
 	unsigned char health_action;            /* enum cfg_health_action */
+	/* Least privilege (User=, ..., Limit*=), applied in the child before
+	 * exec, to the health check too (src/init/privs.c); 0 for a service
+	 * that sets none: root, as init, umask 0022, init's limits. */
+	const struct cfg_privs *privs;
 };
 
 struct cfg_init {

@@ -44,8 +44,11 @@
  *      initctl skips keys it does not know); health, events, metrics
  *      (ops 23-25, HEALTH and EVENT records), TEXT keys 12 and 13, state 7
  *      (exited), and fields appended to SVC and SYSTEM records (an older
- *      init leaves them zero); attest (op 26, DOC records). An init that
- *      predates an operation answers PROTO_E_OP.
+ *      init leaves them zero); attest (op 26, DOC records); ps start's
+ *      user in the name field (empty before, and still for root: an
+ *      older init refuses a name there as a bad frame, so nothing runs
+ *      as root that was meant not to). An init that predates an operation
+ *      answers PROTO_E_OP.
  *
  * `logs` is the one reply of unbounded length: LOG records carry the log's
  * bytes in order (lines may span records), then DONE; when following, the
@@ -93,7 +96,7 @@ enum proto_op {
 	PROTO_OP_LOGS_STREAM_STOP = 16, /* name; arg1 port (0: every stream of that log) */
 	PROTO_OP_PS_LIST = 17,          /* PS records, one per process, then DONE */
 	PROTO_OP_PS_STATUS = 18,        /* arg0 pid: one PS record, TEXT (command line), DONE */
-	PROTO_OP_PS_START = 19,         /* text: argv then env, see "ps start" below */
+	PROTO_OP_PS_START = 19,         /* name: user or ""; text: argv then env ("ps start" below) */
 	PROTO_OP_PS_STOP = 20,          /* arg0 pid: SIGTERM */
 	PROTO_OP_PS_KILL = 21,          /* arg0 pid, arg1 signal (1..64) */
 	PROTO_OP_PS_RESTART = 22,       /* arg0 pid: restart the service whose main process it is */
@@ -128,8 +131,10 @@ enum proto_op {
  * connection is made (or has failed) and carries arg0 CID, arg1 port. */
 /* ps start: the text field holds arg0 strings (the command and its
  * arguments) then arg1 strings (KEY=VALUE), each NUL-terminated, arg2 bytes
- * in all (at most PROTO_TEXT_SIZE); the rest of the field is zero. The DONE
- * frame comes once the exec has succeeded or failed; arg0 = the pid. */
+ * in all (at most PROTO_TEXT_SIZE); the rest of the field is zero. The name
+ * field holds the user to run it as (a name or a uid in digits, as
+ * proto_name_ok allows), or "" for root. The DONE frame comes once the
+ * exec has succeeded or failed; arg0 = the pid. */
 /* events: arg2 bits. With SINCE, arg0:arg1 is the first sequence number
  * wanted (what the ring no longer holds is reported as one MISSED event);
  * without it, only events after the request. FOLLOW: keep sending. */
@@ -274,7 +279,7 @@ enum proto_shape {
 	PROTO_SHAPE_STREAM_STOP, /* name; arg1 port */
 	PROTO_SHAPE_PID,         /* arg0 pid (any value: init says what is wrong with it) */
 	PROTO_SHAPE_PID_SIGNAL,  /* arg0 pid, arg1 signal 1..PROTO_SIG_MAX */
-	PROTO_SHAPE_PS_START,    /* arg0 argc 1..255, arg1 envc 0..255, arg2 bytes; text */
+	PROTO_SHAPE_PS_START,    /* name: user or ""; arg0 argc 1..255, arg1 envc 0..255, arg2 bytes; text */
 	PROTO_SHAPE_OPT_NAME,    /* name, or "" for none */
 	PROTO_SHAPE_EVENTS,      /* arg0:arg1 sequence number; arg2 PROTO_EVENTS_* */
 	PROTO_SHAPE_ATTEST,      /* arg0 nonce bytes, arg1 user-data bytes; text */
@@ -304,7 +309,7 @@ enum proto_shape {
  * its op's shape mean anything; the others are zero. */
 struct proto_req {
 	unsigned op;         /* enum proto_op */
-	const char *name;    /* the service (logs: or "init"); 0 or "" when none.
+	const char *name;    /* the service (logs: or "init"; ps start: the user); 0 or "" when none.
 				       * Decoded: points into the frame */
 	uint32_t lines;      /* logs, logs-stream: lines of backlog */
 	int follow;          /* logs, logs-stream: go on with new lines */

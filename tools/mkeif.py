@@ -248,15 +248,17 @@ def utf8(what, text):
 
 
 def image_settings_note(user, wd):
-    """init, like nitro-cli's, runs /cmd as root, and has no setting for
-    the image's user; a service file's WorkingDirectory= sets a directory."""
+    """init, like nitro-cli's, runs /cmd as root in / unless init.yaml's
+    app.user and app.working_directory say otherwise (README, "Least
+    privilege"): the image's own settings are not read."""
     said = " and ".join(x for x in (f'User "{user}"' if user else "",
                                      f'WorkingDir "{wd}"' if wd else "") if x)
-    how = [x for x in ("drop to the user in /cmd with a tool the image has" if user else "",
-                       "cd in /cmd or run the program from a service file with "
-                       "WorkingDirectory=" if wd else "") if x]
+    how = [x for x in (f"set app.user: {user.split(':')[0]}" + (f" and app.group: {user.split(':')[1]}"
+                                                                 if ":" in user else "") if user else "",
+                       f"set app.working_directory: {wd}" if wd else "") if x]
     return (f"the image's {said} {'are' if user and wd else 'is'} not applied (nor by nitro-cli): "
-            f"/cmd runs as root; to honour {'them' if user and wd else 'it'}, {' and '.join(how)}")
+            f"/cmd runs as root; to honour {'them' if user and wd else 'it'}, {' and '.join(how)} "
+            "in init.yaml")
 
 
 def config_list(cfg, key, a):

@@ -108,10 +108,11 @@ static int has_name(unsigned shape)
 	return shape >= PROTO_SHAPE_NAME && shape <= PROTO_SHAPE_STREAM_STOP;
 }
 
-/* A shape whose name may be empty (health: the aggregate). */
+/* A shape whose name may be empty (health: the aggregate; ps start: the
+ * user to run as, "" for root). */
 static int name_ok(unsigned shape, const char *name)
 {
-	if (shape == PROTO_SHAPE_OPT_NAME)
+	if (shape == PROTO_SHAPE_OPT_NAME || shape == PROTO_SHAPE_PS_START)
 		return !name[0] || proto_name_ok(name);
 	return has_name(shape) ? proto_name_ok(name) : name[0] == 0;
 }
@@ -340,7 +341,8 @@ enum proto_status proto_unpack_request(const unsigned char *f, uint64_t hash, st
 		return PROTO_E_FRAME;
 	}
 	if (!name_ok(shape, name)) {
-		*why = has_name(shape) || shape == PROTO_SHAPE_OPT_NAME ? "malformed service name"
+		*why = shape == PROTO_SHAPE_PS_START                    ? "malformed user name"
+		     : has_name(shape) || shape == PROTO_SHAPE_OPT_NAME ? "malformed service name"
 									: "unexpected service name";
 		return PROTO_E_FRAME;
 	}

@@ -24,7 +24,9 @@ struct slot {
 	unsigned gen;
 	int exec_fd;
 	int exit_kind, exit_code;
-	char why[96];
+	char why[160];
+	char user[PROTO_NAME_SIZE]; /* --user, or "": root */
+	struct cfg_privs privs;     /* its user */
 	char text[PROTO_TEXT_SIZE];
 	const char *argv[PROTO_PS_MAX_ARGS + 1];
 	const char *envp[ADHOC_ENV_MAX + PROTO_PS_MAX_ARGS + 1];
@@ -80,7 +82,21 @@ static int open_output(char *tmp, size_t cap)
 	return fd;
 }
 
-int adhoc_start(const char *text, size_t len, int argc, int envc, unsigned *gen, char *msg, size_t cap)
+/* What ps start runs with: argv, environment and user, no more; systemd's
+ * umask (CFG_UMASK_DEFAULT, as a zeroed entry has it). */
+static void adhoc_cfg(struct slot *s, struct cfg_svc *c)
+{
+	memset(c, 0, sizeof *c);
+	c->name = "ps start";
+	c->argv = s->argv;
+	c->envp = s->envp;
+	memset(&s->privs, 0, sizeof s->privs);
+	s->privs.user = s->user;
+	c->privs = s->user[0] ? &s->privs : 0;
+}
+
+int adhoc_start(const char *text, size_t len, int argc, int envc, const char *user, unsigned *gen, char *msg,
+		size_t cap)
 {
 	struct slot *s = free_slot();
 	const char *env[ADHOC_ENV_MAX];
@@ -119,10 +135,8 @@ int adhoc_start(const char *text, size_t len, int argc, int envc, unsigned *gen,
 	}
 	s->argv[argc] = 0;
 	merge_env(s, env, envc);
-	memset(&c, 0, sizeof c);
-	c.name = "ps start";
-	c.argv = s->argv;
-	c.envp = s->envp;
+	fmt_fmt(s->user, sizeof s->user, "%s", user ? user : "");
+	adhoc_cfg(s, &c);
 	out = open_output(tmp, sizeof tmp);
 	pid = spawn_service(&c, &s->exec_fd, out);
 	if (pid < 0) {
@@ -183,8 +197,12 @@ static void settle(struct slot *s)
 		return;
 	close_exec(s);
 	if (n == (ssize_t)sizeof rep) {
-		fmt_fmt(s->why, sizeof s->why, "cannot start %s: %s: %s", s->argv[0], spawn_stage_name(rep.stage),
-			strerror(rep.err));
+		struct cfg_svc c;
+		char what[96];
+
+		adhoc_cfg(s, &c);
+		(void)spawn_describe(&c, &rep, what, sizeof what);
+		fmt_fmt(s->why, sizeof s->why, "cannot start %s: %s", s->argv[0], what);
 		if (s->state == ADHOC_STARTING)
 			s->state = ADHOC_FAILED;
 		say("ps start: %s", s->why);

@@ -2,7 +2,8 @@
  *
  * Not services: no restart, no dependencies. init starts one the way it
  * starts a service (its own session, signals unblocked, stdin on /dev/null,
- * PATH searched), with init's environment: plus the -e variables, its
+ * PATH searched, umask 0022), as root or the --user given (its groups as a
+ * service's User= gets them), with init's environment: plus the -e variables, its
  * output in <log_dir>/adhoc-<pid>.log, and reaps it. A fixed table of
  * max_adhoc slots remembers each one, running or ended, so that
  * `ps status` can say how it ended; a new one takes a free slot, else the
@@ -26,8 +27,10 @@ struct adhoc_view {
 };
 
 /* Start argc arguments then envc KEY=VALUE strings, packed NUL-terminated
- * in text (len bytes). Returns the slot, or -1 with msg saying why. */
-int adhoc_start(const char *text, size_t len, int argc, int envc, unsigned *gen, char *msg, size_t cap);
+ * in text (len bytes), as user (a name or a uid in digits; 0 or "": root).
+ * Returns the slot, or -1 with msg saying why. */
+int adhoc_start(const char *text, size_t len, int argc, int envc, const char *user, unsigned *gen, char *msg,
+		size_t cap);
 /* How the start of (slot, gen) went: STARTING until the exec is settled;
  * on FAILED msg says why. *pid gets its pid. */
 enum adhoc_state adhoc_state(int slot, unsigned gen, pid_t *pid, char *msg, size_t cap);

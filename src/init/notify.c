@@ -47,6 +47,31 @@ void notify_adopt(int fd)
 		close(fd);
 }
 
+/* A service running as another user (User=) must reach the socket, which
+ * is 0666 for that: its directory gets search permission for every user
+ * (x only: nothing in it can be listed), added when it lacks it, as it
+ * would when app.c made /run/enclave-init 0700 for its copies of /cmd
+ * and /env (themselves 0600). */
+static void let_everyone_search(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+	struct stat st;
+
+	fmt_fmt(dir, sizeof dir, "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = 0;
+	if (sys_stat(dir, &st, 0) < 0 || !S_ISDIR(st.st_mode) || (st.st_mode & 0111) == 0111)
+		return;
+	if (chmod(dir, (st.st_mode & 07777) | 0111) == 0)
+		say("notify socket: %s made searchable by every user (for services with User=)", dir);
+	else
+		say_warn("notify socket: cannot make %s searchable: %s; services with User= cannot notify", dir,
+			 strerror(errno));
+}
+
 int notify_open(void)
 {
 	const char *path = cfg_init.notify_socket_path;
@@ -73,6 +98,7 @@ int notify_open(void)
 	}
 	sock = fd;
 	say("notify socket on %s", path);
+	let_everyone_search(path);
 	return 0;
 }
 

@@ -113,8 +113,8 @@ void ops_ps_restart(struct reply *r, const struct proto_req *rq)
 
 void ops_ps_start(struct reply *r, const struct proto_req *rq)
 {
-	r->adhoc.slot =
-		adhoc_start(rq->text, rq->len, (int)rq->argc, (int)rq->envc, &r->adhoc.gen, r->msg, sizeof r->msg);
+	r->adhoc.slot = adhoc_start(rq->text, rq->len, (int)rq->argc, (int)rq->envc, rq->name, &r->adhoc.gen,
+				    r->msg, sizeof r->msg);
 	if (r->adhoc.slot < 0)
 		r->status = PROTO_E_FAILED;
 }

@@ -12,6 +12,7 @@
 #include "cfg.h"
 #include "fmt.h"
 #include "printcfg.h"
+#include "privs.h"
 
 static char buf[4096];
 static size_t len;
@@ -170,6 +171,57 @@ static void health(const struct cfg_svc *c)
 	put("\n", 1);
 }
 
+/* One side of a limit: a number, or infinity. */
+static void limit_value(unsigned long long v)
+{
+	char t[24];
+
+	if (v == CFG_LIMIT_INFINITY)
+		puts_("infinity");
+	else
+		put(t, fmt_fmt(t, sizeof t, "%llu", v));
+}
+
+/* User=, ..., Limit*=, as gen/emit.py's yaml_echo writes them: a limit as
+ * "SOFT:HARD", or one value when both are the same; null when not set. */
+static void privileges(const struct cfg_svc *c)
+{
+	static const struct cfg_privs none;
+	const struct cfg_privs *p = c->privs ? c->privs : &none;
+	unsigned m = p->umask & CFG_UMASK_SET ? p->umask & 0777u : CFG_UMASK_DEFAULT, k, j;
+	char t[32];
+
+	puts_("    User: ");
+	scalar(p->user);
+	puts_("\n    Group: ");
+	scalar(p->group);
+	put("\n", 1);
+	list("    SupplementaryGroups: ", p->supplementary_groups);
+	put(t, fmt_fmt(t, sizeof t, "    UMask: \"0%u%u%u\"\n", m >> 6, m >> 3 & 7, m & 7));
+	puts_(p->no_new_privileges ? "    NoNewPrivileges: true\n" : "    NoNewPrivileges: false\n");
+	for (k = CFG_LIMIT_NOFILE; k <= CFG_LIMIT_AS; k++) {
+		const struct cfg_limit *l = 0;
+
+		for (j = 0; j < p->nlimits; j++)
+			if (p->limits[j].which == k)
+				l = &p->limits[j];
+		puts_("    ");
+		puts_(privs_limit_key((int)k));
+		puts_(": ");
+		if (!l) {
+			puts_("null\n");
+			continue;
+		}
+		put("\"", 1);
+		limit_value(l->soft);
+		if (l->hard != l->soft) {
+			put(":", 1);
+			limit_value(l->hard);
+		}
+		puts_("\"\n");
+	}
+}
+
 void printcfg(int fd)
 {
 	static const char *const restart[] = { "no", "always", "on-failure", "on-success" };
@@ -213,6 +265,7 @@ void printcfg(int fd)
 		names("    Requires: ", c->requires_text);
 		names("    RequiredBy: ", c->required_by_text);
 		health(c);
+		privileges(c);
 	}
 	flush();
 }

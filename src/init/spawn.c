@@ -11,10 +11,10 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "fmt.h"
+#include "privs.h"
 #include "spawn.h"
 #include "sys.h"
 
@@ -46,21 +46,27 @@ void spawn_raise_nofile(void)
  * spawn_report on the exec-status pipe; a health check's child (as_text)
  * says it as a line of its output instead ("exec: No such file or
  * directory"), which is where the check's result comes from. */
-static void report(int fd, int stage, int as_text)
+static __attribute__((noreturn)) void send_report(int fd, const struct cfg_svc *c, const struct spawn_report *r,
+						  int as_text)
 {
-	struct spawn_report r = { stage, errno };
-
 	if (as_text) {
-		const char *what = spawn_stage_name(stage), *why = strerror(r.err);
-		struct iovec line[] = {
-			{ (void *)what, strlen(what) }, { ": ", 2 }, { (void *)why, strlen(why) }, { "\n", 1 }
-		};
+		char line[200];
+		size_t n = spawn_describe(c, r, line, sizeof line - 1);
 
-		(void)!writev(fd, line, 4);
+		line[n++] = '\n';
+		(void)!write(fd, line, n);
 	} else {
-		(void)!write(fd, &r, sizeof r);
+		(void)!write(fd, r, sizeof *r);
 	}
 	_exit(SPAWN_EXIT_CODE);
+}
+
+/* Step stage failed with errno. */
+static __attribute__((noreturn)) void report(int fd, const struct cfg_svc *c, int stage, int as_text)
+{
+	struct spawn_report r = { stage, errno, 0 };
+
+	send_report(fd, c, &r, as_text);
 }
 
 static const char *env_path(const char *const *envp)
@@ -189,6 +195,7 @@ static void exec_notify(const struct cfg_svc *c, const char *const *argv)
  * with c's environment and working directory; a failed step goes to fd. */
 static void child(const struct cfg_svc *c, const char *const *argv, int fd, int log_fd, int as_text)
 {
+	struct spawn_report r;
 	sigset_t none;
 	int null;
 
@@ -198,29 +205,33 @@ static void child(const struct cfg_svc *c, const char *const *argv, int fd, int 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, 0);
 	if (setsid() < 0)
-		report(fd, SPAWN_SETSID, as_text);
+		report(fd, c, SPAWN_SETSID, as_text);
 	null = open("/dev/null", O_RDONLY);
 	if (null < 0)
-		report(fd, SPAWN_STDIN, as_text);
+		report(fd, c, SPAWN_STDIN, as_text);
 	if (null != 0) {
 		if (dup2(null, 0) < 0)
-			report(fd, SPAWN_STDIN, as_text);
+			report(fd, c, SPAWN_STDIN, as_text);
 		close(null);
 	}
 	/* stdout and stderr into init's log pipe, or the check's output pipe
 	 * (dup2 drops close-on-exec). */
 	if (log_fd >= 0 && (dup2(log_fd, 1) < 0 || dup2(log_fd, 2) < 0))
-		report(fd, SPAWN_OUTPUT, as_text);
+		report(fd, c, SPAWN_OUTPUT, as_text);
 	cloexec_above_stdio();
 	if (spawn_nofile.rlim_cur && nofile_limit(&spawn_nofile, 0) < 0)
-		report(fd, SPAWN_LIMITS, as_text);
+		report(fd, c, SPAWN_LIMITS, as_text);
+	/* User=, Limit*=, ...: a step that fails ends the child here. */
+	if (privs_drop(c, &r) < 0)
+		send_report(fd, c, &r, as_text);
+	/* As the user, as systemd does: a directory only it may enter. */
 	if (c->workdir && chdir(c->workdir) < 0)
-		report(fd, SPAWN_CHDIR, as_text);
+		report(fd, c, SPAWN_CHDIR, as_text);
 	if (argv == c->argv && c->type == CFG_TYPE_NOTIFY && cfg_init.notify_socket_path)
 		exec_notify(c, argv);
 	else
 		exec_search(argv, c->envp);
-	report(fd, SPAWN_EXEC, as_text);
+	report(fd, c, SPAWN_EXEC, as_text);
 }
 
 /* Fork a child with a pipe to the parent: returns 0 in the child with
@@ -315,7 +326,7 @@ int spawn_group_alive(pid_t pgid)
 	return kill(-pgid, 0) == 0 || errno == EPERM;
 }
 
-const char *spawn_stage_name(int stage)
+static const char *stage_name(int stage)
 {
 	switch (stage) {
 	case SPAWN_SETSID: return "setsid";
@@ -326,4 +337,11 @@ const char *spawn_stage_name(int stage)
 	case SPAWN_EXEC: return "exec";
 	}
 	return "start";
+}
+
+size_t spawn_describe(const struct cfg_svc *c, const struct spawn_report *r, char *buf, size_t cap)
+{
+	if (r->stage >= SPAWN_PASSWD)
+		return privs_describe(c, r, buf, cap);
+	return fmt_fmt(buf, cap, "%s: %s", stage_name(r->stage), strerror(r->err));
 }

@@ -6,20 +6,35 @@
 
 #include "cfg.h"
 
-/* Setup steps a child can fail at, reported through the exec-status pipe. */
+/* Setup steps a child can fail at, reported through the exec-status pipe.
+ * From SPAWN_PASSWD on, the steps of least privilege (privs.c). */
 enum spawn_stage {
 	SPAWN_SETSID = 1,
 	SPAWN_STDIN = 2,
 	SPAWN_CHDIR = 3,
 	SPAWN_EXEC = 4,
 	SPAWN_OUTPUT = 5,
-	SPAWN_LIMITS = 6,
+	SPAWN_LIMITS = 6,       /* init's own open-files limit given back */
+	SPAWN_PASSWD = 7,       /* /etc/passwd could not be read (err) */
+	SPAWN_GROUP_FILE = 8,   /* /etc/group could not be read (err) */
+	SPAWN_NO_USER = 9,      /* User= is not in /etc/passwd */
+	SPAWN_NO_GID = 10,      /* a numeric User= without an entry, and no Group= */
+	SPAWN_NO_GROUP = 11,    /* index -1: Group=, else SupplementaryGroups[index], not in /etc/group */
+	SPAWN_MANY_GROUPS = 12, /* the user is in more groups than PRIVS_GROUPS_MAX */
+	SPAWN_RLIMIT = 13,      /* setrlimit of Limit*= (index: enum cfg_limit_kind) */
+	SPAWN_SETGROUPS = 14,
+	SPAWN_SETGID = 15,
+	SPAWN_SETUID = 16,
+	SPAWN_NO_NEW_PRIVS = 17, /* prctl(PR_SET_NO_NEW_PRIVS) */
 };
 
-/* The record a failing child writes before it exits with SPAWN_EXIT_CODE. */
+/* The record a failing child writes before it exits with SPAWN_EXIT_CODE.
+ * Never handed across a reload (the pipe is close-on-exec), so its size
+ * may change between versions. */
 struct spawn_report {
 	int stage; /* enum spawn_stage */
-	int err;   /* errno */
+	int err;   /* errno, or 0 */
+	int index; /* which limit or group, for the stages that say */
 };
 
 #define SPAWN_EXIT_CODE 127
@@ -57,7 +72,10 @@ pid_t spawn_worker(void (*work)(int fd, const void *ctx), const void *ctx, int *
 int spawn_kill_group(pid_t pgid, int sig);
 /* Whether any process (zombies included) is left in group pgid. */
 int spawn_group_alive(pid_t pgid);
-/* "exec", "chdir", ... for a stage. */
-const char *spawn_stage_name(int stage);
+/* What a report says, in words, into buf: "exec: No such file or
+ * directory", "User 'web' not found in /etc/passwd". c is the
+ * configuration the child was started with (the names it looked up).
+ * Returns the length. */
+size_t spawn_describe(const struct cfg_svc *c, const struct spawn_report *r, char *buf, size_t cap);
 
 #endif

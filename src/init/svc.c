@@ -107,7 +107,7 @@ static int read_exec_report(int i)
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (n == (ssize_t)sizeof r) {
-		fmt_fmt(s->reason, sizeof s->reason, "%s: %s", spawn_stage_name(r.stage), strerror(r.err));
+		(void)spawn_describe(svc_cfg(i), &r, s->reason, sizeof s->reason);
 		note(i, 1, "Service %s failed to start: %s", svc_cfg(i)->name, s->reason);
 	}
 	close_exec_fd(s);

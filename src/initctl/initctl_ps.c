@@ -135,29 +135,31 @@ static int env_ok(const char *v, char *err, size_t n)
 /* ps start's strings of each kind in order, read before the text is packed. */
 static const char *start_args[PROTO_PS_MAX_ARGS + 1], *start_envs[PROTO_PS_MAX_ARGS + 1];
 
-enum start_word { WORD_CMD, WORD_ENV, WORD_END_OPTS, WORD_BAD };
+enum start_word { WORD_CMD, WORD_ENV, WORD_USER, WORD_END_OPTS, WORD_BAD };
 
 /* What argv[*i] is while options are still read: the "--" that ends them,
- * an -e value (in *env, *i past it when it is the next word), a word of
- * the command, or an error (in err). have_cmd: a command word came. */
-static enum start_word start_option(int argc, char **argv, int *i, int have_cmd, const char **env, char *err,
+ * an -e or --user value (in *value, *i past it when it is the next word),
+ * a word of the command, or an error (in err). have_cmd: a command word
+ * came. */
+static enum start_word start_option(int argc, char **argv, int *i, int have_cmd, const char **value, char *err,
 				    size_t n)
 {
 	const char *a = argv[*i];
+	int user = !strcmp(a, "--user");
 
 	if (!strcmp(a, "--"))
 		return WORD_END_OPTS;
-	if (!strcmp(a, "-e") || !strcmp(a, "--env")) {
+	if (user || !strcmp(a, "-e") || !strcmp(a, "--env")) {
 		if (*i + 1 == argc) {
-			snprintf(err, n, "%s needs KEY=VALUE", a);
+			snprintf(err, n, "%s needs %s", a, user ? "NAME or UID" : "KEY=VALUE");
 			return WORD_BAD;
 		}
-		*env = argv[++*i];
-		return WORD_ENV;
+		*value = argv[++*i];
+		return user ? WORD_USER : WORD_ENV;
 	}
-	if (!strncmp(a, "--env=", 6)) {
-		*env = a + 6;
-		return WORD_ENV;
+	if (!strncmp(a, "--env=", 6) || !strncmp(a, "--user=", 7)) {
+		*value = strchr(a, '=') + 1;
+		return a[2] == 'u' ? WORD_USER : WORD_ENV;
 	}
 	if (!have_cmd && a[0] == '-' && a[1]) {
 		snprintf(err, n,
@@ -238,6 +240,15 @@ int ps_pack_start(int argc, char **argv, struct ps_start_req *r, char *err, size
 			return 2;
 		if (w == WORD_END_OPTS) {
 			options = 0;
+			continue;
+		}
+		if (w == WORD_USER) {
+			/* What the name field carries (proto.h): init looks it up. */
+			if (!proto_name_ok(env)) {
+				snprintf(err, n, "--user '%s' is not a user name or numeric id", env);
+				return 2;
+			}
+			snprintf(r->user, sizeof r->user, "%s", env);
 			continue;
 		}
 		if (keep_start_word(r, a, env, &bytes, err, n))
@@ -332,11 +343,12 @@ void ps_usage(FILE *f)
 		"  ps list [--json]    every process: PID, PPID, STATE, CPU%%, MEM, MANAGED, SERVICE,\n"
 		"                      COMMAND (cut to 33 characters)\n"
 		"  ps status PID [--json]  one process in detail, with its whole command line\n"
-		"  ps start|run COMMAND [ARGS...] [-e|--env KEY=VALUE]... [--]\n"
+		"  ps start|run COMMAND [ARGS...] [-e|--env KEY=VALUE]... [--user NAME|UID] [--]\n"
 		"                      start an ad-hoc process (not a service: never restarted; at\n"
 		"                      most %d at once), its output in adhoc-PID.log in init's log\n"
-		"                      directory; -e anywhere is an option, after -- every word is\n"
-		"                      the command's\n",
+		"                      directory; as root unless --user says (its groups from the\n"
+		"                      image's /etc/group); -e and --user anywhere are options,\n"
+		"                      after -- every word is the command's\n",
 		CFG_MAX_ADHOC);
 	fputs("  ps stop PID         send SIGTERM to a process\n"
 	      "  ps kill PID [-s|--signal N|NAME]\n"
@@ -586,6 +598,7 @@ static int ps_start(const struct client_target *t, const char *cmd, int argc, ch
 
 	if (ps_pack_start(argc, argv, &r, err, sizeof err))
 		return usage_error(cmd, err);
+	rq.name = r.user; /* "": root */
 	rq.argc = r.argc;
 	rq.envc = r.envc;
 	rq.len = r.len;

@@ -54,9 +54,11 @@ int ps_parse_pid(const char *s, int32_t *pid);
 struct ps_start_req {
 	unsigned char text[PROTO_TEXT_SIZE];
 	uint32_t argc, envc, len;
+	char user[PROTO_NAME_SIZE]; /* --user, or "": root */
 };
 /* Parse `ps start`'s words (after "start"). Returns 0, or 2 with err set
- * (a usage error: no command, a bad -e, too many bytes or strings). */
+ * (a usage error: no command, a bad -e or --user, too many bytes or
+ * strings). */
 int ps_pack_start(int argc, char **argv, struct ps_start_req *r, char *err, size_t n);
 
 /* The two lines before the first row of `ps list`. */

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -177,9 +178,10 @@ int spawn_group_alive(pid_t pgid)
 	return find(pgid) != 0;
 }
 
-const char *spawn_stage_name(int stage)
+size_t spawn_describe(const struct cfg_svc *c, const struct spawn_report *r, char *buf, size_t cap)
 {
-	return stage == SPAWN_EXEC ? "exec" : "setup";
+	(void)c;
+	return (size_t)snprintf(buf, cap, "%s: %s", r->stage == SPAWN_EXEC ? "exec" : "setup", strerror(r->err));
 }
 
 void spawn_raise_nofile(void)

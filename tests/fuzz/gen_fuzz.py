@@ -52,6 +52,8 @@ KEYS = [
     "service_dir", "log_dir", "control", "unix_socket_path", "max_clients", "unix_allow", "vsock_allow",
     "max_log_size", "max_log_files", "log_ring_size", "max_log_line", "max_log_followers", "environment",
     "vsock", "app", "max_adhoc", "max_log_streams", "socket_path", "pivot_root", "nsm_driver_path",
+    "User", "Group", "SupplementaryGroups", "UMask", "NoNewPrivileges", "LimitNOFILE", "LimitNPROC",
+    "LimitCORE", "LimitMEMLOCK", "LimitSTACK", "LimitAS", "user", "group", "working_directory",
 ]
 
 

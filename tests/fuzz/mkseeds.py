@@ -53,6 +53,7 @@ def request():
         "ps-list": [(ALL | 0x80, 0, request_frame(17))],
         "ps-status": [(ALL, 0, request_frame(18, a0=1000))],
         "ps-start": [(ALL, 0, request_frame(19, a0=2, a1=1, a2=14, text=b"/bin/x\0-y\0K=V\0"))],
+        "ps-start-user": [(ALL, 0, request_frame(19, b"nobody", a0=1, a2=8, text=b"/bin/id\0"))],
         "ps-stop-kill": [(ALL, 0, request_frame(20, a0=1000)), (ALL, 0, request_frame(21, a0=1001, a1=9))],
         "ps-restart": [(ALL, 0, request_frame(22, a0=1000))],
         "health": [(ALL, 0, request_frame(23)), (ALL, 0, request_frame(23, b"a"))],
@@ -270,6 +271,20 @@ def cbor_seeds():
         + bytes.fromhex("5f4101ff9f00ff"))
 
 
+def passwd():
+    """fuzz_passwd: question, key length and key, read size, member room, file."""
+    pw = (b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+          b"+nis::::::\nweb:x:1000:1001:" + b"g" * 300 + b":/srv:/bin/false\nlast:x:7:7::/:")
+    gr = b"root:x:0:\nnogroup:x:65534:\naudio:x:29:pulse,web\nvideo:x:44:web\ncrowd:x:50:" + \
+        b",".join(b"u%d" % i for i in range(200)) + b",web\nbad:x:x:web\ntail:x:7000:web"
+    for name, want, key, step, room, text in (
+            ("user-name", 0, b"web", 0, 0, pw), ("user-uid", 0, b"65534", 7, 0, pw),
+            ("user-last", 0, b"last", 1, 0, pw), ("group-name", 1, b"video", 3, 0, gr),
+            ("group-gid", 1, b"7000", 0, 0, gr), ("members", 2, b"web", 5, 16, gr),
+            ("members-overflow", 2, b"web", 0, 2, gr)):
+        put("passwd", name, bytes([want, len(key)]) + key + bytes([step, room]) + text)
+
+
 if __name__ == "__main__":
     request()
     reply()
@@ -279,3 +294,4 @@ if __name__ == "__main__":
     attest_doc()
     reply_attest()
     cbor_seeds()
+    passwd()

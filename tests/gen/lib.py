@@ -161,6 +161,7 @@ def parse_c(text, enum=None):
     """The tables of config_gen.c as Python values (dependency lists as
     indices, through enum, config_gen.h's parse_enum()):
     {"init": {...}, "svc": [{...}, ...], "arrays": {name: [values]},
+     "limits": {name: [(kind, soft, hard)]}, "privs": {name: {...}},
      "yaml": the cfg_yaml text, "comments": [(name, tag)]}."""
     res = {}
     m = re.search(r"const struct cfg_init cfg_init = \{\n(.*?)\n\};", text, re.S)
@@ -171,6 +172,15 @@ def parse_c(text, enum=None):
     # Dependency lists name services by config_gen.h's enum (CFG_SVC_*).
     for m in re.finditer(r"static const unsigned short (\w+)\[\] = \{ ([\w, ]*) \};", text):
         res["arrays"][m.group(1)] = [(enum or {}).get(x, x) for x in m.group(2).split(", ")]
+    # Limit*= rows: {name: [(CFG_LIMIT_..., soft, hard)]}, infinity as None.
+    res["limits"] = {}
+    for m in re.finditer(r"static const struct cfg_limit (\w+)\[\] = \{\n(.*?)\n\};", text, re.S):
+        res["limits"][m.group(1)] = [
+            (k, None if a == "CFG_LIMIT_INFINITY" else c_value(a), None if b == "CFG_LIMIT_INFINITY" else c_value(b))
+            for k, a, b in re.findall(r"^\t\{ (\w+), (\w+), (\w+) \},$", m.group(2), re.M)]
+    # A service's privileges: {name: {field: value}}.
+    res["privs"] = {m.group(1): parse_fields(m.group(2) + "\n") for m in
+                    re.finditer(r"static const struct cfg_privs (\w+) = \{\n(.*?)\n\};", text, re.S)}
     res["svc"] = []
     m = re.search(r"const struct cfg_svc cfg_svc\[CFG_NSVC_SLOTS\] = \{\n(.*?)\n\};", text, re.S)
     if m:

@@ -122,6 +122,53 @@ def name_ordered_toposort(pred):
     return order
 
 
+LIMIT_KEYS = {"LimitNOFILE": "CFG_LIMIT_NOFILE", "LimitNPROC": "CFG_LIMIT_NPROC", "LimitCORE": "CFG_LIMIT_CORE",
+              "LimitMEMLOCK": "CFG_LIMIT_MEMLOCK", "LimitSTACK": "CFG_LIMIT_STACK", "LimitAS": "CFG_LIMIT_AS"}
+
+
+def privs_problems(n, s, t, c):
+    """User, Group, ..., Limit* of service n: the echo (s) against its
+    table entry's cfg_privs; an entry without one is root, umask 0022, no
+    limits."""
+    out = []
+    ref = t.get("privs", 0)
+    if isinstance(ref, tuple):
+        t = c["privs"].get(ref[1].lstrip("&"))
+        if t is None:
+            return [f"{n}: .privs = {ref[1]}: no such cfg_privs"]
+    elif ref != 0:
+        return [f"{n}: .privs = {ref!r}"]
+    else:
+        t = {}
+
+    def same(what, want, got):
+        if want != got:
+            out.append(f"{n}: {what}: echo says {want!r}, tables say {got!r}")
+    ptr = lambda v: None if v == 0 else v  # noqa: E731
+    same(".user", s["User"], ptr(t.get("user", 0)))
+    same(".group", s["Group"], ptr(t.get("group", 0)))
+    g = t.get("supplementary_groups", 0)
+    same("supplementary_groups[]", s["SupplementaryGroups"], c["arrays"].get(g[1]) if isinstance(g, tuple) else [])
+    m = t.get("umask", 0)
+    if m == 0:
+        got = "0022"
+    else:
+        mm = re.fullmatch(r"CFG_UMASK_SET \| (0[0-7]{3})", m[1]) if isinstance(m, tuple) else None
+        got = "%04o" % int(mm.group(1), 8) if mm else repr(m)
+    same(".umask", s["UMask"], got)
+    same(".no_new_privileges", int(s["NoNewPrivileges"]), t.get("no_new_privileges", 0))
+    lim = t.get("limits", 0)
+    rows = c["limits"].get(lim[1], []) if isinstance(lim, tuple) else []
+    same(".nlimits", len(rows), t.get("nlimits", 0))
+    want = []
+    for key, kind in LIMIT_KEYS.items():  # the echo's order is the table's
+        if s[key] is not None:
+            sides = [None if v == "infinity" else int(v) for v in s[key].split(":")]
+            want.append((kind, sides[0], sides[-1]))
+    same("limits[]", want, rows)
+    return out
+
+
 def consistency_problems(c, h, echo):
     """Every value of the YAML echo must be the one in the C tables."""
     out = []
@@ -218,6 +265,7 @@ def consistency_problems(c, h, echo):
             got = c["arrays"].get(t[arr][1], None) if isinstance(t[arr], tuple) else []
             same(f"{n}: {arr}[]", want_idx, got)
             same(f"{n}: n{arr}", len(want_idx), t["n" + arr])
+        out += privs_problems(n, s, t, c)
         succ_idx = sorted(index[m] for m in pred if n in pred[m])
         got = c["arrays"].get(t["succ"][1], None) if isinstance(t["succ"], tuple) else []
         same(f"{n}: succ[]", succ_idx, got)

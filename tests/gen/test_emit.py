@@ -162,5 +162,41 @@ class ExecHash(unittest.TestCase):
                 self.assertEqual(self.hashed(type="notify", **change), base)
 
 
+class PrivsHashes(unittest.TestCase):
+    """User, Group, ..., Limit*: a process keeps what it was started with,
+    so each restarts the service at reload; a service without them hashes
+    (configuration and exec hash) as before they existed."""
+
+    def changed(self):
+        out = []
+        for key, value in (("user", "nobody"), ("group", "33"), ("supplementary_groups", ["audio"]),
+                           ("umask", 0o027), ("umask", 0o022), ("no_new_privileges", True),
+                           ("limits", {"LimitNOFILE": (10, 20)}), ("limits", {"LimitNOFILE": (10, 30)}),
+                           ("limits", {"LimitAS": (10, 20)})):
+            s = service("web")
+            s.env = merged_environment([], s)
+            setattr(s.privs, key, value)
+            out.append(s)
+        return out
+
+    def test_exec_hash(self):
+        """emit.exec_hash: each privilege setting restarts the service at reload; none leaves it as it was"""
+        plain = service("web")
+        plain.env = merged_environment([], plain)
+        self.assertEqual(emit.exec_hash(plain), emit.hash64('[["/bin/web"],["PATH=/sbin:/usr/sbin:/bin:/usr/bin"],null]'))
+        hashes = {emit.exec_hash(s) for s in self.changed()}
+        self.assertEqual(len(hashes), 9)
+        self.assertNotIn(emit.exec_hash(plain), hashes)
+
+    def test_configuration_hash(self):
+        """emit.canonical: each privilege setting enters the configuration hash; none adds nothing"""
+        cfg = {"service_dir": "services", "environment": []}
+        plain = service("web")
+        plain.env = merged_environment([], plain)
+        self.assertNotIn("privs", emit.canonical(cfg, [plain]))
+        texts = {emit.canonical(cfg, [s]) for s in self.changed()}
+        self.assertEqual(len(texts), 9)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -52,6 +52,8 @@ init_hostpid() {
 # host_pid NSPID: the host PID of init's child whose namespace PID is NSPID.
 host_pid() {
 	local p
+	# An empty NSPID would match a child that has just gone (no status).
+	[ -n "$1" ] || return 1
 	for p in $(pgrep -P "$(init_hostpid)"); do
 		[ "$(awk '/^NSpid:/ { print $NF }' "/proc/$p/status" 2>/dev/null)" = "$1" ] && { echo "$p"; return 0; }
 	done

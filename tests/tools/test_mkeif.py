@@ -402,7 +402,8 @@ def docker_checks(tmp, d):
         assert rd["cmd"][1] == b"/usr/bin/app\n--x\ny z\n", rd["cmd"][1]
         assert rd["env"][1] == b"PATH=/usr/bin:/bin\nA=1\n", rd["env"][1]
         assert 'User "app"' in q.stderr and 'WorkingDir "/srv"' in q.stderr and \
-            "runs as root" in q.stderr and "WorkingDirectory=" in q.stderr, q.stderr
+            "runs as root" in q.stderr and "app.user: app" in q.stderr and \
+            "app.working_directory: /srv" in q.stderr, q.stderr
         assert "device" in q.stderr and "/dev/null" in q.stderr, q.stderr
         assert printed_pcrs(q.stdout) == expected_pcrs(s)
         meta = json.loads([x for t, x in s if t == 5][0])

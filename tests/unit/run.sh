@@ -56,10 +56,12 @@ build_run init app tests/unit/init/test_app.c tests/unit/init/fake_say.c src/ini
 build_run init svc tests/unit/init/test_svc.c tests/unit/init/fake_sys.c tests/unit/init/fake_say.c tests/unit/init/fake_health.c src/init/svc.c src/init/deps.c src/init/events.c src/init/fmt.c "$out/gen/config_gen.c"
 build_run init events tests/unit/init/test_events.c src/init/events.c
 build_run init notify_msg tests/unit/init/test_notify_msg.c src/init/notify_msg.c src/common/utf8.c
-build_run init health tests/unit/init/test_health.c src/init/health.c src/init/spawn.c src/init/clock.c src/init/fmt.c
+build_run init passwd tests/unit/init/test_passwd.c src/init/passwd.c
+build_run init privs tests/unit/init/test_privs.c src/init/spawn.c src/init/privs.c src/init/passwd.c src/init/fmt.c "$out/gen/config_gen.c"
+build_run init health tests/unit/init/test_health.c src/init/health.c src/init/spawn.c src/init/privs.c src/init/passwd.c src/init/clock.c src/init/fmt.c
 build_run init nsm tests/unit/init/test_nsm.c src/init/nsm.c src/common/cbor.c src/init/fmt.c -Wl,--wrap=open,--wrap=ioctl
 build_run init attest -DATTEST_TIMEOUT_MS=300 tests/unit/init/test_attest.c tests/unit/init/fake_say.c src/init/attest.c \
-	src/init/spawn.c src/init/nsm.c src/init/clock.c src/init/fmt.c src/common/cbor.c "$out/gen/config_gen.c" \
+	src/init/spawn.c src/init/privs.c src/init/passwd.c src/init/nsm.c src/init/clock.c src/init/fmt.c src/common/cbor.c "$out/gen/config_gen.c" \
 	-Wl,--wrap=access,--wrap=open,--wrap=ioctl
 # initctl's JSON and metrics read by other parsers: Python's json,
 # prometheus_client and promtool (Debian's python3-prometheus-client and

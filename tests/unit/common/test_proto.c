@@ -281,6 +281,32 @@ TEST(opt_name_requests)
 	CHECK_STR(rq.name, "db");
 }
 
+/* ps start: the name field carries the user ("" for root, as before it
+ * could); a malformed one is a bad frame, never root. */
+TEST(ps_start_user)
+{
+	struct proto_req rq = { .op = PROTO_OP_PS_START, .argc = 1, .len = 8, .text = "/bin/id" };
+	const char *why = "";
+
+	proto_pack_request(f, HASH, &rq);
+	CHECK(proto_unpack_request(f, HASH, &rq, &why) == PROTO_OK && rq.name && !rq.name[0]);
+	rq = (struct proto_req){
+		.op = PROTO_OP_PS_START, .name = "nobody", .argc = 1, .len = 8, .text = "/bin/id"
+	};
+	proto_pack_request(f, HASH, &rq);
+	CHECK(proto_unpack_request(f, HASH, &rq, &why) == PROTO_OK);
+	CHECK_STR(rq.name, "nobody");
+	CHECK(rq.argc == 1 && rq.len == 8 && !memcmp(rq.text, "/bin/id", 8));
+	proto_put_str(f, PROTO_OFF_NAME, PROTO_NAME_SIZE, "65534");
+	CHECK(proto_unpack_request(f, HASH, &rq, &why) == PROTO_OK);
+	CHECK_STR(rq.name, "65534");
+	proto_put_str(f, PROTO_OFF_NAME, PROTO_NAME_SIZE, "a/b");
+	CHECK(proto_unpack_request(f, HASH, &rq, &why) == PROTO_E_FRAME);
+	CHECK_STR(why, "malformed user name");
+	proto_put_str(f, PROTO_OFF_NAME, PROTO_NAME_SIZE, "-root");
+	CHECK(check() == PROTO_E_FRAME);
+}
+
 static void events_frame(uint32_t a0, uint32_t a1, uint32_t a2)
 {
 	proto_init(f, PROTO_OP_EVENTS, HASH);
@@ -333,4 +359,5 @@ TEST(events_requests)
 
 RUN_TESTS("proto", T(byte_order_is_big_endian), T(string_fields_are_cut_and_terminated), T(valid_requests_pass),
 	  T(each_bad_field_is_refused), T(service_names), T(replies_checked_too), T(health_records_round_trip),
-	  T(event_records_round_trip), T(appended_svc_and_system_fields), T(opt_name_requests), T(events_requests))
+	  T(event_records_round_trip), T(appended_svc_and_system_fields), T(opt_name_requests), T(ps_start_user),
+	  T(events_requests))

@@ -4,6 +4,8 @@
  * out (getsid), and a silent say(). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -83,9 +85,10 @@ int spawn_group_alive(pid_t pgid)
 	return fake_group_alive;
 }
 
-const char *spawn_stage_name(int stage)
+size_t spawn_describe(const struct cfg_svc *c, const struct spawn_report *r, char *buf, size_t cap)
 {
-	return stage == SPAWN_CHDIR ? "chdir" : "exec";
+	(void)c;
+	return (size_t)snprintf(buf, cap, "%s: %s", r->stage == SPAWN_CHDIR ? "chdir" : "exec", strerror(r->err));
 }
 
 /* The app slot's end (src/app.c): counted, not acted on. */

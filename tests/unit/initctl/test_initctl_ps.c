@@ -442,6 +442,14 @@ TEST(start_packing)
 	CHECK(pack("grep -- -e --", &r, err) == 0);
 	CHECK(r.argc == 3 && r.envc == 0 && text_is(&r, "grep\0-e\0--", 11));
 	CHECK(pack("-- -dash-command", &r, err) == 0 && r.argc == 1);
+	CHECK(r.user[0] == 0); /* no --user: root */
+	/* --user NAME|UID, anywhere before --, like -e. */
+	CHECK(pack("--user nobody /usr/bin/id -u", &r, err) == 0);
+	CHECK(!strcmp(r.user, "nobody") && r.argc == 2 && text_is(&r, "/usr/bin/id\0-u", 15));
+	CHECK(pack("/usr/bin/id --user=65534 -e A=1", &r, err) == 0);
+	CHECK(!strcmp(r.user, "65534") && r.argc == 1 && r.envc == 1);
+	CHECK(pack("-- /usr/bin/id --user x", &r, err) == 0);
+	CHECK(r.user[0] == 0 && r.argc == 3);
 }
 
 TEST(start_usage_errors)
@@ -458,6 +466,10 @@ TEST(start_usage_errors)
 	CHECK(pack("/bin/x -e", &r, err) == 2 && !strcmp(err, "-e needs KEY=VALUE"));
 	CHECK(pack("/bin/x --env", &r, err) == 2 && !strcmp(err, "--env needs KEY=VALUE"));
 	CHECK(pack("-v /bin/x", &r, err) == 2 && strstr(err, "unknown option before the command: -v"));
+	CHECK(pack("/bin/x --user", &r, err) == 2 && !strcmp(err, "--user needs NAME or UID"));
+	CHECK(pack("--user a/b /bin/x", &r, err) == 2 &&
+	      !strcmp(err, "--user 'a/b' is not a user name or numeric id"));
+	CHECK(pack("--user= /bin/x", &r, err) == 2 && !strcmp(err, "--user '' is not a user name or numeric id"));
 	{
 		char *argv[] = { "", "a" };
 		CHECK(ps_pack_start(2, argv, &r, err, sizeof err) == 2 &&
@@ -623,6 +635,9 @@ TEST(start_requests)
 	CHECK(!memcmp(last_text, "/usr/bin/myapp\0--config\0/etc/myapp.conf\0LOG_LEVEL=debug\0PORT=8080", 66));
 	CHECK_STR(out_buf, "✓ Process started with PID 789 (PID: 789)\n");
 	CHECK(run_ps("run /bin/true") == 0 && last.argc == 1 && last.len == 10);
+	CHECK(last.name && !last.name[0]); /* root: the name field empty, as before --user */
+	CHECK(run_ps("start --user www-data /bin/true") == 0 && last.op == PROTO_OP_PS_START);
+	CHECK(last.name && !strcmp(last.name, "www-data") && last.argc == 1 && last.len == 10);
 	reply_status = PROTO_E_FAILED;
 	reply_msg = "cannot start /x: exec: No such file or directory";
 	CHECK(run_ps("start /x") == 1 &&
