@@ -267,7 +267,7 @@ c_vsock_policy_processes() {
 	*"control policy"*control.vsock_allow*) ;;
 	*) echo "$out"; echo "'ps start' over VSOCK: the refusal does not name the policy"; return 1 ;;
 	esac
-	if ictl ps list 2>/dev/null | grep -q '/bin/[s]leep 1000'; then  # [s]: not grep's own command line
+	if ictl ps list 2>/dev/null | grep -qE '/bin/[s]leep 1000( |$)'; then  # [s]: not grep's own command line
 		echo "a refused 'ps start' started the process anyway"; return 1
 	fi
 	echo "info: $out"
@@ -530,6 +530,46 @@ c_vsock_cannot_lock_out_unix() {
 	timeout 5 /bin/initctl ping > /dev/null || { echo "init does not answer afterwards"; return 1; }
 }
 
+# ---- least privilege per service -----------------------------------------
+
+# proc_field PID KEY: one "Key:<tab>value" line of /proc/PID/status, squeezed
+proc_field() { sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" | tr -s ' \t' ' ' | sed 's/ $//'; }
+# limit_of PID NAME: "soft hard" of one /proc/PID/limits row
+limit_of() { awk -v n="$2" 'index($0, n) == 1 { print $(NF - 2), $(NF - 1) }' "/proc/$1/limits"; }
+
+# lowpriv.service runs as nobody with its groups, umask, limits and
+# no_new_privs as configured, read from the kernel's view of the process
+c_least_privilege() {
+	local pid got want bad=""
+	wait_until 10 test "$(state lowpriv)" = active || { ictl status lowpriv; echo "lowpriv is $(state lowpriv)"; return 1; }
+	pid=$(field lowpriv PID)
+	[ -n "$pid" ] && [ -r "/proc/$pid/status" ] || { ictl status lowpriv; echo "no main PID for lowpriv ('$pid')"; return 1; }
+	for want in "Uid:65534 65534 65534 65534" "Gid:65534 65534 65534 65534" "Groups:15 4000 65534" \
+		"Umask:0027" "NoNewPrivs:1"; do
+		got=$(proc_field "$pid" "${want%%:*}")
+		[ "$got" = "${want#*:}" ] || bad="$bad ${want%%:*}='$got' (want '${want#*:}')"
+	done
+	for want in "Max open files:256 512" "Max core file size:0 0" "Max processes:50 60"; do
+		got=$(limit_of "$pid" "${want%%:*}")
+		[ "$got" = "${want#*:}" ] || bad="$bad ${want%%:*}='$got' (want '${want#*:}')"
+	done
+	[ -z "$bad" ] || { cat "/proc/$pid/status" "/proc/$pid/limits"; echo "lowpriv (pid $pid):$bad"; return 1; }
+	echo "info: pid $pid runs as nobody, groups 15 4000 65534, umask 0027, no_new_privs, nofile 256:512"
+}
+
+# A user the image does not have fails the start with its reason; the
+# command never ran (as root or anyone)
+c_privilege_drop_fails() {
+	local out reason
+	out=$(ictl start ghostuser --wait --timeout 10 2>&1) && { echo "$out"; echo "start ghostuser succeeded"; return 1; }
+	reason=$(field ghostuser 'Last Error')
+	[ "$reason" = "User 'ghost' not found in /etc/passwd" ] || { echo "$out"; ictl status ghostuser; echo "Last Error '$reason'"; return 1; }
+	[ ! -e /tmp/ghostuser.ran ] || { echo "ghostuser's command ran"; return 1; }
+	[ "$(state ghostuser)" = failed ] || { echo "ghostuser is $(state ghostuser), want failed"; return 1; }
+	ictl stop ghostuser > /dev/null 2>&1
+	echo "info: $out"
+}
+
 # ---- run ----------------------------------------------------------------
 
 say "BOOTTEST START $mode"
@@ -566,6 +606,8 @@ if [ "$mode" = full ]; then
 	check logs-stream-stalled-reader c_logs_stream_stalled_reader
 	check reload-after-switch-root c_reload_after_switch_root
 	check vsock-cannot-lock-out-unix c_vsock_cannot_lock_out_unix
+	check least-privilege c_least_privilege
+	check privilege-drop-fails c_privilege_drop_fails
 fi
 say "BOOTTEST DONE $mode"
 exit 0

@@ -138,6 +138,9 @@ rootfs() {
 	cp $here/guest.sh "$r/boottest/guest.sh"
 	chmod 755 "$r/boottest/guest.sh"
 	echo "this is the image's /rootfs" > "$r/etc/boottest-rootfs"
+	# The image's users, for lowpriv.service (User=nobody) and ghostuser
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$r/etc/passwd"
+	printf 'root:x:0:\nkmem:x:15:nobody\nnogroup:x:65534:\n' > "$r/etc/group"
 	# An image may have its own file where init sits in the initramfs
 	# (s6-overlay images ship /init): a reload must never execute it.
 	mkdir -p "$r/sbin"
@@ -210,7 +213,8 @@ GUEST_COMMON="pid1 cmd-args environment mounts mount-modes dev-symlinks cgroups 
 	nsm-module loopback entropy unix-ping services-running app-is-service vsock-read"
 GUEST_FULL="service-env-and-logs readiness readiness-order health-vsock events-vsock metrics-vsock
 	vsock-initctl-yaml vsock-services-allowed vsock-policy-refuses vsock-policy-processes logs-stream-unix
-	logs-stream-vsock logs-stream-follow-two logs-stream-stalled-reader reload-after-switch-root vsock-cannot-lock-out-unix"
+	logs-stream-vsock logs-stream-follow-two logs-stream-stalled-reader reload-after-switch-root vsock-cannot-lock-out-unix
+	least-privilege privilege-drop-fails"
 
 run_boot() {
 	local boot=$1 con raw t0 t1 rc ms name why re out up
