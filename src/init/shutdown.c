@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "ctl.h"
 #include "fmt.h"
 #include "log.h"
 #include "reap.h"
@@ -176,7 +175,7 @@ static void signal_rest(int sig)
 	}
 }
 
-void shutdown_tick(int64_t now)
+void shutdown_tick(int64_t now, int holding)
 {
 	switch (phase) {
 	case DRAIN:
@@ -218,7 +217,7 @@ void shutdown_tick(int64_t now)
 		confirm(now);
 		/* fall through */
 	case CONFIRM:
-		if (!ctl_holding() || now >= deadline)
+		if (!holding || now >= deadline)
 			finish();
 		return;
 	case RUNNING:

@@ -53,8 +53,10 @@ int shutdown_confirmed(void);
 const char *shutdown_outcome(void);
 /* Whether a shutdown is under way. */
 int shutdown_active(void);
-/* Advance the shutdown; never returns as PID 1 of a VM once finished. */
-void shutdown_tick(int64_t now);
+/* Advance the shutdown; never returns as PID 1 of a VM once finished.
+ * holding: clients that wait for the end and have not closed yet
+ * (ctl_holding; passed in by the loop, since ctl sits above this). */
+void shutdown_tick(int64_t now, int holding);
 /* The shutdown's next deadline (monotonic ms), or 0. */
 int64_t shutdown_deadline(void);
 

@@ -540,7 +540,7 @@ c_vsock_cannot_lock_out_unix() {
 # `gush`'s to a reader that takes nothing, which must not hold the end.
 dctl() { timeout 60 /bin/initctl-drain -p vsock --vsock-cid 1 --vsock-port 9002 "$@"; }
 c_drain_wait() {
-	local out rc n=0 stall
+	local out rc n=0 stall early
 	unshare -p -f --mount-proc /boottest/drain/init > /tmp/drain-init.log 2>&1 &
 	wait_until 20 /bin/initctl-drain -s /run/drain.sock ping ||
 		{ tail -5 /tmp/drain-init.log; echo "the drain init does not answer"; return 1; }
@@ -563,8 +563,9 @@ c_drain_wait() {
 		sleep 0.2
 	done
 	out=$(dctl shutdown --drain 1 --wait 2>&1); rc=$?
-	# What the listeners had taken when the answer came: their files may
-	# lag by a moment, the sockets already hold the lines, and init is gone.
+	# The listeners' files may lag the answer by a moment (the lines are in
+	# their sockets already): what they held at once is only reported.
+	early="$(grep -c 'last: goodbye' /tmp/drain-last) $(grep -c '\] exiting$' /tmp/drain-own)"
 	kill -INT "$stall" 2>/dev/null
 	echo "answer: $out"
 	[ $rc = 0 ] || { tail -15 /tmp/drain-init.log; echo "shutdown --drain 1 --wait over VSOCK: exit $rc"; return 1; }
@@ -579,9 +580,9 @@ c_drain_wait() {
 	# Every line that went out before the answer reaches the listeners.
 	wait_until 10 grep -q 'last: goodbye' /tmp/drain-last ||
 		{ cat /tmp/drain-last; echo "last's last words never reached its stream"; return 1; }
-	wait_until 10 grep -q 'init: exiting' /tmp/drain-own ||
+	wait_until 10 grep -q '\] exiting$' /tmp/drain-own ||
 		{ tail -5 /tmp/drain-own; echo "init's last line never reached its stream"; return 1; }
-	echo "info: $(wc -l < /tmp/drain-last) lines of last's log and $(wc -l < /tmp/drain-own) of init's streamed; answer: $out"
+	echo "info: $(wc -l < /tmp/drain-last) lines of last's log and $(wc -l < /tmp/drain-own) of init's streamed (the last ones in the files at the answer: ${early% *} and ${early#* }); answer: $out"
 }
 
 # ---- run ----------------------------------------------------------------
