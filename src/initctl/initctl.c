@@ -139,33 +139,34 @@ struct flags {
 	int json;
 };
 
+/* One option after the command word, argv[*i] (an option with a value
+ * takes the next word too); returns 0, or 2 after a usage error. */
+static int one_opt(const struct command *c, int argc, char **argv, int *i, struct proto_req *rq, struct flags *fl,
+		   int *timeout)
+{
+	const char *a = argv[*i];
+
+	switch (option(c, a)) {
+	case ARG_WAIT: rq->wait = 1; return 0;
+	case ARG_TIMEOUT:
+		*timeout = timeout_sec(a[9] == '=' ? a + 10 : ++*i < argc ? argv[*i] : "");
+		return *timeout ? 0 : 2;
+	case ARG_DRAIN: return drain_sec(a[7] == '=' ? a + 8 : ++*i < argc ? argv[*i] : "", rq);
+	case ARG_NOW: rq->now = 1; return 0;
+	case ARG_DRY_RUN: fl->dry = 1; return 0;
+	case ARG_JSON: fl->json = 1; return 0;
+	default: return word(c, a, rq) ? 2 : 0;
+	}
+}
+
 /* The options after the command word; returns 0, or 2 after a usage error. */
 static int parse_opts(const struct command *c, int argc, char **argv, struct proto_req *rq, struct flags *fl)
 {
 	int i, timeout = 0;
 
-	for (i = 0; i < argc; i++) {
-		const char *a = argv[i];
-
-		switch (option(c, a)) {
-		case ARG_WAIT: rq->wait = 1; break;
-		case ARG_TIMEOUT:
-			timeout = timeout_sec(a[9] == '=' ? a + 10 : ++i < argc ? argv[i] : "");
-			if (!timeout)
-				return 2;
-			break;
-		case ARG_DRAIN:
-			if (drain_sec(a[7] == '=' ? a + 8 : ++i < argc ? argv[i] : "", rq))
-				return 2;
-			break;
-		case ARG_NOW: rq->now = 1; break;
-		case ARG_DRY_RUN: fl->dry = 1; break;
-		case ARG_JSON: fl->json = 1; break;
-		default:
-			if (word(c, a, rq))
-				return 2;
-		}
-	}
+	for (i = 0; i < argc; i++)
+		if (one_opt(c, argc, argv, &i, rq, fl, &timeout))
+			return 2;
 	if (c->takes_name && !rq->name)
 		return wrong_words(c);
 	if (timeout && !rq->wait) {
