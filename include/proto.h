@@ -47,7 +47,10 @@
  *      init leaves them zero); attest (op 26, DOC records); ps start's
  *      user in the name field (empty before, and still for root: an
  *      older init refuses a name there as a bad frame, so nothing runs
- *      as root that was meant not to). An init that predates an operation
+ *      as root that was meant not to); shutdown's and reboot's drain
+ *      and wait (arg0, arg1: an older init refuses them as a bad frame,
+ *      so nothing is shut down other than as asked). An init that
+ *      predates an operation
  *      answers PROTO_E_OP.
  *
  * `logs` is the one reply of unbounded length: LOG records carry the log's
@@ -84,8 +87,8 @@ enum proto_op {
 	PROTO_OP_STOP = 5,    /* name */
 	PROTO_OP_RESTART = 6, /* name */
 	PROTO_OP_SYSTEM_STATUS = 7,
-	PROTO_OP_SHUTDOWN = 8,
-	PROTO_OP_REBOOT = 9,
+	PROTO_OP_SHUTDOWN = 8,          /* arg0 drain seconds; arg1 PROTO_WAIT (see "shutdown" below) */
+	PROTO_OP_REBOOT = 9,            /* the same */
 	PROTO_OP_LOGS = 10,             /* name ("init" too); arg0 lines; arg1 PROTO_LOGS_* */
 	PROTO_OP_LOGS_CLEAR = 11,       /* name */
 	PROTO_OP_ENABLE = 12,           /* name; arg0 PROTO_ENABLE_NOW */
@@ -129,6 +132,14 @@ enum proto_op {
  * new line until logs-stream-stop or the peer closes; without it, init
  * closes the stream after the backlog. The DONE frame comes once the
  * connection is made (or has failed) and carries arg0 CID, arg1 port. */
+/* shutdown, reboot: with a drain (arg0 seconds, at most
+ * PROTO_WAIT_MAX_SEC), init first reports its health as stopping and
+ * keeps the services running that long, then stops them. With PROTO_WAIT
+ * in arg1 the DONE frame comes only at the very end: every service and
+ * every other process down, the logs' last lines (init's own included)
+ * handed to the active log streams, just before power-off; its message
+ * says whether a stream was still behind. Both zero: today's shutdown,
+ * answered at once. */
 /* ps start: the text field holds arg0 strings (the command and its
  * arguments) then arg1 strings (KEY=VALUE), each NUL-terminated, arg2 bytes
  * in all (at most PROTO_TEXT_SIZE); the rest of the field is zero. The name
@@ -283,6 +294,7 @@ enum proto_shape {
 	PROTO_SHAPE_OPT_NAME,    /* name, or "" for none */
 	PROTO_SHAPE_EVENTS,      /* arg0:arg1 sequence number; arg2 PROTO_EVENTS_* */
 	PROTO_SHAPE_ATTEST,      /* arg0 nonce bytes, arg1 user-data bytes; text */
+	PROTO_SHAPE_SHUTDOWN,    /* arg0 drain seconds 0..PROTO_WAIT_MAX_SEC; arg1 PROTO_WAIT or 0 */
 };
 
 /* The shape of every operation: a new operation of a known shape is one
@@ -292,8 +304,8 @@ enum proto_shape {
 		[PROTO_OP_PING] = PROTO_SHAPE_NONE, [PROTO_OP_LIST] = PROTO_SHAPE_NONE,                       \
 		[PROTO_OP_STATUS] = PROTO_SHAPE_NAME, [PROTO_OP_START] = PROTO_SHAPE_WAIT,                    \
 		[PROTO_OP_STOP] = PROTO_SHAPE_WAIT, [PROTO_OP_RESTART] = PROTO_SHAPE_WAIT,                    \
-		[PROTO_OP_SYSTEM_STATUS] = PROTO_SHAPE_NONE, [PROTO_OP_SHUTDOWN] = PROTO_SHAPE_NONE,          \
-		[PROTO_OP_REBOOT] = PROTO_SHAPE_NONE, [PROTO_OP_LOGS] = PROTO_SHAPE_LOGS,                     \
+		[PROTO_OP_SYSTEM_STATUS] = PROTO_SHAPE_NONE, [PROTO_OP_SHUTDOWN] = PROTO_SHAPE_SHUTDOWN,      \
+		[PROTO_OP_REBOOT] = PROTO_SHAPE_SHUTDOWN, [PROTO_OP_LOGS] = PROTO_SHAPE_LOGS,                 \
 		[PROTO_OP_LOGS_CLEAR] = PROTO_SHAPE_NAME, [PROTO_OP_ENABLE] = PROTO_SHAPE_ENABLE,             \
 		[PROTO_OP_DISABLE] = PROTO_SHAPE_NAME, [PROTO_OP_RELOAD] = PROTO_SHAPE_NONE,                  \
 		[PROTO_OP_LOGS_STREAM] = PROTO_SHAPE_STREAM,                                                  \
@@ -332,6 +344,8 @@ struct proto_req {
 	 * PROTO_E_VERSION and PROTO_E_CONFIG. */
 	unsigned version;
 	uint64_t hash;
+	/* Later additions: */
+	uint32_t drain_sec; /* shutdown, reboot: seconds of drain before the services stop */
 };
 
 /* PROTO_REC_DONE: the last frame of every reply. */

@@ -132,6 +132,17 @@ static int take_events(uint32_t a0, uint32_t a1, uint32_t a2, struct proto_req *
 	return rq->since_set || !(a0 | a1);
 }
 
+/* shutdown, reboot: a0 seconds of drain, a1 PROTO_WAIT or 0 (both zero:
+ * a shutdown as version 1 first had it). */
+static int take_shutdown(uint32_t a0, uint32_t a1, uint32_t a2, struct proto_req *rq, const char **why)
+{
+	rq->drain_sec = a0;
+	rq->wait = a1 == PROTO_WAIT;
+	if (a0 > PROTO_WAIT_MAX_SEC || (a1 & ~PROTO_WAIT))
+		*why = "bad shutdown: a drain of 0 to 86400 seconds, arg1 PROTO_WAIT or 0";
+	return a0 <= PROTO_WAIT_MAX_SEC && !(a1 & ~PROTO_WAIT) && !a2;
+}
+
 /* attest: the nonce (a0 bytes) then the user data (a1) in the text. */
 static int take_attest(uint32_t a0, uint32_t a1, uint32_t a2, const unsigned char *f, struct proto_req *rq,
 		       const char **why)
@@ -196,6 +207,7 @@ static int take_args(unsigned shape, const unsigned char *f, struct proto_req *r
 		if (a0 & ~PROTO_ENABLE_NOW)
 			*why = "unknown enable option bits";
 		return !(a0 & ~PROTO_ENABLE_NOW) && !a1 && !a2;
+	case PROTO_SHAPE_SHUTDOWN: return take_shutdown(a0, a1, a2, rq, why);
 	case PROTO_SHAPE_WAIT:
 		if (!a1)
 			break;
@@ -287,6 +299,7 @@ void proto_pack_request(unsigned char *f, uint64_t hash, const struct proto_req 
 		if (rq->wait)
 			a[1] = PROTO_WAIT, a[2] = rq->wait_sec;
 		break;
+	case PROTO_SHAPE_SHUTDOWN: a[0] = rq->drain_sec, a[1] = rq->wait ? PROTO_WAIT : 0; break;
 	case PROTO_SHAPE_ENABLE: a[0] = rq->now ? PROTO_ENABLE_NOW : 0; break;
 	case PROTO_SHAPE_LOGS: a[0] = rq->lines, a[1] = rq->follow ? PROTO_LOGS_FOLLOW : 0; break;
 	case PROTO_SHAPE_STREAM:

@@ -503,6 +503,15 @@ void ctl_tick(int64_t now)
 			drop(&clients[i]);
 }
 
+int ctl_holding(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < CFG_MAX_CLIENTS; i++)
+		n += clients[i].fd >= 0 && clients[i].r.hold;
+	return n;
+}
+
 int64_t ctl_next_deadline(void)
 {
 	int64_t next = accept_paused_until > clock_ms() ? accept_paused_until : 0;

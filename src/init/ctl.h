@@ -20,5 +20,8 @@ void ctl_poll_done(const struct pollfd *p, int n, int64_t now);
 void ctl_tick(int64_t now);
 /* The earliest client deadline, or 0. */
 int64_t ctl_next_deadline(void);
+/* Clients still connected whose request holds the end of a shutdown back
+ * (a `shutdown --wait`: until it has its answer and has closed). */
+int ctl_holding(void);
 
 #endif

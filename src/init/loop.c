@@ -47,6 +47,11 @@ static void adhoc_done(const struct pollfd *p, int n, int64_t now)
 	(void)now;
 	adhoc_poll_done(p, n);
 }
+/* The end of a shutdown waits for the clients that wait for it. */
+static void shutdown_step(int64_t now)
+{
+	shutdown_tick(now, ctl_holding());
+}
 static void log_done(const struct pollfd *p, int n, int64_t now)
 {
 	(void)now;
@@ -76,7 +81,7 @@ static int64_t (*const deadlines[])(void) = {
 	stream_next_deadline, health_next_deadline, entropy_next_deadline, attest_next_deadline,
 };
 static void (*const ticks[])(int64_t now) = { entropy_tick,  health_tick, attest_tick, svc_tick,
-					      shutdown_tick, reload_tick, ctl_tick,    stream_tick };
+					      shutdown_step, reload_tick, ctl_tick,    stream_tick };
 
 static int timeout_ms(int signal_fd)
 {

@@ -29,6 +29,8 @@ struct reply {
 	int64_t wake;             /* a waiting reply: look at it again then (monotonic ms),
 				      * OPS_WAKE_SOON: every 100 ms; OPS_WAKE_NOW: on the
 				      * next pass; 0: it waits for nothing */
+	int hold;                 /* a shutdown --wait: the shutdown's end waits until this
+				   * peer has its answer and has closed (ctl_holding) */
 	union {
 		struct {                   /* status: snapshots, taken when asked, of */
 			char reason[96];   /* the service's failure reason */

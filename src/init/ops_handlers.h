@@ -63,6 +63,7 @@ extern const struct ops_reply ops_svc_system_reply;
 void ops_svc_reload(struct reply *r, const struct proto_req *rq);
 void ops_svc_shutdown(struct reply *r, const struct proto_req *rq);
 void ops_svc_reboot(struct reply *r, const struct proto_req *rq);
+extern const struct ops_reply ops_svc_shutdown_reply;
 
 /* ops_logs.c */
 void ops_logs_begin(struct reply *r, const struct proto_req *rq);

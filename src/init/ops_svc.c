@@ -166,26 +166,56 @@ void ops_svc_reload(struct reply *r, const struct proto_req *rq)
 		r->status = PROTO_E_BUSY;
 }
 
-static void shutdown_op(struct reply *r, int reboot)
+/* shutdown, reboot, with a drain and --wait or without (shutdown.h says
+ * what a second request does while one runs). A --wait is answered at the
+ * very end; without it the answer comes at once, as it always did. */
+static void shutdown_op(struct reply *r, const struct proto_req *rq, int reboot)
 {
-	if (shutdown_active()) {
-		ops_say(r, PROTO_E_BUSY, "init is already shutting down");
-		return;
+	const char *what = reboot ? "reboot" : "shutdown";
+
+	switch (shutdown_drain(reboot ? SYS_REBOOT : SYS_POWEROFF, "initctl", rq->drain_sec)) {
+	case SHUTDOWN_STARTED:
+		if (rq->drain_sec)
+			ops_say(r, PROTO_OK, "System %s initiated: draining for %u s (health: stopping)", what,
+				rq->drain_sec);
+		else
+			ops_say(r, PROTO_OK, "System %s initiated", what);
+		break;
+	case SHUTDOWN_SHORTENED:
+		ops_say(r, PROTO_OK, "System %s: the drain under way ends %s", what,
+			rq->drain_sec ? "sooner" : "now");
+		break;
+	case SHUTDOWN_UNDER_WAY:
+		if (!rq->wait) {
+			ops_say(r, PROTO_E_BUSY, "init is already shutting down");
+			return;
+		}
+		break; /* waits for the end of the one under way */
 	}
-	shutdown_request(reboot ? SYS_REBOOT : SYS_POWEROFF, "initctl");
-	ops_say(r, PROTO_OK, "System %s initiated", reboot ? "reboot" : "shutdown");
+	r->hold = rq->wait;
 }
+
+/* A --wait is answered once shutdown.c says the end has come. */
+static int shutdown_ready(struct reply *r)
+{
+	if (!r->hold)
+		return 1;
+	if (!shutdown_confirmed())
+		return 0;
+	ops_say(r, PROTO_OK, "%s", shutdown_outcome());
+	return 1;
+}
+
+const struct ops_reply ops_svc_shutdown_reply = { .ready = shutdown_ready };
 
 void ops_svc_shutdown(struct reply *r, const struct proto_req *rq)
 {
-	(void)rq;
-	shutdown_op(r, 0);
+	shutdown_op(r, rq, 0);
 }
 
 void ops_svc_reboot(struct reply *r, const struct proto_req *rq)
 {
-	(void)rq;
-	shutdown_op(r, 1);
+	shutdown_op(r, rq, 1);
 }
 
 static int list_next(struct reply *r, unsigned char *f)

@@ -281,6 +281,15 @@ void stream_tick(int64_t now)
 	}
 }
 
+int stream_pending(void)
+{
+	int i, n = 0;
+
+	for (i = 0; ready && i < CFG_MAX_LOG_STREAMS; i++)
+		n += streams[i].fd >= 0 && (streams[i].state == STREAM_CONNECTING || has_output(&streams[i]));
+	return n;
+}
+
 int64_t stream_next_deadline(void)
 {
 	int64_t next = 0;

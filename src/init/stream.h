@@ -34,5 +34,8 @@ int stream_poll_add(struct pollfd *p, int max);
 void stream_poll_done(const struct pollfd *p, int n, int64_t now);
 void stream_tick(int64_t now);
 int64_t stream_next_deadline(void);
+/* Streams that have not taken every line yet (connecting, or with lines
+ * waiting): the end of a shutdown waits a while for them. */
+int stream_pending(void);
 
 #endif

@@ -25,6 +25,7 @@
 
 static struct svc tab[SVC_SLOTS];
 static int shutting_down;
+static int draining; /* shutdown --drain: health stopping, services as they were */
 static uint64_t restarts_total;
 static int aggregate; /* the enclave's health as last reported (an event when it changes) */
 void (*svc_app_ended)(void);
@@ -1026,11 +1027,17 @@ static int verdict(int i)
 	}
 }
 
+void svc_set_draining(void)
+{
+	draining = 1;
+	note_aggregate(); /* the event comes now, not at the next state change */
+}
+
 int svc_aggregate(void)
 {
 	int i, n = 0, bad = 0, starting = 0, app_bad = 0;
 
-	if (shutting_down)
+	if (shutting_down || draining)
 		return PROTO_SYS_STOPPING;
 	for (i = 0; i < SVC_N; i++) {
 		int v;

@@ -151,6 +151,9 @@ uint64_t svc_restarts_total(void);
 /* The enclave's health (enum proto_sys_health) from every enabled
  * service's state and health. */
 int svc_aggregate(void);
+/* A drain has begun (shutdown --drain): the aggregate is stopping from
+ * now on, while the services go on as they were. */
+void svc_set_draining(void);
 /* Words for a state ("waiting for dependencies"). */
 const char *svc_state_name(enum svc_state s);
 

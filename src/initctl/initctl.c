@@ -40,6 +40,7 @@
 #define OPT_NOW 2     /* --now */
 #define OPT_DRY_RUN 4 /* --dry-run */
 #define OPT_JSON 8    /* --json: the read commands */
+#define OPT_DRAIN 16  /* --drain SECONDS, --wait (no --timeout): shutdown, reboot */
 
 /* The plain commands: one request each, its words checked here before
  * anything is sent (logs, logs-stream and ps parse their own). */
@@ -55,21 +56,23 @@ static const struct command commands[] = {
 	{ "list", PROTO_OP_LIST, 0, OPT_JSON },        { "status", PROTO_OP_STATUS, 1, OPT_JSON },
 	{ "start", PROTO_OP_START, 1, OPT_WAIT },      { "stop", PROTO_OP_STOP, 1, OPT_WAIT },
 	{ "restart", PROTO_OP_RESTART, 1, OPT_WAIT },  { "system-status", PROTO_OP_SYSTEM_STATUS, 0, OPT_JSON },
-	{ "ping", PROTO_OP_PING, 0, OPT_JSON },        { "shutdown", PROTO_OP_SHUTDOWN, 0, 0 },
-	{ "reboot", PROTO_OP_REBOOT, 0, 0 },           { "logs-clear", PROTO_OP_LOGS_CLEAR, 1, 0 },
+	{ "ping", PROTO_OP_PING, 0, OPT_JSON },        { "shutdown", PROTO_OP_SHUTDOWN, 0, OPT_DRAIN },
+	{ "reboot", PROTO_OP_REBOOT, 0, OPT_DRAIN },   { "logs-clear", PROTO_OP_LOGS_CLEAR, 1, 0 },
 	{ "enable", PROTO_OP_ENABLE, 1, OPT_NOW },     { "disable", PROTO_OP_DISABLE, 1, 0 },
 	{ "reload", PROTO_OP_RELOAD, 0, OPT_DRY_RUN },
 };
 
 #define DEFAULT_WAIT_SEC 90 /* systemd's default start timeout */
 
-enum { ARG_WORD, ARG_WAIT, ARG_TIMEOUT, ARG_NOW, ARG_DRY_RUN, ARG_JSON };
+enum { ARG_WORD, ARG_WAIT, ARG_TIMEOUT, ARG_NOW, ARG_DRY_RUN, ARG_JSON, ARG_DRAIN };
 
 /* Which of c's options a is; ARG_WORD when it is none of them. */
 static int option(const struct command *c, const char *a)
 {
-	if ((c->opts & OPT_WAIT) && !strcmp(a, "--wait"))
+	if ((c->opts & (OPT_WAIT | OPT_DRAIN)) && !strcmp(a, "--wait"))
 		return ARG_WAIT;
+	if ((c->opts & OPT_DRAIN) && (!strcmp(a, "--drain") || !strncmp(a, "--drain=", 8)))
+		return ARG_DRAIN;
 	if ((c->opts & OPT_WAIT) && (!strcmp(a, "--timeout") || !strncmp(a, "--timeout=", 10)))
 		return ARG_TIMEOUT;
 	if ((c->opts & OPT_NOW) && !strcmp(a, "--now"))
@@ -92,6 +95,20 @@ static int timeout_sec(const char *num)
 		return 0;
 	}
 	return (int)v;
+}
+
+/* --drain's value into rq; returns 0, or 2 after a usage error. */
+static int drain_sec(const char *num, struct proto_req *rq)
+{
+	char *end;
+	long v = strtol(num, &end, 10);
+
+	if (!*num || *end || *num == '-' || *num == '+' || v < 0 || v > PROTO_WAIT_MAX_SEC) {
+		fprintf(stderr, "initctl: --drain takes 0 to %d seconds, not '%s'\n", PROTO_WAIT_MAX_SEC, num);
+		return 2;
+	}
+	rq->drain_sec = (uint32_t)v;
+	return 0;
 }
 
 /* Too many words after c, or too few: a usage error (returns 2). */
@@ -122,36 +139,41 @@ struct flags {
 	int json;
 };
 
+/* One option after the command word, argv[*i] (an option with a value
+ * takes the next word too); returns 0, or 2 after a usage error. */
+static int one_opt(const struct command *c, int argc, char **argv, int *i, struct proto_req *rq, struct flags *fl,
+		   int *timeout)
+{
+	const char *a = argv[*i];
+
+	switch (option(c, a)) {
+	case ARG_WAIT: rq->wait = 1; return 0;
+	case ARG_TIMEOUT:
+		*timeout = timeout_sec(a[9] == '=' ? a + 10 : ++*i < argc ? argv[*i] : "");
+		return *timeout ? 0 : 2;
+	case ARG_DRAIN: return drain_sec(a[7] == '=' ? a + 8 : ++*i < argc ? argv[*i] : "", rq);
+	case ARG_NOW: rq->now = 1; return 0;
+	case ARG_DRY_RUN: fl->dry = 1; return 0;
+	case ARG_JSON: fl->json = 1; return 0;
+	default: return word(c, a, rq) ? 2 : 0;
+	}
+}
+
 /* The options after the command word; returns 0, or 2 after a usage error. */
 static int parse_opts(const struct command *c, int argc, char **argv, struct proto_req *rq, struct flags *fl)
 {
 	int i, timeout = 0;
 
-	for (i = 0; i < argc; i++) {
-		const char *a = argv[i];
-
-		switch (option(c, a)) {
-		case ARG_WAIT: rq->wait = 1; break;
-		case ARG_TIMEOUT:
-			timeout = timeout_sec(a[9] == '=' ? a + 10 : ++i < argc ? argv[i] : "");
-			if (!timeout)
-				return 2;
-			break;
-		case ARG_NOW: rq->now = 1; break;
-		case ARG_DRY_RUN: fl->dry = 1; break;
-		case ARG_JSON: fl->json = 1; break;
-		default:
-			if (word(c, a, rq))
-				return 2;
-		}
-	}
+	for (i = 0; i < argc; i++)
+		if (one_opt(c, argc, argv, &i, rq, fl, &timeout))
+			return 2;
 	if (c->takes_name && !rq->name)
 		return wrong_words(c);
 	if (timeout && !rq->wait) {
 		fprintf(stderr, "initctl: --timeout goes with --wait\n");
 		return 2;
 	}
-	if (rq->wait)
+	if (rq->wait && (c->opts & OPT_WAIT))
 		rq->wait_sec = timeout ? (uint32_t)timeout : DEFAULT_WAIT_SEC;
 	return 0;
 }

@@ -73,8 +73,14 @@ void usage_print(FILE *f)
 	      f);
 	ps_usage(f);
 	fputs("  ping [--json]       check that init answers\n"
-	      "  shutdown            stop everything and power off\n"
-	      "  reboot              stop everything and reboot\n"
+	      "  shutdown [--drain SECONDS] [--wait]\n"
+	      "                      stop everything and power off; --drain first reports the\n"
+	      "                      health as stopping and keeps the services running that\n"
+	      "                      long (0 to 86400); --wait returns only at the very end:\n"
+	      "                      every service down, the last log lines handed to the log\n"
+	      "                      streams, just before the power-off\n"
+	      "  reboot [--drain SECONDS] [--wait]\n"
+	      "                      stop everything and reboot (the same options)\n"
 	      "\n"
 	      "Exit status: 0 done; 1 init refused or the operation failed (health: not healthy;\n"
 	      "attest: no NSM, or a malformed document); 2 a usage error; 3 status: the service is\n"

@@ -570,6 +570,61 @@ c_privilege_drop_fails() {
 	echo "info: $out"
 }
 
+# shutdown --drain 1 --wait over VSOCK, answered only once the last lines
+# have gone out to the log streams. As PID 1 of the VM init ends every
+# process before it answers, so the check drives a second init (built from
+# tests/boot/drain-config, its own socket and VSOCK port 9002) as PID 1 of
+# a PID namespace: its client and its streams' listeners, out here, outlive
+# it. Streams: `last`'s log (its last words come when it is stopped),
+# init's own (its last line, "exiting", comes just before the answer), and
+# `gush`'s to a reader that takes nothing, which must not hold the end.
+dctl() { timeout 60 /bin/initctl-drain -p vsock --vsock-cid 1 --vsock-port 9002 "$@"; }
+c_drain_wait() {
+	local out rc n=0 stall early
+	unshare -p -f --mount-proc /boottest/drain/init > /tmp/drain-init.log 2>&1 &
+	wait_until 20 /bin/initctl-drain -s /run/drain.sock ping ||
+		{ tail -5 /tmp/drain-init.log; echo "the drain init does not answer"; return 1; }
+	wait_until 20 sh -c "/bin/initctl-drain -s /run/drain.sock logs last -n 5 | grep -q 'last: up'" ||
+		{ echo "service last did not start"; return 1; }
+	dctl logs-stream last --listen-cid 1 --listen-port 9110 -f -n 0 -o /tmp/drain-last & 
+	dctl logs-stream init --listen-cid 1 --listen-port 9111 -f -n 0 -o /tmp/drain-own &
+	rm -f /tmp/drain-stall.pid
+	(sh -c 'echo $$ > /tmp/drain-stall.pid; exec timeout 60 /bin/initctl-drain -p vsock --vsock-cid 1 \
+		--vsock-port 9002 logs-stream gush --listen-cid 1 --listen-port 9112 -f -n 0' | sleep 60) &
+	for p in 9110 9111 9112; do
+		wait_until 15 sh -c "/bin/initctl-drain -s /run/drain.sock logs init -n 50 | grep -q 'to vsock 1:$p started'" ||
+			{ echo "the stream to port $p did not start"; return 1; }
+	done
+	stall=$(cat /tmp/drain-stall.pid)
+	/bin/initctl-drain -s /run/drain.sock start gush > /dev/null || { echo "start gush failed"; return 1; }
+	until /bin/initctl-drain -s /run/drain.sock logs gush -n 3 2>/dev/null | grep -q 'gush done'; do
+		n=$((n + 1))
+		[ $n -lt 300 ] || { echo "gush did not finish within 60 s"; return 1; }
+		sleep 0.2
+	done
+	out=$(dctl shutdown --drain 1 --wait 2>&1); rc=$?
+	# The listeners' files may lag the answer by a moment (the lines are in
+	# their sockets already): what they held at once is only reported.
+	early="$(grep -c 'last: goodbye' /tmp/drain-last) $(grep -c '\] exiting$' /tmp/drain-own)"
+	kill -INT "$stall" 2>/dev/null
+	echo "answer: $out"
+	[ $rc = 0 ] || { tail -15 /tmp/drain-init.log; echo "shutdown --drain 1 --wait over VSOCK: exit $rc"; return 1; }
+	case $out in
+	*"1 log stream(s) still behind after 3 s"*) ;;
+	*) tail -15 /tmp/drain-init.log; echo "the answer does not name the stalled stream: $out"; return 1 ;;
+	esac
+	# The drain: health stopping first, the services stopped after it.
+	awk '/draining for 1 s, health stopping/ { d = NR } /Stopping service last/ { s = NR }
+		END { exit !(d && s > d) }' /tmp/drain-init.log ||
+		{ tail -15 /tmp/drain-init.log; echo "last was not stopped after a drain"; return 1; }
+	# Every line that went out before the answer reaches the listeners.
+	wait_until 10 grep -q 'last: goodbye' /tmp/drain-last ||
+		{ cat /tmp/drain-last; echo "last's last words never reached its stream"; return 1; }
+	wait_until 10 grep -q '\] exiting$' /tmp/drain-own ||
+		{ tail -5 /tmp/drain-own; echo "init's last line never reached its stream"; return 1; }
+	echo "info: $(wc -l < /tmp/drain-last) lines of last's log and $(wc -l < /tmp/drain-own) of init's streamed (the last ones in the files at the answer: ${early% *} and ${early#* }); answer: $out"
+}
+
 # ---- run ----------------------------------------------------------------
 
 say "BOOTTEST START $mode"
@@ -608,6 +663,7 @@ if [ "$mode" = full ]; then
 	check vsock-cannot-lock-out-unix c_vsock_cannot_lock_out_unix
 	check least-privilege c_least_privilege
 	check privilege-drop-fails c_privilege_drop_fails
+	check drain-wait c_drain_wait
 fi
 say "BOOTTEST DONE $mode"
 exit 0

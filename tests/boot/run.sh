@@ -77,6 +77,11 @@ build() {
 		fail build "make CONFIG=$B/norng-config/init.yaml failed" "$(echo "$out" | tail -20)"
 		return 1
 	fi
+	# the drain check's second init and its initctl (guest.sh c_drain_wait)
+	if ! out=$(make -s CONFIG=$here/drain-config/init.yaml BUILD="$B/drain" "$B/drain/init" "$B/drain/initctl" 2>&1); then
+		fail build "make CONFIG=$here/drain-config/init.yaml failed" "$(echo "$out" | tail -20)"
+		return 1
+	fi
 	if ! out=$(musl-gcc -static -Os -std=c11 -Wall -Wextra -Werror -o "$B/hbinit" $here/hbinit.c 2>&1); then
 		fail build "tests/boot/hbinit.c does not build" "$(echo "$out" | tail -20)"
 		return 1
@@ -135,6 +140,9 @@ rootfs() {
 	cp "$B/initctl" "$r/bin/initctl"
 	cp "$B/vhold" "$r/bin/vhold"
 	cp "$B/notifier" "$r/bin/notifier"
+	cp "$B/drain/initctl" "$r/bin/initctl-drain"
+	mkdir -p "$r/boottest/drain"
+	cp "$B/drain/init" "$r/boottest/drain/init"
 	cp $here/guest.sh "$r/boottest/guest.sh"
 	chmod 755 "$r/boottest/guest.sh"
 	echo "this is the image's /rootfs" > "$r/etc/boottest-rootfs"
@@ -214,7 +222,7 @@ GUEST_COMMON="pid1 cmd-args environment mounts mount-modes dev-symlinks cgroups 
 GUEST_FULL="service-env-and-logs readiness readiness-order health-vsock events-vsock metrics-vsock
 	vsock-initctl-yaml vsock-services-allowed vsock-policy-refuses vsock-policy-processes logs-stream-unix
 	logs-stream-vsock logs-stream-follow-two logs-stream-stalled-reader reload-after-switch-root vsock-cannot-lock-out-unix
-	least-privilege privilege-drop-fails"
+	least-privilege privilege-drop-fails drain-wait"
 
 run_boot() {
 	local boot=$1 con raw t0 t1 rc ms name why re out up

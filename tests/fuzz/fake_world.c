@@ -264,6 +264,23 @@ void shutdown_request(enum sys_halt how, const char *why)
 	(void)why;
 	shutting_down = 1;
 }
+/* A drain ends at once here: a --wait is answered on the next pass. */
+enum shutdown_answer shutdown_drain(enum sys_halt how, const char *why, uint32_t drain_sec)
+{
+	int was = shutting_down;
+
+	(void)drain_sec;
+	shutdown_request(how, why);
+	return was ? SHUTDOWN_UNDER_WAY : SHUTDOWN_STARTED;
+}
+int shutdown_confirmed(void)
+{
+	return shutting_down;
+}
+const char *shutdown_outcome(void)
+{
+	return "Every service stopped";
+}
 int shutdown_active(void)
 {
 	return shutting_down;

@@ -357,7 +357,52 @@ TEST(events_requests)
 	CHECK(proto_unpack_request(f, HASH, &rq, &why) == PROTO_OK && !rq.since_set && rq.since == 0);
 }
 
+static void shutdown_frame(unsigned op, uint32_t a0, uint32_t a1, uint32_t a2)
+{
+	proto_init(f, (uint16_t)op, HASH);
+	proto_put32(f, PROTO_OFF_ARG0, a0);
+	proto_put32(f, PROTO_OFF_ARG1, a1);
+	proto_put32(f, PROTO_OFF_ARG2, a2);
+}
+
+TEST(shutdown_requests)
+{
+	struct proto_req rq;
+	const char *why;
+
+	/* All zero: the shutdown an older initctl sends, at once, no wait. */
+	shutdown_frame(PROTO_OP_SHUTDOWN, 0, 0, 0);
+	CHECK(proto_unpack_request(f, HASH, &rq, &why) == PROTO_OK && !rq.drain_sec && !rq.wait);
+	shutdown_frame(PROTO_OP_REBOOT, 10, PROTO_WAIT, 0);
+	CHECK(proto_unpack_request(f, HASH, &rq, &why) == PROTO_OK && rq.drain_sec == 10 && rq.wait);
+	shutdown_frame(PROTO_OP_SHUTDOWN, PROTO_WAIT_MAX_SEC, 0, 0);
+	CHECK(proto_unpack_request(f, HASH, &rq, &why) == PROTO_OK && rq.drain_sec == PROTO_WAIT_MAX_SEC);
+	/* A drain too long, unknown wait bits, arg2, a name: refused. */
+	shutdown_frame(PROTO_OP_SHUTDOWN, PROTO_WAIT_MAX_SEC + 1, 0, 0);
+	CHECK(proto_unpack_request(f, HASH, &rq, &why) == PROTO_E_FRAME);
+	CHECK(strstr(why, "bad shutdown") != 0);
+	shutdown_frame(PROTO_OP_SHUTDOWN, 0xffffffffu, PROTO_WAIT, 0);
+	CHECK(check() == PROTO_E_FRAME);
+	shutdown_frame(PROTO_OP_REBOOT, 1, 2, 0);
+	CHECK(proto_unpack_request(f, HASH, &rq, &why) == PROTO_E_FRAME);
+	CHECK(strstr(why, "bad shutdown") != 0);
+	shutdown_frame(PROTO_OP_SHUTDOWN, 1, PROTO_WAIT, 1);
+	CHECK(check() == PROTO_E_FRAME);
+	shutdown_frame(PROTO_OP_SHUTDOWN, 0, 0, 0);
+	proto_put_str(f, PROTO_OFF_NAME, PROTO_NAME_SIZE, "a");
+	CHECK(check() == PROTO_E_FRAME);
+	/* Packed by initctl and decoded the same. */
+	rq = (struct proto_req){ .op = PROTO_OP_SHUTDOWN, .drain_sec = 7, .wait = 1 };
+	proto_pack_request(f, HASH, &rq);
+	CHECK(proto_get32(f, PROTO_OFF_ARG0) == 7 && proto_get32(f, PROTO_OFF_ARG1) == PROTO_WAIT);
+	CHECK(proto_unpack_request(f, HASH, &rq, &why) == PROTO_OK && rq.drain_sec == 7 && rq.wait);
+	rq = (struct proto_req){ .op = PROTO_OP_REBOOT };
+	proto_pack_request(f, HASH, &rq);
+	CHECK(proto_get32(f, PROTO_OFF_ARG0) == 0 && proto_get32(f, PROTO_OFF_ARG1) == 0);
+	CHECK(proto_unpack_request(f, HASH, &rq, &why) == PROTO_OK && !rq.drain_sec && !rq.wait);
+}
+
 RUN_TESTS("proto", T(byte_order_is_big_endian), T(string_fields_are_cut_and_terminated), T(valid_requests_pass),
 	  T(each_bad_field_is_refused), T(service_names), T(replies_checked_too), T(health_records_round_trip),
 	  T(event_records_round_trip), T(appended_svc_and_system_fields), T(opt_name_requests), T(ps_start_user),
-	  T(events_requests))
+	  T(events_requests), T(shutdown_requests))
