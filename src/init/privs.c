@@ -198,10 +198,11 @@ size_t privs_describe(const struct cfg_svc *c, const struct spawn_report *r, cha
 	static const struct cfg_privs none;
 	const struct cfg_privs *p = c->privs ? c->privs : &none;
 	const char *why = strerror(r->err), *user = p->user ? p->user : "root";
+	const char *file_why = r->err == PASSWD_NOT_FILE ? "not a regular file" : why;
 
 	switch (r->stage) {
-	case SPAWN_PASSWD: return fmt_fmt(buf, cap, "cannot read " PASSWD_FILE ": %s", why);
-	case SPAWN_GROUP_FILE: return fmt_fmt(buf, cap, "cannot read " GROUP_FILE ": %s", why);
+	case SPAWN_PASSWD: return fmt_fmt(buf, cap, "cannot read " PASSWD_FILE ": %s", file_why);
+	case SPAWN_GROUP_FILE: return fmt_fmt(buf, cap, "cannot read " GROUP_FILE ": %s", file_why);
 	case SPAWN_NO_USER: return fmt_fmt(buf, cap, "User '%s' not found in " PASSWD_FILE, user);
 	case SPAWN_NO_GID:
 		return fmt_fmt(buf, cap, "User '%s' not found in " PASSWD_FILE ", and no Group= to run it with",
