@@ -4,7 +4,9 @@
 # NIS lines, duplicates, ids that are (uid_t)-1, no newline at the end) and
 # bind-mounted over the real ones in init's mount namespace; later steps
 # mount a FIFO with no writer or /dev/zero there instead (nsenter into
-# init's namespace). A service as nobody looks for a way back to root. Every
+# init's namespace). A service as nobody looks for a way back to root, with
+# init started as a careless launcher might: with ambient capabilities and
+# SECBIT_NO_SETUID_FIXUP (setuid then keeps them, and exec too). Every
 # failure says why and runs nothing; init answers ping throughout and holds
 # as many descriptors at the end as after its start.
 
@@ -14,7 +16,8 @@ start_init() {
 		# shellcheck disable=SC2016 # $1 and $2 are the inner shell's
 		unshare --pid --fork --mount-proc --kill-child sh -c '
 			mount --bind "$1/passwd" /etc/passwd && mount --bind "$1/group" /etc/group &&
-			exec "$2"' sh "$WORK/etc" "$INIT_BIN" >"$LOG" 2>&1
+			exec setpriv --securebits +no_setuid_fixup --inh-caps "$3" --ambient-caps "$3" "$2"' \
+			sh "$WORK/etc" "$INIT_BIN" +chown,+dac_override,+kill,+setuid >"$LOG" 2>&1
 		echo $? >"$EXITFILE"
 	) &
 	# shellcheck disable=SC2034 # lib.sh's init_hostpid reads it
@@ -92,6 +95,8 @@ t_01_services_settle() {
 }
 
 t_02_no_way_back_to_root() {
+	expect_eq "$(awk '$1 == "CapAmb:" { print $2 }' "/proc/$(init_hostpid)/status")" 00000000000000a3 \
+		"init's ambient capabilities (chown, dac_override, kill, setuid)"
 	expect_eq "$(grep -E '^Cap(Inh|Prm|Eff|Amb):' "$WORK/out/probe.caps" | awk '{ print $2 }' | tr '\n' ' ')" \
 		"0000000000000000 0000000000000000 0000000000000000 0000000000000000 " "probe's capabilities"
 	expect_eq "$(cat "$WORK/out/probe.suid")" 65534 "a setuid-root binary under no_new_privs"
@@ -206,6 +211,8 @@ t_08_odd_users_from_a_client() {
 	h=$(host_pid "${p%% *}") || fail "no process for: $out"
 	expect_eq "$(awk '$1 == "Uid:" { print $2 }' "/proc/$h/status")" 2006 "ps start --user many: uid"
 	only_stdio "$h" "ps start --user many"
+	expect_eq "$(awk '$1 == "CapEff:" || $1 == "CapAmb:" { print $2 }' "/proc/$h/status" | tr '\n' ' ')" \
+		"0000000000000000 0000000000000000 " "ps start --user many: capabilities (effective, ambient)"
 	ping_ok
 }
 

@@ -65,6 +65,7 @@ TEST(drops)
 	CHECK_STR(say(&web, SPAWN_SETGID, EPERM, 0), "setgid: Operation not permitted");
 	CHECK_STR(say(&web, SPAWN_SETUID, EAGAIN, 0), "setuid: Resource temporarily unavailable");
 	CHECK_STR(say(&web, SPAWN_NO_NEW_PRIVS, EINVAL, 0), "prctl NO_NEW_PRIVS: Invalid argument");
+	CHECK_STR(say(&web, SPAWN_CAPS, EPERM, 0), "capset: Operation not permitted");
 }
 
 RUN_TESTS("privs", T(setup_steps), T(lookups), T(drops))
