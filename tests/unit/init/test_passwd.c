@@ -249,6 +249,12 @@ TEST(files_and_missing_files)
 	errno = EIO;
 	passwd_begin(&s, PASSWD_USER, "web", 0, 0, 0);
 	CHECK(passwd_scan_file("/dev/zero", &s) < 0 && errno == PASSWD_NOT_FILE && !s.found);
+	/* A symlink is followed: to /dev/zero, it is /dev/zero. */
+	snprintf(path, sizeof path, "%s/link", dir);
+	CHECK(symlink("/dev/zero", path) == 0);
+	errno = EIO;
+	CHECK(passwd_scan_file(path, &s) < 0 && errno == PASSWD_NOT_FILE && !s.found);
+	unlink(path);
 	{
 		static uint32_t g[4];
 		passwd_begin(&s, PASSWD_MEMBER, "web", g, 0, 4);
