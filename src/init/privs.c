@@ -158,21 +158,15 @@ static int set_limits(const struct cfg_privs *p, struct spawn_report *r)
 /* A uid that is no longer root has no capabilities: the kernel clears
  * them at setuid, unless whoever started init set SECBIT_NO_SETUID_FIXUP,
  * which init inherits; then ambient ones would even survive the exec. So
- * they are cleared here, whatever the securebits (the layout is the
- * kernel's, version 3: two words of each set; a smaller inheritable set
+ * they are cleared here, whatever the securebits. The kernel's layout,
+ * version 3: a header (version, pid 0: this process), then for each of
+ * two words effective, permitted, inheritable (an empty inheritable set
  * empties the ambient one). */
 static int drop_caps(void)
 {
-	struct {
-		uint32_t version;
-		int pid;
-	} head = { 0x20080522, 0 };
-	struct {
-		uint32_t effective, permitted, inheritable;
-	} none[2];
+	uint32_t head[2] = { 0x20080522, 0 }, none[6] = { 0 };
 
-	memset(none, 0, sizeof none);
-	return (int)syscall(SYS_capset, &head, none);
+	return (int)syscall(SYS_capset, head, none);
 }
 
 int privs_drop(const struct cfg_svc *c, struct spawn_report *r)
