@@ -162,7 +162,7 @@ late_fails() {
 	expect_eq "$(field late 'Last Error')" "$1" "late's Last Error"
 	out=$(ctl ps start --user nobody /bin/sh -c "touch $WORK/ran.ps" 2>&1) && fail "ps start --user nobody succeeded: $out"
 	expect_eq "$out" "✗ Error: cannot start /bin/sh: $1" "ps start --user nobody"
-	[ ! -e "$WORK/ran.late" ] && [ ! -e "$WORK/ran.ps" ] || fail "a start that failed ran"
+	if [ -e "$WORK/ran.late" ] || [ -e "$WORK/ran.ps" ]; then fail "a start that failed ran"; fi
 	ping_ok
 }
 
