@@ -221,6 +221,11 @@ def _value(node, spec, where, diag, path):
     if isinstance(spec, Ident):
         if v is None:
             return None
+        if isinstance(v, int) and not isinstance(v, bool) and node.value != str(v):
+            # YAML 1.1 reads 0700 as 448 and 1:0 as 60: not the id written.
+            diag.error(path, line, f"{where} {node.value} reads as the number {v} in YAML; write the id in "
+                       f"decimal digits without a leading zero, or quote it (\"{node.value}\")")
+            return None
         text, err = privs.ident(v, where)
         if err is not None:
             diag.error(path, line, err or f"{where} must be {_expected(spec)}, not {_type_name(node)}")

@@ -2,11 +2,13 @@
  *
  * Owns nothing but the state of one scan, which its caller holds. Never
  * allocates; reads a file only in passwd_scan_file, which a spawn's child
- * calls (it may block there: init does not).
+ * calls (it may wait on the disk there: init does not), and only a
+ * regular file.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "passwd.h"
@@ -137,13 +139,38 @@ void passwd_end(struct passwd_scan *s)
 	new_line(s);
 }
 
+/* Whether fd (or, fd -1, path) is a regular file; errno PASSWD_NOT_FILE
+ * when it is not. */
+static int regular(const char *path, int fd)
+{
+	struct stat st;
+
+	if ((fd < 0 ? stat(path, &st) : fstat(fd, &st)) < 0)
+		return 0;
+	if (S_ISREG(st.st_mode))
+		return 1;
+	errno = PASSWD_NOT_FILE;
+	return 0;
+}
+
 int passwd_scan_file(const char *path, struct passwd_scan *s)
 {
 	char buf[512];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
 
+	/* Looked at before it is opened (a device's open may do something, a
+	 * FIFO's blocks), and what was opened checked again. */
+	if (!regular(path, -1))
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
+	if (!regular(path, fd)) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof buf);
 		if (n < 0 && errno == EINTR)

@@ -63,8 +63,13 @@ void passwd_begin(struct passwd_scan *s, enum passwd_want want, const char *key,
 void passwd_feed(struct passwd_scan *s, const char *buf, size_t n);
 /* The file has ended (a last line without its newline counts). */
 void passwd_end(struct passwd_scan *s);
+/* errno of passwd_scan_file for a path that is no regular file. */
+#define PASSWD_NOT_FILE 0
 /* passwd_feed the whole file at path, then passwd_end. 0, or -1 with
- * errno when it cannot be opened or read. May block: for a spawn's child. */
+ * errno when it cannot be opened or read, PASSWD_NOT_FILE when it is no
+ * regular file (a FIFO without a writer would block the child for ever,
+ * /dev/zero never end, a device's open may act). May block on a slow
+ * disk: for a spawn's child. */
 int passwd_scan_file(const char *path, struct passwd_scan *s);
 
 #endif

@@ -1,11 +1,11 @@
 /* privs.c: a service's child gives up root (see privs.h).
  *
- * Runs between fork and exec only: it may block on reading /etc/passwd
- * and /etc/group, which PID 1 never does. The order is systemd's: names
- * first (while they can still be read as root), the limits as root (a
- * hard limit can only be raised with privilege), the umask, then groups,
- * gid and uid, each checked; a step that fails stops the start, never
- * skips to exec as root. System calls directly: musl's setgroups, setgid,
+ * Runs between fork and exec only: it reads /etc/passwd and /etc/group,
+ * which PID 1 never does. The order is systemd's: names first (while they
+ * can still be read as root), the limits as root (a hard limit can only
+ * be raised with privilege), the umask, then groups, gid and uid, each
+ * checked, and no capability left to a non-root uid; a step that fails
+ * stops the start, never skips to exec as root. System calls directly: musl's setgroups, setgid,
  * setuid and setrlimit synchronise every thread, which brings machinery
  * along that a single-threaded child does not need.
  */
@@ -155,6 +155,20 @@ static int set_limits(const struct cfg_privs *p, struct spawn_report *r)
 	return 0;
 }
 
+/* A uid that is no longer root has no capabilities: the kernel clears
+ * them at setuid, unless whoever started init set SECBIT_NO_SETUID_FIXUP,
+ * which init inherits; then ambient ones would even survive the exec. So
+ * they are cleared here, whatever the securebits. The kernel's layout,
+ * version 3: a header (version, pid 0: this process), then for each of
+ * two words effective, permitted, inheritable (an empty inheritable set
+ * empties the ambient one). */
+static int drop_caps(void)
+{
+	uint32_t head[2] = { 0x20080522, 0 }, none[6] = { 0 };
+
+	return (int)syscall(SYS_capset, head, none);
+}
+
 int privs_drop(const struct cfg_svc *c, struct spawn_report *r)
 {
 	const struct cfg_privs *p = c->privs;
@@ -177,6 +191,8 @@ int privs_drop(const struct cfg_svc *c, struct spawn_report *r)
 		return fail(r, SPAWN_SETGID, errno, 0);
 	if (p->user && syscall(SYS_setuid, cr.uid) < 0)
 		return fail(r, SPAWN_SETUID, errno, 0);
+	if (p->user && cr.uid != 0 && drop_caps() < 0)
+		return fail(r, SPAWN_CAPS, errno, 0);
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return fail(r, SPAWN_NO_NEW_PRIVS, errno, 0);
 	return 0;
@@ -198,10 +214,11 @@ size_t privs_describe(const struct cfg_svc *c, const struct spawn_report *r, cha
 	static const struct cfg_privs none;
 	const struct cfg_privs *p = c->privs ? c->privs : &none;
 	const char *why = strerror(r->err), *user = p->user ? p->user : "root";
+	const char *file_why = r->err == PASSWD_NOT_FILE ? "not a regular file" : why;
 
 	switch (r->stage) {
-	case SPAWN_PASSWD: return fmt_fmt(buf, cap, "cannot read " PASSWD_FILE ": %s", why);
-	case SPAWN_GROUP_FILE: return fmt_fmt(buf, cap, "cannot read " GROUP_FILE ": %s", why);
+	case SPAWN_PASSWD: return fmt_fmt(buf, cap, "cannot read " PASSWD_FILE ": %s", file_why);
+	case SPAWN_GROUP_FILE: return fmt_fmt(buf, cap, "cannot read " GROUP_FILE ": %s", file_why);
 	case SPAWN_NO_USER: return fmt_fmt(buf, cap, "User '%s' not found in " PASSWD_FILE, user);
 	case SPAWN_NO_GID:
 		return fmt_fmt(buf, cap, "User '%s' not found in " PASSWD_FILE ", and no Group= to run it with",
@@ -218,6 +235,7 @@ size_t privs_describe(const struct cfg_svc *c, const struct spawn_report *r, cha
 	case SPAWN_SETGID: return fmt_fmt(buf, cap, "setgid: %s", why);
 	case SPAWN_SETUID: return fmt_fmt(buf, cap, "setuid: %s", why);
 	case SPAWN_NO_NEW_PRIVS: return fmt_fmt(buf, cap, "prctl NO_NEW_PRIVS: %s", why);
+	case SPAWN_CAPS: return fmt_fmt(buf, cap, "capset: %s", why);
 	}
 	return fmt_fmt(buf, cap, "start: %s", why);
 }

@@ -26,6 +26,7 @@ enum spawn_stage {
 	SPAWN_SETGID = 15,
 	SPAWN_SETUID = 16,
 	SPAWN_NO_NEW_PRIVS = 17, /* prctl(PR_SET_NO_NEW_PRIVS) */
+	SPAWN_CAPS = 18,         /* capset: the capabilities a non-root uid kept */
 };
 
 /* The record a failing child writes before it exits with SPAWN_EXIT_CODE.

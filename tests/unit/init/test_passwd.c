@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -235,9 +236,25 @@ TEST(files_and_missing_files)
 	passwd_begin(&s, PASSWD_USER, "web", 0, 0, 0);
 	errno = 0;
 	CHECK(passwd_scan_file(path, &s) < 0 && errno == ENOENT && !s.found);
-	/* A directory where the file should be: read fails, said with errno. */
-	errno = 0;
-	CHECK(passwd_scan_file(dir, &s) < 0 && errno == EISDIR);
+	/* A directory, a FIFO without a writer (whose open would block) and a
+	 * device that never ends (/dev/zero) where the file should be: refused
+	 * at once, and said so (PASSWD_NOT_FILE), nothing fed. */
+	errno = EIO;
+	CHECK(passwd_scan_file(dir, &s) < 0 && errno == PASSWD_NOT_FILE);
+	snprintf(path, sizeof path, "%s/fifo", dir);
+	CHECK(mkfifo(path, 0644) == 0);
+	errno = EIO;
+	CHECK(passwd_scan_file(path, &s) < 0 && errno == PASSWD_NOT_FILE);
+	unlink(path);
+	errno = EIO;
+	passwd_begin(&s, PASSWD_USER, "web", 0, 0, 0);
+	CHECK(passwd_scan_file("/dev/zero", &s) < 0 && errno == PASSWD_NOT_FILE && !s.found);
+	/* A symlink is followed: to /dev/zero, it is /dev/zero. */
+	snprintf(path, sizeof path, "%s/link", dir);
+	CHECK(symlink("/dev/zero", path) == 0);
+	errno = EIO;
+	CHECK(passwd_scan_file(path, &s) < 0 && errno == PASSWD_NOT_FILE && !s.found);
+	unlink(path);
 	{
 		static uint32_t g[4];
 		passwd_begin(&s, PASSWD_MEMBER, "web", g, 0, 4);

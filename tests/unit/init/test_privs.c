@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "passwd.h"
 #include "spawn.h"
 
 static const char *const groups[] = { "audio", "ssl-cert", 0 };
@@ -49,6 +50,8 @@ TEST(lookups)
 	CHECK_STR(say(&web, SPAWN_NO_GROUP, 0, 2), "SupplementaryGroups: group '?' not found in /etc/group");
 	CHECK_STR(say(&web, SPAWN_PASSWD, ENOENT, 0), "cannot read /etc/passwd: No such file or directory");
 	CHECK_STR(say(&web, SPAWN_GROUP_FILE, EACCES, 0), "cannot read /etc/group: Permission denied");
+	CHECK_STR(say(&web, SPAWN_PASSWD, PASSWD_NOT_FILE, 0), "cannot read /etc/passwd: not a regular file");
+	CHECK_STR(say(&web, SPAWN_GROUP_FILE, PASSWD_NOT_FILE, 0), "cannot read /etc/group: not a regular file");
 	CHECK_STR(say(&web, SPAWN_MANY_GROUPS, 0, 0), "User 'nobody2' is in more than 1024 groups");
 }
 
@@ -62,6 +65,7 @@ TEST(drops)
 	CHECK_STR(say(&web, SPAWN_SETGID, EPERM, 0), "setgid: Operation not permitted");
 	CHECK_STR(say(&web, SPAWN_SETUID, EAGAIN, 0), "setuid: Resource temporarily unavailable");
 	CHECK_STR(say(&web, SPAWN_NO_NEW_PRIVS, EINVAL, 0), "prctl NO_NEW_PRIVS: Invalid argument");
+	CHECK_STR(say(&web, SPAWN_CAPS, EPERM, 0), "capset: Operation not permitted");
 }
 
 RUN_TESTS("privs", T(setup_steps), T(lookups), T(drops))
