@@ -66,9 +66,7 @@ static const struct metric sys_metrics[] = {
 	  "The clock's source, its last attempt: 1 off, 2 waiting, 3 synced, 4 bounded, 5 unreachable, 6 rejected, "
 	  "7 failed (0 unknown)." },
 	{ "clock_adjustments_total", COUNTER, "Steps and slews of the wall clock made from the clock's source." },
-	{ "clock_adjusted_microseconds_total", COUNTER, "The sizes of those adjustments, added up (absolute)." },
 	{ "clock_refused_total", COUNTER, "Answers of the clock's source refused (malformed, late, wrong nonce)." },
-	{ "clock_rtt_microseconds", GAUGE, "The round trip of the last sample of the clock's source." },
 	{ "clock_last_sync_seconds", GAUGE, "When the last sample was taken, in seconds since the epoch (0 never)." },
 };
 #define NSYS (sizeof sys_metrics / sizeof sys_metrics[0])
@@ -93,9 +91,7 @@ static void sys_values(const struct proto_system *s, uint64_t v[NSYS])
 		s->entropy,
 		s->clock,
 		s->clock_adjustments,
-		s->clock_adjusted_us,
 		s->clock_refused,
-		s->clock_rtt_us,
 		s->clock_last_sync,
 	};
 
@@ -163,17 +159,28 @@ static void state_family(FILE *out, const struct proto_svc *v, size_t n)
 	}
 }
 
-/* The one signed number: the last sample's offset, in seconds with six
- * decimals; no sample before the first. */
-static void clock_offset(FILE *out, const struct proto_system *s)
+/* A number of microseconds as seconds with six decimals. */
+static void micro(FILE *out, const char *name, int64_t us)
 {
-	unsigned long long mag = (unsigned long long)(s->clock_offset_us < 0 ? -s->clock_offset_us : s->clock_offset_us);
+	unsigned long long mag = (unsigned long long)(us < 0 ? -us : us);
 
+	fprintf(out, PREFIX "%s %s%llu.%06llu\n", name, us < 0 ? "-" : "", mag / 1000000, mag % 1000000);
+}
+
+/* The clock's numbers in seconds with fractions: the last sample's offset
+ * and round trip (no sample before the first), and the adjustments' sizes. */
+static void clock_seconds(FILE *out, const struct proto_system *s)
+{
 	family(out, "clock_offset_seconds", GAUGE,
 	       "The last sample's offset: the clock's source less the wall clock (+ the source is ahead).");
 	if (s->clock_last_sync)
-		fprintf(out, PREFIX "clock_offset_seconds %s%llu.%06llu\n", s->clock_offset_us < 0 ? "-" : "",
-			mag / 1000000, mag % 1000000);
+		micro(out, "clock_offset_seconds", s->clock_offset_us);
+	family(out, "clock_rtt_seconds", GAUGE, "The round trip of the last sample of the clock's source.");
+	if (s->clock_last_sync)
+		micro(out, "clock_rtt_seconds", s->clock_rtt_us);
+	family(out, "clock_adjusted_seconds_total", COUNTER,
+	       "The sizes of the wall clock's adjustments from the clock's source, added up (absolute).");
+	micro(out, "clock_adjusted_seconds_total", (int64_t)s->clock_adjusted_us);
 }
 
 void metrics_print(FILE *out, const struct proto_system *s, const struct proto_svc *v, size_t n)
@@ -188,7 +195,7 @@ void metrics_print(FILE *out, const struct proto_system *s, const struct proto_s
 		family(out, sys_metrics[k].name, sys_metrics[k].kind, sys_metrics[k].help);
 		fprintf(out, PREFIX "%s %llu\n", sys_metrics[k].name, (unsigned long long)x[k]);
 	}
-	clock_offset(out, s);
+	clock_seconds(out, s);
 	for (k = 0; k < NSVC; k++) {
 		family(out, svc_metrics[k].name, svc_metrics[k].kind, svc_metrics[k].help);
 		for (i = 0; i < n; i++) {

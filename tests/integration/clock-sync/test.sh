@@ -95,9 +95,12 @@ t_09_reply_in_pieces_taken() {
 
 t_10_metrics() {
 	m=$(ctl metrics)
-	expect_match "$m" $'\nenclave_init_clock_state 3\n' "clock_state"
-	expect_match "$m" $'\nenclave_init_clock_offset_seconds -?[0-9]+\\.[0-9]{6}\n' "clock_offset_seconds"
-	expect_match "$m" $'\nenclave_init_clock_refused_total ([1-9][0-9]*)\n' "clock_refused_total"
-	expect_match "$m" $'\nenclave_init_clock_adjustments_total 0\n' "no adjustment was made (no CAP_SYS_TIME)"
-	expect_eq "$(ns_pgrep -c -f "$INIT_BIN" )" 1 "init is still there"
+	# (one line each: grep takes a pattern's newlines as between patterns)
+	expect_match "$m" '^enclave_init_clock_state 3$' "clock_state"
+	expect_match "$m" '^enclave_init_clock_offset_seconds -?0\.[0-9]{6}$' "clock_offset_seconds"
+	expect_match "$m" '^enclave_init_clock_rtt_seconds 0\.[0-9]{6}$' "clock_rtt_seconds"
+	expect_match "$m" '^enclave_init_clock_refused_total [1-9][0-9]*$' "clock_refused_total"
+	expect_match "$m" '^enclave_init_clock_adjustments_total 0$' "no adjustment was made (no CAP_SYS_TIME)"
+	expect_match "$m" '^enclave_init_clock_adjusted_seconds_total 0\.000000$' "nothing adjusted"
+	expect_eq "$(ns_pgrep -c -f "$INIT_BIN")" 1 "init is still there"
 }
