@@ -136,16 +136,16 @@ struct cfg_init {
 	const char *notify_socket_path;          /* sd_notify datagrams (NOTIFY_SOCKET); 0 when no
 					 * service is Type=notify */
 	/* clock: (timesync.c); clock_source_kind CFG_CLOCK_OFF when absent */
-	int clock_source_kind;                  /* enum cfg_clock_source */
-	const char *clock_source;               /* as written: "vsock:3:7300", "ptp:/dev/ptp0"; 0 when off */
-	unsigned int clock_vsock_cid;           /* vsock: the source's address */
+	int clock_source_kind;        /* enum cfg_clock_source */
+	const char *clock_source;     /* as written: "vsock:3:7300", "ptp:/dev/ptp0"; 0 when off */
+	unsigned int clock_vsock_cid; /* vsock: the source's address */
 	unsigned int clock_vsock_port;
-	const char *clock_path;                 /* unix: the socket; ptp: the device */
-	unsigned int clock_interval_sec;        /* between samples */
-	unsigned int clock_max_rtt_ms;          /* a sample with a longer round trip is discarded */
-	unsigned long long clock_max_step_ms;   /* no step larger, either way */
+	const char *clock_path;                   /* unix: the socket; ptp: the device */
+	unsigned int clock_interval_sec;          /* between samples */
+	unsigned int clock_max_rtt_ms;            /* a sample with a longer round trip is discarded */
+	unsigned long long clock_max_step_ms;     /* no step larger, either way */
 	unsigned long long clock_max_backward_ms; /* no step back larger; 0: never back */
-	unsigned long long clock_slew_below_ms; /* smaller offsets are slewed, not stepped */
+	unsigned long long clock_slew_below_ms;   /* smaller offsets are slewed, not stepped */
 };
 
 /* Where init.yaml's clock.source points. */

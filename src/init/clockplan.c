@@ -24,7 +24,9 @@ static struct clockplan back(int64_t want, const struct clockplan_bounds *b)
 	if (by > 0) {
 		p.amount_ns = -by;
 		p.bounded = by < want;
-		p.bound = !p.bounded ? "" : b->max_backward <= b->max_step ? "clock.max_backward_ms" : "clock.max_step_ms";
+		p.bound = !p.bounded                     ? ""
+			: b->max_backward <= b->max_step ? "clock.max_backward_ms"
+							 : "clock.max_step_ms";
 		return p;
 	}
 	p.bounded = 1;

@@ -60,14 +60,14 @@ static const struct source {
 	int (*add)(struct pollfd *p, int max);
 	void (*done)(const struct pollfd *p, int n, int64_t now);
 } sources[] = {
-	{ svc_poll_add, svc_done },            /* 2. exec outcomes of services */
-	{ adhoc_poll_add, adhoc_done },        /*    and of ad-hoc processes */
-	{ notify_poll_add, notify_poll_done }, /*    readiness (sd_notify) */
-	{ log_poll_add, log_done },            /* 3. service output */
-	{ health_poll_add, health_poll_done }, /*    and health checks' */
-	{ attest_poll_add, attest_poll_done }, /*    and attestation requests' answers */
-	{ ctl_poll_add, ctl_poll_done },       /* 4. requests, acted on at once */
-	{ stream_poll_add, stream_poll_done }, /* 5. log streams */
+	{ svc_poll_add, svc_done },                /* 2. exec outcomes of services */
+	{ adhoc_poll_add, adhoc_done },            /*    and of ad-hoc processes */
+	{ notify_poll_add, notify_poll_done },     /*    readiness (sd_notify) */
+	{ log_poll_add, log_done },                /* 3. service output */
+	{ health_poll_add, health_poll_done },     /*    and health checks' */
+	{ attest_poll_add, attest_poll_done },     /*    and attestation requests' answers */
+	{ ctl_poll_add, ctl_poll_done },           /* 4. requests, acted on at once */
+	{ stream_poll_add, stream_poll_done },     /* 5. log streams */
 	{ timesync_poll_add, timesync_poll_done }, /*    the clock's source */
 };
 #define NSOURCES (int)(sizeof sources / sizeof sources[0])
@@ -75,12 +75,12 @@ static const struct source {
 /* 6. deadlines and stopping groups; shutdown progress, which may follow
  * from any of the above; clients and streams past their deadline. */
 static int64_t (*const deadlines[])(void) = {
-	svc_next_deadline,    ctl_next_deadline,    shutdown_deadline,     reload_deadline,
-	stream_next_deadline, health_next_deadline, entropy_next_deadline, attest_next_deadline,
-	timesync_next_deadline,
+	svc_next_deadline,     ctl_next_deadline,    shutdown_deadline,
+	reload_deadline,       stream_next_deadline, health_next_deadline,
+	entropy_next_deadline, attest_next_deadline, timesync_next_deadline,
 };
-static void (*const ticks[])(int64_t now) = { entropy_tick,  health_tick, attest_tick, svc_tick,
-					      shutdown_tick, reload_tick, ctl_tick,    stream_tick, timesync_tick };
+static void (*const ticks[])(int64_t now) = { entropy_tick, health_tick, attest_tick, svc_tick,     shutdown_tick,
+					      reload_tick,  ctl_tick,    stream_tick, timesync_tick };
 
 static int timeout_ms(int signal_fd)
 {

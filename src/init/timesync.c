@@ -36,7 +36,7 @@ enum phase { IDLE, CONNECTING, ANSWER };
 
 static enum phase phase;
 static int fd = -1, ptp_fd = -1;
-static int64_t next_at, deadline; /* monotonic ms; deadline: of the attempt's phase */
+static int64_t next_at, deadline;    /* monotonic ms; deadline: of the attempt's phase */
 static int64_t sent_real, sent_mono; /* ns, when the request left */
 static uint64_t nonce;
 static unsigned char reply[TIMEPROTO_SIZE];
@@ -362,8 +362,8 @@ void timesync_tick(int64_t now)
 void timesync_report(struct proto_system *v)
 {
 	v->clock = (uint8_t)(cfg_init.clock_source_kind == CFG_CLOCK_OFF ? PROTO_CLOCK_OFF
-				  : state                                   ? state
-									: PROTO_CLOCK_WAITING);
+			     : state                                     ? state
+									 : PROTO_CLOCK_WAITING);
 	v->clock_offset_us = last_offset_ns / 1000;
 	v->clock_rtt_us = (uint32_t)(last_rtt_ns / 1000);
 	v->clock_adjustments = adjustments;

@@ -206,7 +206,8 @@ static void print_uptime(unsigned long long t)
  * adjustments, 0 refused)": how the last attempt went, and its sample. */
 static void print_clock(const struct proto_system *s)
 {
-	unsigned long long mag = (unsigned long long)(s->clock_offset_us < 0 ? -s->clock_offset_us : s->clock_offset_us);
+	unsigned long long mag =
+		(unsigned long long)(s->clock_offset_us < 0 ? -s->clock_offset_us : s->clock_offset_us);
 
 	if (s->clock == PROTO_CLOCK_OFF) {
 		printf("  Clock: off\n");

@@ -63,11 +63,14 @@ static const struct metric sys_metrics[] = {
 	  "Whether the boot's services waited for the random pool: 1 waiting, 2 ready, 3 gave up, 4 refused "
 	  "(entropy.require_hwrng), 0 unknown." },
 	{ "clock_state", GAUGE,
-	  "The clock's source, its last attempt: 1 off, 2 waiting, 3 synced, 4 bounded, 5 unreachable, 6 rejected, "
+	  "The clock's source, its last attempt: 1 off, 2 waiting, 3 synced, 4 bounded, 5 unreachable, 6 "
+	  "rejected, "
 	  "7 failed (0 unknown)." },
 	{ "clock_adjustments_total", COUNTER, "Steps and slews of the wall clock made from the clock's source." },
-	{ "clock_refused_total", COUNTER, "Answers of the clock's source refused (malformed, late, wrong nonce)." },
-	{ "clock_last_sync_seconds", GAUGE, "When the last sample was taken, in seconds since the epoch (0 never)." },
+	{ "clock_refused_total", COUNTER,
+	  "Answers of the clock's source refused (malformed, late, wrong nonce)." },
+	{ "clock_last_sync_seconds", GAUGE,
+	  "When the last sample was taken, in seconds since the epoch (0 never)." },
 };
 #define NSYS (sizeof sys_metrics / sizeof sys_metrics[0])
 

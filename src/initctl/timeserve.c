@@ -101,7 +101,8 @@ static int parse(int argc, char **argv, struct serve_opts *o)
 		} else if (!strcmp(a, "--cid-allow") && !number(val, 0, 0xFFFFFFFFLL, &v)) {
 			o->cid_allow = (unsigned long)v;
 			o->have_cid_allow = 1;
-		} else if (!strcmp(a, "--unix") && val[0] == '/' && strlen(val) < sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		} else if (!strcmp(a, "--unix") && val[0] == '/' &&
+			   strlen(val) < sizeof(((struct sockaddr_un *)0)->sun_path)) {
 			o->unix_path = val;
 		} else if (!strcmp(a, "--test-offset-ms") && !number(val, -(1LL << 50), 1LL << 50, &v)) {
 			o->offset_ms = v;

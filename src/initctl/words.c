@@ -89,10 +89,10 @@ const char *words_entropy(unsigned entropy)
 const char *words_clock(unsigned clock)
 {
 	static const char *const w[] = {
-		[PROTO_CLOCK_UNKNOWN] = "unknown",         [PROTO_CLOCK_OFF] = "off",
-		[PROTO_CLOCK_WAITING] = "waiting",         [PROTO_CLOCK_SYNCED] = "synced",
-		[PROTO_CLOCK_BOUNDED] = "bounded",         [PROTO_CLOCK_UNREACHABLE] = "unreachable",
-		[PROTO_CLOCK_REJECTED] = "rejected",       [PROTO_CLOCK_FAILED] = "failed",
+		[PROTO_CLOCK_UNKNOWN] = "unknown",   [PROTO_CLOCK_OFF] = "off",
+		[PROTO_CLOCK_WAITING] = "waiting",   [PROTO_CLOCK_SYNCED] = "synced",
+		[PROTO_CLOCK_BOUNDED] = "bounded",   [PROTO_CLOCK_UNREACHABLE] = "unreachable",
+		[PROTO_CLOCK_REJECTED] = "rejected", [PROTO_CLOCK_FAILED] = "failed",
 	};
 	return PICK(w, clock, "unknown");
 }

@@ -5,12 +5,12 @@
 #include "timeproto.h"
 
 static const unsigned char reply_bytes[TIMEPROTO_SIZE] = {
-	0x45, 0x43, 0x4c, 0x4b, /* "ECLK" */
-	0x00, 0x01,             /* version 1 */
-	0x00, 0x02,             /* reply */
+	0x45, 0x43, 0x4c, 0x4b,                         /* "ECLK" */
+	0x00, 0x01,                                     /* version 1 */
+	0x00, 0x02,                                     /* reply */
 	0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, /* nonce */
 	0x18, 0x3b, 0x6c, 0x2e, 0x7e, 0x1a, 0x00, 0x00, /* time */
-	0, 0, 0, 0, 0, 0, 0, 0,
+	0,    0,    0,    0,    0,    0,    0,    0,
 };
 
 TEST(reply_packs_to_the_bytes_and_back)

@@ -92,5 +92,6 @@ TEST(never_back_slews_at_most_slew_below)
 }
 
 RUN_TESTS("clockplan", T(offset_is_taken_at_the_middle_of_the_round_trip), T(noise_is_left_alone),
-	  T(small_offsets_slew_either_way), T(forward_steps_stop_at_max_step), T(backward_steps_stop_at_max_backward),
-	  T(backward_beyond_max_step_is_bounded_by_max_step), T(never_back_slews_at_most_slew_below))
+	  T(small_offsets_slew_either_way), T(forward_steps_stop_at_max_step),
+	  T(backward_steps_stop_at_max_backward), T(backward_beyond_max_step_is_bounded_by_max_step),
+	  T(never_back_slews_at_most_slew_below))
