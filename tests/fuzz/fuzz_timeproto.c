@@ -59,7 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (n != TIMEPROTO_SIZE)
 		abort();
-	if (m.kind == TIMEPROTO_REQUEST ? m.time_ns != 0 : m.kind != TIMEPROTO_REPLY || m.time_ns >= (uint64_t)1 << 62)
+	if (m.kind == TIMEPROTO_REQUEST ? m.time_ns != 0
+					: m.kind != TIMEPROTO_REPLY || m.time_ns >= (uint64_t)1 << 62)
 		abort();
 	timeproto_pack(back, &m);
 	if (memcmp(back, data, TIMEPROTO_SIZE))
