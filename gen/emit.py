@@ -156,6 +156,9 @@ def yaml_echo(cfg, services, digest):
     out.append("entropy:")
     for k, v in cfg["entropy"].items():
         out.append(f"  {k}: {yaml_scalar(v)}")
+    out.append("clock:")
+    for k in ("source", "interval_sec", "max_rtt_ms", "max_step_ms", "max_backward_ms", "slew_below_ms"):
+        out.append(f"  {k}: {yaml_scalar(cfg['clock'][k])}")
     out.append("app:")
     for k, v in cfg["app"].items():
         out.append(f"  {k}: {yaml_scalar(v)}")

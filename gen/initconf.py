@@ -20,6 +20,8 @@ from diag import Fatal, read_input
 U32_MAX = 0xFFFFFFFF
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 SUN_PATH_MAX = 107  # sizeof(sockaddr_un.sun_path) - 1 for the NUL
+CLOCK_SOURCE_MAX = 47  # the SYSTEM record's clock_source field (include/proto.h)
+CLOCK_MS_MAX = 366 * 86400 * 1000  # a year: more is no bound at all
 LOG_DIR_MAX = 192  # leaves room for "/<name>.log.NN" in init's fixed path buffers (src/init/log.c)
 
 
@@ -110,6 +112,15 @@ SCHEMA = Section({
         "wait_sec": (Int(0, 3600), 30),
         "require_hwrng": (Str(nullable=True, max_len=63), None),
         "credit_hwrng_bytes": (Int(0, 512), 0),
+    }), None),
+    # extension: the wall clock kept near a source's, within bounds (timesync.c)
+    "clock": (Section({
+        "source": (Str(nullable=True, max_len=CLOCK_SOURCE_MAX), None),
+        "interval_sec": (Int(1, 86400), 64),
+        "max_rtt_ms": (Int(1, 60000), 100),
+        "max_step_ms": (Int(1, CLOCK_MS_MAX), 1000),
+        "max_backward_ms": (Int(0, CLOCK_MS_MAX), 0),
+        "slew_below_ms": (Int(0, CLOCK_MS_MAX), 500),
     }), None),
     # extension: bring lo up at boot (enclave mode)
     "loopback": (Bool(), True),
@@ -436,6 +447,30 @@ def _check_hwrng_name(name, ent, path, diag):
                    "(a control character, or spaces around it)")
 
 
+CLOCK_KINDS = {"vsock": 1, "unix": 2, "ptp": 3}  # enum cfg_clock_source
+CLOCK_VSOCK = re.compile(r"vsock:(\d{1,10}):(\d{1,10})\Z")
+
+
+def _clock_source(source, clk, path, diag):
+    """clock.source: vsock:CID:PORT (the parent's `initctl time-serve`),
+    unix:PATH (the same frame over a Unix socket) or ptp:PATH (a PTP clock
+    device), parsed into what init's table holds."""
+    out = {"kind": 0, "cid": 0, "port": 0, "path": None}
+    if source is None:
+        return out
+    kind, _, rest = source.partition(":")
+    m = CLOCK_VSOCK.match(source)
+    if m and int(m[1]) <= U32_MAX and int(m[2]) <= U32_MAX:
+        out.update(kind=1, cid=int(m[1]), port=int(m[2]))
+    elif kind in ("unix", "ptp") and rest.startswith("/") and "\0" not in rest \
+            and (kind == "ptp" or len(rest.encode()) <= SUN_PATH_MAX):
+        out.update(kind=CLOCK_KINDS[kind], path=rest)
+    else:
+        diag.error(path, clk["source"][1], f"clock.source '{source}' must be vsock:CID:PORT, "
+                   f"unix:PATH or ptp:PATH (an absolute path; a socket's at most {SUN_PATH_MAX} bytes)")
+    return out
+
+
 def _get(tree, key, default):
     v = tree.get(key)
     return default if v is None or v[0] is None else v[0]
@@ -546,7 +581,7 @@ def _resolve(tree, path, diag):
         else:
             c["unix_socket_path"] = old[0]
     cfg = {k: _get(tree, k, d) for k, (_, d) in SCHEMA.fields.items()
-           if k not in ("control", "vsock", "socket_path", "environment", "app", "entropy")}
+           if k not in ("control", "vsock", "socket_path", "environment", "app", "entropy", "clock")}
     cfg["app"] = _app(_get(tree, "app", {}), path, diag)
     # nsm_driver_path: null disables loading, so an explicit null is kept.
     if "nsm_driver_path" in tree:
@@ -558,6 +593,9 @@ def _resolve(tree, path, diag):
     ent = _get(tree, "entropy", {})
     cfg["entropy"] = {k: _get(ent, k, d) for k, (_, d) in SCHEMA.fields["entropy"][0].fields.items()}
     _check_hwrng_name(cfg["entropy"]["require_hwrng"], ent, path, diag)
+    clk = _get(tree, "clock", {})
+    cfg["clock"] = {k: _get(clk, k, d) for k, (_, d) in SCHEMA.fields["clock"][0].fields.items()}
+    cfg["clock"].update(_clock_source(cfg["clock"]["source"], clk, path, diag))
     cfg["environment"] = _get(tree, "environment", [])
     # Fix (tests/gen): a service_dir that is written but invalid was already
     # reported; keep it None so that the generator does not go on to read the

@@ -135,6 +135,25 @@ struct cfg_init {
 	unsigned int entropy_credit_hwrng_bytes; /* of /dev/hwrng, credited to the pool before the wait */
 	const char *notify_socket_path;          /* sd_notify datagrams (NOTIFY_SOCKET); 0 when no
 					 * service is Type=notify */
+	/* clock: (timesync.c); clock_source_kind CFG_CLOCK_OFF when absent */
+	int clock_source_kind;        /* enum cfg_clock_source */
+	const char *clock_source;     /* as written: "vsock:3:7300", "ptp:/dev/ptp0"; 0 when off */
+	unsigned int clock_vsock_cid; /* vsock: the source's address */
+	unsigned int clock_vsock_port;
+	const char *clock_path;                   /* unix: the socket; ptp: the device */
+	unsigned int clock_interval_sec;          /* between samples */
+	unsigned int clock_max_rtt_ms;            /* a sample with a longer round trip is discarded */
+	unsigned long long clock_max_step_ms;     /* no step larger, either way */
+	unsigned long long clock_max_backward_ms; /* no step back larger; 0: never back */
+	unsigned long long clock_slew_below_ms;   /* smaller offsets are slewed, not stepped */
+};
+
+/* Where init.yaml's clock.source points. */
+enum cfg_clock_source {
+	CFG_CLOCK_OFF = 0,
+	CFG_CLOCK_VSOCK = 1, /* vsock:CID:PORT, `initctl time-serve` */
+	CFG_CLOCK_UNIX = 2,  /* unix:PATH, the same frame over a Unix socket */
+	CFG_CLOCK_PTP = 3,   /* ptp:PATH, a PTP clock device */
 };
 
 extern const struct cfg_init cfg_init;

@@ -247,6 +247,19 @@ enum proto_sys_health {
 	PROTO_SYS_STOPPING = 5,  /* shutting down, rebooting */
 };
 
+/* The wall clock's source (SYSTEM records; init's timesync.c): how the
+ * last attempt went. */
+enum proto_clock {
+	PROTO_CLOCK_UNKNOWN = 0,     /* an older init */
+	PROTO_CLOCK_OFF = 1,         /* no clock.source */
+	PROTO_CLOCK_WAITING = 2,     /* no sample yet */
+	PROTO_CLOCK_SYNCED = 3,      /* the offset was corrected, or was within the noise */
+	PROTO_CLOCK_BOUNDED = 4,     /* corrected only in part: a bound held (max_step...) */
+	PROTO_CLOCK_UNREACHABLE = 5, /* no connection, or the device did not open */
+	PROTO_CLOCK_REJECTED = 6,    /* an answer refused: malformed, late, wrong nonce */
+	PROTO_CLOCK_FAILED = 7,      /* the clock could not be set (no CAP_SYS_TIME) */
+};
+
 /* Whether the boot's services waited for the random pool (SYSTEM records;
  * init's entropy.c). */
 enum proto_entropy {
@@ -419,6 +432,14 @@ struct proto_system {
 	uint32_t entropy_wait_ms;    /* how long the boot's services waited for the pool */
 	uint32_t hwrng_credited;     /* bytes of the hardware RNG credited to the pool */
 	char hwrng[PROTO_NAME_SIZE]; /* the hardware RNG in use (rng_current), "" when none */
+	uint8_t clock;               /* enum proto_clock */
+	int64_t clock_offset_us;     /* the last sample's offset: + the source is ahead */
+	uint32_t clock_rtt_us;       /* ... and its round trip */
+	uint32_t clock_adjustments;  /* steps and slews made */
+	uint64_t clock_adjusted_us;  /* their sizes, added up (absolute) */
+	uint64_t clock_last_sync;    /* epoch seconds of the last sample taken */
+	uint32_t clock_refused;      /* answers refused (malformed, late, wrong nonce) */
+	char clock_source[48];       /* clock.source as written, "" when off */
 };
 
 /* PROTO_REC_HEALTH: one result of a health check, newest first. */

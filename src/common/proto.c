@@ -410,7 +410,7 @@ enum proto_status proto_check_reply(const unsigned char *f, const char **why)
  * Numbers are big-endian of their member's size (1, 4 or 8 bytes);
  * strings are cut to fit and NUL-terminated. */
 struct field {
-	uint32_t off : 10, at : 8, size : 10, str : 1; /* 4 bytes a field: both programs are measured */
+	uint32_t off : 10, at : 11, size : 10, str : 1; /* 4 bytes a field: both programs are measured */
 };
 #define NUM(off, type, m)                                         \
 	{                                                         \
@@ -472,7 +472,18 @@ static const struct field system_fields[] = {
 	NUM(PROTO_SYS_HEALTH_CHECKS, struct proto_system, health_checks),
 	NUM(PROTO_SYS_EVENTS, struct proto_system, events),
 	NUM(PROTO_SYS_RESTARTS, struct proto_system, restarts),
+	NUM(PROTO_SYS_CLOCK, struct proto_system, clock),
+	NUM(PROTO_SYS_CLOCK_OFFSET_US, struct proto_system, clock_offset_us),
+	NUM(PROTO_SYS_CLOCK_RTT_US, struct proto_system, clock_rtt_us),
+	NUM(PROTO_SYS_CLOCK_ADJUSTMENTS, struct proto_system, clock_adjustments),
+	NUM(PROTO_SYS_CLOCK_ADJUSTED_US, struct proto_system, clock_adjusted_us),
+	NUM(PROTO_SYS_CLOCK_LAST_SYNC, struct proto_system, clock_last_sync),
+	NUM(PROTO_SYS_CLOCK_REFUSED, struct proto_system, clock_refused),
+	STR(PROTO_SYS_CLOCK_SOURCE, struct proto_system, clock_source),
 };
+_Static_assert(sizeof(struct proto_system) < 2048, "struct field's 'at' holds every offset of the struct");
+_Static_assert(PROTO_SYS_CLOCK_SOURCE + sizeof(((struct proto_system *)0)->clock_source) <= PROTO_FRAME_SIZE,
+	       "the clock's source fits in the frame");
 
 static const struct field health_fields[] = {
 	STR(PROTO_OFF_NAME, struct proto_health_rec, name),

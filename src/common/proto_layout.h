@@ -82,6 +82,15 @@ _Static_assert(PROTO_TEXT_SIZE == 928, "text field size is part of the protocol"
 #define PROTO_SYS_ENTROPY_WAIT_MS 200 /* u32 */
 #define PROTO_SYS_HWRNG_CREDITED 204  /* u32 */
 #define PROTO_SYS_HWRNG 32            /* the name field: rng_current */
+/* The clock's (timesync.c), further on, leaving room for others between. */
+#define PROTO_SYS_CLOCK 320             /* u8 enum proto_clock */
+#define PROTO_SYS_CLOCK_OFFSET_US 324   /* i64 two's complement */
+#define PROTO_SYS_CLOCK_RTT_US 332      /* u32 */
+#define PROTO_SYS_CLOCK_ADJUSTMENTS 336 /* u32 */
+#define PROTO_SYS_CLOCK_ADJUSTED_US 340 /* u64 */
+#define PROTO_SYS_CLOCK_LAST_SYNC 348   /* u64 epoch seconds */
+#define PROTO_SYS_CLOCK_REFUSED 356     /* u32 */
+#define PROTO_SYS_CLOCK_SOURCE 360      /* 48 bytes, NUL-terminated */
 
 /* PROTO_REC_HEALTH fields (after the name). */
 #define PROTO_HEALTH_TIME 96       /* u64 epoch ms when the check started */

@@ -27,11 +27,13 @@
 #include "sigs.h"
 #include "stream.h"
 #include "svc.h"
+#include "timesync.h"
 
 /* signalfd + two listeners + the notify socket + clients + an exec pipe,
  * a log pipe and a health check's pipe per service + log streams + exec
- * pipes of ad-hoc processes + the pipes of attestation requests. */
-#define LOOP_MAX_FDS (4 + CFG_MAX_CLIENTS + 3 * SVC_SLOTS + CFG_MAX_LOG_STREAMS + CFG_MAX_ADHOC + ATTEST_SLOTS)
+ * pipes of ad-hoc processes + the pipes of attestation requests + the
+ * clock's source. */
+#define LOOP_MAX_FDS (5 + CFG_MAX_CLIENTS + 3 * SVC_SLOTS + CFG_MAX_LOG_STREAMS + CFG_MAX_ADHOC + ATTEST_SLOTS)
 
 /* Without a signalfd (it could not be created) nothing announces a dead
  * child: then the loop wakes every second and reaps anyway. */
@@ -63,25 +65,27 @@ static const struct source {
 	int (*add)(struct pollfd *p, int max);
 	void (*done)(const struct pollfd *p, int n, int64_t now);
 } sources[] = {
-	{ svc_poll_add, svc_done },            /* 2. exec outcomes of services */
-	{ adhoc_poll_add, adhoc_done },        /*    and of ad-hoc processes */
-	{ notify_poll_add, notify_poll_done }, /*    readiness (sd_notify) */
-	{ log_poll_add, log_done },            /* 3. service output */
-	{ health_poll_add, health_poll_done }, /*    and health checks' */
-	{ attest_poll_add, attest_poll_done }, /*    and attestation requests' answers */
-	{ ctl_poll_add, ctl_poll_done },       /* 4. requests, acted on at once */
-	{ stream_poll_add, stream_poll_done }, /* 5. log streams */
+	{ svc_poll_add, svc_done },                /* 2. exec outcomes of services */
+	{ adhoc_poll_add, adhoc_done },            /*    and of ad-hoc processes */
+	{ notify_poll_add, notify_poll_done },     /*    readiness (sd_notify) */
+	{ log_poll_add, log_done },                /* 3. service output */
+	{ health_poll_add, health_poll_done },     /*    and health checks' */
+	{ attest_poll_add, attest_poll_done },     /*    and attestation requests' answers */
+	{ ctl_poll_add, ctl_poll_done },           /* 4. requests, acted on at once */
+	{ stream_poll_add, stream_poll_done },     /* 5. log streams */
+	{ timesync_poll_add, timesync_poll_done }, /*    the clock's source */
 };
 #define NSOURCES (int)(sizeof sources / sizeof sources[0])
 
 /* 6. deadlines and stopping groups; shutdown progress, which may follow
  * from any of the above; clients and streams past their deadline. */
 static int64_t (*const deadlines[])(void) = {
-	svc_next_deadline,    ctl_next_deadline,    shutdown_deadline,     reload_deadline,
-	stream_next_deadline, health_next_deadline, entropy_next_deadline, attest_next_deadline,
+	svc_next_deadline,     ctl_next_deadline,    shutdown_deadline,
+	reload_deadline,       stream_next_deadline, health_next_deadline,
+	entropy_next_deadline, attest_next_deadline, timesync_next_deadline,
 };
-static void (*const ticks[])(int64_t now) = { entropy_tick,  health_tick, attest_tick, svc_tick,
-					      shutdown_step, reload_tick, ctl_tick,    stream_tick };
+static void (*const ticks[])(int64_t now) = { entropy_tick, health_tick, attest_tick, svc_tick,     shutdown_step,
+					      reload_tick,  ctl_tick,    stream_tick, timesync_tick };
 
 static int timeout_ms(int signal_fd)
 {

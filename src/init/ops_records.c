@@ -12,6 +12,7 @@
 #include "ops_handlers.h"
 #include "procfs.h"
 #include "svc.h"
+#include "timesync.h"
 
 void ops_svc_record(unsigned char *f, int i)
 {
@@ -79,5 +80,6 @@ void ops_system_record(unsigned char *f)
 	v.entropy_wait_ms = entropy_waited_ms();
 	v.hwrng_credited = entropy_credited();
 	fmt_fmt(v.hwrng, sizeof v.hwrng, "%s", entropy_hwrng());
+	timesync_report(&v);
 	proto_pack_system(f, CFG_HASH, &v);
 }

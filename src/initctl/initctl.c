@@ -33,6 +33,7 @@
 #include "initctl_ps.h"
 #include "initctl_show.h"
 #include "out.h"
+#include "timeserve.h"
 #include "usage.h"
 
 /* Options a command takes. */
@@ -194,6 +195,8 @@ static int run(int argc, char **argv)
 		usage_print(stderr);
 		return 2;
 	}
+	if (!strcmp(argv[i], "time-serve")) /* the parent's server: no init to reach */
+		return timeserve_command(argc - i - 1, argv + i + 1);
 	rc = opts_resolve_target(&o, &t);
 	if (rc)
 		return rc;

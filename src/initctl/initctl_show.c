@@ -202,6 +202,27 @@ static void print_uptime(unsigned long long t)
 		printf("%llus\n", s);
 }
 
+/* "  Clock: synced from vsock:3:7300 (offset +0.312 ms, rtt 1.104 ms, 12
+ * adjustments, 0 refused)": how the last attempt went, and its sample. */
+static void print_clock(const struct proto_system *s)
+{
+	unsigned long long mag =
+		(unsigned long long)(s->clock_offset_us < 0 ? -s->clock_offset_us : s->clock_offset_us);
+
+	if (s->clock == PROTO_CLOCK_OFF) {
+		printf("  Clock: off\n");
+		return;
+	}
+	printf("  Clock: %s from %s", words_clock(s->clock), s->clock_source);
+	if (!s->clock_last_sync) {
+		printf(" (no sample yet, %u refused)\n", s->clock_refused);
+		return;
+	}
+	printf(" (offset %c%llu.%03llu ms, rtt %u.%03u ms, %u adjustments, %u refused)\n",
+	       s->clock_offset_us < 0 ? '-' : '+', mag / 1000, mag % 1000, s->clock_rtt_us / 1000,
+	       s->clock_rtt_us % 1000, s->clock_adjustments, s->clock_refused);
+}
+
 static void print_system(const struct sys_view *s)
 {
 	printf("System Status\n  Uptime: ");
@@ -213,6 +234,8 @@ static void print_system(const struct sys_view *s)
 	if (s->sys.entropy) /* an older init does not say */
 		printf("  Entropy: %s (services waited %u ms), hardware RNG %s\n", words_entropy(s->sys.entropy),
 		       s->sys.entropy_wait_ms, s->sys.hwrng[0] ? s->sys.hwrng : "none");
+	if (s->sys.clock) /* an older init does not say */
+		print_clock(&s->sys);
 }
 
 /* The texts of a view as json_view.h takes them. */

@@ -128,6 +128,12 @@ void json_u64(struct json *j, uint64_t v)
 	fprintf(j->out, "%llu", (unsigned long long)v);
 }
 
+void json_i64(struct json *j, int64_t v)
+{
+	separate(j);
+	fprintf(j->out, "%lld", (long long)v);
+}
+
 void json_decimal(struct json *j, uint64_t v, unsigned places)
 {
 	uint64_t scale = 1;
@@ -165,6 +171,12 @@ void json_ku64(struct json *j, const char *key, uint64_t v)
 {
 	json_key(j, key);
 	json_u64(j, v);
+}
+
+void json_ki64(struct json *j, const char *key, int64_t v)
+{
+	json_key(j, key);
+	json_i64(j, v);
 }
 
 void json_kbool(struct json *j, const char *key, int v)

@@ -45,6 +45,7 @@ void json_string_n(struct json *j, const char *s, size_t n);
 /* n bytes as a string of lower-case hex digits ("00ff"). */
 void json_hex(struct json *j, const void *b, size_t n);
 void json_u64(struct json *j, uint64_t v);
+void json_i64(struct json *j, int64_t v);
 /* v / 10^places, with that many decimals: json_decimal(j, 253, 2) is 2.53. */
 void json_decimal(struct json *j, uint64_t v, unsigned places);
 void json_bool(struct json *j, int v);
@@ -53,6 +54,7 @@ void json_null(struct json *j);
 /* A key and its value, the common case. */
 void json_kstring(struct json *j, const char *key, const char *s);
 void json_ku64(struct json *j, const char *key, uint64_t v);
+void json_ki64(struct json *j, const char *key, int64_t v);
 void json_kbool(struct json *j, const char *key, int v);
 void json_knull(struct json *j, const char *key);
 /* A string, or null when s is empty (an optional text: a service without

@@ -125,6 +125,14 @@ void json_view_system(struct json *j, const struct proto_system *s, const char *
 	json_ku64(j, "entropy_wait_ms", s->entropy_wait_ms);
 	json_kstring_or_null(j, "hwrng", s->hwrng);
 	json_ku64(j, "hwrng_credited_bytes", s->hwrng_credited);
+	json_kstring(j, "clock", words_clock(s->clock));
+	json_kstring_or_null(j, "clock_source", s->clock_source);
+	json_ki64(j, "clock_offset_us", s->clock_offset_us);
+	json_ku64(j, "clock_rtt_us", s->clock_rtt_us);
+	json_ku64(j, "clock_adjustments", s->clock_adjustments);
+	json_ku64(j, "clock_adjusted_us", s->clock_adjusted_us);
+	json_ku64(j, "clock_refused", s->clock_refused);
+	json_ku64(j, "clock_last_sync", s->clock_last_sync);
 	if (text) {
 		json_kstring(j, "service_dir", text[PROTO_KEY_SERVICE_DIR]);
 		json_kstring(j, "log_dir", text[PROTO_KEY_LOG_DIR]);

@@ -62,6 +62,15 @@ static const struct metric sys_metrics[] = {
 	{ "entropy_state", GAUGE,
 	  "Whether the boot's services waited for the random pool: 1 waiting, 2 ready, 3 gave up, 4 refused "
 	  "(entropy.require_hwrng), 0 unknown." },
+	{ "clock_state", GAUGE,
+	  "The clock's source, its last attempt: 1 off, 2 waiting, 3 synced, 4 bounded, 5 unreachable, 6 "
+	  "rejected, "
+	  "7 failed (0 unknown)." },
+	{ "clock_adjustments_total", COUNTER, "Steps and slews of the wall clock made from the clock's source." },
+	{ "clock_refused_total", COUNTER,
+	  "Answers of the clock's source refused (malformed, late, wrong nonce)." },
+	{ "clock_last_sync_seconds", GAUGE,
+	  "When the last sample was taken, in seconds since the epoch (0 never)." },
 };
 #define NSYS (sizeof sys_metrics / sizeof sys_metrics[0])
 
@@ -83,6 +92,10 @@ static void sys_values(const struct proto_system *s, uint64_t v[NSYS])
 		s->restarts,
 		s->health,
 		s->entropy,
+		s->clock,
+		s->clock_adjustments,
+		s->clock_refused,
+		s->clock_last_sync,
 	};
 
 	_Static_assert(sizeof x / sizeof x[0] == NSYS, "a value for each of sys_metrics");
@@ -149,6 +162,30 @@ static void state_family(FILE *out, const struct proto_svc *v, size_t n)
 	}
 }
 
+/* A number of microseconds as seconds with six decimals. */
+static void micro(FILE *out, const char *name, int64_t us)
+{
+	unsigned long long mag = (unsigned long long)(us < 0 ? -us : us);
+
+	fprintf(out, PREFIX "%s %s%llu.%06llu\n", name, us < 0 ? "-" : "", mag / 1000000, mag % 1000000);
+}
+
+/* The clock's numbers in seconds with fractions: the last sample's offset
+ * and round trip (no sample before the first), and the adjustments' sizes. */
+static void clock_seconds(FILE *out, const struct proto_system *s)
+{
+	family(out, "clock_offset_seconds", GAUGE,
+	       "The last sample's offset: the clock's source less the wall clock (+ the source is ahead).");
+	if (s->clock_last_sync)
+		micro(out, "clock_offset_seconds", s->clock_offset_us);
+	family(out, "clock_rtt_seconds", GAUGE, "The round trip of the last sample of the clock's source.");
+	if (s->clock_last_sync)
+		micro(out, "clock_rtt_seconds", s->clock_rtt_us);
+	family(out, "clock_adjusted_seconds_total", COUNTER,
+	       "The sizes of the wall clock's adjustments from the clock's source, added up (absolute).");
+	micro(out, "clock_adjusted_seconds_total", (int64_t)s->clock_adjusted_us);
+}
+
 void metrics_print(FILE *out, const struct proto_system *s, const struct proto_svc *v, size_t n)
 {
 	char name[2 * PROTO_NAME_SIZE];
@@ -161,6 +198,7 @@ void metrics_print(FILE *out, const struct proto_system *s, const struct proto_s
 		family(out, sys_metrics[k].name, sys_metrics[k].kind, sys_metrics[k].help);
 		fprintf(out, PREFIX "%s %llu\n", sys_metrics[k].name, (unsigned long long)x[k]);
 	}
+	clock_seconds(out, s);
 	for (k = 0; k < NSVC; k++) {
 		family(out, svc_metrics[k].name, svc_metrics[k].kind, svc_metrics[k].help);
 		for (i = 0; i < n; i++) {

@@ -86,6 +86,17 @@ const char *words_entropy(unsigned entropy)
 	return PICK(w, entropy, "unknown");
 }
 
+const char *words_clock(unsigned clock)
+{
+	static const char *const w[] = {
+		[PROTO_CLOCK_UNKNOWN] = "unknown",   [PROTO_CLOCK_OFF] = "off",
+		[PROTO_CLOCK_WAITING] = "waiting",   [PROTO_CLOCK_SYNCED] = "synced",
+		[PROTO_CLOCK_BOUNDED] = "bounded",   [PROTO_CLOCK_UNREACHABLE] = "unreachable",
+		[PROTO_CLOCK_REJECTED] = "rejected", [PROTO_CLOCK_FAILED] = "failed",
+	};
+	return PICK(w, clock, "unknown");
+}
+
 const char *words_event_kind(unsigned kind)
 {
 	static const char *const w[] = {

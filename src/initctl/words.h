@@ -24,6 +24,9 @@ const char *words_health(unsigned health);
 const char *words_sys_health(unsigned health);
 /* enum proto_entropy: "unknown", "waiting", "ready", "gave-up", "refused". */
 const char *words_entropy(unsigned entropy);
+/* enum proto_clock: "unknown", "off", "waiting", "synced", "bounded",
+ * "unreachable", "rejected", "failed". */
+const char *words_clock(unsigned clock);
 /* enum proto_event_kind: "state", "ready", "health", "restart",
  * "watchdog", "system", "missed", "exit" ("unknown" for a newer kind). */
 const char *words_event_kind(unsigned kind);

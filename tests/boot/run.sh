@@ -16,6 +16,11 @@
 #   noenv   no /env, nothing listening for the heartbeat (refused at once)
 #   silent  the heartbeat connection is accepted and never answered: init's
 #           heartbeat timeout must end the wait and boot go on
+#   norng   entropy.require_hwrng names an RNG the VM lacks: no service
+#   clock   the VM's clock starts an hour behind (QEMU -rtc base); init's
+#           clock.source is a time-serve inside the guest serving the host's
+#           time: the clock converges, each step within clock.max_step_ms;
+#           liars ahead and behind move it no more than the bounds allow
 #
 # Prints one line per check, "PASS boot: <boot>: <check>" or "FAIL boot:
 # <boot>: <check>: <why>" (console excerpts on following indented lines),
@@ -33,7 +38,7 @@ TMO=${BOOT_TIMEOUT:-180}
 QEMU=${QEMU:-qemu-system-x86_64}
 PY=${PYTHON:-$(tools/find-python 2>/dev/null)}
 boots=("$@")
-[ ${#boots[@]} -gt 0 ] || boots=(full noenv silent norng)
+[ ${#boots[@]} -gt 0 ] || boots=(full noenv silent norng clock)
 
 pass() { echo "PASS boot: $1"; }
 fail() {  # fail NAME WHY [EXCERPT]: the excerpt indented below
@@ -80,6 +85,14 @@ build() {
 	# the drain check's second init and its initctl (guest.sh c_drain_wait)
 	if ! out=$(make -s CONFIG=$here/drain-config/init.yaml BUILD="$B/drain" "$B/drain/init" "$B/drain/initctl" 2>&1); then
 		fail build "make CONFIG=$here/drain-config/init.yaml failed" "$(echo "$out" | tail -20)"
+		return 1
+	fi
+	# clock: the same, with a clock: section and a time server service
+	rm -rf "$B/clock-config" && cp -r $here/config "$B/clock-config" &&
+		cat $here/config/clock.yaml >> "$B/clock-config/init.yaml" &&
+		printf 'ExecStart = "/bin/sh /boottest/timeserve.sh"\nRestart = "always"\n' > "$B/clock-config/services/timeserve.service"
+	if ! out=$(make -s CONFIG="$B/clock-config/init.yaml" BUILD="$B/clock" "$B/clock/init" 2>&1); then
+		fail build "make CONFIG=$B/clock-config/init.yaml failed" "$(echo "$out" | tail -20)"
 		return 1
 	fi
 	if ! out=$(musl-gcc -static -Os -std=c11 -Wall -Wextra -Werror -o "$B/hbinit" $here/hbinit.c 2>&1); then
@@ -143,8 +156,8 @@ rootfs() {
 	cp "$B/drain/initctl" "$r/bin/initctl-drain"
 	mkdir -p "$r/boottest/drain"
 	cp "$B/drain/init" "$r/boottest/drain/init"
-	cp $here/guest.sh "$r/boottest/guest.sh"
-	chmod 755 "$r/boottest/guest.sh"
+	cp $here/guest.sh $here/guest_clock.sh $here/timeserve.sh "$r/boottest/"
+	chmod 755 "$r/boottest/guest.sh" "$r/boottest/timeserve.sh"
 	echo "this is the image's /rootfs" > "$r/etc/boottest-rootfs"
 	# The image's users, for lowpriv.service (User=nobody) and ghostuser
 	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$r/etc/passwd"
@@ -199,6 +212,7 @@ image() {
 init_of() {
 	case $1 in
 	norng) echo "$B/norng/init" ;;
+	clock) echo "$B/clock/init" ;;
 	*) echo "$B/init" ;;
 	esac
 }
@@ -401,6 +415,68 @@ run_norng() {
 	fi
 }
 
+# clock: the VM starts an hour behind the host (-rtc base); the host's time
+# at QEMU's start goes in on the kernel command line (clock_epoch=) for the
+# guest's time server. The guest checks convergence and the liars
+# (guest_clock.sh); here every step init logged is checked against the
+# bounds of tests/boot/config/clock.yaml, and the wall clock the guest
+# reported once synced against the host's.
+run_clock() {
+	local con=$B/console-clock.log rc re out epoch rtc end wall steps bad name why
+	if ! out=$(image clock 2>&1); then
+		fail "clock: image" "tools/mkinitramfs.py failed" "$out"
+		return
+	fi
+	epoch=$(date -u +%s)
+	rtc=$(date -u -d "@$((epoch - 3600))" +%Y-%m-%dT%H:%M:%S)
+	timeout -k 5 "$TMO" "$QEMU" -accel tcg -m 256 -nodefaults -nographic -no-reboot -rtc "base=$rtc" \
+		-monitor none -serial "file:$con.raw" -kernel "$B/kernel/vmlinuz" -initrd "$B/initramfs-clock.cpio" \
+		-append "console=ttyS0 panic=-1 quiet clock_epoch=$epoch" -device pvpanic -action panic=exit-failure \
+		< /dev/null > "$B/qemu-clock.out" 2>&1
+	rc=$?
+	end=$(date -u +%s)
+	tr -d '\r' < "$con.raw" > "$con"
+	if [ "$rc" = 0 ]; then pass "clock: qemu-exit"; else fail "clock: qemu-exit" "QEMU exit status $rc" "$(excerpt "$con")"; fi
+	for name in clock-converged clock-liar-ahead clock-liar-behind; do
+		if grep -qx "BOOTTEST PASS $name" "$con"; then
+			pass "clock: $name"
+			grep "^BOOTTEST INFO $name: " "$con" | sed "s/^BOOTTEST INFO /INFO boot: clock: /"
+		elif why=$(grep -m1 "^BOOTTEST FAIL $name: " "$con"); then
+			fail "clock: $name" "${why#BOOTTEST FAIL $name: }" "$(grep -A15 "^BOOTTEST FAIL $name: " "$con" | sed -n 's/^BOOTTEST | //p')"
+		else
+			fail "clock: $name" "no result on the console (the guest script never got there)" "$(excerpt "$con")"
+		fi
+	done
+	# started an hour wrong: the first step found the source ~3600 s ahead
+	if grep -m1 'init: clock: stepped' "$con" | grep -qE 'stepped \+900\.000 s \(offset \+3[0-9]{3}\.[0-9]{3} s, .*bounded by clock\.max_step_ms\)'; then
+		pass "clock: started-an-hour-behind"
+	else
+		fail "clock: started-an-hour-behind" "init's first step is not +900 s of an offset of about an hour" "$(grep -m3 'init: clock: ' "$con")"
+	fi
+	# every step within its bound: forward 900 s, backward 2 s
+	steps=$(grep -oE 'init: clock: stepped [-+][0-9]+\.[0-9]{3} m?s' "$con" | awk '{ print $4, $5 }')
+	bad=$(printf '%s\n' "$steps" | awk 'NF { v = $1 + 0; if ($2 == "ms") v /= 1000; if (v > 900 || v < -2) print }')
+	if [ -n "$steps" ] && [ -z "$bad" ]; then
+		pass "clock: every-step-bounded"
+		info "clock: $(printf '%s\n' "$steps" | grep -c .) steps logged, the largest forward $(printf '%s\n' "$steps" | sort -g | tail -1), back $(printf '%s\n' "$steps" | sort -g | head -1)"
+	else
+		fail "clock: every-step-bounded" "a step beyond clock.max_step_ms (900 s) or max_backward_ms (2 s), or none" "${bad:-no steps}"
+	fi
+	# once synced, the guest's wall clock is the host's (between the boot's
+	# start and its end: an hour behind it would not be)
+	wall=$(sed -n 's/^BOOTTEST CLOCK-WALL \([0-9]*\)$/\1/p' "$con" | head -1)
+	if [ -n "$wall" ] && [ "$wall" -ge "$epoch" ] && [ "$wall" -le "$end" ]; then
+		pass "clock: wall-clock-is-the-hosts"
+	else
+		fail "clock: wall-clock-is-the-hosts" "the guest's synced wall clock ${wall:-(none)} is not within the boot ($epoch..$end)"
+	fi
+	if re=$(in_order "$con" '^BOOTTEST DONE clock' 'init: .*powering off' 'reboot: Power down'); then
+		pass "clock: power-off"
+	else
+		fail "clock: power-off" "nothing matched /$re/ in order" "$(excerpt "$con")"
+	fi
+}
+
 # ---- run -----------------------------------------------------------------------
 
 t_all=$(date +%s)
@@ -411,7 +487,8 @@ if ! rootfs; then fail rootfs "cannot lay out $B/rootfs"; exit 0; fi
 for b in "${boots[@]}"; do
 	case $b in
 	full|noenv|silent|norng) run_boot "$b" ;;
-	*) echo "tests/boot/run.sh: unknown boot $b (full, noenv, silent, norng)" >&2; exit 2 ;;
+	clock) run_clock ;;
+	*) echo "tests/boot/run.sh: unknown boot $b (full, noenv, silent, norng, clock)" >&2; exit 2 ;;
 	esac
 done
 info "all boots and checks took $(( $(date +%s) - t_all )) s"

@@ -288,6 +288,22 @@ def passwd():
         put("passwd", name, bytes([want, len(key)]) + key + bytes([step, room]) + text)
 
 
+def timeproto():
+    """fuzz_timeproto: a frame, then 24 bytes of bounds and our side."""
+    def frame(kind, nonce, t, magic=0x45434C4B, version=1, reserved=0):
+        return struct.pack(">IHHQQQ", magic, version, kind, nonce, t, reserved)
+    # max_step 900 s, max_backward 2 s, slew below 500 ms; sent at 1.8e18 ns, rtt 3 ms
+    side = (900000).to_bytes(5, "big") + (2000).to_bytes(5, "big") + (500).to_bytes(5, "big") + \
+        (4 * 1800000000000000000).to_bytes(8, "big") + bytes([3])
+    put("timeproto", "reply-hour-ahead", frame(2, 7, 1800003600000000000) + side)
+    put("timeproto", "reply-hour-behind", frame(2, 7, 1799996400000000000) + side)
+    put("timeproto", "reply-slew", frame(2, 7, 1800000000300000000) + side)
+    put("timeproto", "request", frame(1, 7, 0))
+    put("timeproto", "reply-too-late", frame(2, 7, 1 << 62))
+    put("timeproto", "bad-reserved", frame(2, 7, 1, reserved=1))
+    put("timeproto", "half", frame(2, 7, 1)[:16])
+
+
 if __name__ == "__main__":
     request()
     reply()
@@ -298,3 +314,4 @@ if __name__ == "__main__":
     reply_attest()
     cbor_seeds()
     passwd()
+    timeproto()

@@ -22,7 +22,7 @@ while getopts t:o: o; do
 done
 shift $((OPTIND - 1))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(request reply ictlconf app procfs notify passwd cbor attest_doc gen)
+[ ${#targets[@]} -gt 0 ] || targets=(request reply ictlconf app procfs notify passwd cbor attest_doc timeproto gen)
 if [ -z "$out" ]; then
 	out=$(mktemp -d /tmp/ei-fuzz.XXXXXX)
 	trap 'rm -rf "$out"' EXIT
@@ -72,6 +72,7 @@ build_target() {
 		src/common/proto.c src/common/cbor.c ;;
 	cbor) build cbor init tests/fuzz/fuzz_cbor.c src/common/cbor.c src/init/nsm.c src/init/fmt.c ;;
 	passwd) build passwd init tests/fuzz/fuzz_passwd.c src/init/passwd.c ;;
+	timeproto) build timeproto init tests/fuzz/fuzz_timeproto.c src/common/timeproto.c src/init/clockplan.c ;;
 	*) echo "FAIL fuzz: $1: no such target"; return 1 ;;
 	esac
 }

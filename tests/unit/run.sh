@@ -30,6 +30,8 @@ build_run() {  # build_run PROGRAM NAME SOURCES...
 }
 build_run common proto tests/unit/common/test_proto.c src/common/proto.c
 build_run common cbor tests/unit/common/test_cbor.c src/common/cbor.c
+build_run common timeproto tests/unit/common/test_timeproto.c src/common/timeproto.c
+build_run init clockplan tests/unit/init/test_clockplan.c src/init/clockplan.c
 build_run init fmt tests/unit/init/test_fmt.c src/init/fmt.c
 build_run initctl signames tests/unit/initctl/test_signames.c src/initctl/signames.c
 build_run init logring tests/unit/init/test_logring.c src/init/logring.c
