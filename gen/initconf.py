@@ -89,6 +89,9 @@ SCHEMA = Section({
         # extension: what each transport may do (POLICY_GROUPS)
         "unix_allow": (Groups(), list(POLICY_GROUPS)),
         "vsock_allow": (Groups(), ["read", "services"]),
+        # extension: VSOCK peers inside this machine (a loopback transport:
+        # CID 1, or the enclave's own CID), which may be its own services
+        "vsock_local_allow": (Groups(), []),
     }), None),
     "max_log_size": (Int(1, 1 << 40, " bytes"), 10485760),
     "max_log_files": (Int(0, 99), 5),

@@ -43,11 +43,16 @@ struct client {
 };
 
 static struct client clients[CFG_MAX_CLIENTS];
-static const struct transport transports[2] = {
+/* A VSOCK peer inside this machine comes by a loopback transport and may
+ * be one of its own services, whatever its User=: it gets a policy of its
+ * own (default nothing), never the parent's. */
+static const struct transport transports[3] = {
 	{ "the unix socket", CFG_UNIX_ALLOW, "control.unix_allow", CFG_UNIX_ALLOW_TEXT },
 	{ "vsock", CFG_VSOCK_ALLOW, "control.vsock_allow", CFG_VSOCK_ALLOW_TEXT },
+	{ "vsock from inside this machine", CFG_VSOCK_LOCAL_ALLOW, "control.vsock_local_allow",
+	  CFG_VSOCK_LOCAL_ALLOW_TEXT },
 };
-enum { T_UNIX = 0, T_VSOCK = 1 };
+enum { T_UNIX = 0, T_VSOCK = 1, T_VSOCK_LOCAL = 2 };
 static int listen_fd[2] = { -1, -1 };
 static int64_t accept_paused_until; /* accept failed even so: retry later */
 static int reserve_fd = -1;         /* given up for a moment when the table is full */
@@ -125,8 +130,9 @@ static int open_vsock(void)
 		return err;
 	}
 	listen_fd[T_VSOCK] = fd;
-	say("listening on vsock %u:%u (allowed: %s)", cfg_init.vsock_cid, cfg_init.vsock_port,
-	    CFG_VSOCK_ALLOW_TEXT[0] ? CFG_VSOCK_ALLOW_TEXT : "nothing");
+	say("listening on vsock %u:%u (allowed: %s; from inside this machine: %s)", cfg_init.vsock_cid,
+	    cfg_init.vsock_port, CFG_VSOCK_ALLOW_TEXT[0] ? CFG_VSOCK_ALLOW_TEXT : "nothing",
+	    CFG_VSOCK_LOCAL_ALLOW_TEXT[0] ? CFG_VSOCK_LOCAL_ALLOW_TEXT : "nothing");
 	return 0;
 }
 
@@ -202,7 +208,7 @@ static int vsock_full(void)
 	if (listen_fd[T_UNIX] < 0 || CFG_MAX_CLIENTS < 2)
 		return 0;
 	for (i = 0; i < CFG_MAX_CLIENTS; i++)
-		n += clients[i].fd >= 0 && clients[i].t == &transports[T_VSOCK];
+		n += clients[i].fd >= 0 && clients[i].t != &transports[T_UNIX];
 	return n >= CFG_MAX_CLIENTS - 1;
 }
 
@@ -290,6 +296,19 @@ static int accept_failed(int t, int64_t now)
 	return rc > 0;
 }
 
+/* Whether a VSOCK peer is inside this machine: the loopback's CID 1, or
+ * the CID it reached us at (our own). Unknown counts as inside. */
+static int vsock_peer_inside(int fd)
+{
+	struct vsock_addr peer, self;
+	socklen_t pl = sizeof peer, sl = sizeof self;
+
+	if (getpeername(fd, (struct sockaddr *)&peer, &pl) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&self, &sl) < 0)
+		return 1;
+	return peer.svm_cid == VSOCK_CID_LOCAL || peer.svm_cid == self.svm_cid;
+}
+
 /* A new peer of transport t: a slot, or the busy answer. */
 static void take_client(int t, int fd, int64_t now)
 {
@@ -297,9 +316,11 @@ static void take_client(int t, int fd, int64_t now)
 	socklen_t len = sizeof cred;
 	int i = free_slot();
 
-	if ((i == CFG_MAX_CLIENTS || (t == T_VSOCK && vsock_full())) && reclaim_dead())
+	if (t == T_VSOCK && vsock_peer_inside(fd))
+		t = T_VSOCK_LOCAL;
+	if ((i == CFG_MAX_CLIENTS || (t != T_UNIX && vsock_full())) && reclaim_dead())
 		i = free_slot();
-	if (i == CFG_MAX_CLIENTS || (t == T_VSOCK && vsock_full())) {
+	if (i == CFG_MAX_CLIENTS || (t != T_UNIX && vsock_full())) {
 		reject_busy(fd);
 		return;
 	}
@@ -310,8 +331,8 @@ static void take_client(int t, int fd, int64_t now)
 	clients[i].deadline = now + CTL_TIMEOUT_MS;
 	/* Without credentials a Unix peer is treated as unprivileged. A
 	 * vsock peer has no uid at all: its transport's policy decides. */
-	clients[i].may_change = t == T_VSOCK || (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
-						 (cred.uid == 0 || cred.uid == geteuid()));
+	clients[i].may_change = t != T_UNIX || (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+						(cred.uid == 0 || cred.uid == geteuid()));
 }
 
 static void accept_all(int t, int64_t now)

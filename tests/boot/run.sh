@@ -15,7 +15,9 @@
 #           promtool), carried out on the guest's second serial port
 #   noenv   no /env, nothing listening for the heartbeat (refused at once)
 #   silent  the heartbeat connection is accepted and never answered: init's
-#           heartbeat timeout must end the wait and boot go on
+#           heartbeat timeout must end the wait and boot go on; its init
+#           keeps control.vsock_local_allow's default (nothing), so a VSOCK
+#           peer inside the guest is refused
 #   norng   entropy.require_hwrng names an RNG the VM lacks: no service
 #   clock   the VM's clock starts an hour behind (QEMU -rtc base); init's
 #           clock.source is a time-serve inside the guest serving the host's
@@ -80,6 +82,13 @@ build() {
 		printf 'entropy:\n  require_hwrng: nsm-hwrng\n' >> "$B/norng-config/init.yaml"
 	if ! out=$(make -s CONFIG="$B/norng-config/init.yaml" BUILD="$B/norng" "$B/norng/init" 2>&1); then
 		fail build "make CONFIG=$B/norng-config/init.yaml failed" "$(echo "$out" | tail -20)"
+		return 1
+	fi
+	# silent: the same, but control.vsock_local_allow left at its default
+	rm -rf "$B/silent-config" && cp -r $here/config "$B/silent-config" &&
+		sed -i '/^  vsock_local_allow:/d' "$B/silent-config/init.yaml"
+	if ! out=$(make -s CONFIG="$B/silent-config/init.yaml" BUILD="$B/silent" "$B/silent/init" 2>&1); then
+		fail build "make CONFIG=$B/silent-config/init.yaml failed" "$(echo "$out" | tail -20)"
 		return 1
 	fi
 	# the drain check's second init and its initctl (guest.sh c_drain_wait)
@@ -213,6 +222,7 @@ init_of() {
 	case $1 in
 	norng) echo "$B/norng/init" ;;
 	clock) echo "$B/clock/init" ;;
+	silent) echo "$B/silent/init" ;;
 	*) echo "$B/init" ;;
 	esac
 }
