@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "clock.h"
 #include "reap.h"
 #include "say.h"
@@ -76,6 +77,7 @@ static void finish(void)
 {
 	sync();
 	if (mode != SYS_VM) {
+		cgroup_teardown(); /* the hierarchy outlives a container's init */
 		say("exiting");
 		_exit(0);
 	}
