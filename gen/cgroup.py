@@ -72,7 +72,9 @@ def check_key(limits, key, value, error, type_name):
         lo, hi = CPU_WEIGHT
         if isinstance(value, str) and value.isascii() and value.isdigit():
             value = int(value)
-        if not isinstance(value, int) or isinstance(value, bool):
+        if isinstance(value, str):
+            error(f"CPUWeight must be an integer from {lo} to {hi}, not '{value}'")
+        elif not isinstance(value, int) or isinstance(value, bool):
             error(f"CPUWeight must be an integer from {lo} to {hi}, not {type_name(value)}")
         elif not lo <= value <= hi:
             error(f"CPUWeight must be from {lo} to {hi} (systemd's default is 100), not {value}")

@@ -222,15 +222,15 @@ static void privileges(const struct cfg_svc *c)
 	}
 }
 
-/* MemoryMax=, CPUWeight=, TasksMax=, as yaml_echo writes them: a count as
- * a quoted string (as a limit above), infinity bare, null when not set. */
+/* MemoryMax=, CPUWeight=, TasksMax=, as yaml_echo writes them: a count
+ * or infinity as a quoted string (as a limit above), null when not set. */
 static void count_setting(const char *key, unsigned long long v)
 {
 	puts_("    ");
 	puts_(key);
 	puts_(": ");
-	if (!v || v == CFG_LIMIT_INFINITY) {
-		puts_(v ? "infinity\n" : "null\n");
+	if (!v) {
+		puts_("null\n");
 		return;
 	}
 	put("\"", 1);
