@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -93,6 +92,32 @@ static long get_in(int i, const char *file)
 	return procfs_read(path, buf, sizeof buf);
 }
 
+/* Where word starts a word of text (at its start, or after a space or a
+ * newline), or 0. Not strstr, nor strtoull below: musl's bring some 4 KiB
+ * of init along for what these few lines do. */
+static const char *find(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = text; *p; p++)
+		if ((p == text || p[-1] == ' ' || p[-1] == '\n') && !strncmp(p, word, n))
+			return p;
+	return 0;
+}
+
+/* The decimal number at p; *end (when end is not 0) after its digits. */
+static unsigned long long dec(const char *p, const char **end)
+{
+	unsigned long long n = 0;
+
+	while (*p >= '0' && *p <= '9')
+		n = n * 10 + (unsigned)(*p++ - '0');
+	if (end)
+		*end = p;
+	return n;
+}
+
 /* Which of ctl_names the space-separated list names. */
 static unsigned ctl_mask(const char *list)
 {
@@ -100,13 +125,10 @@ static unsigned ctl_mask(const char *list)
 
 	for (k = 0; k < 3; k++) {
 		size_t n = strlen(ctl_names[k]);
-		const char *p = list;
+		const char *p = find(list, ctl_names[k]);
 
-		while ((p = strstr(p, ctl_names[k])) != 0) {
-			if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
-				m |= 1u << k;
-			p += n;
-		}
+		if (p && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			m |= 1u << k;
 	}
 	return m;
 }
@@ -224,8 +246,8 @@ static const char *own_cgroup(void)
 
 	if (procfs_read("/proc/self/cgroup", buf, sizeof buf) < 0)
 		return "";
-	p = strstr(buf, "0::/");
-	if (!p || (p != buf && p[-1] != '\n'))
+	p = (char *)find(buf, "0::/");
+	if (!p)
 		return "";
 	p += 3;
 	p[strcspn(p, "\n")] = 0;
@@ -295,16 +317,16 @@ void cgroup_setup(int vm)
 static int signal_each(int i, int sig)
 {
 	int n = 0;
-	char *p, *end;
+	const char *p, *end;
 
 	if (get_in(i, "cgroup.procs") <= 0)
 		return 0;
 	for (p = buf; *p && n < PIDS_PER_PASS; p = end) {
-		long pid = strtol(p, &end, 10);
+		unsigned long long pid = dec(p, &end);
 
 		if (end == p)
 			break;
-		if (pid > 0 && kill((pid_t)pid, sig) == 0)
+		if (pid > 0 && pid < 1u << 22 && kill((pid_t)pid, sig) == 0)
 			n++;
 		end += strspn(end, "\n");
 	}
@@ -322,7 +344,7 @@ int cgroup_signal(int i, int sig)
 
 int cgroup_populated(int i)
 {
-	return cgroup_on() && get_in(i, "cgroup.events") > 0 && strstr(buf, "populated 1") != 0;
+	return cgroup_on() && get_in(i, "cgroup.events") > 0 && find(buf, "populated 1") != 0;
 }
 
 int cgroup_prepare(int i)
@@ -382,9 +404,9 @@ void cgroup_teardown(void)
 /* The number after key (a line "key N") in buf, or -1. */
 static long long field(const char *key)
 {
-	const char *p = strstr(buf, key);
+	const char *p = find(buf, key);
 
-	return p ? strtoll(p + strlen(key), 0, 10) : -1;
+	return p ? (long long)dec(p + strlen(key), 0) : -1;
 }
 
 static unsigned count_lines(void)
@@ -407,7 +429,7 @@ void cgroup_use(int i, struct cgroup_use *u)
 		return;
 	u->flags = PROTO_CG_CONTAINED | (uint8_t)(missing(i) | (failed[i] & ~NO_DIR));
 	if ((enabled & CTL_MEMORY) && get_in(i, "memory.current") > 0) {
-		u->memory = strtoull(buf, 0, 10);
+		u->memory = dec(buf, 0);
 		u->flags |= PROTO_CG_MEMORY;
 	}
 	if (get_in(i, "cpu.stat") > 0 && (v = field("usage_usec ")) >= 0) {
@@ -415,7 +437,7 @@ void cgroup_use(int i, struct cgroup_use *u)
 		u->flags |= PROTO_CG_CPU;
 	}
 	if ((enabled & CTL_PIDS) && get_in(i, "pids.current") > 0) {
-		u->tasks = (uint32_t)strtoul(buf, 0, 10);
+		u->tasks = (uint32_t)dec(buf, 0);
 		u->flags |= PROTO_CG_TASKS;
 	} else if (get_in(i, "cgroup.threads") >= 0) {
 		/* At most what one buffer holds (some 500 threads). */
