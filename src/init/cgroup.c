@@ -38,9 +38,9 @@
 enum { CTL_MEMORY = 1, CTL_CPU = 2, CTL_PIDS = 4 };
 static const char *const ctl_names[] = { "memory", "cpu", "pids" };
 
-static char base[PATH_CAP];  /* <cgroup_v2><own>/enclave-init; "" when off */
-static unsigned enabled;     /* CTL_* enabled in base's cgroup.subtree_control */
-static int has_kill;         /* cgroup.kill exists (Linux 5.14+) */
+static char base[PATH_CAP];             /* <cgroup_v2><own>/enclave-init; "" when off */
+static unsigned enabled;                /* CTL_* enabled in base's cgroup.subtree_control */
+static int has_kill;                    /* cgroup.kill exists (Linux 5.14+) */
 static unsigned char failed[SVC_SLOTS]; /* PROTO_CG_NO_*: a limit the kernel refused */
 static unsigned char tidy[SVC_SLOTS];   /* its directory is to be removed */
 static char buf[4096];                  /* reads; init is single-threaded */
@@ -284,12 +284,14 @@ void cgroup_setup(int vm)
 	n = fmt_fmt(top, sizeof top, "%s%s", root, own_cgroup());
 	/* Room for "/enclave-init/<name>/<file>" after it. */
 	if (n + sizeof "/" DIR_NAME + PROTO_NAME_SIZE + 24 >= sizeof top) {
-		say_warn("cgroup_v2: %s is too long a path; services are contained by their process group only", top);
+		say_warn("cgroup_v2: %s is too long a path; services are contained by their process group only",
+			 top);
 		return;
 	}
 	fmt_fmt(path, sizeof path, "%s/" DIR_NAME, top);
 	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-		say_warn("mkdir %s: %s; services are contained by their process group only", path, strerror(errno));
+		say_warn("mkdir %s: %s; services are contained by their process group only", path,
+			 strerror(errno));
 		return;
 	}
 	memcpy(base, path, strlen(path) + 1);

@@ -130,8 +130,19 @@ static void svc_values(const struct proto_svc *s, uint64_t v[NSVC], int has[NSVC
 		s->tasks,
 	};
 	/* The cgroup's samples only where it has one and the counter is known. */
-	const int h[] = { 1, 1, 1, 1, 1, 1, s->exit_kind != PROTO_EXIT_NONE, s->start_time != 0, 1, 1, 1,
-			  (s->cgroup & PROTO_CG_MEMORY) != 0, (s->cgroup & PROTO_CG_TASKS) != 0 };
+	const int h[] = { 1,
+			  1,
+			  1,
+			  1,
+			  1,
+			  1,
+			  s->exit_kind != PROTO_EXIT_NONE,
+			  s->start_time != 0,
+			  1,
+			  1,
+			  1,
+			  (s->cgroup & PROTO_CG_MEMORY) != 0,
+			  (s->cgroup & PROTO_CG_TASKS) != 0 };
 
 	_Static_assert(sizeof x / sizeof x[0] == NSVC, "a value for each of svc_metrics");
 	_Static_assert(sizeof h / sizeof h[0] == NSVC, "a yes or no for each of svc_metrics");
@@ -162,13 +173,15 @@ static void cpu_family(FILE *out, const struct proto_svc *v, size_t n)
 	char name[2 * PROTO_NAME_SIZE];
 	size_t i;
 
-	family(out, "service_cpu_seconds_total", COUNTER, "CPU time the service's cgroup used (cpu.stat usage_usec).");
+	family(out, "service_cpu_seconds_total", COUNTER,
+	       "CPU time the service's cgroup used (cpu.stat usage_usec).");
 	for (i = 0; i < n; i++) {
 		if (!(v[i].cgroup & PROTO_CG_CPU))
 			continue;
 		metrics_escape(v[i].name, name, sizeof name);
 		fprintf(out, PREFIX "service_cpu_seconds_total{service=\"%s\"} %llu.%06llu\n", name,
-			(unsigned long long)(v[i].cpu_usec / 1000000), (unsigned long long)(v[i].cpu_usec % 1000000));
+			(unsigned long long)(v[i].cpu_usec / 1000000),
+			(unsigned long long)(v[i].cpu_usec % 1000000));
 	}
 }
 
