@@ -12,6 +12,7 @@ CG="ei-it-${WORK##*/}" # init's cgroup in the host's hierarchy, one per run
 start_init() {
 	rm -f "$EXITFILE"
 	mkdir -p "$WORK/cg"
+	# shellcheck disable=SC2016 # the inner shell expands them
 	( unshare --pid --fork --mount-proc --kill-child /bin/sh -c '
 		mount -t cgroup2 none "$1" && mkdir "$1/$2" && echo 0 > "$1/$2/cgroup.procs" && exec "$3"' \
 		sh "$WORK/cg" "$CG" "$INIT_BIN" >"$LOG" 2>&1
@@ -67,6 +68,7 @@ t_04_reload_keeps_the_cgroups() {
 	main=$(field escaper PID)
 	esc=$(pid_of "sleep 86401")
 	expect_eq "$(ctl reload)" "✓ Reload initiated: init re-executes itself, services keep running" "reload"
+	# shellcheck disable=SC2016 # eval expands them, each time
 	wait_for "the reload" 10 eval '[ "$(log_lines "cgroup v2 at " | wc -l)" -ge 2 ]'
 	wait_for "escaper active again" 10 has_state escaper active
 	expect_eq "$(field escaper PID)" "$main" "escaper's PID after reload"
@@ -99,6 +101,7 @@ t_07_shutdown_removes_the_cgroups() {
 	ctl shutdown >/dev/null
 	wait_for "init exited" 30 test -f "$EXITFILE"
 	mkdir -p "$WORK/cg2"
+	# shellcheck disable=SC2016 # the inner shell expands them
 	unshare --mount /bin/sh -c '
 		mount -t cgroup2 none "$1" || exit 2
 		[ -d "$1/$2/enclave-init" ] && { echo "enclave-init left behind"; exit 1; }
