@@ -11,6 +11,7 @@ import re
 
 import jinja2
 
+import cgroup
 import privs
 import readiness
 from initconf import POLICY_GROUPS
@@ -74,6 +75,8 @@ def service_doc(s):
            "deps": {k: s.deps[k] for k in sorted(s.deps)}, "ready": s.ready}
     if s.privs.is_set():  # only then: the hash of a service without them is unchanged
         doc["privs"] = s.privs.doc()
+    if s.limits.is_set():  # the same
+        doc["cgroup"] = s.limits.doc()
     return doc
 
 
@@ -151,7 +154,7 @@ def yaml_echo(cfg, services, digest):
     for k, v in cfg["vsock"].items():
         out.append(f"  {k}: {yaml_scalar(v)}")
     out.append("kernel_modules: [" + ", ".join(yaml_scalar(m) for m in cfg["kernel_modules"]) + "]")
-    for key in ("nsm_driver_path", "pivot_root", "pivot_root_dir", "loopback"):
+    for key in ("nsm_driver_path", "pivot_root", "pivot_root_dir", "loopback", "cgroup_v2"):
         out.append(f"{key}: {yaml_scalar(cfg[key])}")
     out.append("entropy:")
     for k, v in cfg["entropy"].items():
@@ -204,6 +207,10 @@ def yaml_echo(cfg, services, digest):
         for key in privs.LIMITS:  # printcfg.c's order too
             pair = p.limits.get(key)
             out.append(f"    {key}: {yaml_scalar(privs.limit_text(pair) if pair else None)}")
+        g = s.limits
+        out.append(f"    MemoryMax: {yaml_scalar(None if g.memory_max is None else cgroup.show(g.memory_max))}")
+        out.append(f"    CPUWeight: {yaml_scalar(g.cpu_weight)}")
+        out.append(f"    TasksMax: {yaml_scalar(None if g.tasks_max is None else cgroup.show(g.tasks_max))}")
     return "\n".join(out) + "\n"
 
 
@@ -251,6 +258,7 @@ def render(cfg, services, order_info, sources, version):
             "health_text": c_string(s.ready["health_cmd"]),
             "health_argv": [c_string(a) for a in s.ready["health_argv"]],
             "privs": privs_row(s.privs),
+            "cgroup": cgroup_row(s.limits),
         })
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates")),
@@ -287,6 +295,13 @@ def privs_row(p):
             "nnp": int(p.no_new_privileges),
             "limits": [(privs.LIMITS[k][0], c_limit(p.limits[k][0]), c_limit(p.limits[k][1]))
                        for k in privs.LIMITS if k in p.limits]}
+
+
+def cgroup_row(g):
+    """MemoryMax, CPUWeight, TasksMax as table entries (0: not set)."""
+    def count(n):
+        return "0" if n is None else c_limit(n)
+    return {"memory_max": count(g.memory_max), "cpu_weight": g.cpu_weight or 0, "tasks_max": count(g.tasks_max)}
 
 
 def c_limit(n):

@@ -127,6 +127,10 @@ SCHEMA = Section({
     }), None),
     # extension: bring lo up at boot (enclave mode)
     "loopback": (Bool(), True),
+    # extension: a cgroup per service (src/init/cgroup.c); null: none, the
+    # process group alone. In a VM init mounts cgroup2 there; elsewhere it
+    # uses it when it already is a cgroup2 mount.
+    "cgroup_v2": (Str(absolute=True, nullable=True, max_len=127), "/sys/fs/cgroup/unified"),
     "pivot_root_dir": (Str(absolute=True), "/rootfs"),
     # extension: the /cmd + /env of an enclave image become a service
     "app": (Section({
@@ -589,6 +593,8 @@ def _resolve(tree, path, diag):
     # nsm_driver_path: null disables loading, so an explicit null is kept.
     if "nsm_driver_path" in tree:
         cfg["nsm_driver_path"] = tree["nsm_driver_path"][0]
+    if "cgroup_v2" in tree:  # the same: null turns containment off
+        cfg["cgroup_v2"] = tree["cgroup_v2"][0]
     cfg["control"] = c
     _check_notify_socket(cfg, tree, ctl, path, diag)
     _check_log_limits(cfg, tree, path, diag)

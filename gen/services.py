@@ -10,6 +10,7 @@ import os
 import re
 import tomllib
 
+import cgroup
 import privs
 import readiness
 from command import EXEC_MAX, check_command, split_exec  # noqa: F401 (split_exec: tests/gen)
@@ -24,7 +25,7 @@ RESTART_POLICIES = ("no", "always", "on-failure", "on-success")
 DEP_KEYS = ("After", "Before", "Requires", "RequiredBy")
 KEYS = ("ExecStart", "Environment", "Restart", "RestartSec", "WorkingDirectory",
         "ServiceEnable", "TimeoutStopSec", "StartLimitBurst", "StartLimitIntervalSec") + DEP_KEYS \
-    + tuple(readiness.FILE_KEYS.values()) + privs.FILE_KEYS
+    + tuple(readiness.FILE_KEYS.values()) + privs.FILE_KEYS + cgroup.FILE_KEYS
 # Readiness and health settings: key -> field (gen/readiness.py).
 READY_FIELDS = {k: f for f, k in readiness.FILE_KEYS.items()}
 START_LIMIT_BURST_MAX = 10000
@@ -63,6 +64,8 @@ class Service:
         self.ready = readiness.defaults()
         # User, Group, ..., Limit* (gen/privs.py).
         self.privs = privs.Privs()
+        # MemoryMax, CPUWeight, TasksMax (gen/cgroup.py).
+        self.limits = cgroup.Limits()
 
     @property
     def enabled(self):
@@ -211,6 +214,8 @@ def _check_key(svc, key, value, line, lines, diag):
         _check_ready_key(svc, key, READY_FIELDS[key], value, line, diag)
     elif key in privs.FILE_KEYS:
         privs.check_key(svc.privs, key, value, lambda msg: diag.error(d, line, msg), _type_name)
+    elif key in cgroup.FILE_KEYS:
+        cgroup.check_key(svc.limits, key, value, lambda msg: diag.error(d, line, msg), _type_name)
     elif key == "Environment":
         if not _want(svc, key, value, list, line, diag):
             return

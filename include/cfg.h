@@ -112,6 +112,12 @@ struct cfg_svc {
 	 * exec, to the health check too (src/init/privs.c); 0 for a service
 	 * that sets none: root, as init, umask 0022, init's limits. */
 	const struct cfg_privs *privs;
+	/* Containment (src/init/cgroup.c): limits of the service's own
+	 * cgroup, written where the controller is available; 0: not set,
+	 * CFG_LIMIT_INFINITY: "infinity" (the cgroup's "max"). */
+	unsigned long long memory_max; /* MemoryMax=, bytes (memory.max) */
+	unsigned long long tasks_max;  /* TasksMax= (pids.max) */
+	unsigned short cpu_weight;     /* CPUWeight=, 1..10000 (cpu.weight) */
 };
 
 struct cfg_init {
@@ -146,6 +152,7 @@ struct cfg_init {
 	unsigned long long clock_max_step_ms;     /* no step larger, either way */
 	unsigned long long clock_max_backward_ms; /* no step back larger; 0: never back */
 	unsigned long long clock_slew_below_ms;   /* smaller offsets are slewed, not stepped */
+	const char *cgroup_v2; /* where the cgroup2 hierarchy is (mounted there in a VM); 0: none */
 };
 
 /* Where init.yaml's clock.source points. */

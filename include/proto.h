@@ -49,8 +49,9 @@
  *      older init refuses a name there as a bad frame, so nothing runs
  *      as root that was meant not to); shutdown's and reboot's drain
  *      and wait (arg0, arg1: an older init refuses them as a bad frame,
- *      so nothing is shut down other than as asked). An init that
- *      predates an operation
+ *      so nothing is shut down other than as asked); a service's cgroup,
+ *      memory, CPU and tasks appended to SVC records (zero from an older
+ *      init: no cgroup, nothing shown). An init that predates an operation
  *      answers PROTO_E_OP.
  *
  * `logs` is the one reply of unbounded length: LOG records carry the log's
@@ -403,7 +404,23 @@ struct proto_svc {
 	uint32_t health_interval; /* HealthIntervalSec, 0: no check */
 	uint64_t log_lines;       /* lines written to its log since init started */
 	uint8_t remain;           /* RemainAfterExit: an exited oneshot stays active */
+	/* Containment (a cgroup v2 per service): */
+	uint8_t cgroup;        /* PROTO_CG_* bits: what is known, which limits are not applied */
+	uint64_t memory_bytes; /* memory.current (PROTO_CG_MEMORY) */
+	uint64_t cpu_usec;     /* cpu.stat usage_usec (PROTO_CG_CPU) */
+	uint32_t tasks;        /* pids.current, or the threads listed (PROTO_CG_TASKS) */
 };
+
+/* proto_svc.cgroup: the service has a cgroup of its own, which of its use
+ * is known, and the limits it sets that could not be applied (no such
+ * controller in cgroup v2, or the kernel refused the value). */
+#define PROTO_CG_CONTAINED 0x01
+#define PROTO_CG_MEMORY 0x02
+#define PROTO_CG_CPU 0x04
+#define PROTO_CG_TASKS 0x08
+#define PROTO_CG_NO_MEMORY_MAX 0x10
+#define PROTO_CG_NO_CPU_WEIGHT 0x20
+#define PROTO_CG_NO_TASKS_MAX 0x40
 
 /* PROTO_REC_TEXT: a piece of one text; the pieces of a key come in order. */
 struct proto_text {

@@ -449,6 +449,10 @@ static const struct field svc_fields[] = {
 	NUM(PROTO_SVC_HEALTH_INTERVAL, struct proto_svc, health_interval),
 	NUM(PROTO_SVC_LOG_LINES, struct proto_svc, log_lines),
 	NUM(PROTO_SVC_REMAIN, struct proto_svc, remain),
+	NUM(PROTO_SVC_CGROUP, struct proto_svc, cgroup),
+	NUM(PROTO_SVC_MEMORY, struct proto_svc, memory_bytes),
+	NUM(PROTO_SVC_CPU_USEC, struct proto_svc, cpu_usec),
+	NUM(PROTO_SVC_TASKS, struct proto_svc, tasks),
 };
 
 static const struct field system_fields[] = {

@@ -60,6 +60,10 @@ _Static_assert(PROTO_TEXT_SIZE == 928, "text field size is part of the protocol"
 #define PROTO_SVC_HEALTH_INTERVAL 176 /* u32 seconds, 0: no health check */
 #define PROTO_SVC_LOG_LINES 180       /* u64 lines written to its log */
 #define PROTO_SVC_REMAIN 188          /* u8 RemainAfterExit */
+#define PROTO_SVC_CGROUP 189          /* u8 PROTO_CG_* */
+#define PROTO_SVC_MEMORY 192          /* u64 memory.current, bytes */
+#define PROTO_SVC_CPU_USEC 200        /* u64 cpu.stat usage_usec */
+#define PROTO_SVC_TASKS 208           /* u32 tasks in its cgroup */
 
 /* PROTO_REC_SYSTEM fields. */
 #define PROTO_SYS_UPTIME 96           /* u64 seconds since init started */

@@ -138,7 +138,7 @@ int adhoc_start(const char *text, size_t len, int argc, int envc, const char *us
 	fmt_fmt(s->user, sizeof s->user, "%s", user ? user : "");
 	adhoc_cfg(s, &c);
 	out = open_output(tmp, sizeof tmp);
-	pid = spawn_service(&c, &s->exec_fd, out);
+	pid = spawn_service(&c, &s->exec_fd, out, -1);
 	if (pid < 0) {
 		fmt_fmt(msg, cap, "cannot start %s: fork: %s", s->argv[0], strerror(errno));
 		s->state = ADHOC_ENDED; /* pid 0: the slot is free */

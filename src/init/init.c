@@ -13,6 +13,7 @@
 #include "app.h"
 #include "boot.h"
 #include "cfg.h"
+#include "cgroup.h"
 #include "clock.h"
 #include "ctl.h"
 #include "entropy.h"
@@ -139,6 +140,9 @@ int main(int argc, char **argv)
 	    CFG_HASH_HEX, CFG_NSVC);
 	if (sfd < 0)
 		say_error("signalfd: cannot take signals; services will not be reaped promptly");
+	/* Before any service starts (and again after a reload: the services'
+	 * cgroups are found by their paths). */
+	cgroup_setup(shutdown_mode() == SYS_VM);
 	svc_init();
 	health_init();
 	health_changed = svc_health_changed; /* health.c is below svc.c: a hook, not a call */

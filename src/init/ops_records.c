@@ -1,6 +1,7 @@
 /* ops_records.c: the SVC and SYSTEM records, as list, status,
  * system-status, health and metrics send them (see ops_handlers.h). */
 #include "cfg.h"
+#include "cgroup.h"
 #include "clock.h"
 #include "ctlstats.h"
 #include "entropy.h"
@@ -44,7 +45,14 @@ void ops_svc_record(unsigned char *f, int i)
 		.remain = c->remain_after_exit,
 	};
 
+	struct cgroup_use u;
+
 	log_written(i, &v.log_bytes, &v.log_lines);
+	cgroup_use(i, &u);
+	v.cgroup = u.flags;
+	v.memory_bytes = u.memory;
+	v.cpu_usec = u.cpu_usec;
+	v.tasks = u.tasks;
 	fmt_fmt(v.name, sizeof v.name, "%s", c->name);
 	proto_pack_svc(f, CFG_HASH, &v);
 }

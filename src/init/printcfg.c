@@ -222,6 +222,34 @@ static void privileges(const struct cfg_svc *c)
 	}
 }
 
+/* MemoryMax=, CPUWeight=, TasksMax=, as yaml_echo writes them: a count
+ * or infinity as a quoted string (as a limit above), null when not set. */
+static void count_setting(const char *key, unsigned long long v)
+{
+	puts_("    ");
+	puts_(key);
+	puts_(": ");
+	if (!v) {
+		puts_("null\n");
+		return;
+	}
+	put("\"", 1);
+	limit_value(v);
+	puts_("\"\n");
+}
+
+static void containment(const struct cfg_svc *c)
+{
+	char t[32];
+
+	count_setting("MemoryMax", c->memory_max);
+	if (c->cpu_weight)
+		put(t, fmt_fmt(t, sizeof t, "    CPUWeight: %u\n", c->cpu_weight));
+	else
+		puts_("    CPUWeight: null\n");
+	count_setting("TasksMax", c->tasks_max);
+}
+
 void printcfg(int fd)
 {
 	static const char *const restart[] = { "no", "always", "on-failure", "on-success" };
@@ -266,6 +294,7 @@ void printcfg(int fd)
 		names("    RequiredBy: ", c->required_by_text);
 		health(c);
 		privileges(c);
+		containment(c);
 	}
 	flush();
 }

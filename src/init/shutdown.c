@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "clock.h"
 #include "fmt.h"
 #include "log.h"
@@ -126,8 +127,10 @@ int64_t shutdown_deadline(void)
 static void finish(void)
 {
 	sync();
-	if (mode != SYS_VM)
+	if (mode != SYS_VM) {
+		cgroup_teardown(); /* the hierarchy outlives a container's init */
 		_exit(0);
+	}
 	reboot(halt == SYS_REBOOT ? RB_AUTOBOOT : RB_POWER_OFF);
 	/* We are seriously hosed: stay PID 1 and keep reaping. */
 	say_error("reboot(2) failed: %s; init stays up", strerror(errno));

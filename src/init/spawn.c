@@ -193,11 +193,20 @@ static void exec_notify(const struct cfg_svc *c, const char *const *argv)
 
 /* The child's side of both spawns: runs argv (c's ExecStart or HealthCmd)
  * with c's environment and working directory; a failed step goes to fd. */
-static void child(const struct cfg_svc *c, const char *const *argv, int fd, int log_fd, int as_text)
+static void child(const struct cfg_svc *c, const char *const *argv, int fd, int log_fd, int as_text, int cg_fd)
 {
 	struct spawn_report r;
 	sigset_t none;
 	int null;
+
+	/* Into the service's cgroup ("0": the writer itself) before anything
+	 * of it runs, so that all it forks is there too. A refusal is no
+	 * reason to fail the start: it is then contained as without cgroups
+	 * (its process group), and status shows no cgroup use for it. */
+	if (cg_fd >= 0) {
+		(void)!write(cg_fd, "0", 1);
+		close(cg_fd);
+	}
 
 	/* init blocks the signals it takes through signalfd; a service starts
 	 * with nothing blocked and every disposition at its default. */
@@ -264,24 +273,24 @@ static pid_t fork_piped(int *read_fd, int *write_fd)
 
 /* Fork a child running c's ExecStart (or, check, its HealthCmd, whose
  * output and failures go into the pipe itself). */
-static pid_t fork_child(const struct cfg_svc *c, int check, int log_fd, int *read_fd)
+static pid_t fork_child(const struct cfg_svc *c, int check, int log_fd, int *read_fd, int cg_fd)
 {
 	int w;
 	pid_t pid = fork_piped(read_fd, &w);
 
 	if (pid == 0)
-		child(c, check ? c->health_argv : c->argv, w, check ? w : log_fd, check);
+		child(c, check ? c->health_argv : c->argv, w, check ? w : log_fd, check, cg_fd);
 	return pid;
 }
 
-pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd)
+pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd, int cgroup_fd)
 {
-	return fork_child(c, 0, log_fd, exec_fd);
+	return fork_child(c, 0, log_fd, exec_fd, cgroup_fd);
 }
 
 pid_t spawn_check(const struct cfg_svc *c, int *out_fd)
 {
-	return fork_child(c, 1, -1, out_fd);
+	return fork_child(c, 1, -1, out_fd, -1);
 }
 
 /* The worker's side: set up like a service (its own session, signals at

@@ -47,8 +47,10 @@ void spawn_raise_nofile(void);
  * signals unblocked, stdin on /dev/null, stdout and stderr on log_fd (when
  * not -1), c's environment and working directory. Returns the pid and sets *exec_fd to a non-blocking pipe that
  * reaches EOF when exec succeeds, or carries a struct spawn_report when a
- * step fails. Returns -1 with errno when the fork itself fails. */
-pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd);
+ * step fails. Returns -1 with errno when the fork itself fails. With
+ * cgroup_fd (not -1: an open cgroup.procs, cgroup.c) the child moves into
+ * that cgroup first, before anything of the service runs. */
+pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd, int cgroup_fd);
 /* Fork a health check: c's HealthCmd (health_argv), set up like a service
  * (own session and process group, stdin /dev/null, c's environment and
  * working directory), with stdout and stderr on a pipe whose non-blocking,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "cgroup.h"
 #include "check.h"
 #include "clock.h"
 #include "deps.h"
@@ -46,6 +47,26 @@ const char *svc_state_name(enum svc_state st)
 	return st < SVC_NSTATES ? state_name[st] : "?";
 }
 
+/* Whether state to means that nothing of service i runs any more: its
+ * main process is gone and it is not kept up (an exited oneshot with
+ * RemainAfterExit is, until it is stopped). */
+static int is_down_state(int i, enum svc_state to)
+{
+	return to == SVC_STOPPED || to == SVC_FAILED || to == SVC_RESTART_WAIT ||
+	       (to == SVC_EXITED && !svc_cfg(i)->remain_after_exit);
+}
+
+/* Down: what its main process left behind in its cgroup is killed at
+ * once (systemd's KillMode=control-group, without the grace period: init
+ * would need a state to wait in), and the cgroup removed. After a stop
+ * nothing is left by then (the stop waits for the cgroup to empty). */
+static void end_cgroup(int i)
+{
+	if (cgroup_populated(i) && cgroup_signal(i, SIGKILL) > 0)
+		say("service %s: processes left in its cgroup killed", svc_cfg(i)->name);
+	cgroup_release(i);
+}
+
 /* The one place a service changes state. */
 static void set_state(int i, enum svc_state to)
 {
@@ -63,6 +84,8 @@ static void set_state(int i, enum svc_state to)
 		s->deadline = 0;
 	if (to != SVC_STARTING && to != SVC_RUNNING)
 		health_stop(i); /* checks run only while its process does */
+	if (is_down_state(i, to))
+		end_cgroup(i);
 #if CFG_APP_SLOT
 	/* As AWS's init: the enclave ends with its program, however it failed
 	 * (exit, exec, fork, restart limit). A clean exit: act_exit. */
@@ -163,6 +186,7 @@ static void spawn(int i)
 	struct svc *s = &tab[i];
 	const struct cfg_svc *c = svc_cfg(i);
 	pid_t pid;
+	int cg;
 
 	note(i, 0, "Starting service %s", c->name);
 	s->want_start = 0;
@@ -172,7 +196,10 @@ static void spawn(int i)
 	s->reason[0] = 0;
 	s->status[0] = 0;
 	s->start_wall = clock_wall_ms();
-	pid = spawn_service(c, &s->exec_fd, log_service_fd(i));
+	cg = cgroup_prepare(i);
+	pid = spawn_service(c, &s->exec_fd, log_service_fd(i), cg);
+	if (cg >= 0)
+		close(cg);
 	if (pid < 0) {
 		fmt_fmt(s->reason, sizeof s->reason, "fork: %s", strerror(errno));
 		note(i, 1, "Service %s failed to start: %s", c->name, s->reason);
@@ -200,6 +227,12 @@ static void signal_group(int i, int sig)
 {
 	struct svc *s = &tab[i];
 
+	/* Its cgroup, where it has one: everything it started, its own
+	 * session or not. The process group as well when that reached
+	 * nobody (the child could not move in), and for SIGKILL (sure, and
+	 * a second SIGKILL changes nothing). */
+	if (cgroup_signal(i, sig) > 0 && sig != SIGKILL)
+		return;
 	/* The group is the service's own session: its helpers go down with it. */
 	if (s->pgid > 0 && spawn_kill_group(s->pgid, sig) < 0 && errno != ESRCH)
 		say_warn("service %s: cannot signal process group %d: %s", svc_cfg(i)->name, (int)s->pgid,
@@ -484,11 +517,18 @@ static void stop_done(int i)
 		begin_start(i);
 }
 
+/* Whether anything of service i runs: its process group, or (contained)
+ * anything in its cgroup, such as a child that left the group. */
+static int group_alive(int i)
+{
+	return spawn_group_alive(tab[i].pgid) || cgroup_populated(i);
+}
+
 static void act_exit_stopping(int i)
 {
 	record_exit(i, last_status);
 	/* Wait for the rest of the group, if any, before calling it stopped. */
-	if (!spawn_group_alive(tab[i].pgid))
+	if (!group_alive(i))
 		stop_done(i);
 }
 
@@ -834,7 +874,7 @@ static void scan(int64_t now)
 			if (v != DEPS_WAIT)
 				svc_event(i, v == DEPS_READY ? SVC_EV_DEPS_READY : SVC_EV_DEPS_FAILED);
 		}
-		if (s->state == SVC_STOPPING && s->pid == 0 && !spawn_group_alive(s->pgid))
+		if (s->state == SVC_STOPPING && s->pid == 0 && !group_alive(i))
 			svc_event(i, SVC_EV_GROUP_GONE);
 		else if (s->deadline && now >= s->deadline)
 			svc_event(i, SVC_EV_DEADLINE);
@@ -870,6 +910,7 @@ void svc_tick(int64_t now)
 				fired = 1;
 			}
 	}
+	cgroup_tidy();
 	note_aggregate();
 }
 

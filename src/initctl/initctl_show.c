@@ -123,6 +123,30 @@ static void print_readiness(const struct svc_view *view)
 		printf("  Health Check: %s\n", view->text[PROTO_KEY_HEALTH_CMD]);
 }
 
+/* Its cgroup's use, as systemd shows it, and the limits that could not be
+ * applied; nothing for a service without a cgroup (no cgroup v2, an
+ * older init, or not running). */
+static void print_cgroup(const struct proto_svc *v)
+{
+	char text[64];
+
+	if (!(v->cgroup & PROTO_CG_CONTAINED))
+		return;
+	if (v->cgroup & PROTO_CG_TASKS)
+		printf("  Tasks: %u\n", v->tasks);
+	if (v->cgroup & PROTO_CG_MEMORY) {
+		words_bytes(v->memory_bytes, text, sizeof text);
+		printf("  Memory: %s\n", text);
+	}
+	if (v->cgroup & PROTO_CG_CPU) {
+		words_cpu(v->cpu_usec, text, sizeof text);
+		printf("  CPU: %s\n", text);
+	}
+	words_unapplied(v->cgroup, text, sizeof text);
+	if (text[0])
+		printf("  Limits Not Applied: %s\n", text);
+}
+
 static void print_status(const struct svc_view *view)
 {
 	const struct proto_svc *v = &view->svc;
@@ -145,6 +169,7 @@ static void print_status(const struct svc_view *view)
 	printf("  State: %s\n", words_state(v->state, v->enabled));
 	if (v->pid)
 		printf("  PID: %u\n", v->pid);
+	print_cgroup(v);
 	print_readiness(view);
 	printf("  Command: %s\n", view->text[PROTO_KEY_COMMAND]);
 	if (view->text[PROTO_KEY_WORKDIR][0])

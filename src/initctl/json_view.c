@@ -59,6 +59,31 @@ static void svc_texts(struct json *j, const char *const *text)
 	json_kstring_or_null(j, "health_cmd", text[PROTO_KEY_HEALTH_CMD]);
 }
 
+/* Its cgroup's use: null when not known (no cgroup, or no such counter). */
+static void cgroup_members(struct json *j, const struct proto_svc *v)
+{
+	static const struct {
+		const char *key;
+		unsigned bit;
+	} k[] = {
+		{ "memory_bytes", PROTO_CG_MEMORY },
+		{ "cpu_usec", PROTO_CG_CPU },
+		{ "tasks", PROTO_CG_TASKS },
+	};
+	const uint64_t x[] = { v->memory_bytes, v->cpu_usec, v->tasks };
+	char text[64];
+	size_t i;
+
+	json_kbool(j, "cgroup", (v->cgroup & PROTO_CG_CONTAINED) != 0);
+	for (i = 0; i < sizeof k / sizeof k[0]; i++)
+		if (v->cgroup & k[i].bit)
+			json_ku64(j, k[i].key, x[i]);
+		else
+			json_knull(j, k[i].key);
+	words_unapplied(v->cgroup, text, sizeof text);
+	json_kstring(j, "limits_not_applied", text);
+}
+
 void json_view_svc_members(struct json *j, const struct proto_svc *v, const char *const *text)
 {
 	json_kstring(j, "name", v->name);
@@ -90,6 +115,7 @@ void json_view_svc_members(struct json *j, const struct proto_svc *v, const char
 	json_ku64(j, "log_bytes", v->log_bytes);
 	json_ku64(j, "log_lines", v->log_lines);
 	json_ku64(j, "log_dropped_lines", v->log_dropped);
+	cgroup_members(j, v);
 	if (text)
 		svc_texts(j, text);
 }

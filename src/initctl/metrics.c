@@ -117,6 +117,8 @@ static const struct metric svc_metrics[] = {
 	{ "service_log_bytes_total", COUNTER, "Bytes the service wrote to its log since init started." },
 	{ "service_log_lines_total", COUNTER, "Lines the service wrote to its log since init started." },
 	{ "service_log_dropped_lines_total", COUNTER, "Log lines that did not reach the log file." },
+	{ "service_memory_bytes", GAUGE, "Memory the service's cgroup uses (memory.current)." },
+	{ "service_tasks", GAUGE, "Tasks (threads) in the service's cgroup." },
 };
 #define NSVC (sizeof svc_metrics / sizeof svc_metrics[0])
 
@@ -137,8 +139,23 @@ static void svc_values(const struct proto_svc *s, uint64_t v[NSVC], int has[NSVC
 		s->log_bytes,
 		s->log_lines,
 		s->log_dropped,
+		s->memory_bytes,
+		s->tasks,
 	};
-	const int h[] = { 1, 1, 1, 1, 1, 1, s->exit_kind != PROTO_EXIT_NONE, s->start_time != 0, 1, 1, 1 };
+	/* The cgroup's samples only where it has one and the counter is known. */
+	const int h[] = { 1,
+			  1,
+			  1,
+			  1,
+			  1,
+			  1,
+			  s->exit_kind != PROTO_EXIT_NONE,
+			  s->start_time != 0,
+			  1,
+			  1,
+			  1,
+			  (s->cgroup & PROTO_CG_MEMORY) != 0,
+			  (s->cgroup & PROTO_CG_TASKS) != 0 };
 
 	_Static_assert(sizeof x / sizeof x[0] == NSVC, "a value for each of svc_metrics");
 	_Static_assert(sizeof h / sizeof h[0] == NSVC, "a yes or no for each of svc_metrics");
@@ -186,6 +203,25 @@ static void clock_seconds(FILE *out, const struct proto_system *s)
 	micro(out, "clock_adjusted_seconds_total", (int64_t)s->clock_adjusted_us);
 }
 
+/* service_cpu_seconds_total: microseconds as seconds, the one family
+ * that is not a whole number. */
+static void cpu_family(FILE *out, const struct proto_svc *v, size_t n)
+{
+	char name[2 * PROTO_NAME_SIZE];
+	size_t i;
+
+	family(out, "service_cpu_seconds_total", COUNTER,
+	       "CPU time the service's cgroup used (cpu.stat usage_usec).");
+	for (i = 0; i < n; i++) {
+		if (!(v[i].cgroup & PROTO_CG_CPU))
+			continue;
+		metrics_escape(v[i].name, name, sizeof name);
+		fprintf(out, PREFIX "service_cpu_seconds_total{service=\"%s\"} %llu.%06llu\n", name,
+			(unsigned long long)(v[i].cpu_usec / 1000000),
+			(unsigned long long)(v[i].cpu_usec % 1000000));
+	}
+}
+
 void metrics_print(FILE *out, const struct proto_system *s, const struct proto_svc *v, size_t n)
 {
 	char name[2 * PROTO_NAME_SIZE];
@@ -211,4 +247,5 @@ void metrics_print(FILE *out, const struct proto_system *s, const struct proto_s
 		}
 	}
 	state_family(out, v, n);
+	cpu_family(out, v, n);
 }

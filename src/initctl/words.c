@@ -1,5 +1,6 @@
 /* words.c: the protocol's numbers in words (see words.h). One table each,
  * so that text, JSON and metrics cannot say different things. */
+#include <stdio.h>
 #include <string.h>
 
 #include "words.h"
@@ -139,4 +140,53 @@ int words_healthy(const struct proto_svc *v)
 	if (strcmp(words_active(v), "active") != 0 || !v->ready)
 		return 0;
 	return !words_has_check(v) || v->health == PROTO_HEALTH_HEALTHY;
+}
+
+void words_bytes(uint64_t n, char *buf, size_t cap)
+{
+	static const char units[] = "KMGTPE";
+	uint64_t f = 1024;
+	unsigned k = 0;
+
+	if (n < 1024) {
+		snprintf(buf, cap, "%lluB", (unsigned long long)n);
+		return;
+	}
+	while (k + 1 < sizeof units - 1 && n / f >= 1024) {
+		f *= 1024;
+		k++;
+	}
+	/* One decimal, rounded down as systemd's format_bytes does. */
+	snprintf(buf, cap, "%llu.%llu%c", (unsigned long long)(n / f), (unsigned long long)(n % f * 10 / f),
+		 units[k]);
+}
+
+void words_cpu(uint64_t usec, char *buf, size_t cap)
+{
+	unsigned long long ms = usec / 1000;
+
+	if (ms < 1000)
+		snprintf(buf, cap, "%llums", ms);
+	else if (ms < 60000)
+		snprintf(buf, cap, "%llu.%03llus", ms / 1000, ms % 1000);
+	else
+		snprintf(buf, cap, "%llumin %llu.%03llus", ms / 60000, ms / 1000 % 60, ms % 1000);
+}
+
+void words_unapplied(unsigned flags, char *buf, size_t cap)
+{
+	static const struct {
+		unsigned bit;
+		const char *key;
+	} w[] = {
+		{ PROTO_CG_NO_MEMORY_MAX, "MemoryMax" },
+		{ PROTO_CG_NO_CPU_WEIGHT, "CPUWeight" },
+		{ PROTO_CG_NO_TASKS_MAX, "TasksMax" },
+	};
+	size_t i, n = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < sizeof w / sizeof w[0]; i++)
+		if ((flags & w[i].bit) && n < cap)
+			n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? ", " : "", w[i].key);
 }

@@ -41,5 +41,12 @@ int words_has_check(const struct proto_svc *v);
  * (running, or a oneshot's job done and kept active) and ready, and, when
  * it has a health check, that check's state healthy. */
 int words_healthy(const struct proto_svc *v);
+/* A service's use, as systemd's status prints it: bytes 1024-based with
+ * one decimal ("512B", "1.2M"), CPU time "35ms", "1.234s", "2min 3.456s". */
+void words_bytes(uint64_t n, char *buf, size_t cap);
+void words_cpu(uint64_t usec, char *buf, size_t cap);
+/* The limits a service sets that could not be applied (PROTO_CG_NO_* of
+ * flags), "MemoryMax, TasksMax"; "" when none. */
+void words_unapplied(unsigned flags, char *buf, size_t cap);
 
 #endif

@@ -640,6 +640,38 @@ c_drain_wait() {
 	echo "info: $(wc -l < /tmp/drain-last) lines of last's log and $(wc -l < /tmp/drain-own) of init's streamed (the last ones in the files at the answer: ${early% *} and ${early#* }); answer: $out"
 }
 
+# The pid of the process whose command line is exactly "sleep 86401".
+escapee_pid() {
+	local f
+	for f in /proc/[0-9]*/cmdline; do
+		[ "$(tr '\0' ' ' < "$f" 2>/dev/null)" = "sleep 86401 " ] && { f=${f#/proc/}; echo "${f%/cmdline}"; return 0; }
+	done
+	return 1
+}
+
+# Containment: escaper's child left its session (setsid); with cgroup v2 at
+# /sys/fs/cgroup/unified it is in escaper's cgroup all the same, and stop
+# ends it.
+c_containment() {
+	local esc main
+	grep -q ' /sys/fs/cgroup/unified cgroup2 ' /proc/mounts ||
+		{ grep cgroup /proc/mounts; echo "no cgroup2 at /sys/fs/cgroup/unified"; return 1; }
+	wait_until 10 test "$(state escaper)" = active || { ictl list; echo "escaper is not active"; return 1; }
+	wait_until 10 escapee_pid || { ictl status escaper; echo "no escapee (sleep 86401)"; return 1; }
+	esc=$(escapee_pid)
+	main=$(field escaper PID)
+	[ "$(cut -d' ' -f6 "/proc/$esc/stat")" != "$main" ] || { echo "the escapee did not leave the session"; return 1; }
+	grep -qx '0::/enclave-init/escaper' "/proc/$esc/cgroup" ||
+		{ cat "/proc/$esc/cgroup"; echo "the escapee is not in escaper's cgroup"; return 1; }
+	echo "info: escaper: Tasks $(field escaper Tasks), Memory $(field escaper Memory), CPU $(field escaper CPU);" \
+		"controllers under enclave-init: $(cat /sys/fs/cgroup/unified/enclave-init/cgroup.subtree_control)"
+	[ "$(field escaper Tasks)" = 2 ] || { ictl status escaper; echo "escaper's Tasks is not 2"; return 1; }
+	ictl stop escaper > /dev/null || { echo "initctl stop escaper failed"; return 1; }
+	wait_until 10 test "$(state escaper)" = inactive || { ictl status escaper; echo "escaper did not stop"; return 1; }
+	wait_until 10 test ! -e "/proc/$esc" || { echo "the escapee ($esc) survived stop"; return 1; }
+	[ ! -d /sys/fs/cgroup/unified/enclave-init/escaper ] || { echo "escaper's cgroup is left behind"; return 1; }
+}
+
 # ---- run ----------------------------------------------------------------
 
 say "BOOTTEST START $mode"
@@ -683,6 +715,7 @@ if [ "$mode" = full ]; then
 	check vsock-cannot-lock-out-unix c_vsock_cannot_lock_out_unix
 	check least-privilege c_least_privilege
 	check privilege-drop-fails c_privilege_drop_fails
+	check containment c_containment
 	check drain-wait c_drain_wait
 fi
 say "BOOTTEST DONE $mode"

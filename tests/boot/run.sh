@@ -246,7 +246,7 @@ GUEST_COMMON="pid1 cmd-args environment mounts mount-modes dev-symlinks cgroups 
 GUEST_FULL="service-env-and-logs readiness readiness-order health-vsock events-vsock metrics-vsock
 	vsock-initctl-yaml vsock-services-allowed vsock-policy-refuses vsock-policy-processes logs-stream-unix
 	logs-stream-vsock logs-stream-follow-two logs-stream-stalled-reader reload-after-switch-root vsock-cannot-lock-out-unix
-	least-privilege privilege-drop-fails drain-wait"
+	least-privilege privilege-drop-fails containment drain-wait"
 
 run_boot() {
 	local boot=$1 con raw t0 t1 rc ms name why re out up

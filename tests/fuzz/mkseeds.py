@@ -95,11 +95,15 @@ def reply():
     done = lambda msg=b"ok", st=0, a=(0, 0, 0): reply_frame(0x100, st, 1, a, text=msg)  # noqa: E731
     svc = reply_frame(0x101, name=b"a", fields=[(96, ">B", 2), (97, ">B", 1), (100, ">I", 1234)])
     text = reply_frame(0x102, a=(1, 0, 0), text=b"/bin/a --flag")
+    # A contained service: its cgroup's flags (every bit), memory, CPU, tasks.
+    svc_cg = reply_frame(0x101, name=b"a", fields=[(96, ">B", 2), (97, ">B", 1), (100, ">I", 1234), (189, ">B", 0x7f),
+                                                   (192, ">Q", 1 << 62), (200, ">Q", 35000), (208, ">I", 3)])
     system = reply_frame(0x103, fields=[(96, ">Q", 3600), (104, ">I", 5)])
     log = reply_frame(0x104, a=(20, 0, 0), text=b"[2024-01-01] hello\n")
     ps = reply_frame(0x105, name=b"a", fields=[(96, ">I", 42), (100, ">I", 1), (104, ">B", ord("S"))],
                      text=b"")
     commands = {"list": (0, [svc, svc, done()]), "status": (1, [svc, text, done()]),
+                "status-cgroup": (1, [svc_cg, text, done()]), "list-cgroup": (0, [svc_cg, svc, done()]),
                 "system-status": (2, [system, text, done()]), "start": (3, [done(b"Service 'a' started")]),
                 "ping": (6, [done(b"Pong")]), "dry-run": (12, [svc, done()]), "logs": (13, [log, log, done()]),
                 "ps-list": (16, [ps, ps, done()]), "ps-status": (17, [ps, text, done()]),

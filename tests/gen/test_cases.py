@@ -169,6 +169,19 @@ def privs_problems(n, s, t, c):
     return out
 
 
+def cgroup_problems(n, s, t):
+    """MemoryMax, CPUWeight, TasksMax of service n: the echo (s) against
+    its table entry (0 or absent: not set; infinity: CFG_LIMIT_INFINITY)."""
+    out = []
+    for key, field in (("MemoryMax", "memory_max"), ("CPUWeight", "cpu_weight"), ("TasksMax", "tasks_max")):
+        v = s[key]
+        want = 0 if v is None else ("sym", "CFG_LIMIT_INFINITY") if v == "infinity" else int(v)
+        got = t.get(field, 0)
+        if want != got:
+            out.append(f"{n}: .{field}: echo says {v!r}, tables say {got!r}")
+    return out
+
+
 def consistency_problems(c, h, echo):
     """Every value of the YAML echo must be the one in the C tables."""
     out = []
@@ -266,6 +279,7 @@ def consistency_problems(c, h, echo):
             same(f"{n}: {arr}[]", want_idx, got)
             same(f"{n}: n{arr}", len(want_idx), t["n" + arr])
         out += privs_problems(n, s, t, c)
+        out += cgroup_problems(n, s, t)
         succ_idx = sorted(index[m] for m in pred if n in pred[m])
         got = c["arrays"].get(t["succ"][1], None) if isinstance(t["succ"], tuple) else []
         same(f"{n}: succ[]", succ_idx, got)

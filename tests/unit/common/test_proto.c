@@ -202,7 +202,11 @@ TEST(appended_svc_and_system_fields)
 			       .watchdog_sec = 30,
 			       .timeout_start = 90,
 			       .health_interval = 10,
-			       .log_lines = 0x0102030405060708ULL };
+			       .log_lines = 0x0102030405060708ULL,
+			       .cgroup = PROTO_CG_CONTAINED | PROTO_CG_CPU | PROTO_CG_NO_TASKS_MAX,
+			       .memory_bytes = 0x1112131415161718ULL,
+			       .cpu_usec = 35000,
+			       .tasks = 3 };
 	struct proto_system y = { .uptime = 3600,
 				  .processes = 9,
 				  .health = PROTO_SYS_DEGRADED,
@@ -230,10 +234,15 @@ TEST(appended_svc_and_system_fields)
 	CHECK(so.start_time == s.start_time && so.log_bytes == s.log_bytes && so.health_failures == 4);
 	CHECK(so.watchdog_sec == 30 && so.timeout_start == 90 && so.health_interval == 10);
 	CHECK(so.log_lines == s.log_lines);
+	CHECK(f[PROTO_SVC_CGROUP] == (PROTO_CG_CONTAINED | PROTO_CG_CPU | PROTO_CG_NO_TASKS_MAX));
+	CHECK(proto_get64(f, PROTO_SVC_MEMORY) == 0x1112131415161718ULL);
+	CHECK(proto_get64(f, PROTO_SVC_CPU_USEC) == 35000 && proto_get32(f, PROTO_SVC_TASKS) == 3);
+	CHECK(so.cgroup == s.cgroup && so.memory_bytes == s.memory_bytes && so.cpu_usec == 35000 && so.tasks == 3);
 	/* From an older init: nothing past the exec hash. */
 	memset(f + PROTO_SVC_TYPE, 0, PROTO_FRAME_SIZE - PROTO_SVC_TYPE);
 	CHECK(proto_unpack_svc(f, &so) == 0 && so.exec_hash == s.exec_hash);
 	CHECK(!so.type && !so.ready && !so.health && !so.start_time && !so.log_lines && !so.watchdog_sec);
+	CHECK(!so.cgroup && !so.tasks && !so.cpu_usec); /* no cgroup: nothing shown */
 
 	proto_pack_system(f, HASH, &y);
 	CHECK(proto_get32(f, PROTO_SYS_PROCESSES) == 9 && f[PROTO_SYS_HEALTH] == PROTO_SYS_DEGRADED);

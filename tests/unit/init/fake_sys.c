@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "clock.h"
 #include "fake_sys.h"
 #include "say.h"
@@ -50,9 +51,10 @@ int log_service_fd(int svc)
 	return -1;
 }
 
-pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd)
+pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd, int cgroup_fd)
 {
 	(void)log_fd;
+	(void)cgroup_fd;
 	int p[2];
 
 	if (fake_fork_fails) {
@@ -109,4 +111,29 @@ pid_t getsid(pid_t pid)
 		return pid;
 	errno = ESRCH;
 	return -1;
+}
+
+/* Containment (cgroup.c): no cgroups in the unit tests. */
+int cgroup_prepare(int i)
+{
+	(void)i;
+	return -1;
+}
+int cgroup_signal(int i, int sig)
+{
+	(void)i;
+	(void)sig;
+	return 0;
+}
+int cgroup_populated(int i)
+{
+	(void)i;
+	return 0;
+}
+void cgroup_release(int i)
+{
+	(void)i;
+}
+void cgroup_tidy(void)
+{
 }

@@ -41,6 +41,14 @@ static void services(void)
 		v->log_lines = UINT64_MAX - k;
 		v->log_dropped = k;
 		v->pid = v->state == PROTO_STATE_RUNNING ? 100 + k : 0;
+		/* Some with a cgroup (CPU as a fraction of a second, memory known
+		 * for some), some without: their samples come and go. */
+		v->cgroup = (uint8_t)(k % 2 ? PROTO_CG_CONTAINED | PROTO_CG_CPU | PROTO_CG_TASKS |
+						      (k % 4 == 1 ? PROTO_CG_MEMORY | PROTO_CG_NO_CPU_WEIGHT : 0)
+					    : 0);
+		v->cpu_usec = (uint64_t)k * 1234567;
+		v->memory_bytes = (uint64_t)k << 20;
+		v->tasks = k;
 	}
 }
 

@@ -5,6 +5,7 @@
 
 #include "harness.h"
 #include "metrics.h"
+#include "words.h"
 
 static char *buf;
 static size_t len;
@@ -74,6 +75,10 @@ static void services(void)
 	svc[1].state = PROTO_STATE_FAILED;
 	svc[1].enabled = 1;
 	svc[1].log_dropped = 3;
+	svc[0].cgroup = PROTO_CG_CONTAINED | PROTO_CG_CPU | PROTO_CG_TASKS;
+	svc[0].cpu_usec = 1035000;
+	svc[0].tasks = 3;
+	svc[0].memory_bytes = 999; /* not known (no PROTO_CG_MEMORY): no sample */
 }
 
 TEST(inits_own_metrics)
@@ -124,6 +129,42 @@ TEST(per_service_metrics)
 	CHECK(has_line(t, "enclave_init_service_state{service=\"web\",state=\"failed\"} 0"));
 	CHECK(has_line(t, "enclave_init_service_state{service=\"db\",state=\"failed\"} 1"));
 	CHECK(has_line(t, "enclave_init_service_state{service=\"db\",state=\"waiting to restart\"} 0"));
+	/* The cgroup's: only where it has one, only what is known. */
+	CHECK(has_line(t, "# TYPE enclave_init_service_cpu_seconds_total counter"));
+	CHECK(has_line(t, "enclave_init_service_cpu_seconds_total{service=\"web\"} 1.035000"));
+	CHECK(has_line(t, "enclave_init_service_tasks{service=\"web\"} 3"));
+	CHECK(!strstr(t, "enclave_init_service_memory_bytes{"));
+	CHECK(!strstr(t, "enclave_init_service_tasks{service=\"db\"}"));
+	CHECK(!strstr(t, "enclave_init_service_cpu_seconds_total{service=\"db\"}"));
+	svc[0].cgroup |= PROTO_CG_MEMORY;
+	t = print(&sys, svc, 2);
+	CHECK(has_line(t, "enclave_init_service_memory_bytes{service=\"web\"} 999"));
+}
+
+TEST(use_in_words)
+{
+	char b[64];
+
+	words_bytes(512, b, sizeof b);
+	CHECK_STR(b, "512B");
+	words_bytes(1024, b, sizeof b);
+	CHECK_STR(b, "1.0K");
+	words_bytes(1258292, b, sizeof b); /* just over 1.2 MiB */
+	CHECK_STR(b, "1.2M");
+	words_bytes(1048575, b, sizeof b); /* rounded down, as systemd: not "1024.0K" */
+	CHECK_STR(b, "1023.9K");
+	words_bytes(5ULL << 40, b, sizeof b);
+	CHECK_STR(b, "5.0T");
+	words_cpu(35999, b, sizeof b);
+	CHECK_STR(b, "35ms");
+	words_cpu(1234567, b, sizeof b);
+	CHECK_STR(b, "1.234s");
+	words_cpu(123456789, b, sizeof b);
+	CHECK_STR(b, "2min 3.456s");
+	words_unapplied(PROTO_CG_CONTAINED | PROTO_CG_NO_MEMORY_MAX | PROTO_CG_NO_TASKS_MAX, b, sizeof b);
+	CHECK_STR(b, "MemoryMax, TasksMax");
+	words_unapplied(PROTO_CG_CONTAINED, b, sizeof b);
+	CHECK_STR(b, "");
 }
 
 /* The format wants a family's samples together: each name's lines come
@@ -154,4 +195,4 @@ TEST(label_values_are_escaped)
 }
 
 RUN_TESTS("metrics", T(inits_own_metrics), T(per_service_metrics), T(families_are_contiguous),
-	  T(label_values_are_escaped))
+	  T(label_values_are_escaped), T(use_in_words))
