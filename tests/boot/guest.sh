@@ -597,10 +597,10 @@ dctl() { timeout 60 /bin/initctl-drain -p vsock --vsock-cid 1 --vsock-port 9002 
 c_drain_wait() {
 	local out rc n=0 stall early
 	unshare -p -f --mount-proc /boottest/drain/init > /tmp/drain-init.log 2>&1 &
-	wait_until 20 /bin/initctl-drain -s /run/drain.sock ping ||
+	wait_until 60 /bin/initctl-drain -s /run/drain.sock ping ||
 		{ tail -5 /tmp/drain-init.log; echo "the drain init does not answer"; return 1; }
-	wait_until 20 sh -c "/bin/initctl-drain -s /run/drain.sock logs last -n 5 | grep -q 'last: up'" ||
-		{ echo "service last did not start"; return 1; }
+	wait_until 60 sh -c "/bin/initctl-drain -s /run/drain.sock logs last -n 5 | grep -q 'last: up'" ||
+		{ tail -15 /tmp/drain-init.log; echo "service last did not start"; return 1; }
 	dctl logs-stream last --listen-cid 1 --listen-port 9110 -f -n 0 -o /tmp/drain-last & 
 	dctl logs-stream init --listen-cid 1 --listen-port 9111 -f -n 0 -o /tmp/drain-own &
 	rm -f /tmp/drain-stall.pid
