@@ -99,13 +99,14 @@ void fake_exits(int everyone, int status, int (*reaped)(int pid, int status))
 
 /* --- spawn.c ------------------------------------------------------------ */
 
-pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd)
+pid_t spawn_service(const struct cfg_svc *c, int *exec_fd, int log_fd, int cgroup_fd)
 {
 	struct fake *f;
 	int p[2];
 
 	(void)c;
 	(void)log_fd;
+	(void)cgroup_fd;
 	for (f = fakes; f < fakes + FAKE_MAX && f->pid; f++)
 		;
 	if (fake_fork_fails || f == fakes + FAKE_MAX) {

@@ -55,12 +55,13 @@ build_target() {
 	case $1 in
 	request) build request init tests/fuzz/fuzz_request.c tests/fuzz/fake_world.c src/common/proto.c src/common/utf8.c \
 		$(init_srcs ops ops_svc ops_ps ops_logs ops_obs ops_attest ops_records ctlstats events notify notify_msg paths reply fmt \
-			svc deps pslist procfs log logread logring logline stream nsm entropy) src/common/cbor.c tests/unit/init/fake_health.c \
+			svc deps pslist procfs log logread logring logline stream nsm entropy cgroup timesync clockplan) src/common/cbor.c \
+		src/common/timeproto.c tests/unit/init/fake_health.c \
 		"$out/gen/config_gen.c" \
 		-Wl,--wrap=open,--wrap=mkdir,--wrap=unlink,--wrap=rename,--wrap=kill,--wrap=socket,--wrap=connect \
 		-Wl,--wrap=access,--wrap=ioctl ;;
 	reply) build reply initctl -Dmain=initctl_main tests/fuzz/fuzz_reply.c src/common/proto.c src/common/utf8.c \
-		src/common/cbor.c src/initctl/*.c \
+		src/common/cbor.c src/common/timeproto.c src/initctl/*.c \
 		"$out/gen/config_gen.c" -Wl,--wrap=socket,--wrap=connect ;;
 	ictlconf) build ictlconf initctl tests/fuzz/fuzz_ictlconf.c src/initctl/ictlconf.c ;;
 	app) build app init tests/fuzz/fuzz_app.c tests/unit/init/fake_say.c src/init/app.c src/init/fmt.c "$out/gen/config_gen.c" ;;
