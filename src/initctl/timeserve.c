@@ -205,7 +205,9 @@ static void answer(struct peer *p, const struct serve_opts *o)
 		m.kind = TIMEPROTO_REPLY;
 		m.time_ns = served_ns(o);
 		timeproto_pack(f, &m);
-		(void)!write(p->fd, f, sizeof f); /* a fresh socket's buffer takes 32 bytes */
+		/* A fresh socket's buffer takes 32 bytes; a client that sent its
+		 * request and closed must not end the server with SIGPIPE. */
+		(void)send(p->fd, f, sizeof f, MSG_DONTWAIT | MSG_NOSIGNAL);
 	}
 	drop(p);
 }
