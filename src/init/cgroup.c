@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -44,6 +45,7 @@ static int has_kill;                    /* cgroup.kill exists (Linux 5.14+) */
 static unsigned char failed[SVC_SLOTS]; /* PROTO_CG_NO_*: a limit the kernel refused */
 static unsigned char tidy[SVC_SLOTS];   /* its directory is to be removed */
 static char buf[4096];                  /* reads; init is single-threaded */
+static int lock_fd = -1;                /* base, flock'ed: this init's */
 
 int cgroup_on(void)
 {
@@ -271,6 +273,25 @@ static void say_missing(void)
 		say("cgroup v2: no pids controller here; TasksMax is not applied");
 }
 
+/* One init per directory: a second one in the same cgroup (a supervisor
+ * started twice, test runs side by side) would take the first one's
+ * services' cgroups for leftovers of its own and kill them. The lock lives
+ * with the descriptor, which a reload's exec closes (close-on-exec): the
+ * new image takes it again. Returns 0 when base is this init's. */
+static int lock_base(const char *path)
+{
+	if (lock_fd < 0)
+		lock_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock_fd >= 0 && flock(lock_fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	say_warn("cgroup_v2: %s: %s; services are contained by their process group only", path,
+		 lock_fd < 0 ? strerror(errno) : "another init's (locked)");
+	if (lock_fd >= 0)
+		close(lock_fd);
+	lock_fd = -1;
+	return -1;
+}
+
 void cgroup_setup(int vm)
 {
 	char top[PATH_CAP], path[PATH_CAP];
@@ -294,6 +315,8 @@ void cgroup_setup(int vm)
 			 strerror(errno));
 		return;
 	}
+	if (lock_base(path) < 0)
+		return;
 	memcpy(base, path, strlen(path) + 1);
 	/* Controllers pass down a level at a time: init's cgroup (refused
 	 * there when init is not at the root, which may hold processes),
