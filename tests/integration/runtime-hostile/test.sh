@@ -38,12 +38,19 @@ t_01_time_serve_outlives_hostile_clients() {
 	expect_eq "$(wall_less_mono)" "$before" "this machine's clock (wall less monotonic, s)"
 }
 
-# waiters_in: how many waiters init has taken (each logs the refusal of
-# its request as a new shutdown).
-waiters_in() { [ "$(grep -c 'shutdown already under way' "$LOG")" -ge "$1" ]; }
+t_02_time_serve_removes_only_a_socket() {
+	local out rc
+	echo precious > "$WORK/not-a-socket"
+	# (timeout: one that took the path would serve on until killed)
+	out=$(timeout 5 "$INITCTL" time-serve --unix "$WORK/not-a-socket" 2>&1); rc=$?
+	expect_eq "$rc" 1 "exit status of time-serve on a regular file"
+	expect_match "$out" "cannot listen on $WORK/not-a-socket: Address (already )?in use" "its message"
+	expect_eq "$(cat "$WORK/not-a-socket")" precious "the file at the path"
+}
+
 answered() { [ "$(ls "$WORK"/waiter.*.rc 2>/dev/null | wc -l)" -ge "$1" ]; }
 
-t_02_waiters_never_take_every_slot() {
+t_03_waiters_never_take_every_slot() {
 	local k out rc busy=0
 	( ctl shutdown --drain 86400 --wait > "$WORK/waiter.0.out" 2>&1; echo $? > "$WORK/waiter.0.rc" ) &
 	wait_for "the drain to begin" 10 log_lines 'initctl: draining for 86400 s'
