@@ -10,6 +10,7 @@ start_init() {
 	( setpriv --bounding-set -sys_time --inh-caps -sys_time \
 		unshare --pid --fork --mount-proc --kill-child "$INIT_BIN" "$@" >"$LOG" 2>&1
 	  echo $? > "$EXITFILE" ) &
+	# shellcheck disable=SC2034 # lib.sh's init_hostpid reads it
 	NS_WRAPPER=$!
 }
 
@@ -48,7 +49,7 @@ t_02_time_serve_removes_only_a_socket() {
 	expect_eq "$(cat "$WORK/not-a-socket")" precious "the file at the path"
 }
 
-answered() { [ "$(ls "$WORK"/waiter.*.rc 2>/dev/null | wc -l)" -ge "$1" ]; }
+answered() { [ "$(find "$WORK" -maxdepth 1 -name 'waiter.*.rc' | wc -l)" -ge "$1" ]; }
 
 t_03_waiters_never_take_every_slot() {
 	local k out rc busy=0
