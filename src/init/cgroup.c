@@ -17,6 +17,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cfg.h"
@@ -34,6 +35,7 @@
 #define PATH_CAP 512
 #define PIDS_PER_PASS 1024 /* processes signalled in one pass (cgroup.kill has no bound) */
 #define NO_DIR 0x80        /* failed[]: its directory could not be made (said once) */
+#define NESTED_PER_PASS 64 /* cgroups a service made inside its own, removed in one pass */
 
 /* Controllers, as bits of `enabled` and in the limits' order. */
 enum { CTL_MEMORY = 1, CTL_CPU = 2, CTL_PIDS = 4 };
@@ -395,12 +397,62 @@ int cgroup_prepare(int i)
 	return open(path, O_WRONLY | O_CLOEXEC);
 }
 
+/* Append "/<a subdirectory>" of path to it: 1, or 0 when it has none (or
+ * the name would not fit). getdents64, not opendir: no allocation. */
+static int descend(char *path)
+{
+	size_t n = strlen(path);
+	long got, off;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), found = 0;
+
+	if (fd < 0)
+		return 0;
+	got = syscall(SYS_getdents64, fd, buf, sizeof buf);
+	close(fd);
+	for (off = 0; !found && off + 19 < got;) {
+		unsigned short reclen;
+		const char *name = buf + off + 19; /* d_ino 8, d_off 8, d_reclen 2, d_type 1 */
+
+		memcpy(&reclen, buf + off + 16, sizeof reclen);
+		if (reclen <= 19 || off + reclen > got)
+			break;
+		if (buf[off + 18] == 4 /* DT_DIR */ && strcmp(name, ".") && strcmp(name, "..") &&
+		    n + 1 + strnlen(name, (size_t)reclen - 19) + 1 < PATH_CAP) {
+			fmt_fmt(path + n, PATH_CAP - n, "/%s", name);
+			found = 1;
+		}
+		off += reclen;
+	}
+	return found;
+}
+
+/* The cgroups a service made inside its own (a root service may): empty
+ * once it is down, but its directory cannot go before them. Deepest
+ * first, without recursion: down to a leaf, remove it, again from the
+ * top; at most NESTED_PER_PASS a pass. */
+static void remove_nested(char *path)
+{
+	size_t top = strlen(path);
+	int k;
+
+	for (k = 0; k < NESTED_PER_PASS; k++) {
+		path[top] = 0;
+		while (descend(path))
+			;
+		if (strlen(path) == top || rmdir(path) < 0)
+			break;
+	}
+	path[top] = 0;
+}
+
 void cgroup_release(int i)
 {
 	char path[PATH_CAP];
 
 	if (!cgroup_on() || svc_path(path, i, 0) < 0)
 		return;
+	if (rmdir(path) < 0 && errno == EBUSY && !cgroup_populated(i))
+		remove_nested(path);
 	tidy[i] = rmdir(path) < 0 && errno == EBUSY;
 }
 

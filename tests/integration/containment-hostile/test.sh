@@ -3,7 +3,9 @@
 # a service took the first one's same-named cgroup for leftovers and
 # killed its processes. Each init now locks the directory (flock): one
 # that finds it locked says so and contains its services by their process
-# group only. Here a stand-in for the first init holds the lock.
+# group only. Here a stand-in for the first init holds the lock. And a
+# service that makes cgroups inside its own once left its directory (and
+# so enclave-init) behind at every stop, its removal tried at every tick.
 
 CG="ei-it-${WORK##*/}" # init's cgroup in the host's hierarchy, one per run
 
@@ -68,7 +70,18 @@ t_02_the_lock_is_taken_and_kept_across_a_reload() {
 	return 0
 }
 
-t_03_shutdown_removes_the_cgroups() {
+t_03_nested_cgroups_are_removed_with_the_service() {
+	ctl start nester >/dev/null || fail "start nester" # after t_02: with cgroups
+	wait_for "nester active" 15 has_state nester active
+	wait_for "nester's cgroups" 10 test -f "$WORK/nested"
+	expect_eq "$(cgroup_of "$(host_pid "$(field nester PID)")")" "/$CG/enclave-init/nester/a/b" "nester's cgroup"
+	ctl stop nester >/dev/null || fail "stop nester"
+	wait_for "nester stopped" 15 has_state nester inactive
+	# shellcheck disable=SC2016 # the inner shell expands them
+	wait_for "nester's directory gone" 10 in_hierarchy '[ ! -e "$1/$2/enclave-init/nester" ]'
+}
+
+t_04_shutdown_removes_the_cgroups() {
 	ctl shutdown >/dev/null
 	wait_for "init exited" 30 test -f "$EXITFILE"
 	# shellcheck disable=SC2016 # the inner shell expands them
