@@ -416,7 +416,7 @@ static int descend(char *path)
 		memcpy(&reclen, buf + off + 16, sizeof reclen);
 		if (reclen <= 19 || off + reclen > got)
 			break;
-		if (buf[off + 18] == 4 /* DT_DIR */ && strcmp(name, ".") && strcmp(name, "..") &&
+		if (buf[off + 18] == 4 /* DT_DIR */ && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
 		    n + 1 + strnlen(name, (size_t)reclen - 19) + 1 < PATH_CAP) {
 			fmt_fmt(path + n, PATH_CAP - n, "/%s", name);
 			found = 1;
