@@ -13,9 +13,11 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cfg.h"
@@ -33,6 +35,7 @@
 #define PATH_CAP 512
 #define PIDS_PER_PASS 1024 /* processes signalled in one pass (cgroup.kill has no bound) */
 #define NO_DIR 0x80        /* failed[]: its directory could not be made (said once) */
+#define NESTED_PER_PASS 64 /* cgroups a service made inside its own, removed in one pass */
 
 /* Controllers, as bits of `enabled` and in the limits' order. */
 enum { CTL_MEMORY = 1, CTL_CPU = 2, CTL_PIDS = 4 };
@@ -44,6 +47,7 @@ static int has_kill;                    /* cgroup.kill exists (Linux 5.14+) */
 static unsigned char failed[SVC_SLOTS]; /* PROTO_CG_NO_*: a limit the kernel refused */
 static unsigned char tidy[SVC_SLOTS];   /* its directory is to be removed */
 static char buf[4096];                  /* reads; init is single-threaded */
+static int lock_fd = -1;                /* base, flock'ed: this init's */
 
 int cgroup_on(void)
 {
@@ -271,6 +275,25 @@ static void say_missing(void)
 		say("cgroup v2: no pids controller here; TasksMax is not applied");
 }
 
+/* One init per directory: a second one in the same cgroup (a supervisor
+ * started twice, test runs side by side) would take the first one's
+ * services' cgroups for leftovers of its own and kill them. The lock lives
+ * with the descriptor, which a reload's exec closes (close-on-exec): the
+ * new image takes it again. Returns 0 when base is this init's. */
+static int lock_base(const char *path)
+{
+	if (lock_fd < 0)
+		lock_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock_fd >= 0 && flock(lock_fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	say_warn("cgroup_v2: %s: %s; services are contained by their process group only", path,
+		 lock_fd < 0 ? strerror(errno) : "another init's (locked)");
+	if (lock_fd >= 0)
+		close(lock_fd);
+	lock_fd = -1;
+	return -1;
+}
+
 void cgroup_setup(int vm)
 {
 	char top[PATH_CAP], path[PATH_CAP];
@@ -294,6 +317,8 @@ void cgroup_setup(int vm)
 			 strerror(errno));
 		return;
 	}
+	if (lock_base(path) < 0)
+		return;
 	memcpy(base, path, strlen(path) + 1);
 	/* Controllers pass down a level at a time: init's cgroup (refused
 	 * there when init is not at the root, which may hold processes),
@@ -372,12 +397,62 @@ int cgroup_prepare(int i)
 	return open(path, O_WRONLY | O_CLOEXEC);
 }
 
+/* Append "/<a subdirectory>" of path to it: 1, or 0 when it has none (or
+ * the name would not fit). getdents64, not opendir: no allocation. */
+static int descend(char *path)
+{
+	size_t n = strlen(path);
+	long got, off;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), found = 0;
+
+	if (fd < 0)
+		return 0;
+	got = syscall(SYS_getdents64, fd, buf, sizeof buf);
+	close(fd);
+	for (off = 0; !found && off + 19 < got;) {
+		unsigned short reclen;
+		const char *name = buf + off + 19; /* d_ino 8, d_off 8, d_reclen 2, d_type 1 */
+
+		memcpy(&reclen, buf + off + 16, sizeof reclen);
+		if (reclen <= 19 || off + reclen > got)
+			break;
+		if (buf[off + 18] == 4 /* DT_DIR */ && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
+		    n + 1 + strnlen(name, (size_t)reclen - 19) + 1 < PATH_CAP) {
+			fmt_fmt(path + n, PATH_CAP - n, "/%s", name);
+			found = 1;
+		}
+		off += reclen;
+	}
+	return found;
+}
+
+/* The cgroups a service made inside its own (a root service may): empty
+ * once it is down, but its directory cannot go before them. Deepest
+ * first, without recursion: down to a leaf, remove it, again from the
+ * top; at most NESTED_PER_PASS a pass. */
+static void remove_nested(char *path)
+{
+	size_t top = strlen(path);
+	int k;
+
+	for (k = 0; k < NESTED_PER_PASS; k++) {
+		path[top] = 0;
+		while (descend(path))
+			;
+		if (strlen(path) == top || rmdir(path) < 0)
+			break;
+	}
+	path[top] = 0;
+}
+
 void cgroup_release(int i)
 {
 	char path[PATH_CAP];
 
 	if (!cgroup_on() || svc_path(path, i, 0) < 0)
 		return;
+	if (rmdir(path) < 0 && errno == EBUSY && !cgroup_populated(i))
+		remove_nested(path);
 	tidy[i] = rmdir(path) < 0 && errno == EBUSY;
 }
 

@@ -31,6 +31,7 @@ struct reply {
 				      * next pass; 0: it waits for nothing */
 	int hold;                 /* a shutdown --wait: the shutdown's end waits until this
 				   * peer has its answer and has closed (ctl_holding) */
+	int hold_counted;         /* counted in waiters (ops_svc.c) until answered or gone */
 	union {
 		struct {                   /* status: snapshots, taken when asked, of */
 			char reason[96];   /* the service's failure reason */

@@ -45,6 +45,10 @@ extern const struct ops_reply ops_obs_events_reply;
  * of control.max_clients for commands: when a new one would not, r is
  * answered "too many followers" (PROTO_E_BUSY) and this returns 1. */
 int ops_obs_no_follower_room(struct reply *r);
+/* Slots held with no deadline: followers, and shutdown --wait clients. */
+int ops_obs_slots_held(void);
+/* shutdown --wait clients not yet answered. */
+int ops_svc_waiters(void);
 void ops_obs_metrics(struct reply *r, const struct proto_req *rq);
 extern const struct ops_reply ops_obs_metrics_reply;
 

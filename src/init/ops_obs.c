@@ -100,12 +100,19 @@ static int health_next(struct reply *r, unsigned char *f)
 const struct ops_reply ops_obs_health_reply = { .next = health_next };
 
 /* Event followers hold a slot with no deadline while nothing waits for
- * them, as log followers do: all of them together must leave one. */
+ * them, as log followers and shutdown --wait clients do: all of them
+ * together must leave one, for commands (ping, health, a plain shutdown
+ * that ends a day's drain). */
 static int event_followers;
+
+int ops_obs_slots_held(void)
+{
+	return event_followers + logread_followers() + ops_svc_waiters();
+}
 
 int ops_obs_no_follower_room(struct reply *r)
 {
-	if (event_followers + logread_followers() < CFG_MAX_CLIENTS - 1)
+	if (ops_obs_slots_held() < CFG_MAX_CLIENTS - 1)
 		return 0;
 	r->status = PROTO_E_BUSY;
 	ops_say(r, PROTO_OK, "too many followers (events and logs -f: at most %d at once); try again later",

@@ -166,13 +166,32 @@ void ops_svc_reload(struct reply *r, const struct proto_req *rq)
 		r->status = PROTO_E_BUSY;
 }
 
+/* shutdown --wait clients not yet answered: they hold a slot until the
+ * end, which a drain puts up to a day away. */
+static int waiters;
+
+int ops_svc_waiters(void)
+{
+	return waiters;
+}
+
 /* shutdown, reboot, with a drain and --wait or without (shutdown.h says
  * what a second request does while one runs). A --wait is answered at the
- * very end; without it the answer comes at once, as it always did. */
+ * very end; without it the answer comes at once, as it always did. A
+ * --wait that would take the last free slot is refused, nothing done:
+ * waiters and followers together leave one for commands. */
 static void shutdown_op(struct reply *r, const struct proto_req *rq, int reboot)
 {
 	const char *what = reboot ? "reboot" : "shutdown";
 
+	if (rq->wait && ops_obs_slots_held() >= CFG_MAX_CLIENTS - 1) {
+		r->status = PROTO_E_BUSY;
+		ops_say(r, PROTO_OK,
+			"too many clients held open (followers and %s --wait: at most %d at once); "
+			"try again later, or without --wait",
+			what, CFG_MAX_CLIENTS - 1);
+		return;
+	}
 	switch (shutdown_drain(reboot ? SYS_REBOOT : SYS_POWEROFF, "initctl", rq->drain_sec)) {
 	case SHUTDOWN_STARTED:
 		if (rq->drain_sec)
@@ -193,6 +212,8 @@ static void shutdown_op(struct reply *r, const struct proto_req *rq, int reboot)
 		break; /* waits for the end of the one under way */
 	}
 	r->hold = rq->wait;
+	r->hold_counted = rq->wait;
+	waiters += rq->wait;
 }
 
 /* A --wait is answered once shutdown.c says the end has come. */
@@ -206,7 +227,13 @@ static int shutdown_ready(struct reply *r)
 	return 1;
 }
 
-const struct ops_reply ops_svc_shutdown_reply = { .ready = shutdown_ready };
+static void shutdown_release(struct reply *r)
+{
+	waiters -= r->hold_counted;
+	r->hold_counted = 0;
+}
+
+const struct ops_reply ops_svc_shutdown_reply = { .ready = shutdown_ready, .release = shutdown_release };
 
 void ops_svc_shutdown(struct reply *r, const struct proto_req *rq)
 {

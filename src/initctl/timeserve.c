@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -124,6 +125,7 @@ static int listen_on(const struct serve_opts *o)
 {
 	struct vsock_addr v = { 0 };
 	struct sockaddr_un u = { 0 };
+	struct stat st;
 	int fd = socket(o->unix_path ? AF_UNIX : AF_VSOCK, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	int rc;
 
@@ -132,7 +134,10 @@ static int listen_on(const struct serve_opts *o)
 	if (o->unix_path) {
 		u.sun_family = AF_UNIX;
 		snprintf(u.sun_path, sizeof u.sun_path, "%s", o->unix_path);
-		(void)unlink(o->unix_path);
+		/* An earlier run's socket is replaced; anything else at the path
+		 * (a mistyped --unix) is not ours to remove: bind then fails. */
+		if (lstat(o->unix_path, &st) == 0 && S_ISSOCK(st.st_mode))
+			(void)unlink(o->unix_path);
 		rc = bind(fd, (struct sockaddr *)&u, sizeof u);
 	} else {
 		v.svm_family = AF_VSOCK;
@@ -205,7 +210,9 @@ static void answer(struct peer *p, const struct serve_opts *o)
 		m.kind = TIMEPROTO_REPLY;
 		m.time_ns = served_ns(o);
 		timeproto_pack(f, &m);
-		(void)!write(p->fd, f, sizeof f); /* a fresh socket's buffer takes 32 bytes */
+		/* A fresh socket's buffer takes 32 bytes; a client that sent its
+		 * request and closed must not end the server with SIGPIPE. */
+		(void)send(p->fd, f, sizeof f, MSG_DONTWAIT | MSG_NOSIGNAL);
 	}
 	drop(p);
 }
