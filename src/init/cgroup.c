@@ -55,6 +55,18 @@ int cgroup_on(void)
 }
 
 /* path = base/<service i>[/file]; 0, or -1 when it does not fit. */
+/* A service's directory, not a file of the interface that a service
+ * named like one (cgroup.procs, cpu.stat) would find in its place. */
+static int service_dir_there(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return 0;
+	errno = ENOTDIR;
+	return S_ISDIR(st.st_mode);
+}
+
 static int svc_path(char *path, int i, const char *file)
 {
 	size_t n = fmt_fmt(path, PATH_CAP, "%s/%s%s%s", base, svc_cfg(i)->name, file ? "/" : "", file ? file : "");
@@ -336,7 +348,7 @@ void cgroup_setup(int vm)
 	/* Reload: the running services' directories are there; a changed
 	 * limit takes effect now. */
 	for (i = 0; i < SVC_N; i++)
-		if (svc_path(path, i, 0) == 0 && access(path, F_OK) == 0)
+		if (svc_path(path, i, 0) == 0 && service_dir_there(path))
 			apply_limits(i);
 }
 
@@ -381,7 +393,7 @@ int cgroup_prepare(int i)
 	if (!cgroup_on() || svc_path(path, i, 0) < 0)
 		return -1;
 	tidy[i] = 0;
-	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+	if ((mkdir(path, 0755) < 0 && errno != EEXIST) || !service_dir_there(path)) {
 		if (!(failed[i] & NO_DIR))
 			say_warn("service %s: mkdir %s: %s; contained by its process group only", svc_cfg(i)->name,
 				 path, strerror(errno));
@@ -502,7 +514,7 @@ void cgroup_use(int i, struct cgroup_use *u)
 	long long v;
 
 	memset(u, 0, sizeof *u);
-	if (!cgroup_on() || svc_path(path, i, 0) < 0 || access(path, F_OK) < 0)
+	if (!cgroup_on() || svc_path(path, i, 0) < 0 || !service_dir_there(path))
 		return;
 	u->flags = PROTO_CG_CONTAINED | (uint8_t)(missing(i) | (failed[i] & ~NO_DIR));
 	if ((enabled & CTL_MEMORY) && get_in(i, "memory.current") > 0) {

@@ -70,7 +70,9 @@ run_scenario() {
 		echo "FAIL integration: $name: build"; echo "$out" | sed 's/^/    /' | tail -20
 		rm -rf "$WORK"; return
 	fi
+	local cg; cg=$(scenario_cgroup "$name")
 	(
+		cgroup_enter "$cg"
 		flavour_prepare "$FLAVOUR"
 		# shellcheck source=/dev/null
 		source "$here/lib.sh"
@@ -100,8 +102,31 @@ run_scenario() {
 	)
 	# Nothing of this scenario may outlive it.
 	pkill -9 -f "$WORK/" 2>/dev/null
+	cgroup_remove "$cg"
 	flavour_reports "$name"
 	rm -rf "$WORK"
+}
+
+# Where the machine has cgroup2 at init's default cgroup_v2 path (systemd's
+# hybrid layout mounts it at /sys/fs/cgroup/unified), each scenario runs in
+# a cgroup of its own: init makes its services' cgroups below its own, so no
+# two scenarios, nor two runs at once, share or clean up each other's.
+CG_ROOT=/sys/fs/cgroup/unified
+scenario_cgroup() {
+	[ "$(stat -fc %T "$CG_ROOT" 2>/dev/null)" = cgroup2fs ] && echo "$CG_ROOT/ei-it.$$.$1"
+	return 0
+}
+cgroup_enter() { [ -z "$1" ] || { mkdir -p "$1" && echo "$BASHPID" > "$1/cgroup.procs"; }; }
+# cgroup_remove DIR: end what is left in it, then its directories, deepest first.
+cgroup_remove() {
+	local n=50
+	[ -n "$1" ] && [ -d "$1" ] || return 0
+	[ -e "$1/cgroup.kill" ] && echo 1 > "$1/cgroup.kill"
+	while grep -q '^populated 1' "$1/cgroup.events" 2>/dev/null && [ $n -gt 0 ]; do
+		sleep 0.1; n=$((n - 1))
+	done
+	find "$1" -depth -type d -exec rmdir {} + 2>/dev/null
+	[ ! -d "$1" ] || echo "    (cgroup $1 is left behind)"
 }
 
 for s in "${scenarios[@]}"; do

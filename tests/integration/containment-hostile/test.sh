@@ -6,6 +6,7 @@
 # group only. Here a stand-in for the first init holds the lock. And a
 # service that makes cgroups inside its own once left its directory (and
 # so enclave-init) behind at every stop, its removal tried at every tick.
+# A service named like a file of the interface is not taken for contained.
 
 CG="ei-it-${WORK##*/}" # init's cgroup in the host's hierarchy, one per run
 
@@ -79,6 +80,18 @@ t_03_nested_cgroups_are_removed_with_the_service() {
 	wait_for "nester stopped" 15 has_state nester inactive
 	# shellcheck disable=SC2016 # the inner shell expands them
 	wait_for "nester's directory gone" 10 in_hierarchy '[ ! -e "$1/$2/enclave-init/nester" ]'
+}
+
+# A service named like a file of the interface (cpu.stat) finds that file
+# where its directory would be: it is contained by its process group only,
+# said once, and status does not call it contained.
+t_035_a_service_named_like_an_interface_file() {
+	ctl restart cpu.stat --wait >/dev/null || fail "restart cpu.stat"
+	expect_match "$(log_lines 'service cpu.stat: ')" "service cpu.stat: mkdir .*/enclave-init/cpu.stat: Not a directory; contained by its process group only" "init's line"
+	[ -z "$(field cpu.stat Tasks)" ] || fail "cpu.stat has a Tasks line: $(field cpu.stat Tasks)"
+	local main
+	main=$(host_pid "$(field cpu.stat PID)") || fail "cpu.stat: no main process"
+	expect_eq "$(cgroup_of "$main")" "/$CG" "cpu.stat's cgroup (init's own)"
 }
 
 t_04_shutdown_removes_the_cgroups() {
