@@ -66,6 +66,19 @@ c_entropy_status() {
 }
 check entropy-status c_entropy_status
 
+c_memory_max() {
+	# capped.service: MemoryMax=48M in its own cgroup's memory.max, and
+	# status shows its memory use with nothing reported as not applied
+	cg=/sys/fs/cgroup/unified/enclave-init/capped
+	[ -r "$cg/memory.max" ] || { grep cgroup /proc/mounts; ls "$cg" 2>&1 | head; echo "no $cg/memory.max"; return 1; }
+	max=$(cat "$cg/memory.max")
+	[ "$max" = 50331648 ] || { echo "memory.max is '$max', want 50331648 (48M)"; return 1; }
+	initctl status capped > /tmp/capped 2>&1 || { cat /tmp/capped; echo "initctl status capped failed"; return 1; }
+	grep -q '^  Memory: [0-9.]*[BKMG]' /tmp/capped || { cat /tmp/capped; echo "status shows no Memory line"; return 1; }
+	! grep -q 'Not Applied' /tmp/capped || { cat /tmp/capped; echo "status says a limit was not applied"; return 1; }
+}
+check memory-max c_memory_max
+
 c_pcrs() {
 	/bin/nsmpcr 0 1 2 > /tmp/pcrs || { cat /tmp/pcrs; echo "nsmpcr 0 1 2 failed"; return 1; }
 	sed 's/^/NITROTEST /' /tmp/pcrs >&3

@@ -361,7 +361,7 @@ run_boot() {
 	else
 		fail "$boot: entropy-nsm-hwrng" "nothing matched /$re/ in order" "$(grep -E 'init: .*entropy|init: Starting' "$con" | head)"
 	fi
-	for n in first-service dev-nsm hwrng entropy-status pcrs-read; do
+	for n in first-service dev-nsm hwrng entropy-status memory-max pcrs-read; do
 		guest_check "$boot" "$n"
 	done
 
