@@ -47,8 +47,9 @@ extern const struct ops_reply ops_obs_events_reply;
 int ops_obs_no_follower_room(struct reply *r);
 /* Slots held with no deadline: followers, and shutdown --wait clients. */
 int ops_obs_slots_held(void);
-/* shutdown --wait clients not yet answered. */
-int ops_svc_waiters(void);
+/* Slots held otherwise with no deadline (shutdown --wait clients not yet
+ * answered): n more, or fewer when negative. */
+void ops_obs_held(int n);
 void ops_obs_metrics(struct reply *r, const struct proto_req *rq);
 extern const struct ops_reply ops_obs_metrics_reply;
 

@@ -104,10 +104,16 @@ const struct ops_reply ops_obs_health_reply = { .next = health_next };
  * together must leave one, for commands (ping, health, a plain shutdown
  * that ends a day's drain). */
 static int event_followers;
+static int others_held; /* shutdown --wait clients (ops_svc.c) */
+
+void ops_obs_held(int n)
+{
+	others_held += n;
+}
 
 int ops_obs_slots_held(void)
 {
-	return event_followers + logread_followers() + ops_svc_waiters();
+	return event_followers + logread_followers() + others_held;
 }
 
 int ops_obs_no_follower_room(struct reply *r)

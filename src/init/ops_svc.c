@@ -166,15 +166,6 @@ void ops_svc_reload(struct reply *r, const struct proto_req *rq)
 		r->status = PROTO_E_BUSY;
 }
 
-/* shutdown --wait clients not yet answered: they hold a slot until the
- * end, which a drain puts up to a day away. */
-static int waiters;
-
-int ops_svc_waiters(void)
-{
-	return waiters;
-}
-
 /* shutdown, reboot, with a drain and --wait or without (shutdown.h says
  * what a second request does while one runs). A --wait is answered at the
  * very end; without it the answer comes at once, as it always did. A
@@ -213,7 +204,8 @@ static void shutdown_op(struct reply *r, const struct proto_req *rq, int reboot)
 	}
 	r->hold = rq->wait;
 	r->hold_counted = rq->wait;
-	waiters += rq->wait;
+	/* It holds its slot until the end, which a drain puts up to a day away. */
+	ops_obs_held(rq->wait);
 }
 
 /* A --wait is answered once shutdown.c says the end has come. */
@@ -229,7 +221,7 @@ static int shutdown_ready(struct reply *r)
 
 static void shutdown_release(struct reply *r)
 {
-	waiters -= r->hold_counted;
+	ops_obs_held(-r->hold_counted);
 	r->hold_counted = 0;
 }
 
