@@ -14,6 +14,23 @@ start_init() {
 	NS_WRAPPER=$!
 }
 
+# start_init_no_sys_time [ARGS...]: start_init, but without CAP_SYS_TIME
+# (the clock scenarios: this machine's clock is not theirs to set; a step
+# init tries fails with EPERM and is logged).
+start_init_no_sys_time() {
+	rm -f "$EXITFILE"
+	( setpriv --bounding-set -sys_time --inh-caps -sys_time \
+		unshare --pid --fork --mount-proc --kill-child "$INIT_BIN" "$@" >"$LOG" 2>&1
+	  echo $? > "$EXITFILE" ) &
+	NS_WRAPPER=$!
+}
+
+# The wall clock less the monotonic one, in whole seconds: it moves only
+# when someone sets the clock.
+wall_less_mono() { "${PYTHON:-python3}" -c 'import time; print(round(time.time() - time.monotonic()))'; }
+# clock_json EXPR: a Python expression over system-status --json's d
+clock_json() { ctl system-status --json | "${PYTHON:-python3}" -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
 # stop_init: shut init down through initctl if it still runs; kill it if it
 # does not go within the deadline.
 stop_init() {

@@ -6,19 +6,10 @@
 # init computed, and that init survives every source and answers on.
 
 # init without CAP_SYS_TIME: the test machine's clock is not ours to set.
-start_init() {
-	rm -f "$EXITFILE"
-	( setpriv --bounding-set -sys_time --inh-caps -sys_time \
-		unshare --pid --fork --mount-proc --kill-child "$INIT_BIN" "$@" >"$LOG" 2>&1
-	  echo $? > "$EXITFILE" ) &
-	NS_WRAPPER=$!
-}
+start_init() { start_init_no_sys_time "$@"; }
 
 SOCK="$WORK/time.sock"
 
-# The wall clock less the monotonic one, in whole seconds: it moves only
-# when someone sets the clock.
-wall_less_mono() { "${PYTHON:-python3}" -c 'import time; print(round(time.time() - time.monotonic()))'; }
 
 # serve ARGS...: a time server on $SOCK (initctl time-serve, or the liar
 # with "liar MODE"), replacing the one before.
@@ -40,7 +31,6 @@ clock_is() { [ "$(clock_json "$1")" = "$2" ]; }
 more_lines() { [ "$(grep -cE -- "$1" "$LOG")" -gt "$2" ]; }
 refused_above() { [ "$(clock_json 'd["clock_refused"]')" -gt "$1" ]; }
 
-clock_json() { ctl system-status --json | "${PYTHON:-python3}" -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 t_01_no_source_unreachable() {
 	wait_for "an attempt that finds no source" 10 grep -q "init: warning: clock: cannot reach unix:$SOCK: No such file or directory; clock left as it is" "$LOG"

@@ -5,19 +5,10 @@
 # find a slot, and a plain shutdown still ends the drain). init runs
 # without CAP_SYS_TIME: this machine's clock is not ours to set.
 
-start_init() {
-	rm -f "$EXITFILE"
-	( setpriv --bounding-set -sys_time --inh-caps -sys_time \
-		unshare --pid --fork --mount-proc --kill-child "$INIT_BIN" "$@" >"$LOG" 2>&1
-	  echo $? > "$EXITFILE" ) &
-	# shellcheck disable=SC2034 # lib.sh's init_hostpid reads it
-	NS_WRAPPER=$!
-}
+start_init() { start_init_no_sys_time "$@"; }
 
 SOCK="$WORK/time.sock"
 
-wall_less_mono() { "${PYTHON:-python3}" -c 'import time; print(round(time.time() - time.monotonic()))'; }
-clock_json() { ctl system-status --json | "${PYTHON:-python3}" -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 synced_above() { [ "$(clock_json 'd["clock_last_sync"]')" -gt "$1" ]; }
 
 t_01_time_serve_outlives_hostile_clients() {
